@@ -24,7 +24,10 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--runtime" || arg === "-r") options.runtimes = argv[++i].split(",");
-    else options.files.push(resolve(arg));
+    else {
+      const path = resolve(arg);
+      options.files.push(...(statSync(path).isDirectory() ? findTests(path) : [path]));
+    }
   }
   for (const name of options.runtimes) {
     if (!runtimes[name]) throw new Error(`Unknown runtime "${name}": use node, deno or bun`);

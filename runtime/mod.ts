@@ -1,0 +1,24 @@
+/**
+ * The only folder that knows Node from Deno from Bun: serving HTTP/1.1 and HTTP/2, spawning child processes,
+ * environment, signals and files. Everything else in jina-ts uses web standards or this module.
+ *
+ * @example
+ * ```ts
+ * import { runtimeName, serveHttp } from "jina-ts/runtime";
+ * await using server = await serveHttp({ fetch: () => new Response(runtimeName()) });
+ * ```
+ *
+ * @module
+ */
+export { runtimeName } from "./detect.ts";
+export { serveHttp } from "./serve-http.ts";
+export { defaultMaxRequestBytes, serveGrpc } from "./serve-grpc.ts";
+export { scriptCommand, spawnScript } from "./spawn.ts";
+export { allEnv, commandArgs, currentDir, exit, getEnv, isProcessAlive, onShutdown, processId } from "./process.ts";
+export { absolutePath, ensureDir, fileUrl, insideRoot, readText } from "./files.ts";
+
+export type { RuntimeName } from "./detect.ts";
+export type { Server, TlsOptions } from "./server.ts";
+export type { FetchHandler, ServeHttpOptions } from "./serve-http.ts";
+export type { ServeGrpcOptions } from "./serve-grpc.ts";
+export type { ChildHandle, SpawnScriptOptions } from "./spawn.ts";

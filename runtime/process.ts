@@ -1,0 +1,76 @@
+/**
+ * The process around the code: environment variables, arguments, shutdown signals, exit, working directory.
+ *
+ * @module
+ */
+import process from "node:process";
+
+/**
+ * Reads an environment variable.
+ *
+ * @example
+ * ```ts
+ * const level = getEnv("JINA_LOG_LEVEL") ?? "INFO";
+ * ```
+ */
+export function getEnv(name: string): string | undefined {
+  return process.env[name];
+}
+
+/** All environment variables as a plain object. */
+export function allEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** The command-line arguments after the script path. */
+export function commandArgs(): string[] {
+  return process.argv.slice(2);
+}
+
+/** The current working directory. */
+export function currentDir(): string {
+  return process.cwd();
+}
+
+/** The id of this process. */
+export function processId(): number {
+  return process.pid;
+}
+
+/** Ends the process with an exit code. */
+export function exit(code: number): never {
+  process.exit(code);
+}
+
+/**
+ * Calls `handler` once on SIGINT or SIGTERM; returns a function that removes it.
+ *
+ * @example
+ * ```ts
+ * const off = onShutdown(async () => { await flow.close(); exit(0); });
+ * ```
+ */
+export function onShutdown(handler: (signal: string) => void | Promise<void>): () => void {
+  let called = false;
+  const listener = (signal: string) => {
+    if (called) return;
+    called = true;
+    void handler(signal);
+  };
+  process.on("SIGINT", listener);
+  process.on("SIGTERM", listener);
+  return () => {
+    process.off("SIGINT", listener);
+    process.off("SIGTERM", listener);
+  };
+}
+
+/** Whether a process with this pid is alive. */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
