@@ -1,0 +1,309 @@
+/**
+ * The Flow: a DAG of Deployments behind a Gateway. Build it with `add()`, start it, post documents to it.
+ *
+ * @module
+ */
+import type { JsonObject } from "@bufbuild/protobuf";
+import { Client, type PostOptions } from "../client/mod.ts";
+import type { Document, DocumentArray, DocumentInit } from "../docarray/mod.ts";
+import { createGateway, type Gateway } from "../gateway/mod.ts";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { onShutdown, type Server } from "../runtime/mod.ts";
+import { checkName, positiveInteger, startDeployment, type ResolvedDeployment, type RunningDeployment } from "./deployment.ts";
+import { toGatewayDeployments } from "./gateway-targets.ts";
+import { buildGraphDescription, resolveNeeds } from "./graph.ts";
+import type { DeploymentOptions, FlowOptions, Protocol } from "./options.ts";
+
+/** Inputs a flow accepts for `post()`. */
+export type FlowInputs = DocumentArray | Document | Iterable<Document | DocumentInit>;
+
+/**
+ * A Flow of Executors. Everything is async; `AsyncFlow` is the same class.
+ *
+ * @example
+ * ```ts
+ * import { Document, DocumentArray, Executor, Flow, requests } from "jina-ts";
+ * class Upper extends Executor {
+ *   @requests("/index")
+ *   upper({ docs }: { docs: DocumentArray }) {
+ *     for (const doc of docs) doc.text = doc.text?.toUpperCase();
+ *   }
+ * }
+ * await using flow = await new Flow().add({ name: "upper", uses: Upper }).start();
+ * const docs = await flow.index(new DocumentArray([new Document({ text: "hi" })]));
+ * console.log(docs.at(0)?.text); // "HI"
+ * ```
+ */
+export class Flow implements AsyncDisposable {
+  readonly #options: FlowOptions;
+  readonly #deployments: ResolvedDeployment[] = [];
+  #running: RunningDeployment[] = [];
+  #gateway: Gateway | undefined;
+  #servers: Server[] = [];
+  #client: Client | undefined;
+  #starting: Promise<this> | undefined;
+  #removeShutdownHook: (() => void) | undefined;
+
+  constructor(options: FlowOptions = {}) {
+    this.#options = { ...options };
+    this.protocols.forEach((protocol) => checkProtocol(protocol));
+  }
+
+  /**
+   * Adds a deployment. By default it needs the deployment added before it.
+   *
+   * @example
+   * ```ts
+   * new Flow().add({ name: "encoder", uses: Encoder, replicas: 2 }).add({ name: "indexer", uses: "./indexer.ts#Indexer" });
+   * ```
+   */
+  add(options: DeploymentOptions = {}): this {
+    this.#assertNotStarted("add()");
+    const name = checkName(options.name ?? `executor${this.#deployments.length}`);
+    if (this.#deployments.some((deployment) => deployment.name === name)) {
+      throw new JinaError(`A deployment named "${name}" is already in the flow: names must be unique`, ErrorCode.InvalidArgument);
+    }
+    const earlier = this.#deployments.map((deployment) => deployment.name);
+    const needs = resolveNeeds(name, options.needs ?? this.#lastNonFloating() ?? "gateway", earlier);
+    const external = options.external && Array.isArray(options.port) ? options.port.length : undefined;
+    this.#deployments.push({
+      name,
+      options,
+      needs,
+      shards: positiveInteger(name, "shards", options.shards, 1),
+      replicas: positiveInteger(name, "replicas", options.replicas ?? external, 1),
+    });
+    return this;
+  }
+
+  /**
+   * Adds a no-op deployment that joins (waits for and reduces) the given deployments.
+   *
+   * @example
+   * ```ts
+   * flow.add({ name: "a", needs: "gateway" }).add({ name: "b", needs: "gateway" }).needs(["a", "b"], { name: "joiner" });
+   * ```
+   */
+  needs(needs: string | string[], options: DeploymentOptions = {}): this {
+    return this.add({ name: options.name ?? "joiner", ...options, needs });
+  }
+
+  /** Alias of {@link Flow.needs}. */
+  join(needs: string | string[], options: DeploymentOptions = {}): this {
+    return this.needs(needs, options);
+  }
+
+  /** Adds a joiner that needs every deployment that has no successor yet. */
+  needsAll(options: DeploymentOptions = {}): this {
+    const graph = this.build();
+    const dangling = Object.entries(graph)
+      .filter(([name, next]) => name !== "start-gateway" && next.filter((n) => n !== "end-gateway").length === 0)
+      .map(([name]) => name);
+    return this.needs(dangling.length ? dangling : ["gateway"], options);
+  }
+
+  /**
+   * The graph description the gateway runs (Jina's `--graph-description`).
+   *
+   * @example
+   * ```ts
+   * new Flow().add({ name: "a" }).build(); // { "start-gateway": ["a"], "a": ["end-gateway"] }
+   * ```
+   */
+  build(): Record<string, string[]> {
+    return buildGraphDescription(
+      this.#deployments.map((deployment) => ({ name: deployment.name, needs: deployment.needs, floating: !!deployment.options.floating })),
+    );
+  }
+
+  /**
+   * Starts every deployment (in parallel) and the gateway; resolves when all are ready. On failure everything
+   * started is stopped and the error names the deployment.
+   */
+  start(): Promise<this> {
+    this.#starting ??= this.#start().catch(async (error) => {
+      await this.close();
+      this.#starting = undefined;
+      throw error;
+    });
+    return this.#starting;
+  }
+
+  async #start(): Promise<this> {
+    const defaults = {
+      workspace: this.#options.workspace ?? ".workspace",
+      env: this.#options.env ?? {},
+      timeoutReadyMs: this.#options.timeoutReady ?? 600_000,
+    };
+    const results = await Promise.allSettled(this.#deployments.map((deployment) => startDeployment(deployment, defaults)));
+    this.#running = results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failed) throw JinaError.from(failed.reason);
+
+    this.#gateway = createGateway({
+      graph: this.build(),
+      deployments: toGatewayDeployments(this.#deployments, this.#running, this.#options),
+      ...pick(this.#options, ["timeoutSend", "retries", "title", "description", "noDebugEndpoints", "noCrudEndpoints", "cors", "prefetch"]),
+    });
+    const ports = this.#requestedPorts();
+    for (const [index, protocol] of this.protocols.entries()) {
+      this.#servers.push(
+        await this.#gateway.serve({ protocol, port: ports[index] ?? 0, host: this.#options.host ?? "127.0.0.1" }),
+      );
+    }
+    return this;
+  }
+
+  /** Stops the gateway and every deployment; no child process stays alive and every port is freed. */
+  async close(): Promise<void> {
+    this.#removeShutdownHook?.();
+    const client = this.#client;
+    this.#client = undefined;
+    client?.close();
+    const servers = this.#servers.splice(0);
+    await Promise.allSettled(servers.map((server) => server.close()));
+    await this.#gateway?.close();
+    this.#gateway = undefined;
+    const running = this.#running.splice(0);
+    await Promise.allSettled(running.map((deployment) => deployment.close()));
+    this.#starting = undefined;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Serves until SIGINT or SIGTERM, then closes. */
+  async block(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.#removeShutdownHook = onShutdown(() => resolve());
+    });
+    await this.close();
+  }
+
+  /**
+   * Sends documents to an endpoint through the gateway and resolves with the documents that come back.
+   *
+   * @example
+   * ```ts
+   * const matches = await flow.post("/search", [{ text: "hello" }], { parameters: { limit: 3 } });
+   * ```
+   */
+  post(on: string, inputs?: FlowInputs, options?: PostOptions & { returnResponses?: false }): Promise<DocumentArray> {
+    return this.client.post(on, inputs, options);
+  }
+
+  /** `post("/index", ...)`. */
+  index(inputs?: FlowInputs, options?: PostOptions & { returnResponses?: false }): Promise<DocumentArray> {
+    return this.post("/index", inputs, options);
+  }
+
+  /** `post("/search", ...)`. */
+  search(inputs?: FlowInputs, options?: PostOptions & { returnResponses?: false }): Promise<DocumentArray> {
+    return this.post("/search", inputs, options);
+  }
+
+  /** `post("/update", ...)`. */
+  update(inputs?: FlowInputs, options?: PostOptions & { returnResponses?: false }): Promise<DocumentArray> {
+    return this.post("/update", inputs, options);
+  }
+
+  /** `post("/delete", ...)`. */
+  delete(inputs?: FlowInputs, options?: PostOptions & { returnResponses?: false }): Promise<DocumentArray> {
+    return this.post("/delete", inputs, options);
+  }
+
+  /** A client connected to the gateway's first protocol. */
+  get client(): Client {
+    if (!this.#gateway || this.#servers.length === 0) {
+      throw new JinaError("The flow is not started: call `await flow.start()` first", ErrorCode.FailedPrecondition);
+    }
+    return (this.#client ??= new Client({ host: this.host, port: this.port, protocol: this.protocol === "grpc" ? "grpc" : "http" }));
+  }
+
+  /** The gateway's protocols. */
+  get protocols(): Protocol[] {
+    const protocol = this.#options.protocol ?? "grpc";
+    return Array.isArray(protocol) ? protocol : [protocol];
+  }
+
+  /** The gateway's first protocol. */
+  get protocol(): Protocol {
+    return this.protocols[0]!;
+  }
+
+  /** The gateway's first port (the bound one once started). */
+  get port(): number {
+    return this.#servers[0]?.port ?? this.#requestedPorts()[0] ?? 0;
+  }
+
+  /** All gateway ports, one per protocol. */
+  get ports(): number[] {
+    return this.#servers.length ? this.#servers.map((server) => server.port) : this.#requestedPorts();
+  }
+
+  /** The gateway's host. */
+  get host(): string {
+    return this.#options.host ?? "127.0.0.1";
+  }
+
+  /** The address other processes on this machine use. */
+  get addressPrivate(): string {
+    return this.host;
+  }
+
+  /** The flow's workspace root. */
+  get workspace(): string {
+    return this.#options.workspace ?? ".workspace";
+  }
+
+  /** Environment variables given to every spawned executor. */
+  get env(): Record<string, string> {
+    return { ...this.#options.env };
+  }
+
+  /** The number of deployments. */
+  get numDeployments(): number {
+    return this.#deployments.length;
+  }
+
+  /** The number of pods (replicas of every shard of every deployment). */
+  get numPods(): number {
+    return this.#deployments.reduce((sum, deployment) => sum + deployment.shards * deployment.replicas, 0);
+  }
+
+  /** The running replicas by deployment (for tests and tooling). */
+  get pods(): ReadonlyArray<RunningDeployment> {
+    return this.#running;
+  }
+
+  #requestedPorts(): number[] {
+    const port = this.#options.port;
+    return port === undefined ? [] : Array.isArray(port) ? port : [port];
+  }
+
+  #lastNonFloating(): string | undefined {
+    return this.#deployments.findLast((deployment) => !deployment.options.floating)?.name;
+  }
+
+  #assertNotStarted(what: string): void {
+    if (this.#starting) throw new JinaError(`${what} is not allowed once the flow has started`, ErrorCode.FailedPrecondition);
+  }
+}
+
+/** `AsyncFlow` is `Flow`: everything in jina-ts is async. */
+export const AsyncFlow = Flow;
+
+function checkProtocol(protocol: string): void {
+  if (!["grpc", "http", "websocket"].includes(protocol)) {
+    throw new JinaError(`Unknown gateway protocol "${protocol}": use "grpc", "http" or "websocket"`, ErrorCode.InvalidArgument);
+  }
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partial<Pick<T, K>> {
+  const picked: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) picked[key] = source[key];
+  return picked;
+}
+
+export type { JsonObject };

@@ -1,0 +1,47 @@
+/**
+ * Starts a replica of an Executor class inside the flow's process, reached over Connect's in-memory transport.
+ *
+ * @module
+ */
+import { createExecutorTransport, type Executor } from "../executor/mod.ts";
+import { podName, type ReplicaSpec, type RunningReplica } from "./replica.ts";
+
+/** An Executor subclass, constructed with Jina's options object. */
+export type ExecutorClass = new (options?: never) => Executor;
+
+/**
+ * Instantiates the executor class for one replica and returns it with an in-memory transport.
+ *
+ * @example
+ * ```ts
+ * const replica = await startInProcessReplica(Encoder, spec);
+ * ```
+ */
+export async function startInProcessReplica(cls: ExecutorClass, spec: ReplicaSpec): Promise<RunningReplica> {
+  const name = podName(spec);
+  const Constructor = cls as unknown as new (options: Record<string, unknown>) => Executor;
+  const executor = new Constructor({
+    ...spec.usesWith,
+    metas: { name: spec.deployment, workspace: spec.workspace, ...spec.usesMetas },
+    runtimeArgs: {
+      name,
+      shardId: spec.shardId,
+      shards: spec.shards,
+      replicas: spec.replicas,
+      workspace: spec.workspace,
+    },
+    ...(spec.usesRequests ? { requests: spec.usesRequests } : {}),
+  });
+  let closed = false;
+  return {
+    podName: name,
+    shardId: spec.shardId,
+    replicaId: spec.replicaId,
+    target: createExecutorTransport(executor),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await executor.close();
+    },
+  };
+}

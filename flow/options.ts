@@ -1,0 +1,93 @@
+/**
+ * The options of a Flow and of each Deployment in it: Jina's arguments in camelCase.
+ *
+ * @module
+ */
+import type { JsonObject } from "@bufbuild/protobuf";
+import type { Executor } from "../executor/mod.ts";
+
+/** A gateway protocol. */
+export type Protocol = "grpc" | "http" | "websocket";
+
+/** What a deployment runs: an Executor class (in this process) or a module specifier `./file.ts#Class` (own processes). */
+export type Uses = (new (options?: never) => Executor) | string;
+
+/** Options of one Deployment, as `Flow.add()` takes them. */
+export interface DeploymentOptions {
+  /** Unique name; defaults to `executor<N>`. Must be an identifier (letters, digits, `_`, `-`). */
+  name?: string;
+  /** The executor: a class runs in the flow's process, `"./file.ts#Class"` runs one process per replica. */
+  uses?: Uses;
+  /** Constructor values for the executor (Jina's `uses_with`). */
+  usesWith?: JsonObject;
+  /** Metas for the executor (`name`, `workspace`, `description`). */
+  usesMetas?: JsonObject;
+  /** Endpoint → method overrides (Jina's `uses_requests`). */
+  usesRequests?: Record<string, string>;
+  /** Which deployments feed this one: a name, a list, or `"gateway"`. Default: the previous deployment. */
+  needs?: string | string[];
+  /** Number of shards (default 1). */
+  shards?: number;
+  /** Number of replicas per shard (default 1). */
+  replicas?: number;
+  /** Shard polling: `"ANY"`, `"ALL"` or a per-endpoint map with `"*"` as default. */
+  polling?: "ANY" | "ALL" | Record<string, "ANY" | "ALL">;
+  /** A condition on documents entering this deployment (DocArray query language). */
+  when?: JsonObject;
+  /** An executor that runs elsewhere: give `host` and `port`. */
+  external?: boolean;
+  /** Host of an external executor, or where to bind a spawned one (default 127.0.0.1). */
+  host?: string;
+  /** Port of an external executor, or the port(s) for spawned replicas (default: free ports). */
+  port?: number | number[];
+  /** Talk TLS to an external executor. */
+  tls?: boolean;
+  /** Environment variables for spawned replicas. */
+  env?: Record<string, string>;
+  /** Workspace root for this deployment (default: the flow's). */
+  workspace?: string;
+  /** Deadline of each gateway → executor call, in ms. */
+  timeoutSend?: number;
+  /** Retries on network errors (default: max(3, replicas) + 1 attempts in all). */
+  retries?: number;
+  /** Give the executor all parts (`docsMatrix`) instead of reducing them. */
+  noReduce?: boolean;
+  /** Run, but do not wait for, this deployment: it never feeds the gateway's answer. */
+  floating?: boolean;
+  /** How long `start()` waits for this deployment to be ready, in ms (default: the flow's `timeoutReady`). */
+  timeoutReady?: number;
+}
+
+/** Options of a Flow: the flow, its gateway, and defaults inherited by every deployment. */
+export interface FlowOptions {
+  /** The flow's name (used in exports and logs). */
+  name?: string;
+  /** Gateway protocol(s) (default `"grpc"`). */
+  protocol?: Protocol | Protocol[];
+  /** Gateway port(s), one per protocol (default: free ports). */
+  port?: number | number[];
+  /** Gateway host (default `127.0.0.1`; `0.0.0.0` to serve other machines). */
+  host?: string;
+  /** Allow cross-origin HTTP requests. */
+  cors?: boolean;
+  /** Title of the HTTP API (OpenAPI). */
+  title?: string;
+  /** Description of the HTTP API (OpenAPI). */
+  description?: string;
+  /** Hide `/post`, `/status` and `/dry_run`. */
+  noDebugEndpoints?: boolean;
+  /** Hide `/index`, `/search`, `/update`, `/delete`. */
+  noCrudEndpoints?: boolean;
+  /** In-flight requests per client stream (default 1000; 0 = unbounded). */
+  prefetch?: number;
+  /** Deadline of each gateway → executor call, in ms (default: none). */
+  timeoutSend?: number;
+  /** Retries on network errors (see {@link DeploymentOptions.retries}). */
+  retries?: number;
+  /** Workspace root (default `.workspace`). */
+  workspace?: string;
+  /** Environment variables for every spawned executor. */
+  env?: Record<string, string>;
+  /** How long `start()` waits for every deployment, in ms (default 600000; -1 waits forever). */
+  timeoutReady?: number;
+}

@@ -1,0 +1,49 @@
+/**
+ * One running replica of a deployment, wherever it runs: in this process, in a child process, or elsewhere.
+ *
+ * @module
+ */
+import type { Transport } from "@connectrpc/connect";
+
+/** Where the gateway reaches a replica: an in-memory Connect transport, or an address `grpc://host:port`. */
+export type ReplicaTarget = Transport | string;
+
+/** A replica the flow started (or was pointed at). */
+export interface RunningReplica {
+  /** `<deployment>/rep-<i>` or `<deployment>/shard-<s>/rep-<i>`, as Jina names pods. */
+  readonly podName: string;
+  readonly shardId: number;
+  readonly replicaId: number;
+  /** How the gateway reaches it. */
+  readonly target: ReplicaTarget;
+  /** The child's pid, for replicas in their own process. */
+  readonly pid?: number;
+  /** Stops the replica (closes the executor, ends the process). */
+  close(): Promise<void>;
+}
+
+/** What every deployment needs to know to start one replica. */
+export interface ReplicaSpec {
+  deployment: string;
+  shardId: number;
+  shards: number;
+  replicaId: number;
+  replicas: number;
+  /** Constructor values (`usesWith`). */
+  usesWith: Record<string, unknown>;
+  usesMetas: Record<string, unknown>;
+  usesRequests: Record<string, string> | undefined;
+  workspace: string;
+  env: Record<string, string>;
+  host: string;
+  /** A fixed port for this replica, or 0. */
+  port: number;
+  timeoutReadyMs: number;
+}
+
+/** Jina's pod name for a replica. */
+export function podName(spec: Pick<ReplicaSpec, "deployment" | "shardId" | "shards" | "replicaId">): string {
+  return spec.shards > 1
+    ? `${spec.deployment}/shard-${spec.shardId}/rep-${spec.replicaId}`
+    : `${spec.deployment}/rep-${spec.replicaId}`;
+}
