@@ -1,0 +1,430 @@
+/**
+ * `DocumentArray`: a list of documents that is a view over a `DocumentProto[]` (a `DocumentArrayProto`'s `docs`,
+ * or a document's `chunks`/`matches`). Indexing, look-up by id, bulk attributes, batching, the query language,
+ * nearest-neighbour `find`/`match`, and (de)serialization.
+ *
+ * @module
+ */
+import { clone, create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import {
+  type DocumentArrayProto,
+  DocumentArrayProtoSchema,
+  type DocumentProto,
+  DocumentProtoSchema,
+} from "../proto/gen/docarray_pb.ts";
+import { Document, type DocumentInit } from "./document.ts";
+import { type DocumentJson, documentToJSON } from "./document-json.ts";
+import { documentArrayFromJSON } from "./document-array-json.ts";
+import { isTypedArray } from "./dtype.ts";
+import { type FindOptions, nearestMatches, stackEmbeddings } from "./match.ts";
+import { NdArray, type NdArrayInit } from "./ndarray.ts";
+import { compileQuery, type QueryFilter } from "./query.ts";
+import { summarize } from "./summary.ts";
+
+type Holder = Record<string, unknown>;
+type Key = "docs" | "chunks" | "matches";
+
+let adopting: [Holder, Key] | undefined;
+
+/**
+ * A view over the `key` list of `holder` (`proto.chunks`, `proto.matches`): the view follows the list even
+ * when the field is reassigned. Internal to docarray/ (used by `Document.chunks`/`matches`).
+ *
+ * @example
+ * ```ts
+ * const matches = documentArrayView(doc.proto, "matches");
+ * ```
+ */
+export function documentArrayView(holder: DocumentProto, key: "chunks" | "matches"): DocumentArray {
+  adopting = [holder as unknown as Holder, key];
+  return new DocumentArray();
+}
+
+/**
+ * A list of {@link Document}s over a `DocumentProto[]`, without copies: documents pushed in are shared, and
+ * `at(i)` wraps the i-th message.
+ *
+ * @example
+ * ```ts
+ * const docs = new DocumentArray([{ text: "a" }, new Document({ text: "b" })]);
+ * docs.texts; // ["a", "b"]
+ * for (const doc of docs) doc.tags.seen = true;
+ * const hits = docs.find({ text: { $regex: "^a" } });
+ * ```
+ */
+export class DocumentArray implements Iterable<Document> {
+  #holder: Holder;
+  #key: Key;
+
+  constructor(docs?: Iterable<Document | DocumentInit>) {
+    if (adopting) {
+      [this.#holder, this.#key] = adopting;
+      adopting = undefined;
+      return;
+    }
+    this.#holder = create(DocumentArrayProtoSchema) as unknown as Holder;
+    this.#key = "docs";
+    if (docs) for (const doc of docs) this.protos.push(toDocument(doc).proto);
+  }
+
+  /**
+   * Wraps a `DocumentArrayProto` (following its `docs` field) or a `DocumentProto[]`, without copying.
+   *
+   * @example
+   * ```ts
+   * const docs = DocumentArray.fromProto(request.data.documents.value);
+   * ```
+   */
+  static fromProto(proto: DocumentArrayProto | DocumentProto[]): DocumentArray {
+    adopting = [(Array.isArray(proto) ? { docs: proto } : proto) as unknown as Holder, "docs"];
+    return new DocumentArray();
+  }
+
+  /**
+   * Reads the binary `DocumentArrayProto` (docarray's `protobuf-array`).
+   *
+   * @example
+   * ```ts
+   * DocumentArray.fromBytes(docs.toBytes()).length === docs.length; // true
+   * ```
+   */
+  static fromBytes(bytes: Uint8Array): DocumentArray {
+    return DocumentArray.fromProto(fromBinary(DocumentArrayProtoSchema, bytes));
+  }
+
+  /**
+   * Reads a list of doc dicts (Jina's HTTP JSON shape), or `{ docs: [...] }`. Throws a `JinaError`
+   * (InvalidArgument) naming the item and field, e.g. `data[3].embedding: expected a list of numbers, got "abc"`.
+   *
+   * @example
+   * ```ts
+   * DocumentArray.fromJSON([{ text: "a" }, { text: "b" }]).length; // 2
+   * ```
+   */
+  static fromJSON(json: unknown, path = "data"): DocumentArray {
+    return DocumentArray.fromProto(documentArrayFromJSON(json, path));
+  }
+
+  /** The underlying messages (the live list: pushing into it adds documents). */
+  get protos(): DocumentProto[] {
+    return this.#holder[this.#key] as DocumentProto[];
+  }
+
+  /**
+   * A `DocumentArrayProto` whose `docs` is this array's list (no copy).
+   *
+   * @example
+   * ```ts
+   * const bytes = toBinary(DocumentArrayProtoSchema, docs.toProto());
+   * ```
+   */
+  toProto(): DocumentArrayProto {
+    if (this.#key === "docs" && "$typeName" in this.#holder) return this.#holder as unknown as DocumentArrayProto;
+    const proto = create(DocumentArrayProtoSchema);
+    proto.docs = this.protos;
+    return proto;
+  }
+
+  /** The number of documents. */
+  get length(): number {
+    return this.protos.length;
+  }
+
+  /**
+   * The document at `index` (negative counts from the end), or undefined.
+   *
+   * @example
+   * ```ts
+   * docs.at(-1)?.id;
+   * ```
+   */
+  at(index: number): Document | undefined {
+    const proto = this.protos.at(index);
+    return proto ? Document.fromProto(proto) : undefined;
+  }
+
+  /**
+   * The first document with this id, or undefined.
+   *
+   * @example
+   * ```ts
+   * docs.get("a")?.text;
+   * ```
+   */
+  get(id: string): Document | undefined {
+    const proto = this.protos.find((p) => p.id === id);
+    return proto ? Document.fromProto(proto) : undefined;
+  }
+
+  /**
+   * True when a document with this id is in the array.
+   *
+   * @example
+   * ```ts
+   * docs.has("a"); // true
+   * ```
+   */
+  has(id: string): boolean {
+    return this.protos.some((p) => p.id === id);
+  }
+
+  /**
+   * Appends documents (a `Document` is shared, a `DocumentInit` is built) and returns the new length.
+   *
+   * @example
+   * ```ts
+   * doc.matches.push({ id: "m", scores: { cosine: { value: 0.5 } } });
+   * ```
+   */
+  push(...docs: (Document | DocumentInit)[]): number {
+    const protos = this.protos;
+    for (const doc of docs) protos.push(toDocument(doc).proto);
+    return protos.length;
+  }
+
+  /**
+   * Removes the documents with this id; returns how many were removed.
+   *
+   * @example
+   * ```ts
+   * docs.remove("a"); // 1
+   * ```
+   */
+  remove(id: string): number {
+    const protos = this.protos;
+    let kept = 0;
+    for (const proto of protos) if (proto.id !== id) protos[kept++] = proto;
+    const removed = protos.length - kept;
+    protos.length = kept;
+    return removed;
+  }
+
+  /** Iterates the documents. */
+  *[Symbol.iterator](): Iterator<Document> {
+    for (const proto of this.protos) yield Document.fromProto(proto);
+  }
+
+  /**
+   * Maps every document.
+   *
+   * @example
+   * ```ts
+   * docs.map((doc) => doc.id);
+   * ```
+   */
+  map<T>(fn: (doc: Document, index: number) => T): T[] {
+    return this.protos.map((proto, index) => fn(Document.fromProto(proto), index));
+  }
+
+  /**
+   * The documents passing `fn`, as a new DocumentArray sharing the same documents.
+   *
+   * @example
+   * ```ts
+   * docs.filter((doc) => doc.text !== undefined);
+   * ```
+   */
+  filter(fn: (doc: Document, index: number) => boolean): DocumentArray {
+    return DocumentArray.fromProto(this.protos.filter((proto, index) => fn(Document.fromProto(proto), index)));
+  }
+
+  /**
+   * A slice sharing the same documents.
+   *
+   * @example
+   * ```ts
+   * docs.slice(0, 10);
+   * ```
+   */
+  slice(start?: number, end?: number): DocumentArray {
+    return DocumentArray.fromProto(this.protos.slice(start, end));
+  }
+
+  /** The ids. */
+  get ids(): string[] {
+    return this.protos.map((p) => p.id);
+  }
+
+  /** The texts (`""` for a document without text, as docarray); setting assigns them in order. */
+  get texts(): string[] {
+    return this.protos.map((p) => (p.content.case === "text" ? p.content.value : ""));
+  }
+  set texts(values: string[]) {
+    this.#checkLength(values.length, "texts");
+    this.protos.forEach((p, i) => (p.content = { case: "text", value: values[i] ?? "" }));
+  }
+
+  /**
+   * The embeddings as one n×d matrix (a copy; float32 when every embedding is `<f4`, float64 otherwise), or
+   * undefined when a document has none. Setting a matrix (or number[][]) gives each document a row view.
+   */
+  get embeddings(): NdArray | undefined {
+    return stackEmbeddings(this.protos.map((p) => Document.fromProto(p).embedding));
+  }
+  set embeddings(value: NdArrayInit | undefined) {
+    if (value === undefined) {
+      for (const proto of this.protos) proto.embedding = undefined;
+      return;
+    }
+    const matrix = NdArray.from(value);
+    this.#checkLength(matrix.shape[0] ?? 0, "embeddings");
+    this.protos.forEach((p, i) => (p.embedding = matrix.row(i).toProto()));
+  }
+
+  /** The tensors stacked into one array (as {@link embeddings}), or undefined when a document has none. */
+  get tensors(): NdArray | undefined {
+    return stackEmbeddings(this.protos.map((p) => Document.fromProto(p).tensor));
+  }
+
+  /**
+   * Consecutive batches of `size` documents (the last may be shorter), each sharing the documents.
+   *
+   * @example
+   * ```ts
+   * for (const batch of docs.batch(32)) await encode(batch);
+   * ```
+   */
+  *batch(size: number): Iterable<DocumentArray> {
+    if (!(Number.isInteger(size) && size > 0)) {
+      throw new JinaError(`batch size must be a positive integer, got ${size}`, ErrorCode.InvalidArgument);
+    }
+    const protos = this.protos;
+    for (let at = 0; at < protos.length; at += size) yield DocumentArray.fromProto(protos.slice(at, at + size));
+  }
+
+  /**
+   * A new DocumentArray with this array's documents followed by the others' (documents shared).
+   *
+   * @example
+   * ```ts
+   * const all = a.concat(b, [{ text: "c" }]);
+   * ```
+   */
+  concat(...others: Iterable<Document | DocumentInit>[]): DocumentArray {
+    const out = DocumentArray.fromProto([...this.protos]);
+    for (const other of others) {
+      if (other instanceof DocumentArray) out.protos.push(...other.protos);
+      else for (const doc of other) out.push(doc);
+    }
+    return out;
+  }
+
+  /**
+   * A deep copy (new messages).
+   *
+   * @example
+   * ```ts
+   * const copy = docs.clone();
+   * ```
+   */
+  clone(): DocumentArray {
+    return DocumentArray.fromProto(this.protos.map((p) => clone(DocumentProtoSchema, p)));
+  }
+
+  /**
+   * A short text table: length, which attributes are set on how many documents, embedding shape and dtype.
+   *
+   * @example
+   * ```ts
+   * console.log(docs.summary());
+   * ```
+   */
+  summary(): string {
+    return summarize(this.protos);
+  }
+
+  /**
+   * With a filter: the documents matching Jina's query language (`{ "tags__price": { $gte: 50 } }`, `$and`,
+   * `$or`, `$not`, `$eq $ne $gt $gte $lt $lte $in $nin $regex $size $exists`), sharing the documents.
+   * With a vector or a document: its nearest documents by embedding, as copies carrying `scores[metric]`.
+   *
+   * @example
+   * ```ts
+   * docs.find({ text: { $regex: "^hello" }, "tags__lang": "en" });
+   * docs.find(new Float32Array([0.1, 0.9]), { metric: "cosine", limit: 3 });
+   * ```
+   */
+  find(query: QueryFilter): DocumentArray;
+  find(query: NdArrayInit | Document, options?: FindOptions): DocumentArray;
+  find(query: QueryFilter | NdArrayInit | Document, options: FindOptions = {}): DocumentArray {
+    if (isFilter(query)) {
+      const test = compileQuery(query);
+      return DocumentArray.fromProto(this.protos.filter((p) => test(Document.fromProto(p))));
+    }
+    const vector = query instanceof Document ? query.embedding : NdArray.from(query);
+    if (!vector) throw new JinaError(`find: the query document ${query instanceof Document ? query.id : ""} has no embedding`, ErrorCode.InvalidArgument);
+    const candidates = options.filter ? this.find(options.filter) : this;
+    const excluded = options.excludeSelf && query instanceof Document ? [query.id] : [];
+    return DocumentArray.fromProto(nearestMatches([vector], candidates.protos, options, excluded)[0] ?? []);
+  }
+
+  /**
+   * For every document of this array, finds its nearest documents in `other` by embedding and stores them in
+   * `doc.matches` (replacing earlier matches) as copies carrying `scores[metric] = { value: distance }`,
+   * closest first. Returns this array.
+   *
+   * @example
+   * ```ts
+   * queries.match(index, { metric: "cosine", limit: 5 });
+   * queries.at(0)?.matches.at(0)?.scores.cosine?.value;
+   * ```
+   */
+  match(other: DocumentArray, options: FindOptions = {}): this {
+    const queries = this.map((doc, i) => {
+      const embedding = doc.embedding;
+      if (!embedding) throw new JinaError(`match: document ${i} (id ${doc.id}) has no embedding`, ErrorCode.InvalidArgument);
+      return embedding;
+    });
+    const candidates = options.filter ? other.find(options.filter) : other;
+    const results = nearestMatches(queries, candidates.protos, options, options.excludeSelf ? this.ids : []);
+    this.protos.forEach((p, i) => (p.matches = results[i] ?? []));
+    return this;
+  }
+
+  /**
+   * The binary `DocumentArrayProto` (docarray's `protobuf-array`).
+   *
+   * @example
+   * ```ts
+   * const bytes = docs.toBytes();
+   * ```
+   */
+  toBytes(): Uint8Array {
+    return toBinary(DocumentArrayProtoSchema, this.toProto());
+  }
+
+  /**
+   * A list of doc dicts in Jina's HTTP JSON shape.
+   *
+   * @example
+   * ```ts
+   * JSON.stringify(docs); // uses toJSON
+   * ```
+   */
+  toJSON(): DocumentJson[] {
+    return this.protos.map(documentToJSON);
+  }
+
+  /** Shown by `console.log` / `util.inspect` (Node, Deno, Bun): the summary table. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.summary();
+  }
+
+  #checkLength(length: number, field: string): void {
+    if (length !== this.length) {
+      throw new JinaError(`${field}: got ${length} values for ${this.length} documents`, ErrorCode.InvalidArgument);
+    }
+  }
+}
+
+function toDocument(doc: Document | DocumentInit): Document {
+  return doc instanceof Document ? doc : new Document(doc);
+}
+
+function isFilter(query: unknown): query is QueryFilter {
+  return (
+    typeof query === "object" && query !== null && !Array.isArray(query) && !isTypedArray(query) &&
+    !(query instanceof NdArray) && !(query instanceof Document)
+  );
+}

@@ -1,0 +1,208 @@
+/**
+ * Jina's HTTP JSON shape of a document (docarray's `PydanticDocument`): snake_case keys, `blob` as base64,
+ * `tensor`/`embedding` as nested lists, scores as `{ name: { value, op_name, description, ref_id } }`.
+ *
+ * @module
+ */
+import { create, type JsonObject } from "@bufbuild/protobuf";
+import { type DocumentProto, DocumentProtoSchema, type NamedScoreProto, NamedScoreProtoSchema } from "../proto/gen/docarray_pb.ts";
+import { decodeBase64, encodeBase64 } from "./base64.ts";
+import { randomId } from "./id.ts";
+import {
+  fail,
+  isPlainObject,
+  optionalJsonObject,
+  optionalList,
+  optionalNumber,
+  optionalObject,
+  optionalString,
+  optionalUint32,
+  pick,
+} from "./json-check.ts";
+import { NdArray, type NestedList, ndArrayFromList } from "./ndarray.ts";
+
+/**
+ * A score in JSON.
+ *
+ * @example
+ * ```ts
+ * const score: NamedScoreJson = { value: 0.5, op_name: "cosine" };
+ * ```
+ */
+export interface NamedScoreJson {
+  value: number;
+  op_name?: string;
+  description?: string;
+  ref_id?: string;
+}
+
+/**
+ * A document in Jina's HTTP JSON shape. `toJSON` writes only non-empty fields; `fromJSON` also accepts
+ * camelCase keys and `null` for unset.
+ *
+ * @example
+ * ```ts
+ * const json: DocumentJson = { id: "a", text: "hi", tags: { k: "v" }, embedding: [0.1, 0.2] };
+ * ```
+ */
+export interface DocumentJson {
+  id: string;
+  parent_id?: string;
+  granularity?: number;
+  adjacency?: number;
+  blob?: string;
+  tensor?: NestedList;
+  mime_type?: string;
+  text?: string;
+  weight?: number;
+  uri?: string;
+  tags?: JsonObject;
+  offset?: number;
+  location?: number[];
+  embedding?: NestedList;
+  modality?: string;
+  evaluations?: Record<string, NamedScoreJson>;
+  scores?: Record<string, NamedScoreJson>;
+  chunks?: DocumentJson[];
+  matches?: DocumentJson[];
+}
+
+/**
+ * The JSON dict of a `DocumentProto` (only non-empty fields; nested chunks and matches included).
+ *
+ * @example
+ * ```ts
+ * documentToJSON(doc.proto); // { id: "…", text: "hi" }
+ * ```
+ */
+export function documentToJSON(proto: DocumentProto): DocumentJson {
+  const json: DocumentJson = { id: proto.id };
+  if (proto.parentId) json.parent_id = proto.parentId;
+  if (proto.granularity) json.granularity = proto.granularity;
+  if (proto.adjacency) json.adjacency = proto.adjacency;
+  const content = proto.content;
+  if (content.case === "blob") json.blob = encodeBase64(content.value);
+  else if (content.case === "tensor" && content.value.content.case) json.tensor = NdArray.fromProto(content.value).toList();
+  else if (content.case === "text") json.text = content.value;
+  if (proto.mimeType) json.mime_type = proto.mimeType;
+  if (proto.weight) json.weight = proto.weight;
+  if (proto.uri) json.uri = proto.uri;
+  if (proto.tags && Object.keys(proto.tags).length > 0) json.tags = proto.tags;
+  if (proto.offset) json.offset = proto.offset;
+  if (proto.location.length > 0) json.location = [...proto.location];
+  if (proto.embedding?.content.case) json.embedding = NdArray.fromProto(proto.embedding).toList();
+  if (proto.modality) json.modality = proto.modality;
+  const evaluations = scoresToJSON(proto.evaluations);
+  if (evaluations) json.evaluations = evaluations;
+  const scores = scoresToJSON(proto.scores);
+  if (scores) json.scores = scores;
+  if (proto.chunks.length > 0) json.chunks = proto.chunks.map(documentToJSON);
+  if (proto.matches.length > 0) json.matches = proto.matches.map(documentToJSON);
+  return json;
+}
+
+function scoresToJSON(map: Record<string, NamedScoreProto>): Record<string, NamedScoreJson> | undefined {
+  const names = Object.keys(map);
+  if (names.length === 0) return undefined;
+  const out: Record<string, NamedScoreJson> = {};
+  for (const name of names) {
+    const score = map[name] as NamedScoreProto;
+    const json: NamedScoreJson = { value: score.value };
+    if (score.opName) json.op_name = score.opName;
+    if (score.description) json.description = score.description;
+    if (score.refId) json.ref_id = score.refId;
+    out[name] = json;
+  }
+  return out;
+}
+
+/**
+ * A `DocumentProto` from a JSON doc dict, validated. Errors are `JinaError`s (InvalidArgument) naming the path
+ * under `path`, e.g. `data[3].embedding: expected a list of numbers, got "abc"`. Unknown keys are ignored (as
+ * pydantic does); a missing id gets a random one.
+ *
+ * @example
+ * ```ts
+ * documentFromJSON({ text: "hi", mime_type: "text/plain" }, "doc").mimeType; // "text/plain"
+ * ```
+ */
+export function documentFromJSON(json: unknown, path: string): DocumentProto {
+  const object = isPlainObject(json) ? json : fail(path, "a document object", json);
+  const proto = create(DocumentProtoSchema, { id: optionalString(object.id, `${path}.id`) ?? randomId() });
+  const field = (snake: string, camel = snake): [unknown, string] => {
+    const [value, key] = pick(object, snake === camel ? [snake] : [snake, camel]);
+    return [value, `${path}.${key}`];
+  };
+  const str = (snake: string, camel?: string): string | undefined => optionalString(...field(snake, camel));
+  const num = (name: string): number | undefined => optionalNumber(...field(name));
+  const uint = (name: string): number | undefined => optionalUint32(...field(name));
+
+  proto.parentId = str("parent_id", "parentId") ?? "";
+  proto.granularity = uint("granularity") ?? 0;
+  proto.adjacency = uint("adjacency") ?? 0;
+  proto.mimeType = str("mime_type", "mimeType") ?? "";
+  proto.weight = num("weight") ?? 0;
+  proto.uri = str("uri") ?? "";
+  proto.offset = num("offset") ?? 0;
+  proto.modality = str("modality") ?? "";
+
+  const contents = readContents(object, path);
+  if (contents.length > 1) {
+    const extra = contents[1]?.[0] ?? "";
+    fail(`${path}.${extra}`, `at most one of text, blob and tensor (${contents[0]?.[0]} is set too)`, object[extra]);
+  }
+  const [kind, value] = contents[0] ?? [];
+  if (kind === "text") proto.content = { case: "text", value: value as string };
+  else if (kind === "blob") proto.content = { case: "blob", value: value as Uint8Array };
+  else if (kind === "tensor") proto.content = { case: "tensor", value: (value as NdArray).toProto() };
+
+  const tags = optionalJsonObject(...field("tags"));
+  if (tags) proto.tags = tags;
+  const location = optionalList(...field("location"), "a list of numbers");
+  if (location) proto.location = location.map((x, i) => optionalNumber(x, `${path}.location[${i}]`) ?? fail(`${path}.location[${i}]`, "a number", x));
+  const [embedding, embeddingPath] = field("embedding");
+  if (embedding !== undefined && embedding !== null) proto.embedding = ndArrayFromList(embedding, embeddingPath).toProto();
+  const scores = scoresFromJSON(...field("scores"));
+  if (scores) proto.scores = scores;
+  const evaluations = scoresFromJSON(...field("evaluations"));
+  if (evaluations) proto.evaluations = evaluations;
+  const metadata = optionalJsonObject(...field("_metadata"));
+  if (metadata) proto.Metadata = metadata;
+  proto.chunks = documentsFromJSON(...field("chunks"));
+  proto.matches = documentsFromJSON(...field("matches"));
+  return proto;
+}
+
+function readContents(object: Record<string, unknown>, path: string): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  const text = optionalString(object.text, `${path}.text`);
+  if (text !== undefined) out.push(["text", text]);
+  const blob = optionalString(object.blob, `${path}.blob`);
+  if (blob !== undefined) out.push(["blob", decodeBase64(blob) ?? fail(`${path}.blob`, "base64 text", blob)]);
+  if (object.tensor !== undefined && object.tensor !== null) out.push(["tensor", ndArrayFromList(object.tensor, `${path}.tensor`)]);
+  return out;
+}
+
+function documentsFromJSON(value: unknown, path: string): DocumentProto[] {
+  const list = optionalList(value, path, "a list of documents");
+  return list ? list.map((item, i) => documentFromJSON(item, `${path}[${i}]`)) : [];
+}
+
+function scoresFromJSON(value: unknown, path: string): Record<string, NamedScoreProto> | undefined {
+  const object = optionalObject(value, path);
+  if (!object) return undefined;
+  const out: Record<string, NamedScoreProto> = {};
+  for (const [name, item] of Object.entries(object)) {
+    const at = `${path}.${name}`;
+    const score = isPlainObject(item) ? item : fail(at, "a score object {value, op_name, description, ref_id}", item);
+    const [opName, opKey] = pick(score, ["op_name", "opName"]);
+    const [refId, refKey] = pick(score, ["ref_id", "refId"]);
+    out[name] = create(NamedScoreProtoSchema, {
+      value: optionalNumber(score.value, `${at}.value`) ?? 0,
+      opName: optionalString(opName, `${at}.${opKey}`) ?? "",
+      description: optionalString(score.description, `${at}.description`) ?? "",
+      refId: optionalString(refId, `${at}.${refKey}`) ?? "",
+    });
+  }
+  return out;
+}

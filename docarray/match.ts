@@ -1,0 +1,177 @@
+/**
+ * Nearest neighbours by embedding: the distances docarray's `find`/`match` use (cosine = 1 − cosine similarity,
+ * euclidean, sqeuclidean; lower is closer) and stacking embeddings into a matrix.
+ *
+ * @module
+ */
+import { clone } from "@bufbuild/protobuf";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { type DocumentProto, DocumentProtoSchema } from "../proto/gen/docarray_pb.ts";
+import { toNamedScoreProto } from "./named-score.ts";
+import { NdArray } from "./ndarray.ts";
+import type { QueryFilter } from "./query.ts";
+
+/**
+ * A distance metric: `cosine` (1 − cosine similarity), `euclidean` (L2) or `sqeuclidean` (squared L2).
+ *
+ * @example
+ * ```ts
+ * const metric: Metric = "cosine";
+ * ```
+ */
+export type Metric = "cosine" | "euclidean" | "sqeuclidean";
+
+/**
+ * Options of `DocumentArray.find` with a vector and of `DocumentArray.match`.
+ *
+ * @example
+ * ```ts
+ * const options: FindOptions = { metric: "cosine", limit: 5, filter: { "tags__lang": { $eq: "en" } } };
+ * ```
+ */
+export interface FindOptions {
+  /** `cosine` (1 − cosine similarity, the default), `euclidean` or `sqeuclidean`; lower is closer. */
+  metric?: Metric;
+  /** How many matches to keep (default 20; `Infinity` for all). */
+  limit?: number;
+  /** Only consider candidates that pass this query-language filter. */
+  filter?: QueryFilter;
+  /** Skip candidates whose id equals the query document's id. */
+  excludeSelf?: boolean;
+}
+
+/**
+ * One ranked candidate: its index in the candidate list and its distance.
+ *
+ * @example
+ * ```ts
+ * const hit: Hit = { index: 3, value: 0.12 };
+ * ```
+ */
+export interface Hit {
+  index: number;
+  value: number;
+}
+
+const metrics: readonly string[] = ["cosine", "euclidean", "sqeuclidean"];
+const epsilon = 1e-7;
+
+/**
+ * The distance between two vectors of the same length.
+ *
+ * @example
+ * ```ts
+ * distance("euclidean", Float64Array.of(0, 0), Float64Array.of(3, 4)); // 5
+ * ```
+ */
+export function distance(metric: Metric, a: Float64Array, b: Float64Array): number {
+  let dot = 0;
+  let aa = 0;
+  let bb = 0;
+  let sq = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    if (metric === "cosine") {
+      dot += x * y;
+      aa += x * x;
+      bb += y * y;
+    } else {
+      sq += (x - y) * (x - y);
+    }
+  }
+  if (metric === "cosine") return 1 - dot / (Math.max(Math.sqrt(aa), epsilon) * Math.max(Math.sqrt(bb), epsilon));
+  return metric === "euclidean" ? Math.sqrt(sq) : sq;
+}
+
+/**
+ * For every query vector, the `limit` closest candidates (ascending distance, ties in candidate order),
+ * skipping the candidate whose id is `excluded[q]`. Throws a `JinaError` (InvalidArgument) for an unknown
+ * metric, a candidate without embedding, or mismatched dimensions.
+ *
+ * @example
+ * ```ts
+ * nearest([NdArray.from([1, 0])], index.protos, "cosine", 3, []); // [[{ index, value }, …]]
+ * ```
+ */
+export function nearest(queries: NdArray[], candidates: DocumentProto[], metric: Metric, limit: number, excluded: (string | undefined)[]): Hit[][] {
+  if (!metrics.includes(metric)) {
+    throw new JinaError(`unknown metric ${JSON.stringify(metric)}: use one of ${metrics.join(", ")}`, ErrorCode.InvalidArgument);
+  }
+  if (!(limit >= 0)) throw new JinaError(`limit must be a non-negative number, got ${limit}`, ErrorCode.InvalidArgument);
+  const vectors = candidates.map((doc, i) => {
+    const embedding = doc.embedding?.content.case ? NdArray.fromProto(doc.embedding) : undefined;
+    if (!embedding) throw new JinaError(`document ${i} (id ${doc.id}) of the index has no embedding`, ErrorCode.InvalidArgument);
+    return embedding.toFloat64();
+  });
+  return queries.map((query, q) => {
+    const vector = query.toFloat64();
+    const hits: Hit[] = [];
+    vectors.forEach((candidate, index) => {
+      if (candidate.length !== vector.length) {
+        throw new JinaError(
+          `embedding of document ${index} (id ${candidates[index]?.id}) has ${candidate.length} values but the query has ${vector.length}`,
+          ErrorCode.InvalidArgument,
+        );
+      }
+      if (excluded[q] !== undefined && candidates[index]?.id === excluded[q]) return;
+      hits.push({ index, value: distance(metric, vector, candidate) });
+    });
+    hits.sort((a, b) => a.value - b.value || a.index - b.index);
+    return hits.slice(0, limit);
+  });
+}
+
+/**
+ * For every query vector, its nearest candidates as match documents: copies of the candidates without their own
+ * matches, carrying `scores[metric] = { value: distance }`, closest first.
+ *
+ * @example
+ * ```ts
+ * const [matches] = nearestMatches([NdArray.from([1, 0])], index.protos, { metric: "cosine", limit: 3 });
+ * ```
+ */
+export function nearestMatches(
+  queries: NdArray[],
+  candidates: DocumentProto[],
+  options: FindOptions,
+  excluded: (string | undefined)[] = [],
+): DocumentProto[][] {
+  const metric = options.metric ?? "cosine";
+  return nearest(queries, candidates, metric, options.limit ?? 20, excluded).map((hits) =>
+    hits.map(({ index, value }) => {
+      const match = clone(DocumentProtoSchema, candidates[index] as DocumentProto);
+      match.matches = [];
+      match.scores[metric] = toNamedScoreProto({ value });
+      return match;
+    }),
+  );
+}
+
+/**
+ * Stacks arrays of one shape into a matrix `[n, ...shape]` (float32 when all are `<f4`, float64 otherwise), or
+ * undefined when the list is empty or one is missing.
+ *
+ * @example
+ * ```ts
+ * stackEmbeddings([NdArray.from([1, 2]), NdArray.from([3, 4])])?.shape; // [2, 2]
+ * ```
+ */
+export function stackEmbeddings(arrays: (NdArray | undefined)[]): NdArray | undefined {
+  if (arrays.length === 0 || arrays.some((a) => a === undefined)) return undefined;
+  const rows = arrays as NdArray[];
+  const first = rows[0] as NdArray;
+  const width = first.size;
+  const float32 = rows.every((a) => a.dtype === "<f4");
+  const out = float32 ? new Float32Array(rows.length * width) : new Float64Array(rows.length * width);
+  rows.forEach((row, i) => {
+    if (row.size !== width || row.shape.join() !== first.shape.join()) {
+      throw new JinaError(
+        `cannot stack: array ${i} has shape [${row.shape.join(", ")}] but array 0 has [${first.shape.join(", ")}]`,
+        ErrorCode.InvalidArgument,
+      );
+    }
+    out.set(float32 ? (row.data as Float32Array) : row.toFloat64(), i * width);
+  });
+  return new NdArray(out, { shape: [rows.length, ...first.shape] });
+}

@@ -1,0 +1,57 @@
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { ErrorCode, JinaError } from "../../proto/errors.ts";
+import { DataRequestProto_DataContentProtoSchema, DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
+import { createDataRequest, DocumentArray, docsOf, setDocs } from "../../docarray/mod.ts";
+
+test("createDataRequest sets a random request id, the endpoint, target, parameters and docs", () => {
+  const docs = new DocumentArray([{ text: "a" }]);
+  const request = createDataRequest({ endpoint: "/index", docs, parameters: { k: 1 }, targetExecutor: "enc" });
+  assert.match(request.header?.requestId ?? "", /^[0-9a-f]{32}$/);
+  assert.is(request.header?.execEndpoint, "/index");
+  assert.is(request.header?.targetExecutor, "enc");
+  assert.equal(request.parameters, { k: 1 });
+  assert.is(request.data?.documents.case, "docs");
+  assert.is(request.data?.documents.value, docs.toProto(), "the docs are shared, not copied");
+  const bare = createDataRequest();
+  assert.is(bare.header?.execEndpoint, undefined);
+  assert.is(docsOf(bare).length, 0);
+});
+
+test("docsOf is a view over request.data.docs; mutations reach the wire", () => {
+  const request = fromBinary(
+    DataRequestProtoSchema,
+    toBinary(DataRequestProtoSchema, createDataRequest({ docs: new DocumentArray([{ id: "a", text: "x" }]) })),
+  );
+  const docs = docsOf(request);
+  (docs.at(0) as { text: string | undefined }).text = "changed";
+  docs.push({ id: "b" });
+  const again = fromBinary(DataRequestProtoSchema, toBinary(DataRequestProtoSchema, request));
+  assert.equal(docsOf(again).texts, ["changed", ""]);
+});
+
+test("docsOf creates the docs oneof when data is unset", () => {
+  const request = create(DataRequestProtoSchema);
+  docsOf(request).push({ id: "a" });
+  assert.is(request.data?.documents.case, "docs");
+  assert.equal(docsOf(request).ids, ["a"]);
+});
+
+test("docsOf rejects docs_bytes (a Python pickle in Jina)", () => {
+  const request = create(DataRequestProtoSchema, {
+    data: create(DataRequestProto_DataContentProtoSchema, { documents: { case: "docsBytes", value: new Uint8Array([0x80, 4]) } }),
+  });
+  try {
+    docsOf(request);
+    assert.unreachable();
+  } catch (error) {
+    assert.instance(error, JinaError);
+    assert.is((error as JinaError).code, ErrorCode.InvalidArgument);
+    assert.is((error as JinaError).rawMessage, "docs_bytes is a Python pickle in Jina and cannot be read; send docs");
+  }
+  setDocs(request, new DocumentArray([{ id: "z" }]));
+  assert.equal(docsOf(request).ids, ["z"]);
+});
+
+test.run();
