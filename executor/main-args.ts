@@ -1,0 +1,104 @@
+/**
+ * The command-line flags of `executor/main.ts` (Jina's `jina executor` flags, as the flow passes them).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+
+/**
+ * The parsed flags of `executor/main.ts`.
+ *
+ * @example
+ * ```ts
+ * const args: ExecutorMainArgs = parseExecutorArgs(["--uses", "./enc.ts#Encoder"]);
+ * ```
+ */
+export interface ExecutorMainArgs {
+  /** `./file.ts#ClassName`. */
+  uses: string;
+  /** The executor name (`metas.name`); the class name when absent. */
+  name?: string;
+  host: string;
+  port: number;
+  shardId: number;
+  shards: number;
+  replicas: number;
+  workspace?: string;
+  /** The pod name (`runtimeArgs.name`), e.g. `encoder/rep-0`. */
+  podName?: string;
+  usesWith: Record<string, unknown>;
+  usesMetas: Record<string, unknown>;
+  usesRequests?: Record<string, string>;
+}
+
+function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min) {
+    throw new JinaError(`--${flag} must be an integer >= ${min}, got "${value}"`, ErrorCode.InvalidArgument);
+  }
+  return number;
+}
+
+function jsonObject(flag: string, value: string | undefined): Record<string, unknown> | undefined {
+  if (value === undefined || value === "") return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new JinaError(`--${flag} must be a JSON object: ${(error as Error).message}`, ErrorCode.InvalidArgument);
+  }
+  if (parsed === null) return undefined;
+  if (typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new JinaError(`--${flag} must be a JSON object, got ${JSON.stringify(parsed)}`, ErrorCode.InvalidArgument);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Parses `executor/main.ts`'s flags: `--uses ./file.ts#Class --name --host --port --shard-id --shards --replicas
+ * --workspace --pod-name --uses-with JSON --uses-metas JSON --uses-requests JSON`.
+ *
+ * @example
+ * ```ts
+ * parseExecutorArgs(["--uses", "./enc.ts#Encoder", "--port", "0"]).uses; // "./enc.ts#Encoder"
+ * ```
+ */
+export function parseExecutorArgs(argv: string[]): ExecutorMainArgs {
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: Object.fromEntries(
+        ["uses", "name", "host", "port", "shard-id", "shards", "replicas", "workspace", "pod-name", "uses-with", "uses-metas", "uses-requests"]
+          .map((flag) => [flag, { type: "string" as const }]),
+      ),
+    }).values as Record<string, string | undefined>;
+  } catch (error) {
+    throw new JinaError(`${(error as Error).message}; usage: main.ts --uses ./file.ts#Class [--port N] [--host H] ...`, ErrorCode.InvalidArgument);
+  }
+  if (!values.uses) throw new JinaError("--uses is required, e.g. --uses ./executor.ts#MyExecutor", ErrorCode.InvalidArgument);
+  const requests = jsonObject("uses-requests", values["uses-requests"]);
+  for (const [endpoint, method] of Object.entries(requests ?? {})) {
+    if (typeof method !== "string") {
+      throw new JinaError(`--uses-requests: the method for "${endpoint}" must be a string, got ${JSON.stringify(method)}`, ErrorCode.InvalidArgument);
+    }
+  }
+  return {
+    uses: values.uses,
+    ...(values.name ? { name: values.name } : {}),
+    host: values.host || "127.0.0.1",
+    port: integer("port", values.port, 0, 0),
+    shardId: integer("shard-id", values["shard-id"], 0, 0),
+    shards: integer("shards", values.shards, 1, 1),
+    replicas: integer("replicas", values.replicas, 1, 1),
+    ...(values.workspace ? { workspace: values.workspace } : {}),
+    ...(values["pod-name"] ? { podName: values["pod-name"] } : {}),
+    usesWith: jsonObject("uses-with", values["uses-with"]) ?? {},
+    usesMetas: jsonObject("uses-metas", values["uses-metas"]) ?? {},
+    ...(requests ? { usesRequests: requests as Record<string, string> } : {}),
+  };
+}

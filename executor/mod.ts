@@ -1,0 +1,41 @@
+/**
+ * Executors: the base class, `@requests`, endpoint dispatch, the executor's Connect services (Jina's data RPCs,
+ * gRPC health and reflection), in-memory and gRPC serving, and the readiness line of `executor/main.ts`.
+ *
+ * @example
+ * ```ts
+ * import { type DocumentArray } from "jina-ts/docarray";
+ * import { Executor, requests, serveExecutor } from "jina-ts/executor";
+ *
+ * class Upper extends Executor {
+ *   @requests("/index")
+ *   upper({ docs }: { docs: DocumentArray }) {
+ *     for (const doc of docs) doc.text = doc.text?.toUpperCase();
+ *   }
+ * }
+ *
+ * await using server = await serveExecutor(new Upper(), { port: 0 });
+ * ```
+ *
+ * @module
+ */
+export { Executor, isExecutorClass } from "./executor.ts";
+export { requests } from "./requests-decorator.ts";
+export { bindRequests, defaultEndpoint, dryRunEndpoint } from "./bindings.ts";
+export { endpointsOf, handlerNameOf } from "./endpoints.ts";
+export { handleDataRequest, resultsKey } from "./dispatch.ts";
+export { createExecutorRoutes, executorServices } from "./services.ts";
+export { createExecutorTransport } from "./transport.ts";
+export { serveExecutor } from "./serve.ts";
+export { formatReadyLine, parseReadyLine } from "./ready-line.ts";
+export { loadExecutorClass, parseUses } from "./load-executor.ts";
+export { parseExecutorArgs } from "./main-args.ts";
+export { isServing, setServing } from "./health.ts";
+export { jinaInfo, jinaTsVersion, jinaVersion } from "./info.ts";
+
+export type { ExecutorServeOptions } from "./executor.ts";
+export type { ExecutorMetas, ExecutorOptions, Handler, HandlerArgs, HandlerResult, RuntimeArgs } from "./options.ts";
+export type { RequestsDecorator } from "./requests-decorator.ts";
+export type { ServeExecutorOptions } from "./serve.ts";
+export type { ExecutorClass } from "./load-executor.ts";
+export type { ExecutorMainArgs } from "./main-args.ts";

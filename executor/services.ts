@@ -1,0 +1,92 @@
+/**
+ * The Connect services of an executor: Jina's data RPCs, endpoint discovery and info, gRPC health and reflection.
+ *
+ * @module
+ */
+import { create, type DescService } from "@bufbuild/protobuf";
+import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import { Health } from "../proto/gen/grpc/health_pb.ts";
+import { ServerReflection } from "../proto/gen/grpc/reflection_pb.ts";
+import {
+  EndpointsProtoSchema,
+  JinaDataRequestRPC,
+  JinaDiscoverEndpointsRPC,
+  JinaInfoProtoSchema,
+  JinaInfoRPC,
+  JinaRPC,
+  JinaSingleDataRequestRPC,
+} from "../proto/gen/jina_pb.ts";
+import { endpointsOf } from "./endpoints.ts";
+import { type DispatchResult, dispatchRequests } from "./dispatch.ts";
+import type { Executor } from "./executor.ts";
+import { createHealthService } from "./health.ts";
+import { jinaInfo } from "./info.ts";
+import { withInvalidArgumentOnParseError } from "./parse-errors.ts";
+import { createReflectionService } from "./reflection.ts";
+
+/**
+ * Every service an executor serves, in the order `list_services` reports them.
+ *
+ * @example
+ * ```ts
+ * executorServices.map((service) => service.typeName); // ["jina.JinaRPC", ..., "grpc.reflection.v1alpha.ServerReflection"]
+ * ```
+ */
+export const executorServices: DescService[] = [
+  JinaRPC,
+  JinaSingleDataRequestRPC,
+  JinaDataRequestRPC,
+  JinaDiscoverEndpointsRPC,
+  JinaInfoRPC,
+  Health,
+  ServerReflection,
+];
+
+/** Jina's trailing metadata for a response that carries an in-band error. */
+function flagError(result: DispatchResult, context: HandlerContext): DispatchResult {
+  if (result.failed) context.responseTrailer.set("is-error", "true");
+  return result;
+}
+
+/**
+ * Registers the executor's services on a Connect router: `jina.JinaSingleDataRequestRPC/process_single_data`,
+ * `jina.JinaRPC/Call` (bidi), `jina.JinaDataRequestRPC/process_data`, `jina.JinaDiscoverEndpointsRPC/endpoint_discovery`,
+ * `jina.JinaInfoRPC/_status`, `grpc.health.v1.Health` and `grpc.reflection.v1alpha.ServerReflection`. Handler
+ * errors come back in-band with the trailer `is-error: true`; undecodable requests answer INVALID_ARGUMENT.
+ *
+ * @example
+ * ```ts
+ * import { createRouterTransport } from "@connectrpc/connect";
+ * const transport = createRouterTransport(createExecutorRoutes(new Upper()));
+ * ```
+ */
+export function createExecutorRoutes(executor: Executor): (router: ConnectRouter) => void {
+  const names = executorServices.map((service) => service.typeName);
+  return withInvalidArgumentOnParseError((router) => {
+    router.service(JinaSingleDataRequestRPC, {
+      async process_single_data(request, context) {
+        return flagError(await dispatchRequests(executor, [request], context.signal), context).response;
+      },
+    });
+    router.service(JinaRPC, {
+      async *call(requests, context) {
+        for await (const request of requests) {
+          yield flagError(await dispatchRequests(executor, [request], context.signal), context).response;
+        }
+      },
+    });
+    router.service(JinaDataRequestRPC, {
+      async process_data(list, context) {
+        return flagError(await dispatchRequests(executor, list.requests, context.signal), context).response;
+      },
+    });
+    router.service(JinaDiscoverEndpointsRPC, {
+      endpoint_discovery: () => create(EndpointsProtoSchema, { endpoints: endpointsOf(executor) }),
+    });
+    router.service(JinaInfoRPC, {
+      _status: () => create(JinaInfoProtoSchema, jinaInfo()),
+    });
+    router.service(Health, createHealthService(executor, names));
+    router.service(ServerReflection, createReflectionService(executorServices));
+  });
+}
