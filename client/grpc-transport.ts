@@ -1,0 +1,197 @@
+/**
+ * The gRPC protocol of the client: all requests of a post() on one `jina.JinaRPC/Call` bidi stream (as Jina's
+ * Python client does), with `__results_in_order__: true` metadata and at most `prefetch` requests unanswered.
+ * `@connectrpc/connect-node` (node:http2) is imported only when the first call is made, so a browser bundle that
+ * uses HTTP never loads it.
+ *
+ * @module
+ */
+import { createClient, type Client as ConnectClient } from "@connectrpc/connect";
+import { type DataRequestProto, JinaGatewayDryRunRPC, JinaRPC, type StatusProto } from "../proto/gen/jina_pb.ts";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { abortError, networkError } from "./network-error.ts";
+import type { ResolvedClientOptions } from "./options.ts";
+import { authorityOf, type ClientTransport, type StreamOptions } from "./transport.ts";
+
+interface Connection {
+  abort(): void;
+  rpc: ConnectClient<typeof JinaRPC>;
+  dryRun: ConnectClient<typeof JinaGatewayDryRunRPC>;
+}
+
+/**
+ * Request metadata Jina's client sends so the gateway answers in request order.
+ *
+ * @example
+ * ```ts
+ * const inOrder = context.requestHeader.get(resultsInOrderHeader) === "true"; // in a gateway's Call handler
+ * ```
+ */
+export const resultsInOrderHeader = "__results_in_order__";
+
+/**
+ * Request metadata telling the gateway how many requests of the stream to handle at once (the client's `prefetch`).
+ *
+ * @example
+ * ```ts
+ * const limit = Number(context.requestHeader.get(prefetchHeader) ?? 1000); // in a gateway's Call handler
+ * ```
+ */
+export const prefetchHeader = "__prefetch__";
+
+/**
+ * Creates the gRPC transport of a client (`grpc://` or, with `tls`, `grpcs://`).
+ *
+ * @example
+ * ```ts
+ * const transport = createGrpcClientTransport({ host: "127.0.0.1", port: 54321, protocol: "grpc", tls: false });
+ * const status = await transport.dryRun();
+ * transport.close();
+ * ```
+ */
+export function createGrpcClientTransport(options: ResolvedClientOptions): ClientTransport {
+  const authority = authorityOf(options);
+  const address = `${options.tls ? "grpcs" : "grpc"}://${authority}`;
+  const baseUrl = `${options.tls ? "https" : "http"}://${authority}`;
+  let connection: Promise<Connection> | undefined;
+
+  const connect = () =>
+    (connection ??= loadConnectNode().then(({ createGrpcTransport, Http2SessionManager }) => {
+      const session = new Http2SessionManager(baseUrl);
+      const transport = createGrpcTransport({ baseUrl, sessionManager: session });
+      return {
+        abort: () => session.abort(),
+        rpc: createClient(JinaRPC, transport),
+        dryRun: createClient(JinaGatewayDryRunRPC, transport),
+      };
+    }));
+
+  async function* stream(requests: Iterable<DataRequestProto>, { signal, prefetch }: StreamOptions): AsyncGenerator<DataRequestProto> {
+    const { rpc } = await connect();
+    const controller = new AbortController();
+    const callSignal = AbortSignal.any([signal, controller.signal]);
+    const gate = createGate(prefetch);
+    const positions = new Map<string, number>();
+    let sent = 0;
+    let inputError: { error: unknown } | undefined;
+
+    async function* source(): AsyncGenerator<DataRequestProto> {
+      try {
+        for (const request of requests) {
+          await gate.acquire(callSignal);
+          positions.set(request.header?.requestId ?? "", sent++);
+          yield request;
+        }
+        // Keep the send side open until every response is in: a gateway answers each request as it comes (Jina's
+        // does), and Deno's node:http2 closes a stream early when the client half-closes while big responses of
+        // the same process are still on their way ("Premature close").
+        await gate.drain(callSignal);
+      } catch (error) {
+        if (!callSignal.aborted) {
+          inputError = { error };
+          controller.abort(error);
+        }
+      }
+    }
+
+    const buffered = new Map<number, DataRequestProto>();
+    let next = 0;
+    try {
+      const headers: Record<string, string> = { [resultsInOrderHeader]: "true" };
+      if (Number.isFinite(prefetch)) headers[prefetchHeader] = String(prefetch);
+      const responses = rpc.call(source(), { signal: callSignal, headers });
+      for await (const response of responses) {
+        const id = response.header?.requestId ?? "";
+        let index = positions.get(id);
+        positions.delete(id);
+        if (index === undefined || index < next || buffered.has(index)) {
+          // a gateway that rewrote the request id: take the response as the next one that arrived
+          index = next;
+          while (buffered.has(index)) index++;
+        }
+        buffered.set(index, response);
+        for (let ready = buffered.get(next); ready; ready = buffered.get(next)) {
+          buffered.delete(next++);
+          gate.release();
+          yield ready;
+        }
+      }
+    } catch (error) {
+      if (inputError) throw inputError.error;
+      if (signal.aborted) throw abortError(signal, address);
+      throw networkError(error, address);
+    } finally {
+      controller.abort();
+    }
+    if (inputError) throw inputError.error;
+    if (next < sent) {
+      throw new JinaError(
+        `the gateway at ${address} closed the stream after ${next} of ${sent} responses`,
+        ErrorCode.Internal,
+      );
+    }
+  }
+
+  return {
+    address,
+    stream,
+    async dryRun(signal?: AbortSignal): Promise<StatusProto> {
+      const { dryRun } = await connect();
+      try {
+        return await dryRun.dry_run({}, signal ? { signal } : {});
+      } catch (error) {
+        if (signal?.aborted) throw abortError(signal, address);
+        throw networkError(error, address);
+      }
+    },
+    close(): void {
+      const current = connection;
+      connection = undefined;
+      current?.then((c) => c.abort(), () => {});
+    },
+  };
+}
+
+/** The specifier in a variable, so bundlers leave it alone: a browser bundle of the HTTP path never sees node:http2. */
+const connectNode = "@connectrpc/connect-node";
+
+/** Loads `@connectrpc/connect-node` (node:http2) on first use. */
+function loadConnectNode(): Promise<typeof import("@connectrpc/connect-node")> {
+  return import(connectNode);
+}
+
+/** Counts requests in flight and makes the sender wait while `limit` are unanswered. One sender only. */
+function createGate(limit: number) {
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  const waitWhile = async (busy: () => boolean, signal: AbortSignal) => {
+    while (busy()) {
+      signal.throwIfAborted();
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          signal.removeEventListener("abort", done);
+          resolve();
+        };
+        wake = done;
+        signal.addEventListener("abort", done, { once: true });
+      });
+    }
+  };
+  return {
+    /** Waits for a free slot and takes it. */
+    async acquire(signal: AbortSignal): Promise<void> {
+      await waitWhile(() => inFlight >= limit, signal);
+      inFlight++;
+    },
+    /** Waits until every request is answered. */
+    drain(signal: AbortSignal): Promise<void> {
+      return waitWhile(() => inFlight > 0, signal);
+    },
+    release(): void {
+      inFlight--;
+      const resolve = wake;
+      wake = undefined;
+      resolve?.();
+    },
+  };
+}

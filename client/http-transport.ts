@@ -1,0 +1,187 @@
+/**
+ * The HTTP protocol of the client: one `POST /post` per request with Jina's JSON body (`execEndpoint`, `data`,
+ * `parameters`, `targetExecutor`), a few at once, answers read with `dataRequestFromJSON`. Uses only `fetch`, so it
+ * runs in browsers too.
+ *
+ * @module
+ */
+import { fromJson, type JsonValue } from "@bufbuild/protobuf";
+import { dataRequestFromJSON, docsOf } from "../docarray/mod.ts";
+import { type DataRequestProto, type StatusProto, StatusProtoSchema } from "../proto/gen/jina_pb.ts";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { abortError, codeOfHttpStatus, networkError } from "./network-error.ts";
+import type { ResolvedClientOptions } from "./options.ts";
+import { describeStatus } from "./responses.ts";
+import { authorityOf, type ClientTransport, type StreamOptions } from "./transport.ts";
+
+/**
+ * The JSON body of `POST /post` for a data request, as Jina's HTTP gateway reads it.
+ *
+ * @example
+ * ```ts
+ * const body = postBodyOf(createDataRequest({ endpoint: "/index", docs }));
+ * // { execEndpoint: "/index", data: [{ id: "...", text: "..." }], parameters: {} }
+ * ```
+ */
+export function postBodyOf(request: DataRequestProto): Record<string, unknown> {
+  return {
+    execEndpoint: request.header?.execEndpoint ?? "/",
+    data: docsOf(request).toJSON(),
+    parameters: request.parameters ?? {},
+    ...(request.header?.targetExecutor !== undefined ? { targetExecutor: request.header.targetExecutor } : {}),
+  };
+}
+
+/**
+ * Creates the HTTP transport of a client (`http://` or, with `tls`, `https://`).
+ *
+ * @example
+ * ```ts
+ * const transport = createHttpClientTransport({ host: "127.0.0.1", port: 8080, protocol: "http", tls: false });
+ * const status = await transport.dryRun();
+ * ```
+ */
+export function createHttpClientTransport(options: ResolvedClientOptions): ClientTransport {
+  const address = `${options.tls ? "https" : "http"}://${authorityOf(options)}`;
+  const calls = new Set<AbortController>();
+
+  async function send(request: DataRequestProto, signal: AbortSignal): Promise<DataRequestProto> {
+    const response = await call("/post", signal, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(postBodyOf(request)),
+    });
+    const json = await readJson(response, "/post", signal);
+    try {
+      return dataRequestFromJSON(json);
+    } catch (error) {
+      throw new JinaError(
+        `the gateway at ${address} answered POST /post with a body that is not a Jina response: ${(error as Error).message}`,
+        ErrorCode.Internal,
+        { cause: error },
+      );
+    }
+  }
+
+  async function call(path: string, signal: AbortSignal, init: RequestInit): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(`${address}${path}`, { ...init, signal });
+    } catch (error) {
+      if (signal.aborted) throw abortError(signal, address);
+      throw networkError(error, address);
+    }
+    if (!response.ok) throw await httpError(response, `${init.method ?? "GET"} ${path}`, address);
+    return response;
+  }
+
+  async function readJson(response: Response, path: string, signal: AbortSignal): Promise<unknown> {
+    try {
+      return await response.json();
+    } catch (error) {
+      if (signal.aborted) throw abortError(signal, address);
+      throw new JinaError(`the gateway at ${address} answered ${path} with a body that is not JSON: ${(error as Error).message}`, ErrorCode.Internal, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Runs `fn` with a signal that also fires on close(). */
+  async function tracked<T>(signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    calls.add(controller);
+    try {
+      return await fn(signal ? AbortSignal.any([signal, controller.signal]) : controller.signal);
+    } finally {
+      calls.delete(controller);
+    }
+  }
+
+  async function* stream(requests: Iterable<DataRequestProto>, { signal, prefetch }: StreamOptions): AsyncGenerator<DataRequestProto> {
+    const controller = new AbortController();
+    calls.add(controller);
+    const callSignal = AbortSignal.any([signal, controller.signal]);
+    const pending: Promise<DataRequestProto>[] = [];
+    const iterator = requests[Symbol.iterator]();
+    let exhausted = false;
+    try {
+      for (;;) {
+        while (!exhausted && pending.length < prefetch) {
+          const next = iterator.next();
+          if (next.done) exhausted = true;
+          else {
+            const answer = send(next.value, callSignal);
+            answer.catch(() => {}); // awaited in order below; keeps a later failure from being unhandled meanwhile
+            pending.push(answer);
+          }
+        }
+        const first = pending.shift();
+        if (!first) return;
+        yield await first;
+      }
+    } finally {
+      controller.abort();
+      calls.delete(controller);
+    }
+  }
+
+  return {
+    address,
+    stream,
+    dryRun(signal?: AbortSignal): Promise<StatusProto> {
+      return tracked(signal, async (callSignal) => {
+        const response = await call("/dry_run", callSignal, { method: "GET", headers: { accept: "application/json" } });
+        const json = await readJson(response, "GET /dry_run", callSignal);
+        try {
+          return fromJson(StatusProtoSchema, json as JsonValue, { ignoreUnknownFields: true });
+        } catch (error) {
+          throw new JinaError(`the gateway at ${address} answered GET /dry_run with a body that is not a status: ${(error as Error).message}`, ErrorCode.Internal, {
+            cause: error,
+          });
+        }
+      });
+    },
+    close(): void {
+      for (const controller of calls) controller.abort(new JinaError(`the client of ${address} was closed`, ErrorCode.Canceled));
+      calls.clear();
+    },
+  };
+}
+
+/** The JinaError for an HTTP error status: the code mapped back from the status, the server's message. */
+async function httpError(response: Response, what: string, address: string): Promise<JinaError> {
+  const text = await response.text().catch(() => "");
+  let detail = text.trim();
+  try {
+    detail = messageOfBody(JSON.parse(text)) ?? detail;
+  } catch {
+    // not JSON: keep the text
+  }
+  if (detail.length > 500) detail = `${detail.slice(0, 500)}…`;
+  const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  return new JinaError(
+    `the gateway at ${address} answered ${what} with HTTP ${status}${detail ? `: ${detail}` : ""}`,
+    codeOfHttpStatus(response.status),
+    { httpStatus: response.status },
+  );
+}
+
+/** The message in an error body: Jina's `header.status` (503 echo), FastAPI's `detail`, or `message` / `error`. */
+function messageOfBody(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null) return typeof body === "string" ? body : undefined;
+  const record = body as Record<string, unknown>;
+  const status = (record.header as Record<string, unknown> | undefined)?.status;
+  if (typeof status === "object" && status !== null) {
+    try {
+      return describeStatus(fromJson(StatusProtoSchema, status as JsonValue, { ignoreUnknownFields: true }));
+    } catch {
+      // fall through to the other shapes
+    }
+  }
+  for (const key of ["detail", "message", "error", "description"]) {
+    const value = record[key];
+    if (typeof value === "string") return value;
+    if (value !== undefined && value !== null) return JSON.stringify(value);
+  }
+  return undefined;
+}
