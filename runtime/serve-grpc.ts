@@ -51,7 +51,7 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
     routes: options.routes,
     readMaxBytes: options.readMaxBytes ?? defaultMaxRequestBytes,
     ...(options.acceptCompression === false ? { acceptCompression: [] } : {}),
-    ...(options.fallback ? { fallback: getRequestListener(options.fallback) as never } : {}),
+    ...(options.fallback ? { fallback: getRequestListener(options.fallback, { overrideGlobalObjects: false }) as never } : {}),
   });
   const server = options.tls
     ? http2.createSecureServer({ ...options.tls, allowHTTP1: false }, handler)

@@ -20,7 +20,7 @@ function summarise(docs: DocumentArray) {
     text: doc.text,
     tags: doc.tags,
     modality: doc.modality,
-    embedding: Array.from(doc.embedding?.data ?? []),
+    embedding: Array.from(doc.embedding?.toFloat64() ?? []),
     matches: doc.matches.map((match) => ({ id: match.id, score: match.scores.cosine?.value })).sort((x, y) => x.id.localeCompare(y.id)),
   }));
 }
