@@ -1,0 +1,96 @@
+/**
+ * A connection to one replica: a Connect client of `jina.JinaSingleDataRequestRPC` over an in-memory transport
+ * or over gRPC (HTTP/2) to `grpc://host:port` / `grpcs://host:port`.
+ *
+ * @module
+ */
+import { createClient, type Transport } from "@connectrpc/connect";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { type DataRequestProto, JinaSingleDataRequestRPC, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
+import type { ReplicaTarget } from "./options.ts";
+import type { NodeReply } from "./walk.ts";
+
+/**
+ * Options of one call through a {@link ReplicaConnection}.
+ *
+ * @example
+ * ```ts
+ * await connection.send(request, { endpoint: "/search", timeoutMs: 5000 } satisfies SendOptions);
+ * ```
+ */
+export interface SendOptions {
+  /** The executor endpoint, sent as request metadata `endpoint`. */
+  endpoint: string;
+  /** Deadline of the call in milliseconds; none when undefined. */
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * One replica the gateway can call.
+ *
+ * @example
+ * ```ts
+ * const connection = createReplicaConnection("grpc://127.0.0.1:54321", "encoder/rep-0");
+ * const { response, isError } = await connection.send(request, { endpoint: "/index" });
+ * connection.close();
+ * ```
+ */
+export interface ReplicaConnection {
+  /** Where the replica is: its URL, or `<name> (in memory)`. */
+  readonly address: string;
+  /** Calls `process_single_data`; rejects with the Connect error of a failed call. */
+  send(request: DataRequestProto, options: SendOptions): Promise<NodeReply>;
+  /** Closes the HTTP/2 session, if any. */
+  close(): void;
+}
+
+/**
+ * Connects to a replica target. A string must be `grpc://host:port` or `grpcs://host:port` (`http://` and
+ * `https://` are taken as they are); anything else throws a JinaError (InvalidArgument) naming the target.
+ *
+ * @example
+ * ```ts
+ * const local = createReplicaConnection(createRouterTransport(routes), "encoder/rep-0");
+ * const remote = createReplicaConnection("grpc://127.0.0.1:54321", "encoder/rep-1");
+ * ```
+ */
+export function createReplicaConnection(target: ReplicaTarget, name: string): ReplicaConnection {
+  if (typeof target !== "string") return connect(target, `${name} (in memory)`, () => {});
+  const baseUrl = grpcBaseUrl(target, name);
+  const sessionManager = new Http2SessionManager(baseUrl);
+  const transport = createGrpcTransport({ baseUrl, sessionManager });
+  return connect(transport, target, () => sessionManager.abort());
+}
+
+function connect(transport: Transport, address: string, close: () => void): ReplicaConnection {
+  const client = createClient(JinaSingleDataRequestRPC, transport);
+  return {
+    address,
+    close,
+    async send(request, options) {
+      let flagged = false;
+      const response = await client.process_single_data(request, {
+        headers: { endpoint: options.endpoint },
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        onTrailer: (trailer) => (flagged = trailer.get("is-error") === "true"),
+      });
+      return { response, isError: flagged || response.header?.status?.code === StatusProto_StatusCode.ERROR };
+    },
+  };
+}
+
+function grpcBaseUrl(target: string, name: string): string {
+  const match = /^(grpcs?|https?):\/\/([^/]+)\/?$/.exec(target);
+  if (!match) {
+    throw new JinaError(
+      `Replica "${name}" has address ${JSON.stringify(target)}: use grpc://host:port (or grpcs://host:port for TLS)`,
+      ErrorCode.InvalidArgument,
+      { executor: name },
+    );
+  }
+  const scheme = match[1] === "grpcs" || match[1] === "https" ? "https" : "http";
+  return `${scheme}://${match[2]}`;
+}

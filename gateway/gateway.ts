@@ -1,0 +1,222 @@
+/**
+ * The Gateway: the flow's entry point. It walks the topology graph for each request, calls the deployments
+ * through its connection pool, and serves Jina's gRPC and HTTP APIs.
+ *
+ * @module
+ */
+import type { ConnectRouter } from "@connectrpc/connect";
+import type { Hono } from "hono";
+import { create } from "@bufbuild/protobuf";
+import { docsOf, randomId } from "../docarray/mod.ts";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { type DataRequestProto, HeaderProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
+import { serveGrpc, serveHttp, type Server } from "../runtime/mod.ts";
+import { dryRun } from "./dry-run.ts";
+import { createTopologyGraph, type TopologyGraph } from "./graph.ts";
+import { createGatewayRoutes } from "./grpc-routes.ts";
+import { createGatewayApp } from "./http-app.ts";
+import { gatewayInfo, type GatewayInfo } from "./info.ts";
+import type { GatewayLogger, GatewayOptions } from "./options.ts";
+import { type ConnectionPool, createConnectionPool } from "./pool.ts";
+import { walkGraph } from "./walk.ts";
+
+/** How long `close()` lets calls of floating deployments finish before it cancels them. */
+const floatingGraceMs = 5000;
+
+/**
+ * Options of {@link Gateway.serve}.
+ *
+ * @example
+ * ```ts
+ * const options: GatewayServeOptions = { protocol: "grpc", port: 54321, host: "0.0.0.0" };
+ * ```
+ */
+export interface GatewayServeOptions {
+  /** "grpc" (HTTP/2: gRPC, gRPC-web, Connect, and the HTTP routes as fallback), "http" (HTTP/1.1), or "websocket". */
+  protocol: "grpc" | "http" | "websocket";
+  /** Port to bind; 0 (the default) picks a free one. */
+  port?: number;
+  /** Host to bind; default 127.0.0.1. */
+  host?: string;
+}
+
+/**
+ * A running gateway (see {@link createGateway}).
+ *
+ * @example
+ * ```ts
+ * const gateway = createGateway({ graph, deployments });
+ * const server = await gateway.serve({ protocol: "grpc", port: 0 });
+ * // ...
+ * await server.close();
+ * await gateway.close();
+ * ```
+ */
+export interface Gateway {
+  /**
+   * Runs one request through the graph and resolves with the response: an executor's failure comes back
+   * in-band (`header.status.code = ERROR`); a network failure rejects with a JinaError (Unavailable,
+   * DeadlineExceeded), bad input with InvalidArgument, an abort through `signal` with Canceled.
+   */
+  handle(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto>;
+  /** The HTTP routes (`/`, `/status`, `/post`, `/dry_run`, CRUD). */
+  readonly app: Hono;
+  /** Registers the gRPC services of the gateway on a Connect router. */
+  routes(router: ConnectRouter): void;
+  /** Serves one protocol; resolves once listening. */
+  serve(options: GatewayServeOptions): Promise<Server>;
+  /**
+   * Stops the servers started by `serve`, lets calls of floating deployments finish (up to 5 s, then cancels
+   * them), and closes the connection pools.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a gateway from the flow's graph and where its deployments are. Throws a JinaError (InvalidArgument)
+ * naming the problem when the graph is invalid, a node has no deployment, or a deployment option is wrong.
+ *
+ * @example
+ * ```ts
+ * import { createGateway } from "jina-ts/gateway";
+ * const gateway = createGateway({
+ *   graph: { "start-gateway": ["encoder"], encoder: ["end-gateway"] },
+ *   deployments: [{ name: "encoder", replicas: ["grpc://127.0.0.1:54321"] }],
+ *   timeoutSend: 10_000,
+ * });
+ * await using server = await gateway.serve({ protocol: "http", port: 8080 });
+ * ```
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  return new JinaGateway(options);
+}
+
+class JinaGateway implements Gateway {
+  readonly #options: GatewayOptions;
+  readonly #graph: TopologyGraph;
+  readonly #pool: ConnectionPool;
+  readonly #logger: GatewayLogger;
+  readonly #closing = new AbortController();
+  readonly #floating = new Set<Promise<void>>();
+  readonly #servers = new Set<Server>();
+  readonly #session = { sessionId: randomId(), startedAt: new Date() };
+  #closed = false;
+  #app: Hono | undefined;
+  #routes: ((router: ConnectRouter) => void) | undefined;
+
+  constructor(options: GatewayOptions) {
+    this.#options = options;
+    this.#graph = createTopologyGraph(options.graph);
+    const known = new Set(options.deployments.map((deployment) => deployment.name));
+    const missing = this.#graph.nodes.filter((node) => !known.has(node.name)).map((node) => `"${node.name}"`);
+    if (missing.length) {
+      throw new JinaError(
+        `The graph names ${missing.join(", ")} but no deployment has that name (deployments: ${[...known].join(", ") || "none"})`,
+        ErrorCode.InvalidArgument,
+      );
+    }
+    if (options.prefetch !== undefined && !(Number.isInteger(options.prefetch) && options.prefetch >= 0)) {
+      throw new JinaError(`prefetch must be an integer ≥ 0 (0: no limit), got ${JSON.stringify(options.prefetch)}`, ErrorCode.InvalidArgument);
+    }
+    this.#pool = createConnectionPool(options);
+    this.#logger = options.logger ?? console;
+  }
+
+  async handle(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto> {
+    if (this.#closed) throw new JinaError("The gateway is closed", ErrorCode.Unavailable);
+    const header = { ...(request.header ?? create(HeaderProtoSchema)) };
+    header.requestId ||= randomId();
+    header.execEndpoint ??= "/";
+    const endpoint = header.execEndpoint;
+    const copy: DataRequestProto = { ...request, header };
+    docsOf(copy);
+    return await walkGraph(this.#graph, copy, {
+      send: (node, outgoing, nodeSignal) => this.#pool.send(node, outgoing, { endpoint, signal: nodeSignal }),
+      ...(signal ? { signal } : {}),
+      floatingSignal: this.#closing.signal,
+      trackFloating: (task) => {
+        this.#floating.add(task);
+        void task.finally(() => this.#floating.delete(task));
+      },
+      logger: this.#logger,
+    });
+  }
+
+  get app(): Hono {
+    return (this.#app ??= createGatewayApp({
+      handle: (request, signal) => this.handle(request, signal),
+      info: () => this.#info(),
+      dryRun: (signal) => this.#dryRun(signal),
+      noDebugEndpoints: this.#options.noDebugEndpoints,
+      noCrudEndpoints: this.#options.noCrudEndpoints,
+      cors: this.#options.cors,
+      maxRequestBytes: this.#options.maxRequestBytes,
+    }));
+  }
+
+  routes(router: ConnectRouter): void {
+    this.#routes ??= createGatewayRoutes({
+      handle: (request, signal) => this.handle(request, signal),
+      info: () => this.#info(),
+      dryRun: (signal) => this.#dryRun(signal),
+      prefetch: this.#options.prefetch ?? 1000,
+      serving: () => !this.#closed,
+    });
+    this.#routes(router);
+  }
+
+  async serve(options: GatewayServeOptions): Promise<Server> {
+    if (this.#closed) throw new JinaError("The gateway is closed: create a new one to serve again", ErrorCode.FailedPrecondition);
+    const where = { ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host !== undefined ? { host: options.host } : {}) };
+    let server: Server;
+    switch (options.protocol) {
+      case "grpc":
+        server = await serveGrpc({
+          routes: (router) => this.routes(router),
+          fallback: this.app.fetch,
+          ...where,
+          ...(this.#options.maxRequestBytes !== undefined ? { readMaxBytes: this.#options.maxRequestBytes } : {}),
+        });
+        break;
+      case "http":
+        server = await serveHttp({ fetch: this.app.fetch, ...where });
+        break;
+      case "websocket":
+        throw new JinaError(
+          `The websocket gateway protocol is not implemented yet in jina-ts: use "grpc" or "http"`,
+          ErrorCode.Unimplemented,
+        );
+      default:
+        throw new JinaError(
+          `Unknown gateway protocol ${JSON.stringify(options.protocol)}: use "grpc", "http" or "websocket"`,
+          ErrorCode.InvalidArgument,
+        );
+    }
+    this.#servers.add(server);
+    return server;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.allSettled([...this.#servers].map((server) => server.close()));
+    this.#servers.clear();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#floating]),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, floatingGraceMs))),
+    ]);
+    clearTimeout(timer);
+    this.#closing.abort(new JinaError("The gateway is closing", ErrorCode.Canceled));
+    await Promise.allSettled([...this.#floating]);
+    await this.#pool.close();
+  }
+
+  #info(): GatewayInfo {
+    return gatewayInfo(this.#session);
+  }
+
+  #dryRun(signal?: AbortSignal): Promise<StatusProto> {
+    return dryRun((request, requestSignal) => this.handle(request, requestSignal), signal);
+  }
+}

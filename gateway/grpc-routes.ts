@@ -1,0 +1,109 @@
+/**
+ * The gRPC side of the gateway: `jina.JinaRPC/Call` (bidi), `jina.JinaSingleDataRequestRPC/process_single_data`,
+ * `jina.JinaGatewayDryRunRPC/dry_run`, `jina.JinaInfoRPC/_status`, gRPC health and reflection (v1alpha).
+ *
+ * In-band executor errors answer normally with trailer `is-error: true`; a network failure ends the call with
+ * its gRPC status (UNAVAILABLE, DEADLINE_EXCEEDED); bytes that are not a DataRequestProto give INVALID_ARGUMENT.
+ *
+ * @module
+ */
+import { create } from "@bufbuild/protobuf";
+import type { ConnectRouter } from "@connectrpc/connect";
+import { Health } from "../proto/gen/grpc/health_pb.ts";
+import { ServerReflection } from "../proto/gen/grpc/reflection_pb.ts";
+import {
+  type DataRequestProto,
+  JinaGatewayDryRunRPC,
+  JinaInfoProtoSchema,
+  JinaInfoRPC,
+  JinaRPC,
+  JinaSingleDataRequestRPC,
+  type StatusProto,
+} from "../proto/gen/jina_pb.ts";
+import { mapConcurrent } from "./concurrent-map.ts";
+import { createHealthService } from "./health.ts";
+import type { GatewayInfo } from "./info.ts";
+import { invalidArgumentOnParseErrors } from "./parse-errors.ts";
+import { createReflectionService } from "./reflection.ts";
+import { isErrorResponse } from "./walk.ts";
+
+/**
+ * Options of {@link createGatewayRoutes}.
+ *
+ * @example
+ * ```ts
+ * const options: GatewayRoutesOptions = { handle, info, dryRun, prefetch: 1000, serving: () => true };
+ * ```
+ */
+export interface GatewayRoutesOptions {
+  /** Runs one request through the flow. */
+  handle(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto>;
+  /** Jina's status document. */
+  info(): GatewayInfo;
+  /** One document through the flow, as a status. */
+  dryRun(signal?: AbortSignal): Promise<StatusProto>;
+  /** Requests of one `Call` stream handled at once (0: no limit); a client may ask for fewer with `__prefetch__`. */
+  prefetch: number;
+  /** Whether health checks answer SERVING. */
+  serving(): boolean;
+}
+
+/**
+ * The services the gateway serves over gRPC, by full name (what health checks and reflection know).
+ *
+ * @example
+ * ```ts
+ * gatewayServices.includes("jina.JinaRPC"); // true
+ * ```
+ */
+export const gatewayServices: readonly string[] = [
+  JinaRPC.typeName,
+  JinaSingleDataRequestRPC.typeName,
+  JinaGatewayDryRunRPC.typeName,
+  JinaInfoRPC.typeName,
+  Health.typeName,
+  ServerReflection.typeName,
+];
+
+/**
+ * Registers the gateway's gRPC services on a Connect router.
+ *
+ * @example
+ * ```ts
+ * const routes = createGatewayRoutes({ handle, info, dryRun, prefetch: 1000, serving: () => true });
+ * await serveGrpc({ routes, port: 0 });
+ * ```
+ */
+export function createGatewayRoutes(options: GatewayRoutesOptions): (router: ConnectRouter) => void {
+  return (router) => {
+    router.service(JinaRPC, {
+      async *call(requests, context) {
+        const limit = prefetchOf(context.requestHeader.get("__prefetch__"), options.prefetch);
+        const inOrder = context.requestHeader.get("__results_in_order__") === "true";
+        const responses = mapConcurrent(requests, (request, signal) => options.handle(request, signal), { limit, inOrder, signal: context.signal });
+        for await (const response of responses) {
+          if (isErrorResponse(response)) context.responseTrailer.set("is-error", "true");
+          yield response;
+        }
+      },
+    });
+    router.service(JinaSingleDataRequestRPC, {
+      async process_single_data(request, context) {
+        const response = await options.handle(request, context.signal);
+        if (isErrorResponse(response)) context.responseTrailer.set("is-error", "true");
+        return response;
+      },
+    });
+    router.service(JinaGatewayDryRunRPC, { dry_run: (_, context) => options.dryRun(context.signal) });
+    router.service(JinaInfoRPC, { _status: () => create(JinaInfoProtoSchema, options.info()) });
+    router.service(Health, createHealthService(gatewayServices, options.serving));
+    router.service(ServerReflection, createReflectionService(gatewayServices));
+    invalidArgumentOnParseErrors(router, [JinaRPC.typeName, JinaSingleDataRequestRPC.typeName]);
+  };
+}
+
+function prefetchOf(header: string | null, fallback: number): number {
+  if (header === null || !/^\d+$/.test(header.trim())) return fallback;
+  const asked = Number(header);
+  return fallback === 0 ? asked : asked === 0 ? fallback : Math.min(asked, fallback);
+}

@@ -1,0 +1,109 @@
+/**
+ * The JSON body of the HTTP gateway's `/post` and CRUD routes (Jina's `JinaEndpointRequestModel`), checked
+ * with zod: `execEndpoint` / `exec_endpoint`, `data` (a list of documents or `{ "docs": [...] }`), `parameters`,
+ * `targetExecutor` / `target_executor`, and the `header` and `routes` the Python client also sends.
+ *
+ * @module
+ */
+import type { JsonObject } from "@bufbuild/protobuf";
+import { z } from "zod";
+import { createDataRequest, DocumentArray } from "../docarray/mod.ts";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
+
+const endpoint = z
+  .string({ error: 'must be a string naming an executor endpoint, e.g. "/search"' })
+  .refine((value) => value.startsWith("/"), { error: 'must start with "/", e.g. "/search"' })
+  .nullish();
+const targetExecutor = z.string({ error: "must be a string (a regular expression matched against executor names)" }).nullish();
+const requestId = z.string({ error: "must be a string" }).optional();
+
+const fields = {
+  data: z
+    .union([z.array(z.unknown()), z.strictObject({ docs: z.array(z.unknown()) })], {
+      error: 'must be a list of documents, or an object { "docs": [...] }',
+    })
+    .nullish(),
+  parameters: z.record(z.string(), z.unknown(), { error: "must be a JSON object" }).nullish(),
+  targetExecutor,
+  target_executor: targetExecutor,
+  header: z
+    .object({ requestId, request_id: requestId }, { error: "must be an object" })
+    .loose()
+    .nullish(),
+  routes: z.array(z.unknown(), { error: "must be a list" }).nullish(),
+};
+const postSchema = z.strictObject({ ...fields, execEndpoint: endpoint, exec_endpoint: endpoint });
+const crudSchema = z.strictObject(fields);
+
+/**
+ * Options of {@link parseRequestBody}.
+ *
+ * @example
+ * ```ts
+ * parseRequestBody({ data: [{ text: "hi" }] }, { endpoint: "/index" } satisfies RequestBodyOptions);
+ * ```
+ */
+export interface RequestBodyOptions {
+  /** The endpoint of a CRUD route (`/index`, ...): the body may not name one. Undefined for `/post`. */
+  endpoint?: string;
+}
+
+/**
+ * Turns a parsed JSON body into a `DataRequestProto`. Throws a JinaError (InvalidArgument) that names every
+ * wrong field and what was wrong with it: wrong types, an endpoint not starting with "/", unknown fields,
+ * camelCase and snake_case spellings that disagree, and invalid documents (by index and field).
+ *
+ * @example
+ * ```ts
+ * const request = parseRequestBody({ execEndpoint: "/search", data: [{ text: "hi" }], parameters: { limit: 3 } });
+ * request.header?.execEndpoint; // "/search"
+ * ```
+ */
+export function parseRequestBody(json: unknown, options: RequestBodyOptions = {}): DataRequestProto {
+  const route = options.endpoint ?? "/post";
+  const parsed = (options.endpoint ? crudSchema : postSchema).safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      if (issue.code === "unrecognized_keys") {
+        const allowed = Object.keys(options.endpoint ? crudSchema.shape : postSchema.shape).join(", ");
+        return `unknown field(s) ${issue.keys.map((key) => JSON.stringify(key)).join(", ")} (allowed: ${allowed})`;
+      }
+      if (issue.path.length === 0) return `the body must be a JSON object, e.g. {"data": [{"text": "hello"}]}`;
+      return `field "${issue.path.join(".")}" ${issue.message}`;
+    });
+    throw invalid(route, problems.join("; "));
+  }
+  const body = parsed.data as z.infer<typeof postSchema>;
+  const execEndpoint = options.endpoint ?? oneOf(route, body, "execEndpoint", "exec_endpoint") ?? "/";
+  const target = oneOf(route, body, "targetExecutor", "target_executor");
+  const id = body.header ? oneOf(route, body.header, "requestId", "request_id", "header.") : undefined;
+  const list = Array.isArray(body.data) ? body.data : body.data?.docs;
+  const path = Array.isArray(body.data) ? "data" : "data.docs";
+  let docs: DocumentArray;
+  try {
+    docs = DocumentArray.fromJSON(list ?? [], path);
+  } catch (error) {
+    throw invalid(route, (error as Error).message, error);
+  }
+  return createDataRequest({
+    endpoint: execEndpoint,
+    docs,
+    parameters: (body.parameters ?? {}) as JsonObject,
+    ...(target ? { targetExecutor: target } : {}),
+    ...(id ? { requestId: id } : {}),
+  });
+}
+
+function oneOf<T extends Record<string, unknown>>(route: string, body: T, camel: keyof T & string, snake: keyof T & string, prefix = ""): string | undefined {
+  const a = body[camel] ?? undefined;
+  const b = body[snake] ?? undefined;
+  if (a !== undefined && b !== undefined && a !== b) {
+    throw invalid(route, `fields "${prefix}${camel}" and "${prefix}${snake}" disagree (${JSON.stringify(a)} vs ${JSON.stringify(b)}): give only one`);
+  }
+  return (a ?? b) as string | undefined;
+}
+
+function invalid(route: string, problem: string, cause?: unknown): JinaError {
+  return new JinaError(`Invalid request body for ${route}: ${problem}`, ErrorCode.InvalidArgument, cause ? { cause } : {});
+}

@@ -1,0 +1,35 @@
+/**
+ * Error responses of the HTTP gateway, in Jina's shape: the request (when there is one) with
+ * `header.status = { code: 1, description, exception }`, and the HTTP status from `httpStatusOf`
+ * (400 bad input, 413 too large, 429 overloaded, 503 unavailable, 504 timeout, 500 otherwise).
+ *
+ * @module
+ */
+import { create } from "@bufbuild/protobuf";
+import { dataRequestToJSON } from "../docarray/mod.ts";
+import { httpStatusOf, JinaError, toStatusProto } from "../proto/errors.ts";
+import { type DataRequestProto, DataRequestProtoSchema, HeaderProtoSchema } from "../proto/gen/jina_pb.ts";
+
+/**
+ * The JSON response for an error, echoing `request` when given (as Jina answers network failures).
+ *
+ * @example
+ * ```ts
+ * app.onError((error) => errorResponse(error));
+ * errorResponse(new JinaError("bad", ErrorCode.InvalidArgument)).status; // 400
+ * ```
+ */
+export function errorResponse(error: unknown, request?: DataRequestProto): Response {
+  const jinaError = JinaError.from(error);
+  const status = toStatusProto(jinaError, jinaError.executor ?? "gateway");
+  const echo: DataRequestProto = request
+    ? { ...request, header: { ...(request.header ?? create(HeaderProtoSchema)), status } }
+    : create(DataRequestProtoSchema, { header: { status } });
+  let body: unknown;
+  try {
+    body = dataRequestToJSON(echo);
+  } catch {
+    body = dataRequestToJSON(create(DataRequestProtoSchema, { header: { requestId: echo.header?.requestId ?? "", status } }));
+  }
+  return Response.json(body, { status: httpStatusOf(jinaError) });
+}

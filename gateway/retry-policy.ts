@@ -1,0 +1,44 @@
+/**
+ * Which failed calls the gateway retries on the next replica, and how many attempts it makes (Jina's
+ * `networking/__init__.py`).
+ *
+ * @module
+ */
+import { ErrorCode } from "../proto/errors.ts";
+
+const retryable = new Set<ErrorCode>([
+  ErrorCode.Unavailable,
+  ErrorCode.DeadlineExceeded,
+  ErrorCode.NotFound,
+  ErrorCode.Unknown,
+  ErrorCode.Internal,
+]);
+
+/**
+ * Whether a call that failed with this code is tried again on the next replica: UNAVAILABLE, NOT_FOUND,
+ * UNKNOWN, INTERNAL and a DEADLINE_EXCEEDED that is not the `timeoutSend` deadline (the caller checks that).
+ *
+ * @example
+ * ```ts
+ * isRetryable(ErrorCode.Unavailable); // true
+ * isRetryable(ErrorCode.InvalidArgument); // false
+ * ```
+ */
+export function isRetryable(code: ErrorCode): boolean {
+  return retryable.has(code);
+}
+
+/**
+ * How many attempts a call gets: `1 + retries`, or with `retries` -1 (the default) `max(3, replicas) + 1`.
+ *
+ * @example
+ * ```ts
+ * attemptsFor(undefined, 2); // 4
+ * attemptsFor(-1, 5); // 6
+ * attemptsFor(0, 5); // 1
+ * ```
+ */
+export function attemptsFor(retries: number | undefined, replicas: number): number {
+  if (retries === undefined || retries < 0) return Math.max(3, replicas) + 1;
+  return 1 + Math.floor(retries);
+}

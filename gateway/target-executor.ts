@@ -1,0 +1,33 @@
+/**
+ * `targetExecutor`: a regular expression matched at the start of each node's name (Python's `re.match`).
+ * Nodes that do not match pass the request through untouched.
+ *
+ * @module
+ */
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+
+/**
+ * Compiles a `targetExecutor` pattern into a predicate over node names; undefined or "" targets every node.
+ * Throws a JinaError (InvalidArgument) naming the pattern when it is not a valid regular expression.
+ *
+ * @example
+ * ```ts
+ * const targets = targetMatcher("enc");
+ * targets("encoder"); // true
+ * targets("ranker-enc"); // false (anchored at the start)
+ * ```
+ */
+export function targetMatcher(pattern: string | undefined): (node: string) => boolean {
+  if (!pattern) return () => true;
+  let regex: RegExp;
+  try {
+    regex = new RegExp(`^(?:${pattern})`);
+  } catch (error) {
+    throw new JinaError(
+      `targetExecutor ${JSON.stringify(pattern)} is not a valid regular expression: ${(error as Error).message}`,
+      ErrorCode.InvalidArgument,
+      { cause: error },
+    );
+  }
+  return (node) => regex.test(node);
+}

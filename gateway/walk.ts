@@ -1,0 +1,181 @@
+/**
+ * One request through the topology graph (Jina's `GatewayRequestHandler.handle_request`): each node waits for
+ * all its parts, reduces them, gets its own parameters, is skipped when `targetExecutor` does not match it, and
+ * is called through the connection pool. An in-band error stops the nodes after it; a network error rejects.
+ *
+ * @module
+ */
+import { create } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { type DataRequestProto, HeaderProtoSchema, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
+import { type GraphNode, startGateway, type TopologyGraph } from "./graph.ts";
+import type { GatewayLogger } from "./options.ts";
+import { mergeResults, restoreParameters, resultsKey, specificParameters } from "./parameters.ts";
+import { reduceRequests } from "./reduce-requests.ts";
+import { buildRoutes, endVisit, startVisit, type Visit } from "./routes.ts";
+import { targetMatcher } from "./target-executor.ts";
+
+/**
+ * What a deployment answered. `isError` is true for an in-band error (status ERROR or trailer `is-error`).
+ *
+ * @example
+ * ```ts
+ * const { response, isError }: NodeReply = await pool.send("encoder", request, { endpoint: "/index" });
+ * ```
+ */
+export interface NodeReply {
+  response: DataRequestProto;
+  isError: boolean;
+}
+
+/**
+ * Calls one deployment (the connection pool's `send`).
+ *
+ * @example
+ * ```ts
+ * const send: NodeSender = (node, request, signal) => pool.send(node, request, { endpoint: "/index", signal });
+ * ```
+ */
+export type NodeSender = (node: string, request: DataRequestProto, signal: AbortSignal) => Promise<NodeReply>;
+
+/**
+ * Options of {@link walkGraph}.
+ *
+ * @example
+ * ```ts
+ * const options: WalkOptions = { send, signal: AbortSignal.timeout(30_000), logger: console };
+ * ```
+ */
+export interface WalkOptions {
+  /** Calls a deployment. */
+  send: NodeSender;
+  /** The caller's signal: aborts the calls the response waits for. */
+  signal?: AbortSignal;
+  /** Aborts calls of floating nodes (which outlive the request), e.g. when the gateway closes. */
+  floatingSignal?: AbortSignal;
+  /** Receives each floating node's task, so that its owner can wait for it on close. */
+  trackFloating?: (task: Promise<void>) => void;
+  /** Where errors of floating nodes are reported. */
+  logger: GatewayLogger;
+}
+
+/** The output of a node (or of the start gateway), as handed to its successors. */
+interface Part {
+  request: DataRequestProto;
+  /** True when no other consumer holds `request`, so that it may be changed in place. */
+  owned: boolean;
+  isError: boolean;
+}
+
+/** Marks a floating node whose input failed: the failure is reported where it happened, not again. */
+class UpstreamFailed extends Error {}
+
+/**
+ * Walks `graph` for one request and resolves with the response: the documents and parameters that reach
+ * `end-gateway`, routes for the gateway and every awaited node visited, or the first in-band error response.
+ * Rejects with the JinaError of a network failure (unavailable, timeout) or of the caller's abort.
+ *
+ * @example
+ * ```ts
+ * const graph = createTopologyGraph({ "start-gateway": ["a"], a: ["end-gateway"] });
+ * const response = await walkGraph(graph, request, { send: (node, req, signal) => pool.send(node, req, { endpoint: "/index", signal }), logger: console });
+ * ```
+ */
+export async function walkGraph(graph: TopologyGraph, request: DataRequestProto, options: WalkOptions): Promise<DataRequestProto> {
+  const gatewayStart = timestampNow();
+  if (options.signal?.aborted) throw JinaError.from(options.signal.reason, ErrorCode.Canceled);
+  const header = { ...(request.header ?? create(HeaderProtoSchema, {})) };
+  const matches = targetMatcher(header.targetExecutor);
+  delete header.targetExecutor;
+  const input: Part = { request: { ...request, header, routes: [] }, owned: false, isError: false };
+  const visits: Visit[] = [];
+  const awaited = new AbortController();
+  const floating = options.floatingSignal ?? new AbortController().signal;
+  const outputs = new Map<string, Promise<Part>>();
+
+  const outputOf = (name: string): Promise<Part> => {
+    if (name === startGateway) return Promise.resolve(input);
+    let output = outputs.get(name);
+    if (!output) {
+      const node = graph.node(name);
+      output = runNode(node, node.awaited ? awaited.signal : floating);
+      outputs.set(name, output);
+    }
+    return output;
+  };
+
+  const runNode = async (node: GraphNode, signal: AbortSignal): Promise<Part> => {
+    const parts = await Promise.all(node.incoming.map(outputOf)).catch((error) => {
+      throw node.awaited ? error : new UpstreamFailed("upstream failed", { cause: error });
+    });
+    const pass = (part: Part): Part => ({ ...part, owned: part.owned && node.fanOut === 1 });
+    const failed = parts.find((part) => part.isError);
+    if (failed) return pass(failed);
+    const merged: Part = parts.length === 1
+      ? parts[0]!
+      : {
+        request: reduceRequests(parts.map((part) => part.request), { ownsFirst: parts[0]!.owned }),
+        // documents only in later parts are shared, not copied, by the reduce
+        owned: parts.every((part) => part.owned),
+        isError: false,
+      };
+    if (!matches(node.name)) return pass(merged);
+    const given = merged.request.parameters ?? {};
+    const outgoing: DataRequestProto = { ...merged.request, parameters: specificParameters(given, node.name) };
+    const visit = startVisit(node.name);
+    if (node.awaited) visits.push(visit);
+    const reply = await options.send(node.name, outgoing, signal);
+    endVisit(visit, reply.response.header?.status);
+    reply.response.parameters = restoreParameters(given, reply.response.parameters);
+    if (reply.isError && !node.awaited) {
+      options.logger.warn(`Floating deployment "${node.name}" answered with an error: ${reply.response.header?.status?.description ?? "(no description)"}`);
+    }
+    return { request: reply.response, owned: node.fanOut === 1, isError: reply.isError };
+  };
+
+  const abortAwaited = () => awaited.abort(options.signal?.reason);
+  options.signal?.addEventListener("abort", abortAwaited, { once: true });
+  try {
+    const ends = Promise.all(graph.endIncoming.map(outputOf));
+    for (const node of graph.nodes) {
+      if (node.awaited) continue;
+      const task = outputOf(node.name).then(
+        () => undefined,
+        (error) => {
+          if (!(error instanceof UpstreamFailed)) options.logger.warn(`Floating deployment "${node.name}" failed: ${describe(error)}`, error);
+        },
+      );
+      options.trackFloating?.(task);
+    }
+    const parts = await ends;
+    const final = parts.find((part) => part.isError) ?? parts[0]!;
+    const results = mergeResults(parts.map((part) => part.request.parameters));
+    const parameters = final.request.parameters ?? {};
+    return {
+      ...final.request,
+      header: { ...(final.request.header ?? header), requestId: header.requestId },
+      parameters: results ? { ...parameters, [resultsKey]: results } : parameters,
+      routes: buildRoutes(gatewayStart, visits),
+    };
+  } finally {
+    options.signal?.removeEventListener("abort", abortAwaited);
+    awaited.abort();
+  }
+}
+
+/**
+ * Whether a response carries Jina's in-band error status (`header.status.code = ERROR`).
+ *
+ * @example
+ * ```ts
+ * if (isErrorResponse(response)) console.log(response.header?.status?.description);
+ * ```
+ */
+export function isErrorResponse(request: DataRequestProto): boolean {
+  return request.header?.status?.code === StatusProto_StatusCode.ERROR;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
