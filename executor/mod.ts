@@ -30,8 +30,7 @@ export { serveExecutor } from "./serve.ts";
 export { formatReadyLine, parseReadyLine } from "./ready-line.ts";
 export { loadExecutorClass, parseUses } from "./load-executor.ts";
 export { parseExecutorArgs } from "./main-args.ts";
-export { isServing, setServing } from "./health.ts";
-export { jinaInfo, jinaTsVersion, jinaVersion } from "./info.ts";
+export { isServing, setServing } from "./serving.ts";
 
 export type { ExecutorServeOptions } from "./executor.ts";
 export type { ExecutorMetas, ExecutorOptions, Handler, HandlerArgs, HandlerResult, RuntimeArgs } from "./options.ts";

@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import { serveGrpc, type Server, type TlsOptions } from "../runtime/mod.ts";
 import type { Executor } from "./executor.ts";
-import { isServing, setServing } from "./health.ts";
+import { isServing, setServing } from "./serving.ts";
 import { createExecutorRoutes } from "./services.ts";
 
 /**

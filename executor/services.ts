@@ -19,10 +19,10 @@ import {
 import { endpointsOf } from "./endpoints.ts";
 import { type DispatchResult, dispatchRequests } from "./dispatch.ts";
 import type { Executor } from "./executor.ts";
-import { createHealthService } from "./health.ts";
-import { jinaInfo } from "./info.ts";
-import { withInvalidArgumentOnParseError } from "./parse-errors.ts";
-import { createReflectionService } from "./reflection.ts";
+import { randomId } from "../docarray/mod.ts";
+import { createHealthService, createReflectionService, jinaInfo, withInvalidArgumentOnParseError } from "../proto/server/mod.ts";
+import { allEnv, runtimeName } from "../runtime/mod.ts";
+import { healthOf } from "./serving.ts";
 
 /**
  * Every service an executor serves, in the order `list_services` reports them.
@@ -62,6 +62,7 @@ function flagError(result: DispatchResult, context: HandlerContext): DispatchRes
  */
 export function createExecutorRoutes(executor: Executor): (router: ConnectRouter) => void {
   const names = executorServices.map((service) => service.typeName);
+  const session = { sessionId: randomId(), startedAt: new Date() };
   return withInvalidArgumentOnParseError((router) => {
     router.service(JinaSingleDataRequestRPC, {
       async process_single_data(request, context) {
@@ -84,9 +85,9 @@ export function createExecutorRoutes(executor: Executor): (router: ConnectRouter
       endpoint_discovery: () => create(EndpointsProtoSchema, { endpoints: endpointsOf(executor) }),
     });
     router.service(JinaInfoRPC, {
-      _status: () => create(JinaInfoProtoSchema, jinaInfo()),
+      _status: () => create(JinaInfoProtoSchema, jinaInfo({ env: allEnv(), runtime: runtimeName(), ...session })),
     });
-    router.service(Health, createHealthService(executor, names));
+    router.service(Health, createHealthService(healthOf(executor), names));
     router.service(ServerReflection, createReflectionService(executorServices));
   });
 }

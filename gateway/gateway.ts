@@ -10,12 +10,12 @@ import { create } from "@bufbuild/protobuf";
 import { docsOf, randomId } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { type DataRequestProto, HeaderProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
-import { serveGrpc, serveHttp, type Server } from "../runtime/mod.ts";
+import { createHealthState, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
+import { allEnv, runtimeName, serveGrpc, serveHttp, type Server } from "../runtime/mod.ts";
 import { dryRun } from "./dry-run.ts";
 import { createTopologyGraph, type TopologyGraph } from "./graph.ts";
 import { createGatewayRoutes } from "./grpc-routes.ts";
 import { createGatewayApp } from "./http-app.ts";
-import { gatewayInfo, type GatewayInfo } from "./info.ts";
 import type { GatewayLogger, GatewayOptions } from "./options.ts";
 import { type ConnectionPool, createConnectionPool } from "./pool.ts";
 import { walkGraph } from "./walk.ts";
@@ -100,6 +100,7 @@ class JinaGateway implements Gateway {
   readonly #floating = new Set<Promise<void>>();
   readonly #servers = new Set<Server>();
   readonly #session = { sessionId: randomId(), startedAt: new Date() };
+  readonly #health = createHealthState();
   #closed = false;
   #app: Hono | undefined;
   #routes: ((router: ConnectRouter) => void) | undefined;
@@ -160,7 +161,7 @@ class JinaGateway implements Gateway {
       info: () => this.#info(),
       dryRun: (signal) => this.#dryRun(signal),
       prefetch: this.#options.prefetch ?? 1000,
-      serving: () => !this.#closed,
+      health: this.#health,
     });
     this.#routes(router);
   }
@@ -199,6 +200,7 @@ class JinaGateway implements Gateway {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#health.set(false);
     await Promise.allSettled([...this.#servers].map((server) => server.close()));
     this.#servers.clear();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -212,8 +214,8 @@ class JinaGateway implements Gateway {
     await this.#pool.close();
   }
 
-  #info(): GatewayInfo {
-    return gatewayInfo(this.#session);
+  #info(): JinaInfo {
+    return jinaInfo({ env: allEnv(), runtime: runtimeName(), ...this.#session });
   }
 
   #dryRun(signal?: AbortSignal): Promise<StatusProto> {

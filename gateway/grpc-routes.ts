@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { create } from "@bufbuild/protobuf";
+import { create, type DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { Health } from "../proto/gen/grpc/health_pb.ts";
 import { ServerReflection } from "../proto/gen/grpc/reflection_pb.ts";
@@ -21,10 +21,13 @@ import {
   type StatusProto,
 } from "../proto/gen/jina_pb.ts";
 import { mapConcurrent } from "./concurrent-map.ts";
-import { createHealthService } from "./health.ts";
-import type { GatewayInfo } from "./info.ts";
-import { invalidArgumentOnParseErrors } from "./parse-errors.ts";
-import { createReflectionService } from "./reflection.ts";
+import {
+  createHealthService,
+  createReflectionService,
+  type HealthState,
+  type JinaInfo,
+  withInvalidArgumentOnParseError,
+} from "../proto/server/mod.ts";
 import { isErrorResponse } from "./walk.ts";
 
 /**
@@ -32,21 +35,24 @@ import { isErrorResponse } from "./walk.ts";
  *
  * @example
  * ```ts
- * const options: GatewayRoutesOptions = { handle, info, dryRun, prefetch: 1000, serving: () => true };
+ * const options: GatewayRoutesOptions = { handle, info, dryRun, prefetch: 1000, health: createHealthState() };
  * ```
  */
 export interface GatewayRoutesOptions {
   /** Runs one request through the flow. */
   handle(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto>;
   /** Jina's status document. */
-  info(): GatewayInfo;
+  info(): JinaInfo;
   /** One document through the flow, as a status. */
   dryRun(signal?: AbortSignal): Promise<StatusProto>;
   /** Requests of one `Call` stream handled at once (0: no limit); a client may ask for fewer with `__prefetch__`. */
   prefetch: number;
-  /** Whether health checks answer SERVING. */
-  serving(): boolean;
+  /** Whether health checks answer SERVING (`Watch` streams its changes). */
+  health: HealthState;
 }
+
+/** The descriptors of the gateway's services (reflection answers with their files). */
+const serviceDescs: readonly DescService[] = [JinaRPC, JinaSingleDataRequestRPC, JinaGatewayDryRunRPC, JinaInfoRPC, Health, ServerReflection];
 
 /**
  * The services the gateway serves over gRPC, by full name (what health checks and reflection know).
@@ -56,26 +62,19 @@ export interface GatewayRoutesOptions {
  * gatewayServices.includes("jina.JinaRPC"); // true
  * ```
  */
-export const gatewayServices: readonly string[] = [
-  JinaRPC.typeName,
-  JinaSingleDataRequestRPC.typeName,
-  JinaGatewayDryRunRPC.typeName,
-  JinaInfoRPC.typeName,
-  Health.typeName,
-  ServerReflection.typeName,
-];
+export const gatewayServices: readonly string[] = serviceDescs.map((service) => service.typeName);
 
 /**
  * Registers the gateway's gRPC services on a Connect router.
  *
  * @example
  * ```ts
- * const routes = createGatewayRoutes({ handle, info, dryRun, prefetch: 1000, serving: () => true });
+ * const routes = createGatewayRoutes({ handle, info, dryRun, prefetch: 1000, health: createHealthState() });
  * await serveGrpc({ routes, port: 0 });
  * ```
  */
 export function createGatewayRoutes(options: GatewayRoutesOptions): (router: ConnectRouter) => void {
-  return (router) => {
+  return withInvalidArgumentOnParseError((router) => {
     router.service(JinaRPC, {
       async *call(requests, context) {
         const limit = prefetchOf(context.requestHeader.get("__prefetch__"), options.prefetch);
@@ -96,10 +95,9 @@ export function createGatewayRoutes(options: GatewayRoutesOptions): (router: Con
     });
     router.service(JinaGatewayDryRunRPC, { dry_run: (_, context) => options.dryRun(context.signal) });
     router.service(JinaInfoRPC, { _status: () => create(JinaInfoProtoSchema, options.info()) });
-    router.service(Health, createHealthService(gatewayServices, options.serving));
-    router.service(ServerReflection, createReflectionService(gatewayServices));
-    invalidArgumentOnParseErrors(router, [JinaRPC.typeName, JinaSingleDataRequestRPC.typeName]);
-  };
+    router.service(Health, createHealthService(options.health, gatewayServices));
+    router.service(ServerReflection, createReflectionService(serviceDescs));
+  });
 }
 
 function prefetchOf(header: string | null, fallback: number): number {

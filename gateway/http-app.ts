@@ -20,7 +20,7 @@ import { type DataRequestProto, DataRequestProtoSchema, type StatusProto } from 
 import { defaultMaxRequestBytes } from "../runtime/mod.ts";
 import { parseRequestBody } from "./http-body.ts";
 import { errorResponse } from "./http-errors.ts";
-import type { GatewayInfo } from "./info.ts";
+import type { JinaInfo } from "../proto/server/mod.ts";
 
 /**
  * Options of {@link createGatewayApp}.
@@ -34,7 +34,7 @@ export interface GatewayAppOptions {
   /** Runs one request through the flow. */
   handle(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto>;
   /** Jina's status document. */
-  info(): GatewayInfo;
+  info(): JinaInfo;
   /** One document through the flow, as a status. */
   dryRun(signal?: AbortSignal): Promise<StatusProto>;
   noDebugEndpoints?: boolean | undefined;

@@ -34,4 +34,4 @@ export type { ConnectionPool, ConnectionPoolOptions, PoolSendOptions } from "./p
 export type { NodeReply, NodeSender, WalkOptions } from "./walk.ts";
 export type { GatewayAppOptions } from "./http-app.ts";
 export type { GatewayRoutesOptions } from "./grpc-routes.ts";
-export type { GatewayInfo } from "./info.ts";
+export type { JinaInfo as GatewayInfo } from "../proto/server/mod.ts";

@@ -129,19 +129,29 @@ export function httpStatusOf(error: unknown): number {
   return jinaError.httpStatus ?? httpStatusByCode[jinaError.code] ?? 500;
 }
 
+/** The name an error is reported under: a JinaError by its class, not by the "ConnectError" name Connect needs. */
+function errorName(error: unknown): string {
+  if (error instanceof JinaError) return "JinaError";
+  return error instanceof Error ? error.name : typeof error;
+}
+
 /**
- * Jina's in-band status for an error: `code = ERROR`, the exception's name, args, stack and executor.
+ * Jina's in-band status for an error: `code = ERROR`, the exception's name, args, stack and executor. A JinaError
+ * is reported as "JinaError" (its `name` stays "ConnectError" only so that Connect recognises it).
  *
  * @example
  * ```ts
  * const status = toStatusProto(new TypeError("bad doc"), "Encoder");
  * status.exception?.name; // "TypeError"
+ * toStatusProto(new JinaError("bad field", ErrorCode.InvalidArgument)).description; // 'JinaError("bad field")'
  * ```
  */
 export function toStatusProto(error: unknown, executor = ""): StatusProto {
-  const name = error instanceof Error ? error.name : typeof error;
+  const name = errorName(error);
   const message = error instanceof ConnectError ? error.rawMessage : error instanceof Error ? error.message : String(error);
-  const stack = error instanceof Error && error.stack ? error.stack : `${name}: ${message}`;
+  const stack = error instanceof Error && error.stack
+    ? error instanceof JinaError ? error.stack.replace(/^ConnectError\b/, name) : error.stack
+    : `${name}: ${message}`;
   return create(StatusProtoSchema, {
     code: StatusProto_StatusCode.ERROR,
     description: `${name}(${JSON.stringify(message)})`,

@@ -146,7 +146,7 @@ for (const [name, method, path, body, message] of badInputs) {
       assert.is(status, 400);
       assert.is(json.header.status.code, 1);
       assert.match(json.header.status.exception.args[0], message);
-      assert.match(json.header.status.description, /^ConnectError\(/);
+      assert.match(json.header.status.description, /^JinaError\(/);
       assert.is(fake.calls.length, 0, "nothing reached the executor");
     } finally {
       await gateway.close();

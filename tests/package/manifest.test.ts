@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readText } from "../../runtime/mod.ts";
 import * as api from "../../mod.ts";
+import { jinaTsVersion } from "../../proto/server/mod.ts";
 
 const packageJson = JSON.parse(readText("package.json"));
 const denoJson = JSON.parse(readText("deno.json"));
@@ -12,6 +13,10 @@ test("deno.json exports equal package.json exports", () => {
 
 test("deno.json and package.json carry the same version", () => {
   assert.is(denoJson.version, packageJson.version);
+});
+
+test("jinaTsVersion (what servers report as jina-ts) equals package.json's version", () => {
+  assert.is(jinaTsVersion, packageJson.version);
 });
 
 test("the public API exports the names DESIGN promises", () => {

@@ -1,24 +1,24 @@
 /**
- * gRPC server reflection, v1alpha (`grpc.reflection.v1alpha.ServerReflection`): `list_services`, which Jina's
- * connection pool calls before anything else to find the stubs a peer offers, plus the file descriptors of the
- * served services (by file name or symbol) so that tools like grpcurl work.
+ * gRPC server reflection, v1alpha (`grpc.reflection.v1alpha.ServerReflection`), for executors and the gateway:
+ * `list_services`, which Jina's connection pool calls before anything else to find the stubs a peer offers, plus the
+ * file descriptors of the served services (by file name or symbol) so that tools like grpcurl work.
  *
  * @module
  */
 import { create, type DescFile, type DescMessage, type DescService, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { ErrorCode } from "../proto/errors.ts";
+import { ErrorCode } from "../errors.ts";
 import {
   type ServerReflection,
   type ServerReflectionRequest,
   ServerReflectionResponseSchema,
-} from "../proto/gen/grpc/reflection_pb.ts";
+} from "../gen/grpc/reflection_pb.ts";
 
 type Answer = NonNullable<MessageInitShape<typeof ServerReflectionResponseSchema>["messageResponse"]>;
 
 /** Every file the services need, by file name, and the file declaring each fully-qualified symbol. */
-function indexFiles(services: DescService[]) {
+function indexFiles(services: readonly DescService[]) {
   const files = new Map<string, DescFile>();
   const symbols = new Map<string, DescFile>();
   const addMessage = (file: DescFile, message: DescMessage) => {
@@ -63,7 +63,7 @@ function withDependencies(file: DescFile): Uint8Array[] {
  * router.service(ServerReflection, createReflectionService([JinaRPC, Health, ServerReflection]));
  * ```
  */
-export function createReflectionService(services: DescService[]): ServiceImpl<typeof ServerReflection> {
+export function createReflectionService(services: readonly DescService[]): ServiceImpl<typeof ServerReflection> {
   const { files, symbols } = indexFiles(services);
   const names = services.map((service) => service.typeName);
   const error = (errorCode: ErrorCode, errorMessage: string): Answer => ({ case: "errorResponse", value: { errorCode, errorMessage } });

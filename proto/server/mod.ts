@@ -1,0 +1,26 @@
+/**
+ * The server-side gRPC pieces every jina-ts server (executor and gateway) shares: gRPC health and reflection
+ * (v1alpha), INVALID_ARGUMENT for undecodable requests, Jina's `_status` info and the versions it reports.
+ *
+ * @example
+ * ```ts
+ * import { Health } from "./proto/gen/grpc/health_pb.ts";
+ * import { ServerReflection } from "./proto/gen/grpc/reflection_pb.ts";
+ * import { createHealthService, createHealthState, createReflectionService, withInvalidArgumentOnParseError } from "./proto/server/mod.ts";
+ * const health = createHealthState();
+ * const routes = withInvalidArgumentOnParseError((router) => {
+ *   router.service(Health, createHealthService(health, [Health.typeName, ServerReflection.typeName]));
+ *   router.service(ServerReflection, createReflectionService([Health, ServerReflection]));
+ * });
+ * ```
+ *
+ * @module
+ */
+export { createHealthService, createHealthState } from "./health.ts";
+export { createReflectionService } from "./reflection.ts";
+export { withInvalidArgumentOnParseError } from "./parse-errors.ts";
+export { jinaInfo } from "./info.ts";
+export { jinaCompatVersion, jinaTsVersion } from "./version.ts";
+
+export type { HealthState } from "./health.ts";
+export type { JinaInfo, JinaInfoContext } from "./info.ts";
