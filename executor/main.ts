@@ -1,8 +1,6 @@
 /**
- * The process entry point that serves one executor (what the Flow spawns for each replica, Jina's
- * `jina executor`). Prints one readiness line (`JINA_EXECUTOR_READY {"port":N}`) once it serves; on SIGTERM/SIGINT
- * reports NOT_SERVING, stops the server, calls `executor.close()` and exits 0; exits as well when the parent
- * process (`JINA_PARENT_PID`) is gone.
+ * The process entry point that serves one executor: what the Flow spawns for each replica, and what
+ * `jina-ts executor` runs. See {@link runExecutor} for the flags and the lifecycle.
  *
  * @example
  * ```sh
@@ -11,81 +9,7 @@
  *
  * @module
  */
-import type { Server } from "../runtime/mod.ts";
-import { commandArgs, exit, getEnv, isProcessAlive, onShutdown } from "../runtime/mod.ts";
-import type { Executor } from "./executor.ts";
-import { loadExecutorClass } from "./load-executor.ts";
-import { parseExecutorArgs } from "./main-args.ts";
-import { formatReadyLine } from "./ready-line.ts";
-import { serveExecutor } from "./serve.ts";
+import { commandArgs } from "../runtime/mod.ts";
+import { runExecutor } from "./run-executor.ts";
 
-function fail(context: string, error: unknown): never {
-  console.error(`jina-ts executor: ${context}${error instanceof Error ? error.message : String(error)}`);
-  exit(1);
-}
-
-/** Polls the parent every second and calls `onGone` once it has exited (no orphans after a crashed flow). */
-function watchParent(onGone: () => void): void {
-  const parent = Number(getEnv("JINA_PARENT_PID"));
-  if (!Number.isInteger(parent) || parent <= 0) return;
-  const timer = setInterval(() => {
-    if (!isProcessAlive(parent)) {
-      clearInterval(timer);
-      onGone();
-    }
-  }, 1000);
-  (timer as { unref?: () => void }).unref?.();
-}
-
-async function main(): Promise<void> {
-  let executor: Executor | undefined;
-  let server: Server | undefined;
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      try {
-        await server?.close();
-        await executor?.close();
-      } catch (error) {
-        fail("closing failed: ", error);
-      }
-      exit(0);
-    })());
-  onShutdown(stop);
-  watchParent(stop);
-
-  const args = (() => {
-    try {
-      return parseExecutorArgs(commandArgs());
-    } catch (error) {
-      return fail("", error);
-    }
-  })();
-  const cls = await loadExecutorClass(args.uses).catch((error) => fail("", error));
-  try {
-    executor = new cls({
-      ...args.usesWith,
-      metas: { ...(args.name ? { name: args.name } : {}), ...(args.workspace ? { workspace: args.workspace } : {}), ...args.usesMetas },
-      runtimeArgs: {
-        ...(args.podName ? { name: args.podName } : {}),
-        shardId: args.shardId,
-        shards: args.shards,
-        replicas: args.replicas,
-        ...(args.workspace ? { workspace: args.workspace } : {}),
-      },
-      ...(args.usesRequests ? { requests: args.usesRequests } : {}),
-    });
-  } catch (error) {
-    fail(`constructing ${cls.name} (${args.uses}) failed: `, error);
-  }
-  try {
-    server = await serveExecutor(executor, { port: args.port, host: args.host });
-  } catch (error) {
-    await executor.close();
-    fail("", error);
-  }
-  if (stopping) return;
-  console.log(formatReadyLine(server.port));
-}
-
-await main();
+await runExecutor(commandArgs());

@@ -30,6 +30,7 @@ export { serveExecutor } from "./serve.ts";
 export { formatReadyLine, parseReadyLine } from "./ready-line.ts";
 export { loadExecutorClass, parseUses } from "./load-executor.ts";
 export { parseExecutorArgs } from "./main-args.ts";
+export { runExecutor } from "./run-executor.ts";
 export { isServing, setServing } from "./serving.ts";
 
 export type { ExecutorServeOptions } from "./executor.ts";
