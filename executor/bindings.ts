@@ -5,7 +5,7 @@
  * @module
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { metadataSymbol } from "./symbol-metadata.ts";
+import { classRecords, createRecordKind, recordExplicit, recordOnClass } from "./class-records.ts";
 
 /**
  * The endpoint a bare `@requests()` binds: the fallback for any endpoint that is not bound.
@@ -26,11 +26,7 @@ export const defaultEndpoint = "/default";
  */
 export const dryRunEndpoint = "_jina_dry_run_";
 
-const metadataKey = Symbol.for("jina-ts.requests");
-const functionMarker = Symbol.for("jina-ts.requests.endpoints");
-const explicitBindings = new WeakMap<object, Map<string, string>>();
-
-type Bindings = Record<string, string>;
+const endpointsKind = createRecordKind<string>("jina-ts.requests");
 
 /**
  * Checks an endpoint list (undefined means `/default`) and returns it; throws JinaError(InvalidArgument) naming the
@@ -63,14 +59,7 @@ export function checkEndpoints(on: unknown, where: string): string[] {
  * ```
  */
 export function recordBinding(metadata: object | undefined, method: unknown, methodName: string, endpoints: string[]): void {
-  if (metadata) {
-    const store = metadata as Record<symbol, Bindings>;
-    if (!Object.hasOwn(store, metadataKey)) store[metadataKey] = {};
-    for (const endpoint of endpoints) store[metadataKey]![endpoint] = methodName;
-  } else if (typeof method === "function") {
-    const marked = method as unknown as Record<symbol, string[]>;
-    marked[functionMarker] = [...(marked[functionMarker] ?? []), ...endpoints];
-  }
+  recordOnClass(endpointsKind, metadata, method, endpoints.map((endpoint) => [endpoint, methodName]));
 }
 
 /**
@@ -88,15 +77,13 @@ export function recordBinding(metadata: object | undefined, method: unknown, met
  */
 export function bindRequests(cls: abstract new (...args: never[]) => object, bindings: Record<string, string>): void {
   const where = `bindRequests(${cls.name})`;
-  const own = explicitBindings.get(cls) ?? new Map<string, string>();
   for (const [endpoint, method] of Object.entries(bindings)) {
     checkEndpoints(endpoint, where);
     if (typeof method !== "string" || method === "") {
       throw new JinaError(`${where}: the method for "${endpoint}" must be a method name, got ${JSON.stringify(method)}`, ErrorCode.InvalidArgument);
     }
-    own.set(endpoint, method);
   }
-  explicitBindings.set(cls, own);
+  recordExplicit(endpointsKind, cls, Object.entries(bindings));
 }
 
 /**
@@ -108,29 +95,7 @@ export function bindRequests(cls: abstract new (...args: never[]) => object, bin
  * ```
  */
 export function classBindings(cls: Function): Map<string, string> {
-  const chain: Function[] = [];
-  for (let c: unknown = cls; typeof c === "function" && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
-    chain.unshift(c);
-  }
-  const bindings = new Map<string, string>();
-  for (const c of chain) {
-    const metadata = Object.hasOwn(c, metadataSymbol) ? (c as unknown as Record<symbol, unknown>)[metadataSymbol] : undefined;
-    if (metadata && typeof metadata === "object" && Object.hasOwn(metadata, metadataKey)) {
-      for (const [endpoint, method] of Object.entries((metadata as Record<symbol, Bindings>)[metadataKey]!)) {
-        bindings.set(endpoint, method);
-      }
-    }
-    const prototype = (c as { prototype?: object }).prototype;
-    if (prototype) {
-      for (const name of Object.getOwnPropertyNames(prototype)) {
-        const value = Object.getOwnPropertyDescriptor(prototype, name)?.value;
-        const marked = typeof value === "function" ? (value as Record<symbol, string[] | undefined>)[functionMarker] : undefined;
-        for (const endpoint of marked ?? []) bindings.set(endpoint, name);
-      }
-    }
-    for (const [endpoint, method] of explicitBindings.get(c) ?? []) bindings.set(endpoint, method);
-  }
-  return bindings;
+  return classRecords(endpointsKind, cls);
 }
 
 /**

@@ -4,94 +4,25 @@
  *
  * @module
  */
-import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
-import { create } from "@bufbuild/protobuf";
-import { DocumentArray, docsOf, setDocs } from "../docarray/mod.ts";
-import { type DataRequestProto, HeaderProtoSchema } from "../proto/gen/jina_pb.ts";
-import { ErrorCode, JinaError, toStatusProto } from "../proto/errors.ts";
+import { DocumentArray, docsOf } from "../docarray/mod.ts";
+import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { batchingOf } from "./dynamic-batching-config.ts";
+import { dispatchBatched } from "./dynamic-batching.ts";
 import { handlerNameOf } from "./endpoints.ts";
 import type { Executor } from "./executor.ts";
+import { applyResult, callHandler, type DispatchResult, handlerParameters, markFailed } from "./handler-result.ts";
 import type { HandlerArgs } from "./options.ts";
 
-/**
- * The key of `parameters` where dict results of handlers are collected, by executor name.
- *
- * @example
- * ```ts
- * const counts = response.parameters?.[resultsKey]; // { counter: { count: 3 } }
- * ```
- */
-export const resultsKey = "__results__";
-
-/**
- * A handled request and whether the handler failed (the response then carries an in-band error).
- *
- * @example
- * ```ts
- * const { response, failed } = await dispatchRequests(executor, [request]);
- * ```
- */
-export interface DispatchResult {
-  response: DataRequestProto;
-  failed: boolean;
-}
+export { type DispatchResult, resultsKey } from "./handler-result.ts";
 
 const never = new AbortController().signal;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value !== "object") return typeof value;
-  return (value as object).constructor?.name ?? "object";
-}
-
-/** The handler's parameters: a copy of the request's, with `parameters[metas.name]` merged in when an object. */
-function handlerParameters(request: DataRequestProto, name: string): JsonObject {
-  const parameters = structuredClone(request.parameters ?? {}) as JsonObject;
-  const specific = parameters[name];
-  return isPlainObject(specific) ? { ...parameters, ...(specific as JsonObject) } : parameters;
-}
-
-/** Applies a handler's return value to `request` (Jina's `_set_result`). */
-function applyResult(executor: Executor, method: string, endpoint: string, request: DataRequestProto, docs: DocumentArray, result: unknown): void {
-  if (result === undefined || result === null) {
-    setDocs(request, docs);
-  } else if (result instanceof DocumentArray) {
-    setDocs(request, result);
-  } else if (isPlainObject(result)) {
-    let json: JsonValue;
-    try {
-      json = JSON.parse(JSON.stringify(result)) as JsonValue;
-    } catch (error) {
-      throw new TypeError(`${executor.metas.name}.${method} (endpoint "${endpoint}") returned an object that is not JSON: ${(error as Error).message}`);
-    }
-    const parameters = (request.parameters ??= {});
-    const previous = parameters[resultsKey];
-    parameters[resultsKey] = { ...(isPlainObject(previous) ? (previous as JsonObject) : {}), [executor.metas.name]: json };
-    setDocs(request, docs);
-  } else {
-    throw new TypeError(
-      `${executor.metas.name}.${method} (endpoint "${endpoint}") returned ${typeName(result)}; ` +
-        "return nothing (the docs as mutated), a DocumentArray (replaces the docs) or a plain object (goes to parameters.__results__)",
-    );
-  }
-}
-
-/** The in-band error: `header.status = ERROR` with the exception; the request keeps its docs. */
-function markFailed(executor: Executor, request: DataRequestProto, error: unknown): void {
-  request.header ??= create(HeaderProtoSchema, {});
-  request.header.status = toStatusProto(error, executor.metas.name);
-}
 
 /**
  * Handles several parts at once (`process_data`): the handler sees all docs concatenated, `docsMatrix` (one
  * DocumentArray per part) and `docsMap` (parts by the last executor they went through); the response is the first
- * part with the resulting docs. One part is handled as {@link handleDataRequest} does.
+ * part with the resulting docs. One part is handled as {@link handleDataRequest} does. Several parts are never
+ * batched, even on an endpoint with dynamic batching (Jina does not batch them either).
  *
  * @example
  * ```ts
@@ -107,6 +38,8 @@ export async function dispatchRequests(executor: Executor, requests: DataRequest
   if (method === undefined) return { response: first, failed: false };
   const parts = requests.map((request) => docsOf(request));
   if (method === null) return { response: first, failed: false };
+  const batching = parts.length === 1 ? batchingOf(executor, endpoint) : undefined;
+  if (batching) return dispatchBatched(executor, batching, method, first, parts[0]!, signal);
   const docs = parts.length === 1 ? parts[0]! : DocumentArray.fromProto(parts.flatMap((part) => part.protos));
   const args: HandlerArgs = { docs, parameters: handlerParameters(first, executor.metas.name), signal };
   if (parts.length > 1 && parts.some((part) => part.length > 0)) {
@@ -114,8 +47,7 @@ export async function dispatchRequests(executor: Executor, requests: DataRequest
     args.docsMap = Object.fromEntries(requests.map((request, i) => [request.routes.at(-1)?.executor || String(i), parts[i]!]));
   }
   try {
-    const handler = (executor as unknown as Record<string, (args: HandlerArgs) => unknown>)[method]!;
-    const result = await handler.call(executor, args);
+    const result = await callHandler(executor, method, args);
     applyResult(executor, method, endpoint, first, docs, result);
     return { response: first, failed: false };
   } catch (error) {
@@ -127,7 +59,8 @@ export async function dispatchRequests(executor: Executor, requests: DataRequest
 /**
  * Handles one data request: calls the handler bound to `header.execEndpoint` (or `/default`) and returns the
  * response. An unbound endpoint with no `/default` returns the request untouched. A handler that throws gives an
- * in-band error (`header.status.code = ERROR`, name, args, stack, executor) and the request's docs.
+ * in-band error (`header.status.code = ERROR`, name, args, stack, executor) and the request's docs. A request for
+ * an endpoint with dynamic batching waits for its batch (see `dynamicBatching`).
  *
  * @example
  * ```ts

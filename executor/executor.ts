@@ -7,6 +7,8 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { ensureDir } from "../runtime/mod.ts";
 import type { Server } from "../runtime/mod.ts";
 import { applyRequestOverrides, classBindings } from "./bindings.ts";
+import { setInstanceBatching } from "./dynamic-batching-config.ts";
+import { drainOnClose } from "./dynamic-batching.ts";
 import { setInstanceBindings } from "./endpoints.ts";
 import type { ExecutorMetas, ExecutorOptions, RuntimeArgs } from "./options.ts";
 import { serveExecutor } from "./serve.ts";
@@ -76,6 +78,7 @@ export class Executor {
     } as RuntimeArgs;
     const bindings = classBindings(new.target);
     setInstanceBindings(this, options.requests ? applyRequestOverrides(bindings, options.requests) : bindings);
+    if (setInstanceBatching(this, options.dynamicBatching)) drainOnClose(this);
   }
 
   /** Marks the class chain, see {@link isExecutorClass}. */
@@ -96,6 +99,7 @@ export class Executor {
 
   /**
    * Called once on shutdown (the Flow closes, the process gets SIGTERM). Override to flush and release resources.
+   * On an executor with dynamic batching, the requests still queued are handled first (and later ones run at once).
    *
    * @example
    * ```ts

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
+import type { DynamicBatchingOptions } from "./dynamic-batching-config.ts";
 
 /**
  * The parsed flags of `executor/main.ts`.
@@ -30,6 +31,8 @@ export interface ExecutorMainArgs {
   usesWith: Record<string, unknown>;
   usesMetas: Record<string, unknown>;
   usesRequests?: Record<string, string>;
+  /** `--uses-dynamic-batching`: endpoint or method → `{ preferredBatchSize, timeout }` (checked by the constructor). */
+  usesDynamicBatching?: Record<string, DynamicBatchingOptions>;
 }
 
 function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
@@ -58,7 +61,7 @@ function jsonObject(flag: string, value: string | undefined): Record<string, unk
 
 /**
  * Parses `executor/main.ts`'s flags: `--uses ./file.ts#Class --name --host --port --shard-id --shards --replicas
- * --workspace --pod-name --uses-with JSON --uses-metas JSON --uses-requests JSON`.
+ * --workspace --pod-name --uses-with JSON --uses-metas JSON --uses-requests JSON --uses-dynamic-batching JSON`.
  *
  * @example
  * ```ts
@@ -73,7 +76,7 @@ export function parseExecutorArgs(argv: string[]): ExecutorMainArgs {
       strict: true,
       allowPositionals: false,
       options: Object.fromEntries(
-        ["uses", "name", "host", "port", "shard-id", "shards", "replicas", "workspace", "pod-name", "uses-with", "uses-metas", "uses-requests"]
+        ["uses", "name", "host", "port", "shard-id", "shards", "replicas", "workspace", "pod-name", "uses-with", "uses-metas", "uses-requests", "uses-dynamic-batching"]
           .map((flag) => [flag, { type: "string" as const }]),
       ),
     }).values as Record<string, string | undefined>;
@@ -87,6 +90,7 @@ export function parseExecutorArgs(argv: string[]): ExecutorMainArgs {
       throw new JinaError(`--uses-requests: the method for "${endpoint}" must be a string, got ${JSON.stringify(method)}`, ErrorCode.InvalidArgument);
     }
   }
+  const dynamicBatching = jsonObject("uses-dynamic-batching", values["uses-dynamic-batching"]);
   return {
     uses: values.uses,
     ...(values.name ? { name: values.name } : {}),
@@ -100,5 +104,6 @@ export function parseExecutorArgs(argv: string[]): ExecutorMainArgs {
     usesWith: jsonObject("uses-with", values["uses-with"]) ?? {},
     usesMetas: jsonObject("uses-metas", values["uses-metas"]) ?? {},
     ...(requests ? { usesRequests: requests as Record<string, string> } : {}),
+    ...(dynamicBatching ? { usesDynamicBatching: dynamicBatching as Record<string, DynamicBatchingOptions> } : {}),
   };
 }

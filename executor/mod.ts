@@ -1,6 +1,7 @@
 /**
- * Executors: the base class, `@requests`, endpoint dispatch, the executor's Connect services (Jina's data RPCs,
- * gRPC health and reflection), in-memory and gRPC serving, and the readiness line of `executor/main.ts`.
+ * Executors: the base class, `@requests`, `@dynamicBatching`, endpoint dispatch, the executor's Connect services
+ * (Jina's data RPCs, gRPC health and reflection), in-memory and gRPC serving, and the readiness line of
+ * `executor/main.ts`.
  *
  * @example
  * ```ts
@@ -22,6 +23,9 @@
 export { Executor, isExecutorClass } from "./executor.ts";
 export { requests } from "./requests-decorator.ts";
 export { bindRequests, defaultEndpoint, dryRunEndpoint } from "./bindings.ts";
+export { dynamicBatching } from "./dynamic-batching-decorator.ts";
+export { batchingOf, bindDynamicBatching, defaultBatchingTimeout } from "./dynamic-batching-config.ts";
+export { flushBatches, queuedRequests } from "./dynamic-batching.ts";
 export { endpointsOf, handlerNameOf } from "./endpoints.ts";
 export { handleDataRequest, resultsKey } from "./dispatch.ts";
 export { createExecutorRoutes, executorServices } from "./services.ts";
@@ -36,6 +40,8 @@ export { isServing, setServing } from "./serving.ts";
 export type { ExecutorServeOptions } from "./executor.ts";
 export type { ExecutorMetas, ExecutorOptions, Handler, HandlerArgs, HandlerResult, RuntimeArgs } from "./options.ts";
 export type { RequestsDecorator } from "./requests-decorator.ts";
+export type { DynamicBatchingDecorator } from "./dynamic-batching-decorator.ts";
+export type { DynamicBatchingOptions, ResolvedBatching } from "./dynamic-batching-config.ts";
 export type { ServeExecutorOptions } from "./serve.ts";
 export type { ExecutorClass } from "./load-executor.ts";
 export type { ExecutorMainArgs } from "./main-args.ts";

@@ -6,6 +6,7 @@
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { DocumentArray } from "../docarray/mod.ts";
+import type { DynamicBatchingOptions } from "./dynamic-batching-config.ts";
 
 /**
  * Jina's `metas`: who the executor is. `name` defaults to the class name.
@@ -49,7 +50,8 @@ export interface RuntimeArgs {
 
 /**
  * What an Executor's constructor receives: the `usesWith` values spread at the top level, plus `metas`,
- * `runtimeArgs` and `requests` (endpoint → method name overrides, Jina's `uses_requests`).
+ * `runtimeArgs`, `requests` (endpoint → method name overrides, Jina's `uses_requests`) and `dynamicBatching`
+ * (Jina's `uses_dynamic_batching`).
  *
  * @example
  * ```ts
@@ -60,7 +62,7 @@ export interface RuntimeArgs {
  *     this.dim = options.dim ?? 128;
  *   }
  * }
- * new Encoder({ dim: 64, metas: { name: "enc" }, requests: { "/embed": "encode" } });
+ * new Encoder({ dim: 64, metas: { name: "enc" }, requests: { "/embed": "encode" }, dynamicBatching: { "/embed": { preferredBatchSize: 32 } } });
  * ```
  */
 export interface ExecutorOptions {
@@ -70,6 +72,11 @@ export interface ExecutorOptions {
   runtimeArgs?: Partial<RuntimeArgs>;
   /** Endpoint → method name. Re-binds the endpoint and removes the method's previous endpoints. */
   requests?: Record<string, string>;
+  /**
+   * Dynamic batching by endpoint (`"/embed"`) or method name (`"embed"`), Jina's `uses_dynamic_batching`: overrides
+   * `@dynamicBatching` / `bindDynamicBatching` key by key; an endpoint key wins over its method's key.
+   */
+  dynamicBatching?: Record<string, DynamicBatchingOptions>;
   /** The `usesWith` values. */
   [usesWith: string]: unknown;
 }

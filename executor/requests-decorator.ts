@@ -6,10 +6,7 @@
 import "./symbol-metadata.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { checkEndpoints, recordBinding } from "./bindings.ts";
-
-/** A method of any signature, as the decorator receives it. */
-// deno-lint-ignore no-explicit-any
-type AnyMethod = (this: never, ...args: any) => any;
+import { type AnyMethod, decoratedMethodName } from "./class-records.ts";
 
 /**
  * The decorator `@requests(...)` returns.
@@ -22,14 +19,7 @@ type AnyMethod = (this: never, ...args: any) => any;
 export type RequestsDecorator = (method: AnyMethod, context: ClassMethodDecoratorContext<never, AnyMethod>) => void;
 
 function decorate(endpoints: string[], method: AnyMethod, context: ClassMethodDecoratorContext<never, AnyMethod>): void {
-  const name = String(context.name);
-  if (context.kind !== "method" || context.static || context.private || typeof context.name !== "string") {
-    throw new JinaError(
-      `@requests can only decorate public instance methods; "${name}" is ${context.static ? "static" : context.private ? "private" : `a ${context.kind}`}`,
-      ErrorCode.InvalidArgument,
-    );
-  }
-  recordBinding(context.metadata as object | undefined, method, name, endpoints);
+  recordBinding(context.metadata as object | undefined, method, decoratedMethodName(context, "@requests"), endpoints);
 }
 
 /**

@@ -79,6 +79,7 @@ export async function runExecutor(argv: string[]): Promise<void> {
         ...(args.workspace ? { workspace: args.workspace } : {}),
       },
       ...(args.usesRequests ? { requests: args.usesRequests } : {}),
+      ...(args.usesDynamicBatching ? { dynamicBatching: args.usesDynamicBatching } : {}),
     });
   } catch (error) {
     fail(`constructing ${cls.name} (${args.uses}) failed: `, error);

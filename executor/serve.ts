@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { serveGrpc, type Server, type TlsOptions } from "../runtime/mod.ts";
+import { flushBatches } from "./dynamic-batching.ts";
 import type { Executor } from "./executor.ts";
 import { isServing, setServing } from "./serving.ts";
 import { createExecutorRoutes } from "./services.ts";
@@ -37,7 +38,8 @@ function createFallbackApp(executor: Executor): Hono {
 
 /**
  * Serves `executor` over gRPC (and the Connect protocol) on one HTTP/2 port. `close()` first reports NOT_SERVING
- * on health, then stops the server; it does not close the executor (its owner does).
+ * on health, answers the requests waiting in dynamic batching queues, then stops the server; it does not close the
+ * executor (its owner does).
  *
  * @example
  * ```ts
@@ -59,7 +61,7 @@ export async function serveExecutor(executor: Executor, options: ServeExecutorOp
   let closing: Promise<void> | undefined;
   const close = () => {
     setServing(executor, false);
-    return (closing ??= server.close());
+    return (closing ??= flushBatches(executor).then(() => server.close()));
   };
   return { port: server.port, host: server.host, url: server.url, close, [Symbol.asyncDispose]: close };
 }

@@ -47,6 +47,9 @@ test("parseExecutorArgs reads the flow's flags and names a bad one", () => {
     uses: "./x.ts#X", name: "x", host: "127.0.0.1", port: 0, shardId: 1, shards: 2, replicas: 3, workspace: "/ws",
     podName: "x/shard-1/rep-0", usesWith: { a: 1 }, usesMetas: {}, usesRequests: { "/a": "m" },
   });
+  const batched = parseExecutorArgs(["--uses", "./x.ts#X", "--uses-dynamic-batching", '{"/embed":{"preferred_batch_size":8,"timeout":20}}']);
+  assert.equal(batched.usesDynamicBatching, { "/embed": { preferred_batch_size: 8, timeout: 20 } });
+  assert.throws(() => parseExecutorArgs(["--uses", "a.ts", "--uses-dynamic-batching", "3"]), /--uses-dynamic-batching must be a JSON object/);
   assert.throws(() => parseExecutorArgs([]), /--uses is required/);
   assert.throws(() => parseExecutorArgs(["--uses", "a.ts", "--port", "x"]), /--port/);
   assert.throws(() => parseExecutorArgs(["--uses", "a.ts", "--uses-with", "[1]"]), /--uses-with must be a JSON object/);

@@ -1,0 +1,130 @@
+/**
+ * Calling a handler and applying what it returns to a request (Jina's `_set_result`), or its exception as Jina's
+ * in-band error. Shared by plain dispatch and dynamic batching.
+ *
+ * @module
+ */
+import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
+import { DocumentArray, setDocs } from "../docarray/mod.ts";
+import { type DataRequestProto, HeaderProtoSchema } from "../proto/gen/jina_pb.ts";
+import { toStatusProto } from "../proto/errors.ts";
+import type { Executor } from "./executor.ts";
+import type { HandlerArgs } from "./options.ts";
+
+/**
+ * The key of `parameters` where dict results of handlers are collected, by executor name.
+ *
+ * @example
+ * ```ts
+ * const counts = response.parameters?.[resultsKey]; // { counter: { count: 3 } }
+ * ```
+ */
+export const resultsKey = "__results__";
+
+/**
+ * A handled request and whether the handler failed (the response then carries an in-band error).
+ *
+ * @example
+ * ```ts
+ * const { response, failed } = await dispatchRequests(executor, [request]);
+ * ```
+ */
+export interface DispatchResult {
+  response: DataRequestProto;
+  failed: boolean;
+}
+
+/**
+ * Whether `value` is a plain object (`{}` or `Object.create(null)`), not an array, class instance or null.
+ *
+ * @example
+ * ```ts
+ * isPlainObject({ a: 1 }); // true
+ * isPlainObject(new DocumentArray()); // false
+ * ```
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  return (value as object).constructor?.name ?? "object";
+}
+
+/**
+ * The handler's parameters: a copy of the request's, with `parameters[metas.name]` merged in when an object.
+ *
+ * @example
+ * ```ts
+ * handlerParameters(request, "encoder"); // { limit: 3, device: "cpu" } for { limit: 3, encoder: { device: "cpu" } }
+ * ```
+ */
+export function handlerParameters(request: DataRequestProto, name: string): JsonObject {
+  const parameters = structuredClone(request.parameters ?? {}) as JsonObject;
+  const specific = parameters[name];
+  return isPlainObject(specific) ? { ...parameters, ...(specific as JsonObject) } : parameters;
+}
+
+/**
+ * Calls the method `method` of `executor` with `args` and returns what it returned (awaited).
+ *
+ * @example
+ * ```ts
+ * const result = await callHandler(executor, "encode", { docs, parameters: {}, signal });
+ * ```
+ */
+export async function callHandler(executor: Executor, method: string, args: HandlerArgs): Promise<unknown> {
+  const handler = (executor as unknown as Record<string, (args: HandlerArgs) => unknown>)[method]!;
+  return await handler.call(executor, args);
+}
+
+/**
+ * Applies a handler's return value to `request` (Jina's `_set_result`): nothing keeps `docs`, a DocumentArray
+ * replaces them, a plain object goes to `parameters.__results__[metas.name]`; anything else throws a TypeError.
+ *
+ * @example
+ * ```ts
+ * applyResult(executor, "count", "/count", request, docs, { count: 3 });
+ * ```
+ */
+export function applyResult(executor: Executor, method: string, endpoint: string, request: DataRequestProto, docs: DocumentArray, result: unknown): void {
+  if (result === undefined || result === null) {
+    setDocs(request, docs);
+  } else if (result instanceof DocumentArray) {
+    setDocs(request, result);
+  } else if (isPlainObject(result)) {
+    let json: JsonValue;
+    try {
+      json = JSON.parse(JSON.stringify(result)) as JsonValue;
+    } catch (error) {
+      throw new TypeError(`${executor.metas.name}.${method} (endpoint "${endpoint}") returned an object that is not JSON: ${(error as Error).message}`);
+    }
+    const parameters = (request.parameters ??= {});
+    const previous = parameters[resultsKey];
+    parameters[resultsKey] = { ...(isPlainObject(previous) ? (previous as JsonObject) : {}), [executor.metas.name]: json };
+    setDocs(request, docs);
+  } else {
+    throw new TypeError(
+      `${executor.metas.name}.${method} (endpoint "${endpoint}") returned ${typeName(result)}; ` +
+        "return nothing (the docs as mutated), a DocumentArray (replaces the docs) or a plain object (goes to parameters.__results__)",
+    );
+  }
+}
+
+/**
+ * Marks `request` with the in-band error (`header.status = ERROR` with the exception); it keeps its docs.
+ *
+ * @example
+ * ```ts
+ * markFailed(executor, request, new RangeError("boom"));
+ * ```
+ */
+export function markFailed(executor: Executor, request: DataRequestProto, error: unknown): void {
+  request.header ??= create(HeaderProtoSchema, {});
+  request.header.status = toStatusProto(error, executor.metas.name);
+}
