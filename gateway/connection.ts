@@ -1,13 +1,23 @@
 /**
- * A connection to one replica: a Connect client of `jina.JinaSingleDataRequestRPC` over an in-memory transport
- * or over gRPC (HTTP/2) to `grpc://host:port` / `grpcs://host:port`.
+ * A connection to one replica: Connect clients of `jina.JinaSingleDataRequestRPC` (one request),
+ * `jina.JinaDataRequestRPC` (several parts at once) and `jina.JinaDiscoverEndpointsRPC`, over an in-memory
+ * transport or over gRPC (HTTP/2) to `grpc://host:port` / `grpcs://host:port`.
  *
  * @module
  */
 import { createClient, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { type DataRequestProto, JinaSingleDataRequestRPC, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
+import { create } from "@bufbuild/protobuf";
+import { EmptySchema } from "@bufbuild/protobuf/wkt";
+import {
+  DataRequestListProtoSchema,
+  type DataRequestProto,
+  JinaDataRequestRPC,
+  JinaDiscoverEndpointsRPC,
+  JinaSingleDataRequestRPC,
+  StatusProto_StatusCode,
+} from "../proto/gen/jina_pb.ts";
 import type { ReplicaTarget } from "./options.ts";
 import type { NodeReply } from "./walk.ts";
 
@@ -16,7 +26,7 @@ import type { NodeReply } from "./walk.ts";
  *
  * @example
  * ```ts
- * await connection.send(request, { endpoint: "/search", timeoutMs: 5000 } satisfies SendOptions);
+ * await connection.send([request], { endpoint: "/search", timeoutMs: 5000 } satisfies SendOptions);
  * ```
  */
 export interface SendOptions {
@@ -33,15 +43,21 @@ export interface SendOptions {
  * @example
  * ```ts
  * const connection = createReplicaConnection("grpc://127.0.0.1:54321", "encoder/rep-0");
- * const { response, isError } = await connection.send(request, { endpoint: "/index" });
+ * const { response, isError } = await connection.send([request], { endpoint: "/index" });
+ * const endpoints = await connection.endpoints({ timeoutMs: 5000 });
  * connection.close();
  * ```
  */
 export interface ReplicaConnection {
   /** Where the replica is: its URL, or `<name> (in memory)`. */
   readonly address: string;
-  /** Calls `process_single_data`; rejects with the Connect error of a failed call. */
-  send(request: DataRequestProto, options: SendOptions): Promise<NodeReply>;
+  /**
+   * Calls `process_single_data` with one part, `process_data` with several (the executor sees `docsMatrix`);
+   * rejects with the Connect error of a failed call.
+   */
+  send(parts: readonly DataRequestProto[], options: SendOptions): Promise<NodeReply>;
+  /** The endpoints the replica binds (`endpoint_discovery`); rejects with the Connect error of a failed call. */
+  endpoints(options: Omit<SendOptions, "endpoint">): Promise<string[]>;
   /** Closes the HTTP/2 session, if any. */
   close(): void;
 }
@@ -65,20 +81,34 @@ export function createReplicaConnection(target: ReplicaTarget, name: string): Re
 }
 
 function connect(transport: Transport, address: string, close: () => void): ReplicaConnection {
-  const client = createClient(JinaSingleDataRequestRPC, transport);
+  const single = createClient(JinaSingleDataRequestRPC, transport);
+  const list = createClient(JinaDataRequestRPC, transport);
+  const discovery = createClient(JinaDiscoverEndpointsRPC, transport);
   return {
     address,
     close,
-    async send(request, options) {
+    async send(parts, options) {
       let flagged = false;
-      const response = await client.process_single_data(request, {
+      const callOptions = {
         headers: { endpoint: options.endpoint },
-        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-        onTrailer: (trailer) => (flagged = trailer.get("is-error") === "true"),
-      });
+        ...callLimits(options),
+        onTrailer: (trailer: Headers) => (flagged = trailer.get("is-error") === "true"),
+      };
+      const response = parts.length === 1
+        ? await single.process_single_data(parts[0]!, callOptions)
+        : await list.process_data(create(DataRequestListProtoSchema, { requests: [...parts] }), callOptions);
       return { response, isError: flagged || response.header?.status?.code === StatusProto_StatusCode.ERROR };
     },
+    async endpoints(options) {
+      return (await discovery.endpoint_discovery(create(EmptySchema), callLimits(options))).endpoints;
+    },
+  };
+}
+
+function callLimits(options: Omit<SendOptions, "endpoint">): { timeoutMs?: number; signal?: AbortSignal } {
+  return {
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   };
 }
 

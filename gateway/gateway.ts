@@ -13,12 +13,15 @@ import { type DataRequestProto, HeaderProtoSchema, type StatusProto } from "../p
 import { createHealthState, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
 import { allEnv, runtimeName, serveGrpc, serveHttp, type Server } from "../runtime/mod.ts";
 import { dryRun } from "./dry-run.ts";
+import { createEndpointDiscovery, type EndpointDiscovery } from "./endpoint-discovery.ts";
 import { createTopologyGraph, type TopologyGraph } from "./graph.ts";
 import { createGatewayRoutes } from "./grpc-routes.ts";
 import { createGatewayApp } from "./http-app.ts";
+import { createInFlightLimit, type InFlightLimit } from "./in-flight-limit.ts";
+import { createNodeOptions } from "./node-options.ts";
 import type { GatewayLogger, GatewayOptions } from "./options.ts";
 import { type ConnectionPool, createConnectionPool } from "./pool.ts";
-import { walkGraph } from "./walk.ts";
+import { walkGraph, type WalkNodeOptions } from "./walk.ts";
 
 /** How long `close()` lets calls of floating deployments finish before it cancels them. */
 const floatingGraceMs = 5000;
@@ -63,6 +66,12 @@ export interface Gateway {
   readonly app: Hono;
   /** Registers the gRPC services of the gateway on a Connect router. */
   routes(router: ConnectRouter): void;
+  /**
+   * Runs endpoint discovery now if it has not run (it otherwise starts with the first request, in the
+   * background), waits for it, and resolves with the endpoints known per deployment (undefined: not known, e.g.
+   * unreachable or an executor without discovery: it gets every request).
+   */
+  endpoints(): Promise<Record<string, readonly string[] | undefined>>;
   /** Serves one protocol; resolves once listening. */
   serve(options: GatewayServeOptions): Promise<Server>;
   /**
@@ -81,7 +90,7 @@ export interface Gateway {
  * import { createGateway } from "jina-ts/gateway";
  * const gateway = createGateway({
  *   graph: { "start-gateway": ["encoder"], encoder: ["end-gateway"] },
- *   deployments: [{ name: "encoder", replicas: ["grpc://127.0.0.1:54321"] }],
+ *   deployments: [{ name: "encoder", shards: [["grpc://127.0.0.1:54321"]] }],
  *   timeoutSend: 10_000,
  * });
  * await using server = await gateway.serve({ protocol: "http", port: 8080 });
@@ -96,6 +105,9 @@ class JinaGateway implements Gateway {
   readonly #graph: TopologyGraph;
   readonly #pool: ConnectionPool;
   readonly #logger: GatewayLogger;
+  readonly #nodes: ReadonlyMap<string, WalkNodeOptions>;
+  readonly #discovery: EndpointDiscovery;
+  readonly #inFlight: InFlightLimit;
   readonly #closing = new AbortController();
   readonly #floating = new Set<Promise<void>>();
   readonly #servers = new Set<Server>();
@@ -119,8 +131,16 @@ class JinaGateway implements Gateway {
     if (options.prefetch !== undefined && !(Number.isInteger(options.prefetch) && options.prefetch >= 0)) {
       throw new JinaError(`prefetch must be an integer ≥ 0 (0: no limit), got ${JSON.stringify(options.prefetch)}`, ErrorCode.InvalidArgument);
     }
-    this.#pool = createConnectionPool(options);
     this.#logger = options.logger ?? console;
+    this.#nodes = createNodeOptions(options.deployments);
+    this.#inFlight = createInFlightLimit(options.prefetch ?? 1000);
+    this.#pool = createConnectionPool({ ...options, logger: this.#logger });
+    this.#discovery = createEndpointDiscovery({
+      deployments: this.#pool.deployments,
+      discover: (name, signal) => this.#pool.endpoints(name, signal),
+      logger: this.#logger,
+      signal: this.#closing.signal,
+    });
   }
 
   async handle(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto> {
@@ -131,8 +151,11 @@ class JinaGateway implements Gateway {
     const endpoint = header.execEndpoint;
     const copy: DataRequestProto = { ...request, header };
     docsOf(copy);
+    void this.#discovery.start();
     return await walkGraph(this.#graph, copy, {
-      send: (node, outgoing, nodeSignal) => this.#pool.send(node, outgoing, { endpoint, signal: nodeSignal }),
+      send: (node, parts, nodeSignal) => this.#pool.send(node, parts, { endpoint, signal: nodeSignal }),
+      nodes: this.#nodes,
+      binds: (node) => this.#discovery.binds(node, endpoint),
       ...(signal ? { signal } : {}),
       floatingSignal: this.#closing.signal,
       trackFloating: (task) => {
@@ -152,6 +175,7 @@ class JinaGateway implements Gateway {
       noCrudEndpoints: this.#options.noCrudEndpoints,
       cors: this.#options.cors,
       maxRequestBytes: this.#options.maxRequestBytes,
+      inFlight: this.#inFlight,
     }));
   }
 
@@ -161,9 +185,15 @@ class JinaGateway implements Gateway {
       info: () => this.#info(),
       dryRun: (signal) => this.#dryRun(signal),
       prefetch: this.#options.prefetch ?? 1000,
+      inFlight: this.#inFlight,
       health: this.#health,
     });
     this.#routes(router);
+  }
+
+  async endpoints(): Promise<Record<string, readonly string[] | undefined>> {
+    await this.#discovery.start();
+    return this.#discovery.known();
   }
 
   async serve(options: GatewayServeOptions): Promise<Server> {
@@ -222,3 +252,4 @@ class JinaGateway implements Gateway {
     return dryRun((request, requestSignal) => this.handle(request, requestSignal), signal);
   }
 }
+

@@ -21,6 +21,7 @@ import {
   type StatusProto,
 } from "../proto/gen/jina_pb.ts";
 import { mapConcurrent } from "./concurrent-map.ts";
+import type { InFlightLimit } from "./in-flight-limit.ts";
 import {
   createHealthService,
   createReflectionService,
@@ -47,6 +48,8 @@ export interface GatewayRoutesOptions {
   dryRun(signal?: AbortSignal): Promise<StatusProto>;
   /** Requests of one `Call` stream handled at once (0: no limit); a client may ask for fewer with `__prefetch__`. */
   prefetch: number;
+  /** Bounds the unary `process_single_data` calls in flight: beyond it they fail at once with RESOURCE_EXHAUSTED. */
+  inFlight?: InFlightLimit | undefined;
   /** Whether health checks answer SERVING (`Watch` streams its changes). */
   health: HealthState;
 }
@@ -88,9 +91,14 @@ export function createGatewayRoutes(options: GatewayRoutesOptions): (router: Con
     });
     router.service(JinaSingleDataRequestRPC, {
       async process_single_data(request, context) {
-        const response = await options.handle(request, context.signal);
-        if (isErrorResponse(response)) context.responseTrailer.set("is-error", "true");
-        return response;
+        const release = options.inFlight?.acquire();
+        try {
+          const response = await options.handle(request, context.signal);
+          if (isErrorResponse(response)) context.responseTrailer.set("is-error", "true");
+          return response;
+        } finally {
+          release?.();
+        }
       },
     });
     router.service(JinaGatewayDryRunRPC, { dry_run: (_, context) => options.dryRun(context.signal) });

@@ -5,12 +5,13 @@
  * Responses are `dataRequestToJSON(response)`. An executor's error comes back in-band, as Jina does: HTTP 200
  * with `header.status.code = 1` and the exception. Failures of the gateway itself answer in Jina's shape too
  * (the request echoed with `header.status`), with the status `httpStatusOf` gives: 400 bad input, 413 a body
- * over `maxRequestBytes`, 429 an executor out of resources, 503 an executor unreachable, 504 `timeoutSend` passed.
+ * over `maxRequestBytes`, 429 more requests in flight than `prefetch` (or an executor out of resources), 503 an
+ * executor unreachable, 504 `timeoutSend` passed.
  *
  * @module
  */
 import { create } from "@bufbuild/protobuf";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -20,6 +21,7 @@ import { type DataRequestProto, DataRequestProtoSchema, type StatusProto } from 
 import { defaultMaxRequestBytes } from "../runtime/mod.ts";
 import { parseRequestBody } from "./http-body.ts";
 import { errorResponse } from "./http-errors.ts";
+import type { InFlightLimit } from "./in-flight-limit.ts";
 import type { JinaInfo } from "../proto/server/mod.ts";
 
 /**
@@ -42,6 +44,8 @@ export interface GatewayAppOptions {
   cors?: boolean | undefined;
   /** Largest body accepted, in bytes (default 100 MiB); larger ones answer 413. */
   maxRequestBytes?: number | undefined;
+  /** Bounds the requests in flight through `/post` and the CRUD routes: beyond it they answer 429 at once. */
+  inFlight?: InFlightLimit | undefined;
 }
 
 /**
@@ -67,6 +71,15 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
         ),
       ),
   });
+  const admit: MiddlewareHandler = async (_, next) => {
+    // Throws RESOURCE_EXHAUSTED when full: app.onError answers 429 before the body is even read.
+    const release = options.inFlight?.acquire();
+    try {
+      await next();
+    } finally {
+      release?.();
+    }
+  };
   const post = (endpoint?: string) => async (c: Context) => {
     const request = parseRequestBody(await readJson(c), endpoint ? { endpoint } : {});
     try {
@@ -82,17 +95,17 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
   app.get("/", (c) => c.json({}));
   if (!options.noDebugEndpoints) {
     app.get("/status", (c) => c.json(options.info()));
-    app.post("/post", limit, post());
+    app.post("/post", admit, limit, post());
     app.get("/dry_run", async (c) => {
       const status = await options.dryRun(c.req.raw.signal);
       return c.json(dataRequestToJSON(create(DataRequestProtoSchema, { header: { status } })).header.status);
     });
   }
   if (!options.noCrudEndpoints) {
-    app.post("/index", limit, post("/index"));
-    app.post("/search", limit, post("/search"));
-    app.put("/update", limit, post("/update"));
-    app.delete("/delete", limit, post("/delete"));
+    app.post("/index", admit, limit, post("/index"));
+    app.post("/search", admit, limit, post("/search"));
+    app.put("/update", admit, limit, post("/update"));
+    app.delete("/delete", admit, limit, post("/delete"));
   }
   return app;
 }

@@ -1,6 +1,8 @@
 /**
- * The jina-ts Gateway: walks the flow's topology graph for every request (reduce, executor-specific
- * parameters, `targetExecutor`, floating deployments), balances over replicas with retries and `timeoutSend`,
+ * The jina-ts Gateway: walks the flow's topology graph for every request (reduce or `noReduce`, `when`
+ * conditions, executor-specific parameters, `targetExecutor`, endpoint discovery, floating deployments), plays
+ * Jina's head for sharded deployments (polling ANY/ALL, `usesBefore`, `usesAfter`, reduce, tolerated shard
+ * failures), balances over replicas with retries and `timeoutSend`, bounds requests in flight (`prefetch`),
  * and serves Jina's gRPC (`jina.JinaRPC/Call`, `process_single_data`, `dry_run`, `_status`, health,
  * reflection) and HTTP (`/post`, `/status`, `/dry_run`, CRUD) APIs.
  *
@@ -9,7 +11,7 @@
  * import { createGateway } from "jina-ts/gateway";
  * const gateway = createGateway({
  *   graph: { "start-gateway": ["encoder"], encoder: ["end-gateway"] },
- *   deployments: [{ name: "encoder", replicas: ["grpc://127.0.0.1:54321"] }],
+ *   deployments: [{ name: "encoder", shards: [["grpc://127.0.0.1:54321"]] }],
  * });
  * const server = await gateway.serve({ protocol: "grpc", port: 0 });
  * ```
@@ -28,10 +30,10 @@ export { createGatewayRoutes, gatewayServices } from "./grpc-routes.ts";
 export { dryRun, dryRunEndpoint } from "./dry-run.ts";
 
 export type { Gateway, GatewayServeOptions } from "./gateway.ts";
-export type { GatewayDeployment, GatewayLogger, GatewayOptions, ReplicaTarget } from "./options.ts";
+export type { GatewayDeployment, GatewayLogger, GatewayOptions, Polling, PollingType, ReplicaTarget } from "./options.ts";
 export type { GraphNode, TopologyGraph } from "./graph.ts";
 export type { ConnectionPool, ConnectionPoolOptions, PoolSendOptions } from "./pool.ts";
-export type { NodeReply, NodeSender, WalkOptions } from "./walk.ts";
+export type { NodeReply, NodeSender, WalkNodeOptions, WalkOptions } from "./walk.ts";
 export type { GatewayAppOptions } from "./http-app.ts";
 export type { GatewayRoutesOptions } from "./grpc-routes.ts";
 export type { JinaInfo as GatewayInfo } from "../proto/server/mod.ts";

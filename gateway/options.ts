@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { JsonObject } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
 
 /**
@@ -17,18 +18,66 @@ import type { Transport } from "@connectrpc/connect";
 export type ReplicaTarget = Transport | string;
 
 /**
- * One deployment as the gateway sees it: a name in the graph and the replicas to balance over.
+ * How a sharded deployment spreads a request: `"ANY"` sends it to one shard (round-robin), `"ALL"` to every shard.
  *
  * @example
  * ```ts
- * const encoder: GatewayDeployment = { name: "encoder", replicas: ["grpc://127.0.0.1:54321"], timeoutSend: 5000 };
+ * const polling: PollingType = "ALL";
+ * ```
+ */
+export type PollingType = "ANY" | "ALL";
+
+/**
+ * A deployment's polling (Jina's `--polling`): one type for every endpoint, or a map from endpoint to type with
+ * `"*"` as the default. `"/search"` → ALL and `"/index"` → ANY are pre-set unless the map names them.
+ *
+ * @example
+ * ```ts
+ * const polling: Polling = { "/custom": "ALL", "*": "ANY" }; // "/search" stays ALL
+ * ```
+ */
+export type Polling = PollingType | Record<string, PollingType>;
+
+/**
+ * One deployment as the gateway sees it: a name in the graph, its shards (each a list of replicas to balance
+ * over), and how requests reach them. With several shards the gateway plays Jina's head itself (no extra hop):
+ * optional `usesBefore`, the fan-out by `polling`, then `usesAfter` or the reduce.
+ *
+ * @example
+ * ```ts
+ * const indexer: GatewayDeployment = {
+ *   name: "indexer",
+ *   shards: [["grpc://127.0.0.1:54321"], ["grpc://127.0.0.1:54322", "grpc://127.0.0.1:54323"]],
+ *   polling: { "/custom": "ALL", "*": "ANY" },
+ *   when: { tags__lang: { $eq: "en" } },
+ *   timeoutSend: 5000,
+ * };
  * ```
  */
 export interface GatewayDeployment {
   /** The node name in the graph. */
   name: string;
-  /** The replicas, picked round-robin. At least one. */
-  replicas: ReplicaTarget[];
+  /** `shards[s]` are the replicas of shard s, picked round-robin. At least one shard, each with at least one replica. */
+  shards: ReplicaTarget[][];
+  /**
+   * Which shards a request goes to, by its endpoint (only matters with several shards). Default `"ANY"`, with
+   * `"/search"` → ALL and `"/index"` → ANY pre-set unless a map names them.
+   */
+  polling?: Polling;
+  /** With several shards: called once before the fan-out; its answer is what the shards get. Ignored with one shard. */
+  usesBefore?: ReplicaTarget[];
+  /**
+   * With several shards: gets every shard's answer in one `jina.JinaDataRequestRPC/process_data` call
+   * (`docsMatrix`) instead of the gateway reducing them. Ignored with one shard.
+   */
+  usesAfter?: ReplicaTarget[];
+  /**
+   * A DocArray query-language condition (`{ tags__lang: { $eq: "en" } }`): only the documents matching it enter
+   * this deployment, and only they continue on this branch (Jina's `when`). See the gateway module for details.
+   */
+  when?: JsonObject;
+  /** When this node waits for several parts: send them together via `process_data` (`docsMatrix`) instead of reducing them. */
+  noReduce?: boolean;
   /** Deadline of each call to this deployment, in milliseconds (overrides the gateway's). */
   timeoutSend?: number;
   /** Retries after a failed call (overrides the gateway's); -1 (the default) means `max(3, replicas)` retries. */
@@ -54,7 +103,7 @@ export interface GatewayLogger {
  * ```ts
  * const options: GatewayOptions = {
  *   graph: { "start-gateway": ["encoder"], encoder: ["end-gateway"] },
- *   deployments: [{ name: "encoder", replicas: ["grpc://127.0.0.1:54321"] }],
+ *   deployments: [{ name: "encoder", shards: [["grpc://127.0.0.1:54321"]] }],
  *   timeoutSend: 10_000,
  * };
  * ```
@@ -78,10 +127,14 @@ export interface GatewayOptions {
   noCrudEndpoints?: boolean;
   /** Allows cross-origin requests from any origin on HTTP. */
   cors?: boolean;
-  /** Requests of one gRPC `Call` stream handled at once; default 1000, 0 means no limit. */
+  /**
+   * Backpressure; default 1000, 0 means no limit. Bounds the requests of one gRPC `Call` stream handled at once,
+   * and the requests in flight through the HTTP routes and unary gRPC together: beyond it they are refused at
+   * once (HTTP 429 / gRPC RESOURCE_EXHAUSTED), never queued.
+   */
   prefetch?: number;
   /** Largest request body accepted, in bytes (HTTP 413 / gRPC RESOURCE_EXHAUSTED). Default 100 MiB. */
   maxRequestBytes?: number;
-  /** Where errors nobody awaits are reported (floating deployments). Default: `console`. */
+  /** Where errors nobody awaits are reported (floating deployments, failed shards, endpoint discovery). Default: `console`. */
   logger?: GatewayLogger;
 }

@@ -1,15 +1,13 @@
 /**
- * The connection pool: per deployment a round-robin list of replicas, calls with Jina's `endpoint` metadata,
- * the `timeoutSend` deadline and retries on the next replica.
+ * The connection pool: every deployment of the flow by name, each a {@link DeploymentHead} (its shards and
+ * replicas, polling, `usesBefore` / `usesAfter`, retries and `timeoutSend`).
  *
  * @module
  */
-import { ConnectError } from "@connectrpc/connect";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
-import type { GatewayDeployment } from "./options.ts";
-import { createReplicaList, type ReplicaList } from "./replica-list.ts";
-import { attemptsFor, isRetryable } from "./retry-policy.ts";
+import { createDeploymentHead, type DeploymentHead } from "./head.ts";
+import type { GatewayDeployment, GatewayLogger, ReplicaTarget } from "./options.ts";
 import type { NodeReply } from "./walk.ts";
 
 /**
@@ -17,7 +15,7 @@ import type { NodeReply } from "./walk.ts";
  *
  * @example
  * ```ts
- * const options: ConnectionPoolOptions = { deployments: [{ name: "enc", replicas: [transport] }], timeoutSend: 5000 };
+ * const options: ConnectionPoolOptions = { deployments: [{ name: "enc", shards: [[transport]] }], timeoutSend: 5000 };
  * ```
  */
 export interface ConnectionPoolOptions {
@@ -26,6 +24,8 @@ export interface ConnectionPoolOptions {
   timeoutSend?: number | undefined;
   /** Default retries (-1: `max(3, replicas)`). */
   retries?: number | undefined;
+  /** Where tolerated shard failures are reported. Default: `console`. */
+  logger?: GatewayLogger | undefined;
 }
 
 /**
@@ -47,7 +47,7 @@ export interface PoolSendOptions {
  *
  * @example
  * ```ts
- * const pool = createConnectionPool({ deployments: [{ name: "encoder", replicas: ["grpc://127.0.0.1:54321"] }] });
+ * const pool = createConnectionPool({ deployments: [{ name: "encoder", shards: [["grpc://127.0.0.1:54321"]] }] });
  * const { response, isError } = await pool.send("encoder", request, { endpoint: "/index" });
  * await pool.close();
  * ```
@@ -56,25 +56,23 @@ export interface ConnectionPool {
   /** The deployment names. */
   readonly deployments: readonly string[];
   /**
-   * Calls one replica of the deployment. Retries UNAVAILABLE, NOT_FOUND, UNKNOWN, INTERNAL and connection
-   * timeouts on the next replica; then rejects with a JinaError (Unavailable) naming the deployment and the
-   * addresses tried. A `timeoutSend` deadline rejects at once with a JinaError (DeadlineExceeded).
+   * Calls the deployment with one request, or with several parts at once (`process_data`). Retries
+   * UNAVAILABLE, NOT_FOUND, UNKNOWN, INTERNAL and connection timeouts on the next replica of the shard; then
+   * rejects with a JinaError (Unavailable) naming the deployment (and shard) and the addresses tried. A
+   * `timeoutSend` deadline rejects at once with a JinaError (DeadlineExceeded). See {@link DeploymentHead.send}.
    */
-  send(deployment: string, request: DataRequestProto, options: PoolSendOptions): Promise<NodeReply>;
+  send(deployment: string, request: DataRequestProto | readonly DataRequestProto[], options: PoolSendOptions): Promise<NodeReply>;
+  /** The endpoints a deployment binds (see {@link DeploymentHead.endpoints}). */
+  endpoints(deployment: string, signal?: AbortSignal): Promise<string[] | undefined>;
   /** Closes every connection; later sends reject. */
   close(): Promise<void>;
 }
 
-interface PoolEntry {
-  replicas: ReplicaList;
-  timeoutMs: number | undefined;
-  attempts: number;
-}
-
 /**
- * Creates the pool, checking every deployment: a unique name, at least one replica, a valid address for each,
- * a positive `timeoutSend` and an integer `retries` ≥ -1. Throws a JinaError (InvalidArgument) naming the
- * deployment and the option otherwise.
+ * Creates the pool, checking every deployment: a unique name, at least one shard, at least one replica per
+ * shard (and in `usesBefore` / `usesAfter` when given), a valid address for each, a valid polling, a positive
+ * `timeoutSend` and an integer `retries` ≥ -1. Throws a JinaError (InvalidArgument) naming the deployment and
+ * the option otherwise.
  *
  * @example
  * ```ts
@@ -84,80 +82,55 @@ interface PoolEntry {
 export function createConnectionPool(options: ConnectionPoolOptions): ConnectionPool {
   checkTimeout("the gateway", options.timeoutSend);
   checkRetries("the gateway", options.retries);
-  const entries = new Map<string, PoolEntry>();
+  const heads = new Map<string, DeploymentHead>();
   try {
     for (const deployment of options.deployments) {
-      const where = `deployment "${deployment.name}"`;
-      if (entries.has(deployment.name)) throw invalid(`${where} is given twice: names must be unique`);
-      if (!Array.isArray(deployment.replicas) || deployment.replicas.length === 0) {
-        throw invalid(`${where} has no replicas: give at least one transport or grpc://host:port address`);
-      }
-      checkTimeout(where, deployment.timeoutSend);
-      checkRetries(where, deployment.retries);
-      const replicas = createReplicaList(deployment.name, deployment.replicas);
-      entries.set(deployment.name, {
-        replicas,
-        timeoutMs: deployment.timeoutSend ?? options.timeoutSend,
-        attempts: attemptsFor(deployment.retries ?? options.retries, replicas.size),
-      });
+      check(deployment);
+      if (heads.has(deployment.name)) throw invalid(`deployment "${deployment.name}" is given twice: names must be unique`);
+      heads.set(deployment.name, createDeploymentHead(deployment, { ...options, logger: options.logger ?? console }));
     }
   } catch (error) {
-    for (const entry of entries.values()) entry.replicas.close();
+    for (const head of heads.values()) head.close();
     throw error;
   }
   let closed = false;
+  const headOf = (deployment: string): DeploymentHead => {
+    if (closed) throw new JinaError(`Cannot send to "${deployment}": the gateway is closed`, ErrorCode.Unavailable, { executor: deployment });
+    const head = heads.get(deployment);
+    if (!head) throw new JinaError(`The gateway knows no deployment "${deployment}" (known: ${[...heads.keys()].join(", ")})`, ErrorCode.NotFound);
+    return head;
+  };
   return {
-    deployments: [...entries.keys()],
-    send(deployment, request, sendOptions) {
-      if (closed) return Promise.reject(new JinaError(`Cannot send to "${deployment}": the gateway is closed`, ErrorCode.Unavailable, { executor: deployment }));
-      const entry = entries.get(deployment);
-      if (!entry) {
-        return Promise.reject(new JinaError(`The gateway knows no deployment "${deployment}" (known: ${[...entries.keys()].join(", ")})`, ErrorCode.NotFound));
-      }
-      return sendWithRetries(deployment, entry, request, sendOptions);
+    deployments: [...heads.keys()],
+    async send(deployment, request, sendOptions) {
+      return await headOf(deployment).send(Array.isArray(request) ? request : [request as DataRequestProto], sendOptions);
+    },
+    async endpoints(deployment, signal) {
+      return await headOf(deployment).endpoints(signal);
     },
     async close() {
       closed = true;
-      for (const entry of entries.values()) entry.replicas.close();
+      for (const head of heads.values()) head.close();
     },
   };
 }
 
-async function sendWithRetries(name: string, entry: PoolEntry, request: DataRequestProto, options: PoolSendOptions): Promise<NodeReply> {
-  const tried: string[] = [];
-  let lastError: ConnectError | undefined;
-  for (let attempt = 0; attempt < entry.attempts; attempt++) {
-    const connection = entry.replicas.next();
-    if (!tried.includes(connection.address)) tried.push(connection.address);
-    const started = Date.now();
-    try {
-      return await connection.send(request, { endpoint: options.endpoint, timeoutMs: entry.timeoutMs, signal: options.signal });
-    } catch (caught) {
-      const error = ConnectError.from(caught);
-      if (options.signal?.aborted) {
-        throw new JinaError(`The call to deployment "${name}" was cancelled`, ErrorCode.Canceled, { executor: name, cause: caught });
-      }
-      if (error.code === ErrorCode.DeadlineExceeded && entry.timeoutMs !== undefined && Date.now() - started >= entry.timeoutMs * 0.9) {
-        throw new JinaError(
-          `Deployment "${name}" did not answer within timeoutSend=${entry.timeoutMs} ms (${connection.address}); ` +
-            `raise timeoutSend if the executor needs more time`,
-          ErrorCode.DeadlineExceeded,
-          { executor: name, cause: caught },
-        );
-      }
-      if (!isRetryable(error.code)) {
-        throw new JinaError(`Deployment "${name}" failed (${connection.address}): ${error.rawMessage}`, error.code, { executor: name, cause: caught });
-      }
-      lastError = error;
-    }
+function check(deployment: GatewayDeployment): void {
+  const where = `deployment "${deployment.name}"`;
+  if (!Array.isArray(deployment.shards) || deployment.shards.length === 0) {
+    throw invalid(`${where} has no shards: give shards: [[replica, ...], ...] with transports or grpc://host:port addresses`);
   }
-  throw new JinaError(
-    `Deployment "${name}" is unavailable: ${entry.attempts} attempt(s) failed, tried ${tried.join(", ")}; ` +
-      `last error: [${ErrorCode[lastError?.code ?? ErrorCode.Unknown]}] ${lastError?.rawMessage ?? "unknown"}. ` +
-      `Check that its executors are running and reachable`,
-    ErrorCode.Unavailable,
-    { executor: name, cause: lastError },
-  );
+  for (const [s, shard] of deployment.shards.entries()) checkTargets(`shard ${s} of ${where}`, shard);
+  if (deployment.usesBefore !== undefined) checkTargets(`usesBefore of ${where}`, deployment.usesBefore);
+  if (deployment.usesAfter !== undefined) checkTargets(`usesAfter of ${where}`, deployment.usesAfter);
+  checkTimeout(where, deployment.timeoutSend);
+  checkRetries(where, deployment.retries);
+}
+
+function checkTargets(where: string, targets: readonly ReplicaTarget[]): void {
+  if (!Array.isArray(targets) || targets.length === 0) {
+    throw invalid(`${where} has no replicas: give at least one transport or grpc://host:port address`);
+  }
 }
 
 function invalid(what: string): JinaError {

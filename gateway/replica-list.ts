@@ -11,12 +11,14 @@ import type { ReplicaTarget } from "./options.ts";
  *
  * @example
  * ```ts
- * const replicas = createReplicaList("encoder", ["grpc://127.0.0.1:54321", "grpc://127.0.0.1:54322"]);
+ * const replicas = createReplicaList("encoder/rep", ["grpc://127.0.0.1:54321", "grpc://127.0.0.1:54322"]);
  * replicas.next().address; // "grpc://127.0.0.1:54321", then ...:54322, then ...:54321 again
  * ```
  */
 export interface ReplicaList {
   readonly size: number;
+  /** Every connection, in target order (endpoint discovery tries them in turn without moving the round-robin). */
+  readonly connections: readonly ReplicaConnection[];
   /** The next replica in turn. */
   next(): ReplicaConnection;
   /** Closes every connection. */
@@ -24,18 +26,27 @@ export interface ReplicaList {
 }
 
 /**
- * Connects to every target of a deployment (lazily for gRPC: the HTTP/2 session opens on the first call).
+ * Connects to every target of a deployment (lazily for gRPC: the HTTP/2 session opens on the first call); the
+ * replicas are named `<prefix>-<index>` (`encoder/rep-0`, `indexer/shard-1/rep-0`). A bad target throws the
+ * JinaError of {@link createReplicaConnection}, after closing the connections already made.
  *
  * @example
  * ```ts
- * const replicas = createReplicaList("encoder", [createRouterTransport(routes)]);
+ * const replicas = createReplicaList("encoder/rep", [createRouterTransport(routes)]);
  * ```
  */
-export function createReplicaList(deployment: string, targets: readonly ReplicaTarget[]): ReplicaList {
-  const connections = targets.map((target, index) => createReplicaConnection(target, `${deployment}/rep-${index}`));
+export function createReplicaList(prefix: string, targets: readonly ReplicaTarget[]): ReplicaList {
+  const connections: ReplicaConnection[] = [];
+  try {
+    for (const [index, target] of targets.entries()) connections.push(createReplicaConnection(target, `${prefix}-${index}`));
+  } catch (error) {
+    for (const connection of connections) connection.close();
+    throw error;
+  }
   let cursor = 0;
   return {
     size: connections.length,
+    connections,
     next() {
       const connection = connections[cursor % connections.length]!;
       cursor = (cursor + 1) % connections.length;

@@ -1,14 +1,23 @@
 /**
  * One request through the topology graph (Jina's `GatewayRequestHandler.handle_request`): each node waits for
- * all its parts, reduces them, gets its own parameters, is skipped when `targetExecutor` does not match it, and
- * is called through the connection pool. An in-band error stops the nodes after it; a network error rejects.
+ * all its parts; is skipped (the parts, reduced, pass through) when `targetExecutor` does not match it or it is
+ * known not to bind the endpoint; filters each part with its `when` condition; reduces the parts (or sends
+ * them all with `noReduce`); gets its own parameters; and is called through the connection pool. An in-band
+ * error stops the nodes after it; a network error rejects.
+ *
+ * `when` follows Jina: the filtered documents replace the docs for that node *and everything after it on the
+ * same branch* ("once something fails to pass through a filter, it does not continue down the pipeline");
+ * a parallel branch still carries them, so they come back at a join. A skipped node does not filter. When any
+ * node has a condition, the final documents are put back in the request's order, unknown or new ones last.
  *
  * @module
  */
-import { create } from "@bufbuild/protobuf";
+import { create, type JsonObject } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
+import { docsOf, type DocumentPredicate } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { type DataRequestProto, HeaderProtoSchema, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
+import { type DataRequestProto, HeaderProtoSchema, RouteProtoSchema, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
+import { filterRequest, sortLikeRequest } from "./conditions.ts";
 import { type GraphNode, startGateway, type TopologyGraph } from "./graph.ts";
 import type { GatewayLogger } from "./options.ts";
 import { mergeResults, restoreParameters, resultsKey, specificParameters } from "./parameters.ts";
@@ -30,14 +39,29 @@ export interface NodeReply {
 }
 
 /**
- * Calls one deployment (the connection pool's `send`).
+ * Calls one deployment (the connection pool's `send`) with one request, or with several parts (`noReduce`).
  *
  * @example
  * ```ts
- * const send: NodeSender = (node, request, signal) => pool.send(node, request, { endpoint: "/index", signal });
+ * const send: NodeSender = (node, parts, signal) => pool.send(node, parts, { endpoint: "/index", signal });
  * ```
  */
-export type NodeSender = (node: string, request: DataRequestProto, signal: AbortSignal) => Promise<NodeReply>;
+export type NodeSender = (node: string, parts: readonly DataRequestProto[], signal: AbortSignal) => Promise<NodeReply>;
+
+/**
+ * How one node treats what enters it.
+ *
+ * @example
+ * ```ts
+ * const options: WalkNodeOptions = { when: compileQuery({ tags__lang: "en" }), noReduce: false };
+ * ```
+ */
+export interface WalkNodeOptions {
+  /** Only the documents matching it enter the node (and continue on its branch). */
+  when?: DocumentPredicate | undefined;
+  /** Several parts are sent together (`process_data`, the executor sees `docsMatrix`) instead of reduced. */
+  noReduce?: boolean | undefined;
+}
 
 /**
  * Options of {@link walkGraph}.
@@ -58,6 +82,10 @@ export interface WalkOptions {
   trackFloating?: (task: Promise<void>) => void;
   /** Where errors of floating nodes are reported. */
   logger: GatewayLogger;
+  /** Per node: its `when` condition and `noReduce`. */
+  nodes?: ReadonlyMap<string, WalkNodeOptions>;
+  /** False when a node is known not to bind the request's endpoint (nor `/default`): it is skipped. Default: all bind. */
+  binds?: (node: string) => boolean;
 }
 
 /** The output of a node (or of the start gateway), as handed to its successors. */
@@ -66,6 +94,8 @@ interface Part {
   /** True when no other consumer holds `request`, so that it may be changed in place. */
   owned: boolean;
   isError: boolean;
+  /** The node it comes from ("gateway" for the request itself): the route `docsMap` keys on with `noReduce`. */
+  from: string;
 }
 
 /** Marks a floating node whose input failed: the failure is reported where it happened, not again. */
@@ -88,7 +118,11 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
   const header = { ...(request.header ?? create(HeaderProtoSchema, {})) };
   const matches = targetMatcher(header.targetExecutor);
   delete header.targetExecutor;
-  const input: Part = { request: { ...request, header, routes: [] }, owned: false, isError: false };
+  const input: Part = { request: { ...request, header, routes: [] }, owned: false, isError: false, from: "gateway" };
+  const nodeOptions = options.nodes ?? new Map<string, WalkNodeOptions>();
+  const binds = options.binds ?? (() => true);
+  const sorts = [...nodeOptions.values()].some((node) => node.when);
+  const inputIds = sorts ? docsOf(input.request).ids : [];
   const visits: Visit[] = [];
   const awaited = new AbortController();
   const floating = options.floatingSignal ?? new AbortController().signal;
@@ -112,17 +146,22 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
     const pass = (part: Part): Part => ({ ...part, owned: part.owned && node.fanOut === 1 });
     const failed = parts.find((part) => part.isError);
     if (failed) return pass(failed);
-    const merged: Part = parts.length === 1
-      ? parts[0]!
-      : {
-        request: reduceRequests(parts.map((part) => part.request), { ownsFirst: parts[0]!.owned }),
+    const reduce = (all: Part[]): Part =>
+      all.length === 1 ? all[0]! : {
+        request: reduceRequests(all.map((part) => part.request), { ownsFirst: all[0]!.owned }),
         // documents only in later parts are shared, not copied, by the reduce
-        owned: parts.every((part) => part.owned),
+        owned: all.every((part) => part.owned),
         isError: false,
+        from: all[0]!.from,
       };
-    if (!matches(node.name)) return pass(merged);
-    const given = merged.request.parameters ?? {};
-    const outgoing: DataRequestProto = { ...merged.request, parameters: specificParameters(given, node.name) };
+    if (!matches(node.name) || !binds(node.name)) return pass(reduce(parts));
+    const { when, noReduce } = nodeOptions.get(node.name) ?? {};
+    const entering = when ? parts.map((part) => ({ ...part, request: filterRequest(part.request, when) })) : parts;
+    const given = parametersOf(entering.map((part) => part.request));
+    const parameters = specificParameters(given, node.name);
+    const outgoing = noReduce && entering.length > 1
+      ? entering.map((part) => ({ ...part.request, parameters, routes: [create(RouteProtoSchema, { executor: part.from })] }))
+      : [{ ...reduce(entering).request, parameters }];
     const visit = startVisit(node.name);
     if (node.awaited) visits.push(visit);
     const reply = await options.send(node.name, outgoing, signal);
@@ -131,7 +170,7 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
     if (reply.isError && !node.awaited) {
       options.logger.warn(`Floating deployment "${node.name}" answered with an error: ${reply.response.header?.status?.description ?? "(no description)"}`);
     }
-    return { request: reply.response, owned: node.fanOut === 1, isError: reply.isError };
+    return { request: reply.response, owned: node.fanOut === 1, isError: reply.isError, from: node.name };
   };
 
   const abortAwaited = () => awaited.abort(options.signal?.reason);
@@ -152,8 +191,9 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
     const final = parts.find((part) => part.isError) ?? parts[0]!;
     const results = mergeResults(parts.map((part) => part.request.parameters));
     const parameters = final.request.parameters ?? {};
+    const sorted = sorts && !final.isError ? sortLikeRequest(final.request, inputIds) : final.request;
     return {
-      ...final.request,
+      ...sorted,
       header: { ...(final.request.header ?? header), requestId: header.requestId },
       parameters: results ? { ...parameters, [resultsKey]: results } : parameters,
       routes: buildRoutes(gatewayStart, visits),
@@ -174,6 +214,14 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
  */
 export function isErrorResponse(request: DataRequestProto): boolean {
   return request.header?.status?.code === StatusProto_StatusCode.ERROR;
+}
+
+/** The parameters of several parts: the first part's, with every part's `__results__` merged. */
+function parametersOf(requests: readonly DataRequestProto[]): JsonObject {
+  const first = requests[0]?.parameters ?? {};
+  if (requests.length === 1) return first;
+  const results = mergeResults(requests.map((request) => request.parameters));
+  return results ? { ...first, [resultsKey]: results } : first;
 }
 
 function describe(error: unknown): string {

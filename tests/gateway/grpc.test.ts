@@ -39,7 +39,7 @@ async function serveFlow(options: Partial<GatewayOptions> = {}, fakes?: { local:
   const remoteServer = await serveFake(remote);
   const gateway = createGateway({
     graph: { "start-gateway": ["local"], local: ["remote"], remote: ["end-gateway"] },
-    deployments: [{ name: "local", replicas: [local.transport] }, { name: "remote", replicas: [remoteServer.address] }],
+    deployments: [{ name: "local", shards: [[local.transport]] }, { name: "remote", shards: [[remoteServer.address]] }],
     ...options,
   });
   const server = await gateway.serve({ protocol: "grpc", port: 0 });
@@ -131,7 +131,7 @@ test("network failures end the call with their gRPC status: UNAVAILABLE, DEADLIN
   const timeoutFlow = await serveFlow({ timeoutSend: 150 }, { local: fakeExecutor("local"), remote: slow });
   const ghost = createGateway({
     graph: { "start-gateway": ["ghost"], ghost: ["end-gateway"] },
-    deployments: [{ name: "ghost", replicas: [`grpc://127.0.0.1:${await closedPort()}`], retries: 0 }],
+    deployments: [{ name: "ghost", shards: [[`grpc://127.0.0.1:${await closedPort()}`]], retries: 0 }],
   });
   const ghostServer = await ghost.serve({ protocol: "grpc" });
   const ghostSessions = new Http2SessionManager(ghostServer.url);

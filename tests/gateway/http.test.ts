@@ -15,7 +15,7 @@ function upper(): Fake {
 function gatewayWith(fake: Fake, options: Partial<GatewayOptions> = {}): Gateway {
   return createGateway({
     graph: { "start-gateway": [fake.name], [fake.name]: ["end-gateway"] },
-    deployments: [{ name: fake.name, replicas: [fake.transport] }],
+    deployments: [{ name: fake.name, shards: [[fake.transport]] }],
     ...options,
   });
 }
@@ -178,7 +178,7 @@ test("network failures: unreachable 503 (with the request echoed), timeout 504, 
     [
       createGateway({
         graph: { "start-gateway": ["ghost"], ghost: ["end-gateway"] },
-        deployments: [{ name: "ghost", replicas: [`grpc://127.0.0.1:${await closedPort()}`], retries: 0 }],
+        deployments: [{ name: "ghost", shards: [[`grpc://127.0.0.1:${await closedPort()}`]], retries: 0 }],
       }),
       503,
       /Deployment "ghost" is unavailable/,

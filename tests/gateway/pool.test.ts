@@ -21,7 +21,7 @@ async function rejection(promise: Promise<unknown>): Promise<JinaError> {
 test("replicas are picked round-robin: 10 calls over 2 replicas are 5 and 5", async () => {
   const first = fakeExecutor("enc");
   const second = fakeExecutor("enc");
-  const pool = createConnectionPool({ deployments: [{ name: "enc", replicas: [first.transport, second.transport] }] });
+  const pool = createConnectionPool({ deployments: [{ name: "enc", shards: [[first.transport, second.transport]] }] });
   try {
     for (let i = 0; i < 10; i++) await pool.send("enc", request(), { endpoint: "/search" });
     assert.equal([first.calls.length, second.calls.length], [5, 5]);
@@ -34,7 +34,7 @@ test("replicas are picked round-robin: 10 calls over 2 replicas are 5 and 5", as
 test("a call to a closed port is retried on the next replica, and every request succeeds", async () => {
   const live = fakeExecutor("enc");
   const dead = `grpc://127.0.0.1:${await closedPort()}`;
-  const pool = createConnectionPool({ deployments: [{ name: "enc", replicas: [dead, live.transport] }] });
+  const pool = createConnectionPool({ deployments: [{ name: "enc", shards: [[dead, live.transport]] }] });
   try {
     for (let i = 0; i < 4; i++) {
       const { response, isError } = await pool.send("enc", request(), { endpoint: "/search" });
@@ -51,7 +51,7 @@ test("a replica served over a real gRPC port works beside an in-memory one", asy
   const remote = fakeExecutor("enc");
   const local = fakeExecutor("enc");
   const { server, address } = await serveFake(remote);
-  const pool = createConnectionPool({ deployments: [{ name: "enc", replicas: [address, local.transport] }] });
+  const pool = createConnectionPool({ deployments: [{ name: "enc", shards: [[address, local.transport]] }] });
   try {
     for (let i = 0; i < 4; i++) await pool.send("enc", request(), { endpoint: "/index" });
     assert.equal([remote.calls.length, local.calls.length], [2, 2]);
@@ -64,7 +64,7 @@ test("a replica served over a real gRPC port works beside an in-memory one", asy
 
 test("when every attempt fails: Unavailable naming the deployment and every address tried", async () => {
   const dead = [`grpc://127.0.0.1:${await closedPort()}`, `grpc://127.0.0.1:${await closedPort()}`];
-  const pool = createConnectionPool({ deployments: [{ name: "indexer", replicas: dead }] });
+  const pool = createConnectionPool({ deployments: [{ name: "indexer", shards: [dead] }] });
   try {
     const error = await rejection(pool.send("indexer", request(), { endpoint: "/index" }));
     assert.is(error.code, ErrorCode.Unavailable);
@@ -86,8 +86,8 @@ test("INTERNAL from one replica is retried on the next; a non-retryable code is 
   const live = fakeExecutor("enc");
   const pool = createConnectionPool({
     deployments: [
-      { name: "retried", replicas: [broken.transport, live.transport] },
-      { name: "busy", replicas: [busy.transport, live.transport] },
+      { name: "retried", shards: [[broken.transport, live.transport]] },
+      { name: "busy", shards: [[busy.transport, live.transport]] },
     ],
   });
   try {
@@ -109,8 +109,8 @@ test("retries: 0 makes one attempt; retries: 2 makes three", async () => {
   });
   const pool = createConnectionPool({
     deployments: [
-      { name: "once", replicas: [broken.transport], retries: 0 },
-      { name: "thrice", replicas: [broken.transport] },
+      { name: "once", shards: [[broken.transport]], retries: 0 },
+      { name: "thrice", shards: [[broken.transport]] },
     ],
     retries: 2,
   });
@@ -128,7 +128,7 @@ test("timeoutSend: a slow executor fails with DeadlineExceeded well before it wo
   for (const where of ["in memory", "over gRPC"] as const) {
     const slow = fakeExecutor("slow", ({ signal }) => sleep(5000, signal));
     const served = where === "over gRPC" ? await serveFake(slow) : undefined;
-    const pool = createConnectionPool({ deployments: [{ name: "slow", replicas: [served?.address ?? slow.transport] }], timeoutSend: 200 });
+    const pool = createConnectionPool({ deployments: [{ name: "slow", shards: [[served?.address ?? slow.transport]] }], timeoutSend: 200 });
     try {
       const started = Date.now();
       const error = await rejection(pool.send("slow", request(), { endpoint: "/" }));
@@ -147,11 +147,11 @@ test("timeoutSend: a slow executor fails with DeadlineExceeded well before it wo
 
 test("bad deployments are rejected naming the deployment and the option", async () => {
   const cases: [Parameters<typeof createGateway>[0]["deployments"], RegExp][] = [
-    [[{ name: "a", replicas: [] }], /deployment "a" has no replicas/],
-    [[{ name: "a", replicas: ["http//nope"] }], /Replica "a\/rep-0" has address "http\/\/nope": use grpc:\/\/host:port/],
-    [[{ name: "a", replicas: ["grpc://127.0.0.1:1"], timeoutSend: -5 }], /timeoutSend of deployment "a" must be a positive number/],
-    [[{ name: "a", replicas: ["grpc://127.0.0.1:1"], retries: 1.5 }], /retries of deployment "a" must be an integer/],
-    [[{ name: "a", replicas: ["grpc://127.0.0.1:1"] }, { name: "a", replicas: ["grpc://127.0.0.1:2"] }], /deployment "a" is given twice/],
+    [[{ name: "a", shards: [[]] }], /deployment "a" has no replicas/],
+    [[{ name: "a", shards: [["http//nope"]] }], /Replica "a\/rep-0" has address "http\/\/nope": use grpc:\/\/host:port/],
+    [[{ name: "a", shards: [["grpc://127.0.0.1:1"]], timeoutSend: -5 }], /timeoutSend of deployment "a" must be a positive number/],
+    [[{ name: "a", shards: [["grpc://127.0.0.1:1"]], retries: 1.5 }], /retries of deployment "a" must be an integer/],
+    [[{ name: "a", shards: [["grpc://127.0.0.1:1"]] }, { name: "a", shards: [["grpc://127.0.0.1:2"]] }], /deployment "a" is given twice/],
   ];
   for (const [deployments, message] of cases) {
     try {

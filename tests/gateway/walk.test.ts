@@ -6,7 +6,7 @@ import { ErrorCode, JinaError } from "../../proto/errors.ts";
 import { StatusProto_StatusCode } from "../../proto/gen/jina_pb.ts";
 import { closedPort, type Fake, fakeExecutor, recordingLogger, sleep } from "./fakes.ts";
 
-const deploymentsOf = (...fakes: Fake[]): GatewayDeployment[] => fakes.map((fake) => ({ name: fake.name, replicas: [fake.transport] }));
+const deploymentsOf = (...fakes: Fake[]): GatewayDeployment[] => fakes.map((fake) => ({ name: fake.name, shards: [[fake.transport]] }));
 const request = (endpoint = "/index", extra: { parameters?: Record<string, never> | object; targetExecutor?: string } = {}) =>
   createDataRequest({
     endpoint,
@@ -122,7 +122,7 @@ test("a floating node that cannot be reached is logged, and the response is unaf
   const logger = recordingLogger();
   const gateway = createGateway({
     graph: { "start-gateway": ["main", "ghost"], main: ["end-gateway"], ghost: [] },
-    deployments: [...deploymentsOf(main), { name: "ghost", replicas: [`grpc://127.0.0.1:${await closedPort()}`], retries: 0 }],
+    deployments: [...deploymentsOf(main), { name: "ghost", shards: [[`grpc://127.0.0.1:${await closedPort()}`]], retries: 0 }],
     logger,
   });
   try {
@@ -179,7 +179,7 @@ test("a network error rejects with a JinaError naming the deployment, and later 
   const b = fakeExecutor("b");
   const gateway = createGateway({
     graph: { "start-gateway": ["a"], a: ["b"], b: ["end-gateway"] },
-    deployments: [{ name: "a", replicas: [`grpc://127.0.0.1:${await closedPort()}`], retries: 0 }, ...deploymentsOf(b)],
+    deployments: [{ name: "a", shards: [[`grpc://127.0.0.1:${await closedPort()}`]], retries: 0 }, ...deploymentsOf(b)],
   });
   try {
     await gateway.handle(request());

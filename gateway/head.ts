@@ -1,0 +1,145 @@
+/**
+ * A deployment as the gateway calls it. With one shard: its replicas, round-robin. With several shards the
+ * gateway plays Jina's head itself, without the extra process hop: `usesBefore` once, then the fan-out by
+ * polling (ANY: one shard, round-robin across calls; ALL: every shard), then `usesAfter` with every shard's
+ * answer (`process_data`, so it sees `docsMatrix`), or the reduce by document id (concatenation with `noReduce`).
+ *
+ * @module
+ */
+import { ConnectError } from "@connectrpc/connect";
+import { ErrorCode } from "../proto/errors.ts";
+import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
+import type { GatewayDeployment, GatewayLogger, ReplicaTarget } from "./options.ts";
+import { createPollingResolver } from "./polling.ts";
+import { createReplicaGroup, type GroupSendOptions, type ReplicaGroup } from "./replica-group.ts";
+import { combineShards, labelShard, survivingShards } from "./shard-results.ts";
+import type { NodeReply } from "./walk.ts";
+
+/**
+ * Options of {@link createDeploymentHead}: the gateway-wide defaults and where shard failures are reported.
+ *
+ * @example
+ * ```ts
+ * const options: DeploymentHeadOptions = { timeoutSend: 5000, retries: -1, logger: console };
+ * ```
+ */
+export interface DeploymentHeadOptions {
+  /** Deadline of each call when the deployment has none, in milliseconds. */
+  timeoutSend?: number | undefined;
+  /** Retries when the deployment gives none. */
+  retries?: number | undefined;
+  /** Where tolerated shard failures are reported. */
+  logger: GatewayLogger;
+}
+
+/**
+ * One deployment the gateway sends to.
+ *
+ * @example
+ * ```ts
+ * const head = createDeploymentHead({ name: "indexer", shards: [[a], [b]] }, { logger: console });
+ * const { response } = await head.send([request], { endpoint: "/search" }); // both shards, reduced
+ * head.close();
+ * ```
+ */
+export interface DeploymentHead {
+  readonly name: string;
+  /**
+   * Sends the parts (one request, or several with `noReduce`) and resolves with the deployment's answer. An
+   * in-band error of any call comes back as the reply (`isError`). Rejects with the JinaError of a network
+   * failure: of `usesBefore` / `usesAfter`, of the one ANY shard, or of every ALL shard (a failed shard is
+   * tolerated, with a warning, when another answered).
+   */
+  send(parts: readonly DataRequestProto[], options: GroupSendOptions): Promise<NodeReply>;
+  /**
+   * The endpoints the deployment binds: the union over its shards (one replica each). Resolves undefined when
+   * its executors do not implement discovery (UNIMPLEMENTED); rejects when no shard answered.
+   */
+  endpoints(signal?: AbortSignal): Promise<string[] | undefined>;
+  /** Closes every connection. */
+  close(): void;
+}
+
+/**
+ * Connects to every replica of a deployment. Throws a JinaError (InvalidArgument) naming the deployment and
+ * the option when a target or the polling is invalid.
+ *
+ * @example
+ * ```ts
+ * const head = createDeploymentHead(
+ *   { name: "indexer", shards: [[shard0], [shard1]], usesAfter: [merger], polling: { "*": "ALL" } },
+ *   { timeoutSend: 10_000, logger: console },
+ * );
+ * ```
+ */
+export function createDeploymentHead(deployment: GatewayDeployment, options: DeploymentHeadOptions): DeploymentHead {
+  const { name } = deployment;
+  const sharded = deployment.shards.length > 1;
+  const pollingOf = createPollingResolver(deployment.polling, `deployment "${name}"`);
+  const groupOptions = {
+    deployment: name,
+    timeoutMs: deployment.timeoutSend ?? options.timeoutSend,
+    retries: deployment.retries ?? options.retries,
+  };
+  const groups: ReplicaGroup[] = [];
+  const group = (targets: readonly ReplicaTarget[], label: string, pods: string): ReplicaGroup => {
+    const created = createReplicaGroup(targets, { ...groupOptions, label, pods });
+    groups.push(created);
+    return created;
+  };
+  let shards: ReplicaGroup[];
+  let before: ReplicaGroup | undefined;
+  let after: ReplicaGroup | undefined;
+  try {
+    shards = sharded
+      ? deployment.shards.map((targets, s) => group(targets, `shard ${s} of deployment "${name}"`, `${name}/shard-${s}/rep`))
+      : [group(deployment.shards[0]!, `deployment "${name}"`, `${name}/rep`)];
+    if (sharded && deployment.usesBefore) before = group(deployment.usesBefore, `usesBefore of deployment "${name}"`, `${name}/uses_before`);
+    if (sharded && deployment.usesAfter) after = group(deployment.usesAfter, `usesAfter of deployment "${name}"`, `${name}/uses_after`);
+  } catch (error) {
+    for (const created of groups) created.close();
+    throw error;
+  }
+  let nextShard = 0;
+
+  const fanOut = async (parts: readonly DataRequestProto[], sendOptions: GroupSendOptions): Promise<NodeReply[]> => {
+    if (pollingOf(sendOptions.endpoint) === "ANY") {
+      const shard = nextShard;
+      nextShard = (nextShard + 1) % shards.length;
+      return [labelShard(await shards[shard]!.send(parts, sendOptions), name, shard)];
+    }
+    const settled = await Promise.allSettled(shards.map((shard) => shard.send(parts, sendOptions)));
+    const canceled = settled.find((result) => result.status === "rejected" && ConnectError.from(result.reason).code === ErrorCode.Canceled);
+    if (canceled) throw (canceled as PromiseRejectedResult).reason;
+    return survivingShards(name, settled, options.logger);
+  };
+
+  return {
+    name,
+    async send(parts, sendOptions) {
+      if (!sharded) return await shards[0]!.send(parts, sendOptions);
+      let input = parts;
+      if (before) {
+        const reply = await before.send(parts, sendOptions);
+        if (reply.isError) return reply;
+        input = [reply.response];
+      }
+      const replies = await fanOut(input, sendOptions);
+      const failed = replies.find((reply) => reply.isError);
+      if (failed) return failed;
+      if (after) return await after.send(replies.map((reply) => reply.response), sendOptions);
+      return { response: combineShards(replies.map((reply) => reply.response), { noReduce: deployment.noReduce === true }), isError: false };
+    },
+    async endpoints(signal) {
+      const settled = await Promise.allSettled(shards.map((shard) => shard.endpoints(signal)));
+      const found = settled.filter((result): result is PromiseFulfilledResult<string[]> => result.status === "fulfilled");
+      if (found.length > 0) return [...new Set(found.flatMap((result) => result.value))];
+      const reasons = settled.map((result) => (result as PromiseRejectedResult).reason);
+      if (reasons.every((reason) => ConnectError.from(reason).code === ErrorCode.Unimplemented)) return undefined;
+      throw reasons.find((reason) => ConnectError.from(reason).code !== ErrorCode.Unimplemented);
+    },
+    close() {
+      for (const created of groups) created.close();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * One set of interchangeable replicas (a shard, or a deployment's `usesBefore` / `usesAfter`): round-robin,
+ * Jina's `endpoint` metadata, the `timeoutSend` deadline, and retries on the next replica.
+ *
+ * @module
+ */
+import { ConnectError } from "@connectrpc/connect";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
+import type { ReplicaTarget } from "./options.ts";
+import { createReplicaList } from "./replica-list.ts";
+import { attemptsFor, isRetryable } from "./retry-policy.ts";
+import type { NodeReply } from "./walk.ts";
+
+/**
+ * Options of {@link createReplicaGroup}.
+ *
+ * @example
+ * ```ts
+ * const options: ReplicaGroupOptions = { deployment: "indexer", label: 'shard 1 of deployment "indexer"', pods: "indexer/shard-1/rep", timeoutMs: 5000, retries: -1 };
+ * ```
+ */
+export interface ReplicaGroupOptions {
+  /** The deployment it belongs to (the `executor` of its errors). */
+  deployment: string;
+  /** How errors name it: `deployment "enc"`, `shard 1 of deployment "enc"`, `usesAfter of deployment "enc"`. */
+  label: string;
+  /** Prefix of the replica names: `<pods>-<index>`. */
+  pods: string;
+  /** Deadline of each call, in milliseconds; none when undefined. */
+  timeoutMs: number | undefined;
+  /** Retries after a failed call; -1 or undefined: `max(3, replicas)`. */
+  retries: number | undefined;
+}
+
+/**
+ * Options of one call through a {@link ReplicaGroup}.
+ *
+ * @example
+ * ```ts
+ * await group.send([request], { endpoint: "/index", signal } satisfies GroupSendOptions);
+ * ```
+ */
+export interface GroupSendOptions {
+  /** The executor endpoint (`header.execEndpoint`), sent as metadata. */
+  endpoint: string;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Replicas called in turn, with retries.
+ *
+ * @example
+ * ```ts
+ * const group = createReplicaGroup(["grpc://127.0.0.1:54321"], { deployment: "enc", label: 'deployment "enc"', pods: "enc/rep", timeoutMs: undefined, retries: -1 });
+ * const { response, isError } = await group.send([request], { endpoint: "/index" });
+ * ```
+ */
+export interface ReplicaGroup {
+  /** How errors name it. */
+  readonly label: string;
+  /** Deadline of each call, in milliseconds. */
+  readonly timeoutMs: number | undefined;
+  /**
+   * Calls the next replica (one part: `process_single_data`; several: `process_data`). Retries UNAVAILABLE,
+   * NOT_FOUND, UNKNOWN, INTERNAL and connection timeouts on the next replica; then rejects with a JinaError
+   * (Unavailable) naming the group and the addresses tried. The `timeoutSend` deadline rejects at once with a
+   * JinaError (DeadlineExceeded); an abort through `signal` with Canceled.
+   */
+  send(parts: readonly DataRequestProto[], options: GroupSendOptions): Promise<NodeReply>;
+  /**
+   * The endpoints the replicas bind, asking them in order until one answers (the round-robin does not move);
+   * rejects with the last replica's Connect error.
+   */
+  endpoints(signal?: AbortSignal): Promise<string[]>;
+  /** Closes every connection. */
+  close(): void;
+}
+
+/**
+ * Connects to the replicas of one group. Throws a JinaError (InvalidArgument) naming the replica when a target
+ * is not a transport or a `grpc://host:port` address.
+ *
+ * @example
+ * ```ts
+ * const shard = createReplicaGroup(targets, { deployment: "idx", label: 'shard 0 of deployment "idx"', pods: "idx/shard-0/rep", timeoutMs: 5000, retries: 0 });
+ * ```
+ */
+export function createReplicaGroup(targets: readonly ReplicaTarget[], options: ReplicaGroupOptions): ReplicaGroup {
+  const replicas = createReplicaList(options.pods, targets);
+  const attempts = attemptsFor(options.retries, replicas.size);
+  const { deployment, label, timeoutMs } = options;
+  const Label = label.charAt(0).toUpperCase() + label.slice(1);
+  return {
+    label,
+    timeoutMs,
+    close: () => replicas.close(),
+    async send(parts, sendOptions) {
+      const tried: string[] = [];
+      let lastError: ConnectError | undefined;
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        const connection = replicas.next();
+        if (!tried.includes(connection.address)) tried.push(connection.address);
+        const started = Date.now();
+        try {
+          return await connection.send(parts, { endpoint: sendOptions.endpoint, timeoutMs, signal: sendOptions.signal });
+        } catch (caught) {
+          const error = ConnectError.from(caught);
+          if (sendOptions.signal?.aborted) {
+            throw new JinaError(`The call to ${label} was cancelled`, ErrorCode.Canceled, { executor: deployment, cause: caught });
+          }
+          if (error.code === ErrorCode.DeadlineExceeded && timeoutMs !== undefined && Date.now() - started >= timeoutMs * 0.9) {
+            throw new JinaError(
+              `${Label} did not answer within timeoutSend=${timeoutMs} ms (${connection.address}); ` +
+                `raise timeoutSend if the executor needs more time`,
+              ErrorCode.DeadlineExceeded,
+              { executor: deployment, cause: caught },
+            );
+          }
+          if (!isRetryable(error.code)) {
+            throw new JinaError(`${Label} failed (${connection.address}): ${error.rawMessage}`, error.code, { executor: deployment, cause: caught });
+          }
+          lastError = error;
+        }
+      }
+      throw new JinaError(
+        `${Label} is unavailable: ${attempts} attempt(s) failed, tried ${tried.join(", ")}; ` +
+          `last error: [${ErrorCode[lastError?.code ?? ErrorCode.Unknown]}] ${lastError?.rawMessage ?? "unknown"}. ` +
+          `Check that its executors are running and reachable`,
+        ErrorCode.Unavailable,
+        { executor: deployment, cause: lastError },
+      );
+    },
+    async endpoints(signal) {
+      let lastError: unknown;
+      for (const connection of replicas.connections) {
+        try {
+          return await connection.endpoints({ timeoutMs: timeoutMs ?? discoveryTimeoutMs, signal });
+        } catch (error) {
+          lastError = error;
+          if (signal?.aborted || ConnectError.from(error).code === ErrorCode.Unimplemented) break;
+        }
+      }
+      throw lastError;
+    },
+  };
+}
+
+/** Deadline of an endpoint discovery call when the deployment has no `timeoutSend`. */
+const discoveryTimeoutMs = 10_000;
