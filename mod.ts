@@ -30,6 +30,8 @@ export { NdArray } from "./docarray/mod.ts";
 export { Executor } from "./executor/mod.ts";
 export { requests } from "./executor/mod.ts";
 export { bindRequests } from "./executor/mod.ts";
+export { dynamicBatching } from "./executor/mod.ts";
+export { bindDynamicBatching } from "./executor/mod.ts";
 
 // Flows
 export { Flow } from "./flow/mod.ts";
@@ -45,6 +47,6 @@ export { httpStatusOf } from "./proto/errors.ts";
 
 // Types
 export type { DocumentInit } from "./docarray/mod.ts";
-export type { ExecutorOptions } from "./executor/mod.ts";
+export type { DynamicBatchingOptions, ExecutorOptions } from "./executor/mod.ts";
 export type { DeploymentOptions, FlowOptions, Protocol } from "./flow/mod.ts";
 export type { ClientOptions, PostOptions } from "./client/mod.ts";

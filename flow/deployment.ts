@@ -6,7 +6,7 @@
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { Executor } from "../executor/mod.ts";
 import { startInProcessReplica, type ExecutorClass } from "./in-process-replica.ts";
-import type { DeploymentOptions } from "./options.ts";
+import type { DeploymentOptions, Uses } from "./options.ts";
 import { startProcessReplica } from "./process-replica.ts";
 import { podName, type ReplicaSpec, type RunningReplica } from "./replica.ts";
 
@@ -24,7 +24,11 @@ export interface RunningDeployment {
   readonly name: string;
   /** `shards[s][r]` is replica r of shard s. */
   readonly shards: RunningReplica[][];
-  /** Stops every replica. */
+  /** The `usesBefore` executor (one replica, pod `<name>/uses_before-0`); only with more than one shard. */
+  readonly usesBefore?: RunningReplica[];
+  /** The `usesAfter` executor (one replica, pod `<name>/uses_after-0`); only with more than one shard. */
+  readonly usesAfter?: RunningReplica[];
+  /** Stops every replica (and the `usesBefore` / `usesAfter` ones). */
   close(): Promise<void>;
 }
 
@@ -65,40 +69,57 @@ function replicaPorts(deployment: ResolvedDeployment): (replica: number, shard: 
 }
 
 /**
- * Starts every replica of every shard of a deployment, in parallel. If one fails, the others are stopped and the
- * error names the deployment.
+ * Starts every replica of every shard of a deployment, in parallel, and with more than one shard its
+ * `usesBefore` / `usesAfter` executors (one replica each, pods `<name>/uses_before-0` / `<name>/uses_after-0`).
+ * If one fails, the others are stopped and the error names the deployment.
  *
  * @example
  * ```ts
  * const running = await startDeployment(resolved, { workspace: ".workspace", env: {}, timeoutReadyMs: 60_000 });
+ * running.shards[1]![0]!.podName; // "indexer/shard-1/rep-0"
  * ```
  */
 export async function startDeployment(deployment: ResolvedDeployment, defaults: DeploymentDefaults): Promise<RunningDeployment> {
   const { options, name } = deployment;
-  const uses = options.uses ?? Executor;
   const portOf = replicaPorts(deployment);
   const started: RunningReplica[] = [];
   const closeAll = async () => {
-    await Promise.allSettled(started.map((replica) => replica.close()));
+    await Promise.allSettled(started.splice(0).map((replica) => replica.close()));
   };
-  const specFor = (shardId: number, replicaId: number): ReplicaSpec => ({
-    deployment: name,
-    shardId,
-    shards: deployment.shards,
-    replicaId,
-    replicas: deployment.replicas,
-    usesWith: options.usesWith ?? {},
-    usesMetas: options.usesMetas ?? {},
-    usesRequests: options.usesRequests,
+  const common = {
     workspace: options.workspace ?? defaults.workspace,
     env: { ...defaults.env, ...options.env },
     host: options.host ?? "127.0.0.1",
-    port: portOf(replicaId, shardId),
     timeoutReadyMs: options.timeoutReady ?? defaults.timeoutReadyMs,
+  };
+  const shardSpec = (shardId: number, replicaId: number): ReplicaSpec => {
+    const ids = { deployment: name, shardId, shards: deployment.shards, replicaId };
+    return {
+      ...ids,
+      podName: podName(ids),
+      replicas: deployment.replicas,
+      usesWith: options.usesWith ?? {},
+      usesMetas: options.usesMetas ?? {},
+      usesRequests: options.usesRequests,
+      ...common,
+      port: portOf(replicaId, shardId),
+    };
+  };
+  const helperSpec = (role: "uses_before" | "uses_after"): ReplicaSpec => ({
+    deployment: `${name}/${role}`,
+    podName: `${name}/${role}-0`,
+    shardId: 0,
+    shards: 1,
+    replicaId: 0,
+    replicas: 1,
+    usesWith: {},
+    usesMetas: {},
+    usesRequests: undefined,
+    ...common,
+    port: 0,
   });
-  const startOne = async (shardId: number, replicaId: number): Promise<RunningReplica> => {
-    const spec = specFor(shardId, replicaId);
-    const replica = options.external
+  const startOne = async (uses: Uses, spec: ReplicaSpec, external = false): Promise<RunningReplica> => {
+    const replica = external
       ? externalReplica(deployment, spec)
       : typeof uses === "string"
       ? await startProcessReplica(uses, spec)
@@ -106,19 +127,29 @@ export async function startDeployment(deployment: ResolvedDeployment, defaults: 
     started.push(replica);
     return replica;
   };
+  const uses = options.uses ?? Executor;
   const shardIds = Array.from({ length: deployment.shards }, (_, s) => s);
   const replicaIds = Array.from({ length: deployment.replicas }, (_, r) => r);
-  const results = await Promise.allSettled(
-    shardIds.map((s) => Promise.all(replicaIds.map((r) => startOne(s, r)))),
-  );
+  const helper = (role: "uses_before" | "uses_after", helperUses: Uses | undefined) =>
+    deployment.shards > 1 && helperUses !== undefined ? startOne(helperUses, helperSpec(role)) : undefined;
+  const shardStarts = shardIds.map((s) => replicaIds.map((r) => startOne(uses, shardSpec(s, r), options.external)));
+  const before = helper("uses_before", options.usesBefore);
+  const after = helper("uses_after", options.usesAfter);
+  // Wait for every start (not just the first failure), so that nothing starts after closeAll().
+  const results = await Promise.allSettled([...shardStarts.flat(), before, after]);
   const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
   if (failed) {
     await closeAll();
     throw JinaError.from(failed.reason);
   }
+  const shards = await Promise.all(shardStarts.map((replicas) => Promise.all(replicas)));
+  const usesBefore = await before;
+  const usesAfter = await after;
   return {
     name,
-    shards: results.map((result) => (result as PromiseFulfilledResult<RunningReplica[]>).value),
+    shards,
+    ...(usesBefore ? { usesBefore: [usesBefore] } : {}),
+    ...(usesAfter ? { usesAfter: [usesAfter] } : {}),
     close: closeAll,
   };
 }
@@ -134,7 +165,7 @@ function externalReplica(deployment: ResolvedDeployment, spec: ReplicaSpec): Run
     );
   }
   return {
-    podName: podName(spec),
+    podName: spec.podName,
     shardId: spec.shardId,
     replicaId: spec.replicaId,
     target: `${tls ? "grpcs" : "grpc"}://${host}:${chosen}`,

@@ -11,6 +11,7 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { onShutdown, type Server } from "../runtime/mod.ts";
 import { checkName, positiveInteger, startDeployment, type ResolvedDeployment, type RunningDeployment } from "./deployment.ts";
 import { toGatewayDeployments } from "./gateway-targets.ts";
+import { checkDeploymentOptions } from "./check-options.ts";
 import { buildGraphDescription, resolveNeeds } from "./graph.ts";
 import type { DeploymentOptions, FlowOptions, Protocol } from "./options.ts";
 
@@ -37,6 +38,7 @@ export type FlowInputs = DocumentArray | Document | Iterable<Document | Document
 export class Flow implements AsyncDisposable {
   readonly #options: FlowOptions;
   readonly #deployments: ResolvedDeployment[] = [];
+  readonly #inspects: string[] = [];
   #running: RunningDeployment[] = [];
   #gateway: Gateway | undefined;
   #servers: Server[] = [];
@@ -60,6 +62,7 @@ export class Flow implements AsyncDisposable {
   add(options: DeploymentOptions = {}): this {
     this.#assertNotStarted("add()");
     const name = checkName(options.name ?? `executor${this.#deployments.length}`);
+    const checked = checkDeploymentOptions(name, options);
     if (this.#deployments.some((deployment) => deployment.name === name)) {
       throw new JinaError(`A deployment named "${name}" is already in the flow: names must be unique`, ErrorCode.InvalidArgument);
     }
@@ -68,7 +71,7 @@ export class Flow implements AsyncDisposable {
     const external = options.external && Array.isArray(options.port) ? options.port.length : undefined;
     this.#deployments.push({
       name,
-      options,
+      options: checked,
       needs,
       shards: positiveInteger(name, "shards", options.shards, 1),
       replicas: positiveInteger(name, "replicas", options.replicas ?? external, 1),
@@ -93,13 +96,60 @@ export class Flow implements AsyncDisposable {
     return this.needs(needs, options);
   }
 
-  /** Adds a joiner that needs every deployment that has no successor yet. */
+  /**
+   * Adds a joiner that needs every deployment that has no successor yet (floating ones excepted: nobody waits
+   * for them).
+   *
+   * @example
+   * ```ts
+   * flow.add({ name: "a", needs: "gateway" }).add({ name: "b", needs: "gateway" }).needsAll(); // joiner needs a, b
+   * ```
+   */
   needsAll(options: DeploymentOptions = {}): this {
     const graph = this.build();
+    const floating = new Set(this.#deployments.filter((deployment) => deployment.options.floating).map((deployment) => deployment.name));
     const dangling = Object.entries(graph)
-      .filter(([name, next]) => name !== "start-gateway" && next.filter((n) => n !== "end-gateway").length === 0)
+      .filter(([name, next]) => name !== "start-gateway" && !floating.has(name) && next.filter((n) => n !== "end-gateway").length === 0)
       .map(([name]) => name);
     return this.needs(dangling.length ? dangling : ["gateway"], options);
+  }
+
+  /**
+   * Adds an inspect deployment (Jina's `inspect()`): it gets what the last deployment returns, runs floating
+   * (nobody waits for it, its result is not in the answer) and the next `add()` still follows the last
+   * deployment, so the main path is unchanged. Use it for evaluation and monitoring; {@link Flow.gatherInspect}
+   * brings the inspect results back into the main path.
+   *
+   * @example
+   * ```ts
+   * new Flow().add({ name: "encoder", uses: Encoder }).inspect({ name: "check", uses: Checker }).add({ name: "indexer" });
+   * // encoder → check (floating), encoder → indexer → end-gateway
+   * ```
+   */
+  inspect(options: Omit<DeploymentOptions, "needs" | "floating"> = {}): this {
+    const name = options.name ?? "inspect";
+    this.add({ ...options, name, needs: this.#lastNonFloating() ?? "gateway", floating: true });
+    this.#inspects.push(name);
+    return this;
+  }
+
+  /**
+   * Adds a joiner (default name `gather_inspect`) that needs every inspect deployment and, unless
+   * `includeLastDeployment: false`, the last main deployment, so the inspect results are reduced into the answer
+   * (Jina's `gather_inspect()`). Without inspect deployments it adds nothing.
+   *
+   * @example
+   * ```ts
+   * flow.add({ name: "ranker" }).inspect({ name: "evaluate", uses: Evaluator }).gatherInspect();
+   * // ranker → evaluate → gather_inspect, ranker → gather_inspect → end-gateway
+   * ```
+   */
+  gatherInspect(options: Omit<DeploymentOptions, "needs"> & { includeLastDeployment?: boolean } = {}): this {
+    if (this.#inspects.length === 0) return this;
+    const { includeLastDeployment = true, ...rest } = options;
+    const last = this.#lastNonFloating();
+    const needs = [...this.#inspects, ...(includeLastDeployment && last ? [last] : [])];
+    return this.needs(needs, { ...rest, name: rest.name ?? "gather_inspect" });
   }
 
   /**
@@ -267,9 +317,12 @@ export class Flow implements AsyncDisposable {
     return this.#deployments.length;
   }
 
-  /** The number of pods (replicas of every shard of every deployment). */
+  /** The number of pods: replicas of every shard of every deployment, plus `usesBefore` / `usesAfter` ones. */
   get numPods(): number {
-    return this.#deployments.reduce((sum, deployment) => sum + deployment.shards * deployment.replicas, 0);
+    return this.#deployments.reduce((sum, { shards, replicas, options }) => {
+      const helpers = shards > 1 ? Number(options.usesBefore !== undefined) + Number(options.usesAfter !== undefined) : 0;
+      return sum + shards * replicas + helpers;
+    }, 0);
   }
 
   /** The running replicas by deployment (for tests and tooling). */

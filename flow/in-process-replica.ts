@@ -4,7 +4,7 @@
  * @module
  */
 import { createExecutorTransport, type Executor } from "../executor/mod.ts";
-import { podName, type ReplicaSpec, type RunningReplica } from "./replica.ts";
+import type { ReplicaSpec, RunningReplica } from "./replica.ts";
 
 /** An Executor subclass, constructed with Jina's options object. */
 export type ExecutorClass = new (options?: never) => Executor;
@@ -18,7 +18,7 @@ export type ExecutorClass = new (options?: never) => Executor;
  * ```
  */
 export async function startInProcessReplica(cls: ExecutorClass, spec: ReplicaSpec): Promise<RunningReplica> {
-  const name = podName(spec);
+  const name = spec.podName;
   const Constructor = cls as unknown as new (options: Record<string, unknown>) => Executor;
   const executor = new Constructor({
     ...spec.usesWith,

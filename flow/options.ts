@@ -30,7 +30,20 @@ export interface DeploymentOptions {
   shards?: number;
   /** Number of replicas per shard (default 1). */
   replicas?: number;
-  /** Shard polling: `"ANY"`, `"ALL"` or a per-endpoint map with `"*"` as default. */
+  /**
+   * An executor that sees each request before it is sent to the shards (only with `shards > 1`; Jina's
+   * `uses_before`): a class or `"./file.ts#Class"`, as `uses`. One replica, pod `<name>/uses_before-0`.
+   */
+  usesBefore?: Uses;
+  /**
+   * An executor that gets the results of all shards (as `docsMatrix`) and merges them (only with `shards > 1`;
+   * Jina's `uses_after`): a class or `"./file.ts#Class"`, as `uses`. One replica, pod `<name>/uses_after-0`.
+   */
+  usesAfter?: Uses;
+  /**
+   * Shard polling: `"ANY"` (one shard per request), `"ALL"` (every shard) or a per-endpoint map with `"*"` as
+   * default. `/index` is ANY and `/search` ALL unless the map names them (Jina's defaults).
+   */
   polling?: "ANY" | "ALL" | Record<string, "ANY" | "ALL">;
   /** A condition on documents entering this deployment (DocArray query language). */
   when?: JsonObject;

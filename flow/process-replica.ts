@@ -1,27 +1,71 @@
 /**
  * Starts a replica in its own process with the current runtime (`executor/main.ts`), waits for its readiness
- * line and reaches it over gRPC.
+ * line, reaches it over gRPC, and restarts it on the same port when it dies.
  *
  * @module
  */
 import { parseReadyLine } from "../executor/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { processId, spawnScript } from "../runtime/mod.ts";
-import { podName, type ReplicaSpec, type RunningReplica } from "./replica.ts";
+import { processId, spawnScript, type ChildHandle } from "../runtime/mod.ts";
+import type { ReplicaSpec, RunningReplica } from "./replica.ts";
+import { superviseChild, type SuperviseOptions } from "./supervisor.ts";
 
 const executorMain = new URL("../executor/main.ts", import.meta.url);
+
+/** A replica process that printed its readiness line. */
+interface Launched {
+  child: ChildHandle;
+  port: number;
+}
+
+/**
+ * Options of {@link startProcessReplica}: the restart backoff and where restarts are logged.
+ *
+ * @example
+ * ```ts
+ * const options: ProcessReplicaOptions = { initialDelayMs: 100, maxDelayMs: 5000, log: (line) => logger.warn(line) };
+ * ```
+ */
+export type ProcessReplicaOptions = Pick<SuperviseOptions, "initialDelayMs" | "maxDelayMs" | "log">;
 
 /**
  * Spawns `executor/main.ts` for `uses` (`"./file.ts#Class"`) and resolves when it prints its readiness line.
  * Rejects, with the child's last output, when it exits first or is not ready within `timeoutReadyMs`.
+ * Once started, a process that exits without `close()` is started again with the same arguments on the same
+ * port (so the gateway's `grpc://host:port` stays valid), after a backoff of 100 ms doubling up to 5 s; `pid`
+ * and `restarts` follow it.
  *
  * @example
  * ```ts
  * const replica = await startProcessReplica("./indexer.ts#Indexer", spec);
+ * console.log(replica.target, replica.pid, replica.restarts); // "grpc://127.0.0.1:40123" 4242 0
  * ```
  */
-export async function startProcessReplica(uses: string, spec: ReplicaSpec): Promise<RunningReplica> {
-  const name = podName(spec);
+export async function startProcessReplica(uses: string, spec: ReplicaSpec, options: ProcessReplicaOptions = {}): Promise<RunningReplica> {
+  const first = await launch(uses, spec, spec.port);
+  const port = first.port;
+  const supervisor = superviseChild(first.child, {
+    name: `${spec.podName} (uses ${uses}, port ${port})`,
+    relaunch: async (signal) => (await launch(uses, spec, port, signal)).child,
+    ...options,
+  });
+  return {
+    podName: spec.podName,
+    shardId: spec.shardId,
+    replicaId: spec.replicaId,
+    target: `grpc://${spec.host}:${port}`,
+    get pid() {
+      return supervisor.child.pid;
+    },
+    get restarts() {
+      return supervisor.restarts;
+    },
+    close: () => supervisor.close(),
+  };
+}
+
+/** Spawns one process for the replica and waits for its readiness line (or its exit, the timeout, `signal`). */
+async function launch(uses: string, spec: ReplicaSpec, port: number, signal?: AbortSignal): Promise<Launched> {
   let onReady: (port: number) => void = () => {};
   const ready = new Promise<number>((resolve) => (onReady = resolve));
   const child = spawnScript(executorMain, {
@@ -29,12 +73,12 @@ export async function startProcessReplica(uses: string, spec: ReplicaSpec): Prom
       "--uses", uses,
       "--name", spec.deployment,
       "--host", spec.host,
-      "--port", String(spec.port),
+      "--port", String(port),
       "--shard-id", String(spec.shardId),
       "--shards", String(spec.shards),
       "--replicas", String(spec.replicas),
       "--workspace", spec.workspace,
-      "--pod-name", name,
+      "--pod-name", spec.podName,
       "--uses-with", JSON.stringify(spec.usesWith),
       "--uses-metas", JSON.stringify(spec.usesMetas),
       ...(spec.usesRequests ? ["--uses-requests", JSON.stringify(spec.usesRequests)] : []),
@@ -47,36 +91,32 @@ export async function startProcessReplica(uses: string, spec: ReplicaSpec): Prom
   });
   const failure = (reason: string) =>
     new JinaError(
-      `Deployment "${spec.deployment}" (${name}, uses ${uses}) ${reason}. Its last output:\n${child.lastOutput() || "(nothing)"}`,
+      `Deployment "${spec.deployment}" (${spec.podName}, uses ${uses}) ${reason}. Its last output:\n${child.lastOutput() || "(nothing)"}`,
       ErrorCode.Unavailable,
       { executor: spec.deployment },
     );
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
+  let onAbort = () => {};
+  const stopped = new Promise<never>((_, reject) => {
     if (spec.timeoutReadyMs >= 0) {
       timer = setTimeout(() => reject(failure(`was not ready within timeoutReady = ${spec.timeoutReadyMs} ms`)), spec.timeoutReadyMs);
     }
+    onAbort = () => reject(failure("was stopped before it was ready: the flow is closing"));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
   const died = child.exited.then((code) => {
     throw failure(`exited with ${code} before it was ready`);
   });
   try {
-    const port = await Promise.race([ready, died, timedOut]);
-    return {
-      podName: name,
-      shardId: spec.shardId,
-      replicaId: spec.replicaId,
-      target: `grpc://${spec.host}:${port}`,
-      pid: child.pid,
-      async close() {
-        await child.stop();
-      },
-    };
+    return { child, port: await Promise.race([ready, died, stopped]) };
   } catch (error) {
     await child.stop(500);
     throw error;
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
     died.catch(() => {});
+    stopped.catch(() => {});
   }
 }

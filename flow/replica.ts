@@ -16,15 +16,20 @@ export interface RunningReplica {
   readonly replicaId: number;
   /** How the gateway reaches it. */
   readonly target: ReplicaTarget;
-  /** The child's pid, for replicas in their own process. */
+  /** The child's pid, for replicas in their own process: the current one, it changes when the flow restarts it. */
   readonly pid?: number;
+  /** How many times the flow restarted this replica's process after it died (replicas in their own process). */
+  readonly restarts?: number;
   /** Stops the replica (closes the executor, ends the process). */
   close(): Promise<void>;
 }
 
 /** What every deployment needs to know to start one replica. */
 export interface ReplicaSpec {
+  /** The executor's name (`metas.name`): the deployment's name, or `<deployment>/uses_before|uses_after`. */
   deployment: string;
+  /** Jina's pod name, see {@link podName}. */
+  podName: string;
   shardId: number;
   shards: number;
   replicaId: number;

@@ -12,11 +12,15 @@ const retryable = new Set<ErrorCode>([
   ErrorCode.NotFound,
   ErrorCode.Unknown,
   ErrorCode.Internal,
+  // A connection reset by a replica that died comes back as ABORTED (Node, Deno) or CANCELLED (Bun); the caller's
+  // own cancellation is checked before this set is consulted.
+  ErrorCode.Aborted,
+  ErrorCode.Canceled,
 ]);
 
 /**
  * Whether a call that failed with this code is tried again on the next replica: UNAVAILABLE, NOT_FOUND,
- * UNKNOWN, INTERNAL and a DEADLINE_EXCEEDED that is not the `timeoutSend` deadline (the caller checks that).
+ * UNKNOWN, INTERNAL, ABORTED, CANCELLED (a dead connection, as Jina retries it) and a DEADLINE_EXCEEDED that is not the `timeoutSend` deadline (the caller checks that).
  *
  * @example
  * ```ts

@@ -74,3 +74,20 @@ export function isProcessAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Sends a signal to a process by pid (default SIGTERM). Returns false when there is no such process.
+ *
+ * @example
+ * ```ts
+ * killProcess(child.pid, "SIGKILL"); // simulate a crash
+ * ```
+ */
+export function killProcess(pid: number, signal: "SIGTERM" | "SIGKILL" | "SIGINT" = "SIGTERM"): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}

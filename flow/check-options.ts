@@ -1,0 +1,102 @@
+/**
+ * Checks a deployment's options when it is added to a Flow (so mistakes surface at `add()`, naming the
+ * deployment and the option) and brings `polling` to its one canonical form.
+ *
+ * @module
+ */
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import type { DeploymentOptions, Uses } from "./options.ts";
+
+type Polling = NonNullable<DeploymentOptions["polling"]>;
+
+const pollingHint = `use "ANY", "ALL" or a map of endpoint to "ANY" / "ALL" such as { "/search": "ALL", "*": "ANY" }`;
+
+function invalid(deployment: string, message: string): JinaError {
+  return new JinaError(`Deployment "${deployment}": ${message}`, ErrorCode.InvalidArgument);
+}
+
+function pollingValue(deployment: string, value: unknown, where: string): "ANY" | "ALL" {
+  const upper = typeof value === "string" ? value.toUpperCase() : undefined;
+  if (upper === "ANY" || upper === "ALL") return upper;
+  throw invalid(deployment, `polling${where} must be "ANY" or "ALL", got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Checks `polling` and returns it upper-cased: `"ANY"`, `"ALL"`, or a map endpoint → `"ANY"` / `"ALL"`. A JSON
+ * string of the map (Jina's `--polling '{"/search": "ALL"}'`) is parsed. Values are case-insensitive.
+ *
+ * @example
+ * ```ts
+ * checkPolling("indexer", { "/search": "all" }); // { "/search": "ALL" }
+ * checkPolling("indexer", { "/search": "SOME" }); // throws: Deployment "indexer": polling for endpoint "/search" must be ...
+ * ```
+ */
+export function checkPolling(deployment: string, polling: unknown): Polling {
+  let value = polling;
+  if (typeof value === "string" && value.trim().startsWith("{")) {
+    try {
+      value = JSON.parse(value);
+    } catch (error) {
+      throw invalid(deployment, `polling is not valid JSON (${(error as Error).message}); ${pollingHint}`);
+    }
+  }
+  if (typeof value === "string") return pollingValue(deployment, value, "");
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw invalid(deployment, `polling must be "ANY", "ALL" or a map, got ${JSON.stringify(value)}; ${pollingHint}`);
+  }
+  return Object.fromEntries(
+    Object.entries(value).map(([endpoint, mode]) => [endpoint, pollingValue(deployment, mode, ` for endpoint "${endpoint}"`)]),
+  );
+}
+
+/**
+ * Checks `when`: a DocArray query object such as `{ "tags__lang": { "$eq": "en" } }`.
+ *
+ * @example
+ * ```ts
+ * checkWhen("english", { tags__lang: { $eq: "en" } }); // ok
+ * checkWhen("english", "lang == en"); // throws: Deployment "english": when must be an object ...
+ * ```
+ */
+export function checkWhen(deployment: string, when: unknown): void {
+  if (typeof when !== "object" || when === null || Array.isArray(when)) {
+    throw invalid(
+      deployment,
+      `when must be an object (a DocArray query such as { "tags__lang": { "$eq": "en" } }), got ${JSON.stringify(when)}`,
+    );
+  }
+}
+
+function checkUses(deployment: string, option: string, uses: Uses | undefined): void {
+  if (uses === undefined || typeof uses === "function") return;
+  if (typeof uses !== "string" || uses.trim() === "") {
+    throw invalid(deployment, `${option} must be an Executor class or "./file.ts#ClassName", got ${JSON.stringify(uses)}`);
+  }
+}
+
+function checkBoolean(deployment: string, option: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "boolean") {
+    throw invalid(deployment, `${option} must be true or false, got ${JSON.stringify(value)}`);
+  }
+}
+
+/**
+ * Checks the options of deployment `name` that `Flow.add()` does not resolve itself (`uses`, `usesBefore`,
+ * `usesAfter`, `polling`, `when`, `noReduce`, `floating`, `external`) and returns them with `polling` in its
+ * canonical form.
+ *
+ * @example
+ * ```ts
+ * checkDeploymentOptions("indexer", { shards: 2, polling: "all" }).polling; // "ALL"
+ * ```
+ */
+export function checkDeploymentOptions(name: string, options: DeploymentOptions): DeploymentOptions {
+  checkUses(name, "uses", options.uses);
+  checkUses(name, "usesBefore", options.usesBefore);
+  checkUses(name, "usesAfter", options.usesAfter);
+  if (options.when !== undefined) checkWhen(name, options.when);
+  checkBoolean(name, "noReduce", options.noReduce);
+  checkBoolean(name, "floating", options.floating);
+  checkBoolean(name, "external", options.external);
+  return options.polling === undefined ? { ...options } : { ...options, polling: checkPolling(name, options.polling) };
+}
