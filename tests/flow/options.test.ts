@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Document, DocumentArray, Executor, Flow, requests } from "../../mod.ts";
+import { Document, DocumentArray, Executor, Flow, JinaError, requests } from "../../mod.ts";
 import { checkPolling } from "../../flow/check-options.ts";
 import { serveHttp } from "../../runtime/mod.ts";
 
@@ -75,6 +75,22 @@ test("the flow's timeoutSend reaches the gateway: a slow executor fails with a d
     assert.match((error as Error).message, /sleeper/);
     assert.match((error as Error).message, /timeoutSend=300/);
   }
+});
+
+test("timeoutSend: 100 against a handler that sleeps fails within 100–150 ms, naming the deployment", async () => {
+  await using flow = await new Flow({ retries: 0 }).add({ name: "sleepy", uses: Sleeper, timeoutSend: 100 }).start();
+  const elapsed: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    const error = await flow.post("/slow", [new Document({ text: "x" })]).then(() => undefined, (caught: unknown) => caught);
+    elapsed.push(performance.now() - started);
+    assert.instance(error, JinaError);
+    assert.match((error as Error).message, /"sleepy"/);
+    assert.match((error as Error).message, /raise timeoutSend/);
+  }
+  // The fastest of three: the deadline itself, not the machine's noise, decides it.
+  const fastest = Math.min(...elapsed);
+  assert.ok(fastest >= 95 && fastest < 150, `fastest failure took ${fastest.toFixed(1)} ms; expected 100–150 ms`);
 });
 
 test("the flow's retries reach the gateway: retries: 0 tries one replica, retries: 2 tries three", async () => {
