@@ -9,6 +9,7 @@
  * ```
  */
 import type { Test } from "uvu";
+import { JinaError } from "../proto/errors.ts";
 import { runtimeName, type RuntimeName } from "../runtime/mod.ts";
 
 export { runtimeName };
@@ -25,4 +26,15 @@ export function skipOn(test: Test, runtimes: RuntimeName[], name: string, reason
   } else {
     test(name, fn as () => void);
   }
+}
+
+/** Awaits `promise`, asserts that it rejects with a JinaError, and returns that error. */
+export async function rejection(promise: Promise<unknown>): Promise<JinaError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (!(error instanceof JinaError)) throw new Error(`expected a JinaError, got ${String(error)}`);
+    return error;
+  }
+  throw new Error("expected a rejection");
 }

@@ -4,20 +4,11 @@ import { Client } from "../../client/mod.ts";
 import { Document, DocumentArray, docsOf } from "../../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../../proto/errors.ts";
 import { freePort, startHttpGateway } from "./fixtures/fake-gateways.ts";
+import { rejection } from "../_setup.ts";
 
 const numbered = (n: number, tags: (i: number) => Record<string, number | boolean> = () => ({})) =>
   new DocumentArray(Array.from({ length: n }, (_, i) => new Document({ id: `doc-${i}`, text: `t${i}`, tags: tags(i) })));
 
-async function rejection(promise: Promise<unknown>): Promise<JinaError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.instance(error, JinaError);
-    return error as JinaError;
-  }
-  assert.unreachable("should reject");
-  throw new Error("unreachable");
-}
 
 test("http: requestSize splits into one POST /post per request with Jina's body, results in input order", async () => {
   await using gateway = await startHttpGateway();

@@ -5,18 +5,10 @@ import { createDataRequest, Document, DocumentArray } from "../../docarray/mod.t
 import { createConnectionPool, createGateway } from "../../gateway/mod.ts";
 import { ErrorCode, JinaError } from "../../proto/errors.ts";
 import { CallFailure, closedPort, fakeExecutor, serveFake, sleep } from "./fakes.ts";
+import { rejection } from "../_setup.ts";
 
 const request = () => createDataRequest({ endpoint: "/search", docs: new DocumentArray([new Document({ text: "q" })]) });
 
-async function rejection(promise: Promise<unknown>): Promise<JinaError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.instance(error, JinaError);
-    return error as JinaError;
-  }
-  throw new Error("expected a rejection");
-}
 
 test("replicas are picked round-robin: 10 calls over 2 replicas are 5 and 5", async () => {
   const first = fakeExecutor("enc");
