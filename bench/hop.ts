@@ -18,19 +18,12 @@ import { measure, type Measurement, printTable } from "./measure.ts";
 const requests = Number(getEnv("BENCH_REQUESTS") ?? 2000);
 
 async function startChild(file: string): Promise<{ child: ChildHandle; info: Record<string, number> }> {
-  let found: (info: Record<string, number>) => void = () => {};
-  const ready = new Promise<Record<string, number>>((resolve) => (found = resolve));
-  const child = spawnScript(new URL(file, import.meta.url), {
-    onLine: (line) => {
-      if (line.startsWith("BENCH_READY ")) found(JSON.parse(line.slice("BENCH_READY ".length)));
-    },
-  });
-  const info = await Promise.race([
-    ready,
-    child.exited.then((code) => {
-      throw new Error(`${file} exited with ${code}:\n${child.lastOutput()}`);
-    }),
-  ]);
+  const child = spawnScript(new URL(file, import.meta.url));
+  const info = await child
+    .waitForLine((line) => (line.startsWith("BENCH_READY ") ? JSON.parse(line.slice("BENCH_READY ".length)) as Record<string, number> : undefined))
+    .catch((error: unknown) => {
+      throw new Error(`${file}: ${error instanceof Error ? error.message : error}\n${child.lastOutput()}`);
+    });
   return { child, info };
 }
 

@@ -6,7 +6,7 @@
  */
 import { parseReadyLine } from "../executor/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { processId, spawnScript, type ChildHandle } from "../runtime/mod.ts";
+import { ChildExitedError, processId, spawnScript, type ChildHandle } from "../runtime/mod.ts";
 import type { ReplicaSpec, RunningReplica } from "./replica.ts";
 import { superviseChild, type SuperviseOptions } from "./supervisor.ts";
 
@@ -66,8 +66,6 @@ export async function startProcessReplica(uses: string, spec: ReplicaSpec, optio
 
 /** Spawns one process for the replica and waits for its readiness line (or its exit, the timeout, `signal`). */
 async function launch(uses: string, spec: ReplicaSpec, port: number, signal?: AbortSignal): Promise<Launched> {
-  let onReady: (port: number) => void = () => {};
-  const ready = new Promise<number>((resolve) => (onReady = resolve));
   const child = spawnScript(executorMain, {
     args: [
       "--uses", uses,
@@ -84,10 +82,6 @@ async function launch(uses: string, spec: ReplicaSpec, port: number, signal?: Ab
       ...(spec.usesRequests ? ["--uses-requests", JSON.stringify(spec.usesRequests)] : []),
     ],
     env: { ...spec.env, JINA_PARENT_PID: String(processId()) },
-    onLine: (line) => {
-      const parsed = parseReadyLine(line);
-      if (parsed) onReady(parsed.port);
-    },
   });
   const failure = (reason: string) =>
     new JinaError(
@@ -105,18 +99,18 @@ async function launch(uses: string, spec: ReplicaSpec, port: number, signal?: Ab
     if (signal?.aborted) onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
   });
-  const died = child.exited.then((code) => {
-    throw failure(`exited with ${code} before it was ready`);
+  const ready = child.waitForLine((line) => parseReadyLine(line)?.port).catch((error: unknown) => {
+    throw error instanceof ChildExitedError ? failure(`exited with ${error.exit} before it was ready`) : error;
   });
   try {
-    return { child, port: await Promise.race([ready, died, stopped]) };
+    return { child, port: await Promise.race([ready, stopped]) };
   } catch (error) {
     await child.stop(500);
     throw error;
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
-    died.catch(() => {});
+    ready.catch(() => {});
     stopped.catch(() => {});
   }
 }

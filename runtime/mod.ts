@@ -13,7 +13,7 @@
 export { runtimeName } from "./detect.ts";
 export { serveHttp } from "./serve-http.ts";
 export { defaultMaxRequestBytes, serveGrpc } from "./serve-grpc.ts";
-export { scriptCommand, spawnScript } from "./spawn.ts";
+export { ChildExitedError, scriptCommand, spawnScript } from "./spawn.ts";
 export { allEnv, commandArgs, currentDir, exit, getEnv, isProcessAlive, killProcess, onShutdown, processId } from "./process.ts";
 export { absolutePath, ensureDir, fileUrl, insideRoot, readText } from "./files.ts";
 

@@ -36,6 +36,29 @@ export interface ChildHandle {
   stop(graceMs?: number): Promise<number | string>;
   /** Sends a signal now, without waiting. */
   kill(signal?: "SIGTERM" | "SIGKILL" | "SIGINT"): void;
+  /**
+   * Resolves with the first value `parse` returns for a line printed from now on (e.g. a readiness line);
+   * rejects with a {@link ChildExitedError} when the child exits first.
+   */
+  waitForLine<T>(parse: (line: string) => T | undefined): Promise<T>;
+}
+
+/**
+ * The child exited before it printed the line {@link ChildHandle.waitForLine} waited for.
+ *
+ * @example
+ * ```ts
+ * const port = await child.waitForLine(parseReadyLine).catch((error) => {
+ *   if (error instanceof ChildExitedError) console.error(`exited with ${error.exit}`);
+ *   throw error;
+ * });
+ * ```
+ */
+export class ChildExitedError extends Error {
+  constructor(readonly exit: number | string) {
+    super(`the child process exited with ${exit}`);
+    this.name = "ChildExitedError";
+  }
 }
 
 /** The command line that runs `file` with the current runtime. */
@@ -71,6 +94,7 @@ export function spawnScript(file: string | URL, options: SpawnScriptOptions = {}
   });
   const keep = options.keepLines ?? 40;
   const lines: string[] = [];
+  const lineListeners = new Set<(line: string) => void>();
   let hasExited = false;
   const record = (stream: "stdout" | "stderr") => {
     let pending = "";
@@ -82,6 +106,7 @@ export function spawnScript(file: string | URL, options: SpawnScriptOptions = {}
         lines.push(line);
         if (lines.length > keep) lines.shift();
         options.onLine?.(line, stream);
+        for (const listener of lineListeners) listener(line);
       }
     };
   };
@@ -109,6 +134,20 @@ export function spawnScript(file: string | URL, options: SpawnScriptOptions = {}
     },
     lastOutput: () => lines.join("\n"),
     kill,
+    waitForLine<T>(parse: (line: string) => T | undefined): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        const listener = (line: string) => {
+          const value = parse(line);
+          if (value === undefined) return;
+          lineListeners.delete(listener);
+          resolve(value);
+        };
+        lineListeners.add(listener);
+        void exited.then((exit) => {
+          if (lineListeners.delete(listener)) reject(new ChildExitedError(exit));
+        });
+      });
+    },
     async stop(graceMs = 3000) {
       if (hasExited) return exited;
       kill("SIGTERM");

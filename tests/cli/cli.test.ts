@@ -19,17 +19,9 @@ test("parseAddress reads host:port and the four schemes, and names a bad address
 });
 
 test("jina-ts executor serves a class; ping executor sees it ready, and a closed port not", async () => {
-  let onReady: (port: number) => void = () => {};
-  const ready = new Promise<number>((resolve) => (onReady = resolve));
-  const child = spawnScript(cli, {
-    args: ["executor", "--uses", "./tests/flow/fixtures/executors.ts#PodTagger", "--port", "0"],
-    onLine: (line) => {
-      const parsed = parseReadyLine(line);
-      if (parsed) onReady(parsed.port);
-    },
-  });
+  const child = spawnScript(cli, { args: ["executor", "--uses", "./tests/flow/fixtures/executors.ts#PodTagger", "--port", "0"] });
   try {
-    const port = await Promise.race([ready, child.exited.then((code) => Promise.reject(new Error(`exited ${code}: ${child.lastOutput()}`)))]);
+    const port = await child.waitForLine((line) => parseReadyLine(line)?.port);
     const lines: string[] = [];
     assert.ok(await ping("executor", `127.0.0.1:${port}`, { attempts: 2 }, (line) => lines.push(line)));
     assert.is(lines.length, 2);

@@ -17,17 +17,11 @@ const fixtures = "./tests/executor/fixtures/executors.ts";
 
 /** Spawns executor/main.ts; resolves with the child and the port of its ready line, or the exit code. */
 function spawnMain(args: string[], env: Record<string, string> = {}) {
-  let ready: (port: number) => void = () => {};
-  const port = new Promise<number>((resolve) => (ready = resolve));
-  const child: ChildHandle = spawnScript(main, {
-    args,
-    env,
-    onLine: (line) => {
-      const parsed = parseReadyLine(line);
-      if (parsed) ready(parsed.port);
-    },
-  });
-  const outcome = Promise.race([port.then((p) => ({ port: p })), child.exited.then((code) => ({ exited: code }))]);
+  const child: ChildHandle = spawnScript(main, { args, env });
+  const outcome = child.waitForLine((line) => parseReadyLine(line)?.port).then(
+    (port) => ({ port }),
+    async () => ({ exited: await child.exited }),
+  );
   return { child, outcome };
 }
 

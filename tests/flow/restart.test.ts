@@ -24,6 +24,7 @@ function fakeChild(pid: number) {
       return hasExited;
     },
     lastOutput: () => "",
+    waitForLine: () => new Promise<never>(() => {}),
     kill: () => child.die("SIGTERM"),
     stop: async () => {
       child.stopped = true;
