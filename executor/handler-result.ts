@@ -65,7 +65,9 @@ function typeName(value: unknown): string {
  * ```
  */
 export function handlerParameters(request: DataRequestProto, name: string): JsonObject {
-  const parameters = structuredClone(request.parameters ?? {}) as JsonObject;
+  const given = request.parameters;
+  if (!given || Object.keys(given).length === 0) return {};
+  const parameters = structuredClone(given) as JsonObject;
   const specific = parameters[name];
   return isPlainObject(specific) ? { ...parameters, ...(specific as JsonObject) } : parameters;
 }

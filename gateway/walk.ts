@@ -198,9 +198,13 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
       parameters: results ? { ...parameters, [resultsKey]: results } : parameters,
       routes: buildRoutes(gatewayStart, visits),
     };
+  } catch (error) {
+    // Only a rejection can leave awaited calls running (a node waits for all of its parts before it answers,
+    // even with an error), so only then are they cancelled: no abort, and no DOMException, per normal request.
+    awaited.abort();
+    throw error;
   } finally {
     options.signal?.removeEventListener("abort", abortAwaited);
-    awaited.abort();
   }
 }
 
