@@ -210,9 +210,8 @@ export class Flow implements AsyncDisposable {
     const client = this.#client;
     this.#client = undefined;
     client?.close();
-    const servers = this.#servers.splice(0);
-    await Promise.allSettled(servers.map((server) => server.close()));
-    await this.#gateway?.close();
+    this.#servers = [];
+    await this.#gateway?.close(); // stops the servers it started, then its connection pools
     this.#gateway = undefined;
     const running = this.#running.splice(0);
     await Promise.allSettled(running.map((deployment) => deployment.close()));
