@@ -8,8 +8,8 @@
 import { fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { dataRequestFromJSON, docsOf } from "../docarray/mod.ts";
 import { type DataRequestProto, type StatusProto, StatusProtoSchema } from "../proto/gen/jina_pb.ts";
-import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { abortError, codeOfHttpStatus, networkError } from "./network-error.ts";
+import { codeOfHttpStatus, ErrorCode, JinaError } from "../proto/errors.ts";
+import { abortError, networkError } from "./network-error.ts";
 import type { ResolvedClientOptions } from "./options.ts";
 import { describeStatus } from "./responses.ts";
 import { authorityOf, type ClientTransport, type StreamOptions } from "./transport.ts";

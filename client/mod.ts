@@ -16,7 +16,7 @@
 export { Client } from "./client.ts";
 export { createRequests } from "./inputs.ts";
 export { describeStatus, errorOfResponse, isErrorResponse } from "./responses.ts";
-export { codeOfHttpStatus } from "./network-error.ts";
+export { codeOfHttpStatus } from "../proto/errors.ts";
 export { defaultGrpcPrefetch, defaultHttpPrefetch, defaultRequestSize } from "./options.ts";
 
 export type { DryRunOptions } from "./client.ts";

@@ -55,47 +55,6 @@ export function networkError(error: unknown, address: string): JinaError {
   return new JinaError(`cannot reach the gateway at ${address}: ${messageChain(error)}`, ErrorCode.Unavailable, { cause: error });
 }
 
-/**
- * The error code for an HTTP status a gateway answered with (the inverse of `httpStatusOf`).
- *
- * @example
- * ```ts
- * codeOfHttpStatus(503); // ErrorCode.Unavailable
- * ```
- */
-export function codeOfHttpStatus(status: number): ErrorCode {
-  switch (status) {
-    case 400:
-    case 422:
-      return ErrorCode.InvalidArgument;
-    case 401:
-      return ErrorCode.Unauthenticated;
-    case 403:
-      return ErrorCode.PermissionDenied;
-    case 404:
-      return ErrorCode.NotFound;
-    case 408:
-    case 504:
-      return ErrorCode.DeadlineExceeded;
-    case 409:
-      return ErrorCode.Aborted;
-    case 413:
-    case 429:
-      return ErrorCode.ResourceExhausted;
-    case 499:
-      return ErrorCode.Canceled;
-    case 501:
-      return ErrorCode.Unimplemented;
-    case 502:
-    case 503:
-      return ErrorCode.Unavailable;
-    case 500:
-      return ErrorCode.Internal;
-    default:
-      return ErrorCode.Unknown;
-  }
-}
-
 /** "message (cause message (cause's cause ...))", so "fetch failed" shows the ECONNREFUSED behind it. */
 function messageChain(error: unknown): string {
   const parts: string[] = [];

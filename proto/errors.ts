@@ -135,6 +135,29 @@ function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
 }
 
+// The way back, for clients reading an HTTP answer: the first code of each status above, then the statuses that
+// other servers (and proxies) use for the same conditions, and 409 read as ABORTED.
+const codeByHttpStatus = new Map<number, Code>();
+for (const [code, status] of Object.entries(httpStatusByCode)) {
+  if (!codeByHttpStatus.has(status)) codeByHttpStatus.set(status, Number(code) as Code);
+}
+for (const [status, code] of [[408, Code.DeadlineExceeded], [409, Code.Aborted], [413, Code.ResourceExhausted], [422, Code.InvalidArgument], [500, Code.Internal], [502, Code.Unavailable]] as const) {
+  codeByHttpStatus.set(status, code);
+}
+
+/**
+ * The error code an HTTP status stands for: the inverse of {@link httpStatusOf} (400 InvalidArgument, 413 and 429
+ * ResourceExhausted, 503 Unavailable, 504 DeadlineExceeded, …); Unknown for a status with no meaning here.
+ *
+ * @example
+ * ```ts
+ * codeOfHttpStatus(503); // ErrorCode.Unavailable
+ * ```
+ */
+export function codeOfHttpStatus(status: number): Code {
+  return codeByHttpStatus.get(status) ?? Code.Unknown;
+}
+
 /**
  * Jina's in-band status for an error: `code = ERROR`, the exception's name, args, stack and executor. A JinaError
  * is reported as "JinaError" (its `name` stays "ConnectError" only so that Connect recognises it).
