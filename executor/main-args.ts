@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import type { DynamicBatchingOptions } from "./dynamic-batching-config.ts";
+import type { ExecutorSettings } from "./executor-settings.ts";
 
 /**
  * The parsed flags of `executor/main.ts`.
@@ -15,24 +16,11 @@ import type { DynamicBatchingOptions } from "./dynamic-batching-config.ts";
  * const args: ExecutorMainArgs = parseExecutorArgs(["--uses", "./enc.ts#Encoder"]);
  * ```
  */
-export interface ExecutorMainArgs {
+export interface ExecutorMainArgs extends ExecutorSettings {
   /** `./file.ts#ClassName`. */
   uses: string;
-  /** The executor name (`metas.name`); the class name when absent. */
-  name?: string;
   host: string;
   port: number;
-  shardId: number;
-  shards: number;
-  replicas: number;
-  workspace?: string;
-  /** The pod name (`runtimeArgs.name`), e.g. `encoder/rep-0`. */
-  podName?: string;
-  usesWith: Record<string, unknown>;
-  usesMetas: Record<string, unknown>;
-  usesRequests?: Record<string, string>;
-  /** `--uses-dynamic-batching`: endpoint or method → `{ preferredBatchSize, timeout }` (checked by the constructor). */
-  usesDynamicBatching?: Record<string, DynamicBatchingOptions>;
 }
 
 function integer(flag: string, value: string | undefined, fallback: number, min: number): number {

@@ -35,6 +35,7 @@ export { formatReadyLine, parseReadyLine } from "./ready-line.ts";
 export { loadExecutorClass, parseUses } from "./load-executor.ts";
 export { parseExecutorArgs } from "./main-args.ts";
 export { runExecutor } from "./run-executor.ts";
+export { executorFlagsOf, executorOptionsOf } from "./executor-settings.ts";
 export { isServing, setServing } from "./serving.ts";
 
 export type { ExecutorServeOptions } from "./executor.ts";
@@ -45,3 +46,4 @@ export type { DynamicBatchingOptions, ResolvedBatching } from "./dynamic-batchin
 export type { ServeExecutorOptions } from "./serve.ts";
 export type { ExecutorClass } from "./load-executor.ts";
 export type { ExecutorMainArgs } from "./main-args.ts";
+export type { ExecutorSettings } from "./executor-settings.ts";

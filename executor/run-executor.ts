@@ -6,6 +6,7 @@
 import type { Server } from "../runtime/mod.ts";
 import { exit, getEnv, isProcessAlive, onShutdown } from "../runtime/mod.ts";
 import type { Executor } from "./executor.ts";
+import { executorOptionsOf } from "./executor-settings.ts";
 import { loadExecutorClass } from "./load-executor.ts";
 import { parseExecutorArgs } from "./main-args.ts";
 import { formatReadyLine } from "./ready-line.ts";
@@ -68,19 +69,7 @@ export async function runExecutor(argv: string[]): Promise<void> {
   })();
   const cls = await loadExecutorClass(args.uses).catch((error) => fail("", error));
   try {
-    executor = new cls({
-      ...args.usesWith,
-      metas: { ...(args.name ? { name: args.name } : {}), ...(args.workspace ? { workspace: args.workspace } : {}), ...args.usesMetas },
-      runtimeArgs: {
-        ...(args.podName ? { name: args.podName } : {}),
-        shardId: args.shardId,
-        shards: args.shards,
-        replicas: args.replicas,
-        ...(args.workspace ? { workspace: args.workspace } : {}),
-      },
-      ...(args.usesRequests ? { requests: args.usesRequests } : {}),
-      ...(args.usesDynamicBatching ? { dynamicBatching: args.usesDynamicBatching } : {}),
-    });
+    executor = new cls(executorOptionsOf(args));
   } catch (error) {
     fail(`constructing ${cls.name} (${args.uses}) failed: `, error);
   }

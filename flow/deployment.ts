@@ -101,6 +101,7 @@ export async function startDeployment(deployment: ResolvedDeployment, defaults: 
       usesWith: options.usesWith ?? {},
       usesMetas: options.usesMetas ?? {},
       usesRequests: options.usesRequests,
+      usesDynamicBatching: options.usesDynamicBatching,
       ...common,
       port: portOf(replicaId, shardId),
     };
@@ -115,6 +116,7 @@ export async function startDeployment(deployment: ResolvedDeployment, defaults: 
     usesWith: {},
     usesMetas: {},
     usesRequests: undefined,
+    usesDynamicBatching: undefined,
     ...common,
     port: 0,
   });

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { createExecutorTransport, type Executor } from "../executor/mod.ts";
-import type { ReplicaSpec, RunningReplica } from "./replica.ts";
+import { createExecutorTransport, type Executor, executorOptionsOf } from "../executor/mod.ts";
+import { type ReplicaSpec, type RunningReplica, settingsOf } from "./replica.ts";
 
 /** An Executor subclass, constructed with Jina's options object. */
 export type ExecutorClass = new (options?: never) => Executor;
@@ -20,18 +20,7 @@ export type ExecutorClass = new (options?: never) => Executor;
 export async function startInProcessReplica(cls: ExecutorClass, spec: ReplicaSpec): Promise<RunningReplica> {
   const name = spec.podName;
   const Constructor = cls as unknown as new (options: Record<string, unknown>) => Executor;
-  const executor = new Constructor({
-    ...spec.usesWith,
-    metas: { name: spec.deployment, workspace: spec.workspace, ...spec.usesMetas },
-    runtimeArgs: {
-      name,
-      shardId: spec.shardId,
-      shards: spec.shards,
-      replicas: spec.replicas,
-      workspace: spec.workspace,
-    },
-    ...(spec.usesRequests ? { requests: spec.usesRequests } : {}),
-  });
+  const executor = new Constructor(executorOptionsOf(settingsOf(spec)));
   let closed = false;
   return {
     podName: name,

@@ -4,7 +4,7 @@
  * @module
  */
 import type { JsonObject } from "@bufbuild/protobuf";
-import type { Executor } from "../executor/mod.ts";
+import type { DynamicBatchingOptions, Executor } from "../executor/mod.ts";
 
 /** A gateway protocol. */
 export type Protocol = "grpc" | "http" | "websocket";
@@ -24,6 +24,8 @@ export interface DeploymentOptions {
   usesMetas?: JsonObject;
   /** Endpoint → method overrides (Jina's `uses_requests`). */
   usesRequests?: Record<string, string>;
+  /** Dynamic batching per endpoint or method: `{ "/embed": { preferredBatchSize: 16, timeout: 50 } }` (Jina's `uses_dynamic_batching`). */
+  usesDynamicBatching?: Record<string, DynamicBatchingOptions>;
   /** Which deployments feed this one: a name, a list, or `"gateway"`. Default: the previous deployment. */
   needs?: string | string[];
   /** Number of shards (default 1). */

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { parseReadyLine } from "../executor/mod.ts";
+import { executorFlagsOf, parseReadyLine } from "../executor/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { ChildExitedError, processId, spawnScript, type ChildHandle } from "../runtime/mod.ts";
-import type { ReplicaSpec, RunningReplica } from "./replica.ts";
+import { type ReplicaSpec, type RunningReplica, settingsOf } from "./replica.ts";
 import { superviseChild, type SuperviseOptions } from "./supervisor.ts";
 
 const executorMain = new URL("../executor/main.ts", import.meta.url);
@@ -67,20 +67,7 @@ export async function startProcessReplica(uses: string, spec: ReplicaSpec, optio
 /** Spawns one process for the replica and waits for its readiness line (or its exit, the timeout, `signal`). */
 async function launch(uses: string, spec: ReplicaSpec, port: number, signal?: AbortSignal): Promise<Launched> {
   const child = spawnScript(executorMain, {
-    args: [
-      "--uses", uses,
-      "--name", spec.deployment,
-      "--host", spec.host,
-      "--port", String(port),
-      "--shard-id", String(spec.shardId),
-      "--shards", String(spec.shards),
-      "--replicas", String(spec.replicas),
-      "--workspace", spec.workspace,
-      "--pod-name", spec.podName,
-      "--uses-with", JSON.stringify(spec.usesWith),
-      "--uses-metas", JSON.stringify(spec.usesMetas),
-      ...(spec.usesRequests ? ["--uses-requests", JSON.stringify(spec.usesRequests)] : []),
-    ],
+    args: ["--uses", uses, "--host", spec.host, "--port", String(port), ...executorFlagsOf(settingsOf(spec))],
     env: { ...spec.env, JINA_PARENT_PID: String(processId()) },
   });
   const failure = (reason: string) =>

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { DynamicBatchingOptions, ExecutorSettings } from "../executor/mod.ts";
 import type { Transport } from "@connectrpc/connect";
 
 /** Where the gateway reaches a replica: an in-memory Connect transport, or an address `grpc://host:port`. */
@@ -38,6 +39,8 @@ export interface ReplicaSpec {
   usesWith: Record<string, unknown>;
   usesMetas: Record<string, unknown>;
   usesRequests: Record<string, string> | undefined;
+  /** Dynamic batching per endpoint or method (Jina's `uses_dynamic_batching`). */
+  usesDynamicBatching: Record<string, DynamicBatchingOptions> | undefined;
   workspace: string;
   env: Record<string, string>;
   host: string;
@@ -51,4 +54,27 @@ export function podName(spec: Pick<ReplicaSpec, "deployment" | "shardId" | "shar
   return spec.shards > 1
     ? `${spec.deployment}/shard-${spec.shardId}/rep-${spec.replicaId}`
     : `${spec.deployment}/rep-${spec.replicaId}`;
+}
+
+/**
+ * The executor settings of a replica: what its constructor receives in this process, or its flags in its own.
+ *
+ * @example
+ * ```ts
+ * new Encoder(executorOptionsOf(settingsOf(spec)));
+ * ```
+ */
+export function settingsOf(spec: ReplicaSpec): ExecutorSettings {
+  return {
+    name: spec.deployment,
+    workspace: spec.workspace,
+    podName: spec.podName,
+    shardId: spec.shardId,
+    shards: spec.shards,
+    replicas: spec.replicas,
+    usesWith: spec.usesWith,
+    usesMetas: spec.usesMetas,
+    ...(spec.usesRequests ? { usesRequests: spec.usesRequests } : {}),
+    ...(spec.usesDynamicBatching ? { usesDynamicBatching: spec.usesDynamicBatching } : {}),
+  };
 }

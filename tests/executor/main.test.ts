@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDataRequest, Document, DocumentArray, docsOf } from "../../docarray/mod.ts";
-import { formatReadyLine, loadExecutorClass, parseExecutorArgs, parseReadyLine } from "../../executor/mod.ts";
+import { executorFlagsOf, executorOptionsOf, formatReadyLine, loadExecutorClass, parseExecutorArgs, parseReadyLine } from "../../executor/mod.ts";
 import { JinaSingleDataRequestRPC } from "../../proto/gen/jina_pb.ts";
 import { absolutePath, type ChildHandle, spawnScript } from "../../runtime/mod.ts";
 import { runtimeName } from "../_setup.ts";
@@ -24,6 +24,24 @@ function spawnMain(args: string[], env: Record<string, string> = {}) {
   );
   return { child, outcome };
 }
+
+test("executorFlagsOf writes what parseExecutorArgs reads back, and both forms give the same constructor options", () => {
+  const settings = {
+    name: "enc", workspace: "/tmp/ws", podName: "enc/shard-1/rep-0", shardId: 1, shards: 2, replicas: 3,
+    usesWith: { dim: 8 }, usesMetas: { description: "d" }, usesRequests: { "/x": "encode" },
+    usesDynamicBatching: { "/x": { preferredBatchSize: 4, timeout: 20 } },
+  };
+  const parsed = parseExecutorArgs(["--uses", "./e.ts#E", "--port", "0", ...executorFlagsOf(settings)]);
+  assert.equal({ ...parsed, uses: undefined, host: undefined, port: undefined }, { ...settings, uses: undefined, host: undefined, port: undefined });
+  assert.equal(executorOptionsOf(parsed), executorOptionsOf(settings));
+  assert.equal(executorOptionsOf(settings), {
+    dim: 8,
+    metas: { name: "enc", workspace: "/tmp/ws", description: "d" },
+    runtimeArgs: { name: "enc/shard-1/rep-0", shardId: 1, shards: 2, replicas: 3, workspace: "/tmp/ws" },
+    requests: { "/x": "encode" },
+    dynamicBatching: { "/x": { preferredBatchSize: 4, timeout: 20 } },
+  });
+});
 
 test("formatReadyLine and parseReadyLine round-trip; other lines are not ready lines", () => {
   assert.equal(parseReadyLine(formatReadyLine(51234)), { port: 51234 });
