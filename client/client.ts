@@ -6,8 +6,10 @@
 import type { DocumentArray } from "../docarray/mod.ts";
 import { type DataRequestProto, type StatusProto, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { createConnectClientTransport } from "./connect-transport.ts";
 import { createGrpcClientTransport } from "./grpc-transport.ts";
 import { createHttpClientTransport } from "./http-transport.ts";
+import { createWebSocketClientTransport } from "./websocket-transport.ts";
 import { type ClientInputs, createRequests } from "./inputs.ts";
 import { abortError } from "./network-error.ts";
 import { type ClientOptions, type ClientProtocol, type PostOptions, resolveClientOptions, resolvePostLimits, type ResolvedClientOptions } from "./options.ts";
@@ -244,7 +246,13 @@ export class Client implements Disposable {
   }
 
   #getTransport(): ClientTransport {
-    return (this.#transport ??=
-      this.#options.protocol === "grpc" ? createGrpcClientTransport(this.#options) : createHttpClientTransport(this.#options));
+    return (this.#transport ??= transports[this.#options.protocol](this.#options));
   }
 }
+
+const transports: Record<ClientProtocol, (options: ResolvedClientOptions) => ClientTransport> = {
+  grpc: createGrpcClientTransport,
+  http: createHttpClientTransport,
+  websocket: createWebSocketClientTransport,
+  connect: createConnectClientTransport,
+};

@@ -16,7 +16,7 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
  * const protocol: ClientProtocol = "http";
  * ```
  */
-export type ClientProtocol = "grpc" | "http";
+export type ClientProtocol = "grpc" | "http" | "websocket" | "connect";
 
 /**
  * Where the gateway is and how to talk to it.
@@ -32,7 +32,10 @@ export interface ClientOptions {
   host?: string;
   /** Port of the gateway (1–65535). */
   port: number;
-  /** `grpc` (default; Jina's `JinaRPC/Call` stream) or `http` (Jina's JSON `POST /post`). */
+  /**
+   * `grpc` (default; Jina's `JinaRPC/Call` stream), `http` (Jina's JSON `POST /post`), `websocket` (Jina's `ws /`
+   * with the `bytes` subprotocol) or `connect` (the Connect protocol over fetch, for browsers).
+   */
   protocol?: ClientProtocol;
   /** Use TLS (`grpcs://`, `https://`). */
   tls?: boolean;
@@ -118,7 +121,7 @@ export const defaultGrpcPrefetch = 1000;
  */
 export const defaultHttpPrefetch = 4;
 
-const protocols: readonly ClientProtocol[] = ["grpc", "http"];
+const protocols: readonly ClientProtocol[] = ["grpc", "http", "websocket", "connect"];
 
 /**
  * Checks client options and fills in the defaults; throws a JinaError (InvalidArgument) naming the bad option.
