@@ -56,9 +56,14 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
   let connection: Promise<Connection> | undefined;
 
   const connect = () =>
-    (connection ??= loadConnectNode().then(({ createGrpcTransport, Http2SessionManager }) => {
+    (connection ??= loadConnectNode().then(({ compressionGzip, createGrpcTransport, Http2SessionManager }) => {
       const session = new Http2SessionManager(baseUrl);
-      const transport = createGrpcTransport({ baseUrl, sessionManager: session });
+      const transport = createGrpcTransport({
+        baseUrl,
+        sessionManager: session,
+        acceptCompression: [compressionGzip],
+        ...(options.compression === "gzip" ? { sendCompression: compressionGzip } : {}),
+      });
       return {
         abort: () => session.abort(),
         rpc: createClient(JinaRPC, transport),

@@ -37,8 +37,10 @@ export interface ClientOptions {
    * with the `bytes` subprotocol) or `connect` (the Connect protocol over fetch, for browsers).
    */
   protocol?: ClientProtocol;
-  /** Use TLS (`grpcs://`, `https://`). */
+  /** Use TLS (`grpcs://`, `https://`, `wss://`). The server's certificate must be trusted by the runtime. */
   tls?: boolean;
+  /** gRPC only: compress request messages with gzip (answers come back compressed alike). Default `"none"`. */
+  compression?: "gzip" | "none";
 }
 
 /**
@@ -89,6 +91,7 @@ export interface ResolvedClientOptions {
   port: number;
   protocol: ClientProtocol;
   tls: boolean;
+  compression?: "gzip" | "none" | undefined;
 }
 
 /**
@@ -147,7 +150,11 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     throw invalid(`Client option "protocol" must be one of ${protocols.map((p) => `"${p}"`).join(", ")}, got ${show(protocol)}`);
   }
   if (typeof tls !== "boolean") throw invalid(`Client option "tls" must be true or false, got ${show(tls)}`);
-  return { host, port, protocol, tls };
+  const { compression } = options;
+  if (compression !== undefined && compression !== "gzip" && compression !== "none") {
+    throw invalid(`Client option "compression" must be "gzip" or "none", got ${show(compression)}`);
+  }
+  return { host, port, protocol, tls, ...(compression === "gzip" ? { compression } : {}) };
 }
 
 /**

@@ -8,7 +8,7 @@ import { Client, type PostOptions } from "../client/mod.ts";
 import type { Document, DocumentArray, DocumentInit } from "../docarray/mod.ts";
 import { createGateway, type Gateway } from "../gateway/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { onShutdown, type Server } from "../runtime/mod.ts";
+import { onShutdown, readText, type Server, type TlsOptions } from "../runtime/mod.ts";
 import { checkName, positiveInteger, startDeployment, type ResolvedDeployment, type RunningDeployment } from "./deployment.ts";
 import { toGatewayDeployments } from "./gateway-targets.ts";
 import { checkDeploymentOptions } from "./check-options.ts";
@@ -193,12 +193,24 @@ export class Flow implements AsyncDisposable {
     this.#gateway = createGateway({
       graph: this.build(),
       deployments: toGatewayDeployments(this.#deployments, this.#running, this.#options),
-      ...pick(this.#options, ["timeoutSend", "retries", "title", "description", "noDebugEndpoints", "noCrudEndpoints", "cors", "prefetch"]),
+      ...pick(this.#options, [
+        "timeoutSend",
+        "retries",
+        "title",
+        "description",
+        "noDebugEndpoints",
+        "noCrudEndpoints",
+        "cors",
+        "prefetch",
+        "compression",
+        "maxRequestBytes",
+      ]),
     });
     const ports = this.#requestedPorts();
+    const tls = readTlsFiles(this.#options.tls);
     for (const [index, protocol] of this.protocols.entries()) {
       this.#servers.push(
-        await this.#gateway.serve({ protocol, port: ports[index] ?? 0, host: this.#options.host ?? "127.0.0.1" }),
+        await this.#gateway.serve({ protocol, port: ports[index] ?? 0, host: this.#options.host ?? "127.0.0.1", ...(tls ? { tls } : {}) }),
       );
     }
     return this;
@@ -267,7 +279,7 @@ export class Flow implements AsyncDisposable {
     if (!this.#gateway || this.#servers.length === 0) {
       throw new JinaError("The flow is not started: call `await flow.start()` first", ErrorCode.FailedPrecondition);
     }
-    return (this.#client ??= new Client({ host: this.host, port: this.port, protocol: this.protocol === "grpc" ? "grpc" : "http" }));
+    return (this.#client ??= new Client({ host: this.host, port: this.port, protocol: this.protocol, tls: this.#options.tls !== undefined }));
   }
 
   /** The gateway's protocols. */
@@ -350,6 +362,22 @@ function checkProtocol(protocol: string): void {
   if (!["grpc", "http", "websocket"].includes(protocol)) {
     throw new JinaError(`Unknown gateway protocol "${protocol}": use "grpc", "http" or "websocket"`, ErrorCode.InvalidArgument);
   }
+}
+
+function readTlsFiles(tls: FlowOptions["tls"]): TlsOptions | undefined {
+  if (tls === undefined) return undefined;
+  const read = (field: "cert" | "key"): string => {
+    const path = tls[field];
+    if (typeof path !== "string" || path === "") {
+      throw new JinaError(`Flow option tls.${field} must be the path of a PEM file; give both tls.cert and tls.key`, ErrorCode.InvalidArgument);
+    }
+    try {
+      return readText(path);
+    } catch (error) {
+      throw new JinaError(`Flow option tls.${field}: cannot read ${JSON.stringify(path)} (${(error as Error).message})`, ErrorCode.InvalidArgument, { cause: error });
+    }
+  };
+  return { cert: read("cert"), key: read("key") };
 }
 
 function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partial<Pick<T, K>> {

@@ -105,4 +105,13 @@ export interface FlowOptions {
   env?: Record<string, string>;
   /** How long `start()` waits for every deployment, in ms (default 600000; -1 waits forever). */
   timeoutReady?: number;
+  /**
+   * Serve the gateway's ports over TLS (HTTPS, gRPC over TLS, WSS): paths of the PEM certificate chain and private
+   * key (Jina's `ssl_certfile` / `ssl_keyfile`). Both are required.
+   */
+  tls?: { cert: string; key: string };
+  /** Compress gRPC messages on gateway → executor hops (`"gzip"`; default `"none"`). */
+  compression?: "gzip" | "none";
+  /** Largest request the gateway accepts, in bytes (default 100 MiB): HTTP 413, gRPC RESOURCE_EXHAUSTED. */
+  maxRequestBytes?: number;
 }

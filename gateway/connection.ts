@@ -6,7 +6,7 @@
  * @module
  */
 import { createClient, type Transport } from "@connectrpc/connect";
-import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { compressionGzip, createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { create } from "@bufbuild/protobuf";
 import { EmptySchema } from "@bufbuild/protobuf/wkt";
@@ -18,7 +18,7 @@ import {
   JinaSingleDataRequestRPC,
   StatusProto_StatusCode,
 } from "../proto/gen/jina_pb.ts";
-import type { ReplicaTarget } from "./options.ts";
+import type { Compression, ReplicaTarget } from "./options.ts";
 import type { NodeReply } from "./walk.ts";
 
 /**
@@ -63,20 +63,38 @@ export interface ReplicaConnection {
 }
 
 /**
+ * Options of {@link createReplicaConnection}.
+ *
+ * @example
+ * ```ts
+ * const options: ReplicaConnectionOptions = { compression: "gzip" };
+ * ```
+ */
+export interface ReplicaConnectionOptions {
+  /** Compress request messages over gRPC (`"gzip"`); responses are accepted gzip-compressed either way. Default `"none"`. */
+  compression?: Compression | undefined;
+}
+
+/**
  * Connects to a replica target. A string must be `grpc://host:port` or `grpcs://host:port` (`http://` and
  * `https://` are taken as they are); anything else throws a JinaError (InvalidArgument) naming the target.
  *
  * @example
  * ```ts
  * const local = createReplicaConnection(createRouterTransport(routes), "encoder/rep-0");
- * const remote = createReplicaConnection("grpc://127.0.0.1:54321", "encoder/rep-1");
+ * const remote = createReplicaConnection("grpc://127.0.0.1:54321", "encoder/rep-1", { compression: "gzip" });
  * ```
  */
-export function createReplicaConnection(target: ReplicaTarget, name: string): ReplicaConnection {
+export function createReplicaConnection(target: ReplicaTarget, name: string, options: ReplicaConnectionOptions = {}): ReplicaConnection {
   if (typeof target !== "string") return connect(target, `${name} (in memory)`, () => {});
   const baseUrl = grpcBaseUrl(target, name);
   const sessionManager = new Http2SessionManager(baseUrl);
-  const transport = createGrpcTransport({ baseUrl, sessionManager });
+  const transport = createGrpcTransport({
+    baseUrl,
+    sessionManager,
+    acceptCompression: [compressionGzip],
+    ...(options.compression === "gzip" ? { sendCompression: compressionGzip } : {}),
+  });
   return connect(transport, target, () => sessionManager.abort());
 }
 

@@ -11,7 +11,7 @@ import { docsOf, randomId } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { type DataRequestProto, HeaderProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
 import { createHealthState, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
-import { allEnv, runtimeName, serveGrpc, serveHttp, type Server } from "../runtime/mod.ts";
+import { allEnv, runtimeName, serveGrpc, serveHttp, type Server, type TlsOptions } from "../runtime/mod.ts";
 import { dryRun } from "./dry-run.ts";
 import { createEndpointDiscovery, type EndpointDiscovery } from "./endpoint-discovery.ts";
 import { createTopologyGraph, type TopologyGraph } from "./graph.ts";
@@ -41,6 +41,8 @@ export interface GatewayServeOptions {
   port?: number;
   /** Host to bind; default 127.0.0.1. */
   host?: string;
+  /** Serve TLS (HTTPS, gRPC over TLS, WSS) with this certificate chain and private key, as PEM text. */
+  tls?: TlsOptions;
 }
 
 /**
@@ -131,6 +133,9 @@ class JinaGateway implements Gateway {
     if (options.prefetch !== undefined && !(Number.isInteger(options.prefetch) && options.prefetch >= 0)) {
       throw new JinaError(`prefetch must be an integer ≥ 0 (0: no limit), got ${JSON.stringify(options.prefetch)}`, ErrorCode.InvalidArgument);
     }
+    if (options.compression !== undefined && options.compression !== "gzip" && options.compression !== "none") {
+      throw new JinaError(`compression must be "gzip" or "none", got ${JSON.stringify(options.compression)}`, ErrorCode.InvalidArgument);
+    }
     this.#logger = options.logger ?? console;
     this.#nodes = createNodeOptions(options.deployments);
     this.#inFlight = createInFlightLimit(options.prefetch ?? 1000);
@@ -198,7 +203,11 @@ class JinaGateway implements Gateway {
 
   async serve(options: GatewayServeOptions): Promise<Server> {
     if (this.#closed) throw new JinaError("The gateway is closed: create a new one to serve again", ErrorCode.FailedPrecondition);
-    const where = { ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host !== undefined ? { host: options.host } : {}) };
+    const where = {
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.host !== undefined ? { host: options.host } : {}),
+      ...(options.tls !== undefined ? { tls: checkTls(options.tls) } : {}),
+    };
     let server: Server;
     switch (options.protocol) {
       case "grpc":
@@ -253,3 +262,14 @@ class JinaGateway implements Gateway {
   }
 }
 
+function checkTls(tls: TlsOptions): TlsOptions {
+  for (const field of ["cert", "key"] as const) {
+    if (typeof tls?.[field] !== "string" || !tls[field].includes("-----BEGIN")) {
+      throw new JinaError(
+        `serve() option tls.${field} must be PEM text ("-----BEGIN ..."), got ${typeof tls?.[field] === "string" ? "a string without a PEM header" : typeof tls?.[field]}: read the file first (Flow's tls option takes file paths)`,
+        ErrorCode.InvalidArgument,
+      );
+    }
+  }
+  return tls;
+}

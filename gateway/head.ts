@@ -9,7 +9,7 @@
 import { ConnectError } from "@connectrpc/connect";
 import { ErrorCode } from "../proto/errors.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
-import type { GatewayDeployment, GatewayLogger, ReplicaTarget } from "./options.ts";
+import type { Compression, GatewayDeployment, GatewayLogger, ReplicaTarget } from "./options.ts";
 import { createPollingResolver } from "./polling.ts";
 import { createReplicaGroup, type GroupSendOptions, type ReplicaGroup } from "./replica-group.ts";
 import { combineShards, labelShard, survivingShards } from "./shard-results.ts";
@@ -28,6 +28,8 @@ export interface DeploymentHeadOptions {
   timeoutSend?: number | undefined;
   /** Retries when the deployment gives none. */
   retries?: number | undefined;
+  /** Compression of request messages to the replicas (default none). */
+  compression?: Compression | undefined;
   /** Where tolerated shard failures are reported. */
   logger: GatewayLogger;
 }
@@ -80,6 +82,7 @@ export function createDeploymentHead(deployment: GatewayDeployment, options: Dep
     deployment: name,
     timeoutMs: deployment.timeoutSend ?? options.timeoutSend,
     retries: deployment.retries ?? options.retries,
+    compression: options.compression,
   };
   const groups: ReplicaGroup[] = [];
   const group = (targets: readonly ReplicaTarget[], label: string, pods: string): ReplicaGroup => {

@@ -39,6 +39,17 @@ export type PollingType = "ANY" | "ALL";
 export type Polling = PollingType | Record<string, PollingType>;
 
 /**
+ * Compression of gRPC messages on the gateway → executor hops (Jina's `--compression`): `"gzip"` or `"none"`.
+ * Jina's `Deflate` has no implementation in Connect; ask for `"gzip"`.
+ *
+ * @example
+ * ```ts
+ * const compression: Compression = "gzip";
+ * ```
+ */
+export type Compression = "gzip" | "none";
+
+/**
  * One deployment as the gateway sees it: a name in the graph, its shards (each a list of replicas to balance
  * over), and how requests reach them. With several shards the gateway plays Jina's head itself (no extra hop):
  * optional `usesBefore`, the fan-out by `polling`, then `usesAfter` or the reduce.
@@ -133,6 +144,8 @@ export interface GatewayOptions {
    * once (HTTP 429 / gRPC RESOURCE_EXHAUSTED), never queued.
    */
   prefetch?: number;
+  /** Compress request messages sent to executors over gRPC (`"gzip"`); default `"none"`. Executors' answers come back compressed alike. */
+  compression?: Compression;
   /** Largest request body accepted, in bytes (HTTP 413 / gRPC RESOURCE_EXHAUSTED). Default 100 MiB. */
   maxRequestBytes?: number;
   /** Where errors nobody awaits are reported (floating deployments, failed shards, endpoint discovery). Default: `console`. */

@@ -7,7 +7,7 @@
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import { createDeploymentHead, type DeploymentHead } from "./head.ts";
-import type { GatewayDeployment, GatewayLogger, ReplicaTarget } from "./options.ts";
+import type { Compression, GatewayDeployment, GatewayLogger, ReplicaTarget } from "./options.ts";
 import type { NodeReply } from "./walk.ts";
 
 /**
@@ -24,6 +24,8 @@ export interface ConnectionPoolOptions {
   timeoutSend?: number | undefined;
   /** Default retries (-1: `max(3, replicas)`). */
   retries?: number | undefined;
+  /** Compression of request messages to executors (default none). */
+  compression?: Compression | undefined;
   /** Where tolerated shard failures are reported. Default: `console`. */
   logger?: GatewayLogger | undefined;
 }

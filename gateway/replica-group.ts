@@ -7,7 +7,7 @@
 import { ConnectError } from "@connectrpc/connect";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
-import type { ReplicaTarget } from "./options.ts";
+import type { Compression, ReplicaTarget } from "./options.ts";
 import { createReplicaList } from "./replica-list.ts";
 import { attemptsFor, isRetryable } from "./retry-policy.ts";
 import type { NodeReply } from "./walk.ts";
@@ -31,6 +31,8 @@ export interface ReplicaGroupOptions {
   timeoutMs: number | undefined;
   /** Retries after a failed call; -1 or undefined: `max(3, replicas)`. */
   retries: number | undefined;
+  /** Compression of request messages to the replicas (default none). */
+  compression?: Compression | undefined;
 }
 
 /**
@@ -87,7 +89,7 @@ export interface ReplicaGroup {
  * ```
  */
 export function createReplicaGroup(targets: readonly ReplicaTarget[], options: ReplicaGroupOptions): ReplicaGroup {
-  const replicas = createReplicaList(options.pods, targets);
+  const replicas = createReplicaList(options.pods, targets, { compression: options.compression });
   const attempts = attemptsFor(options.retries, replicas.size);
   const { deployment, label, timeoutMs } = options;
   const Label = label.charAt(0).toUpperCase() + label.slice(1);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { createReplicaConnection, type ReplicaConnection } from "./connection.ts";
+import { createReplicaConnection, type ReplicaConnection, type ReplicaConnectionOptions } from "./connection.ts";
 import type { ReplicaTarget } from "./options.ts";
 
 /**
@@ -35,10 +35,10 @@ export interface ReplicaList {
  * const replicas = createReplicaList("encoder/rep", [createRouterTransport(routes)]);
  * ```
  */
-export function createReplicaList(prefix: string, targets: readonly ReplicaTarget[]): ReplicaList {
+export function createReplicaList(prefix: string, targets: readonly ReplicaTarget[], options: ReplicaConnectionOptions = {}): ReplicaList {
   const connections: ReplicaConnection[] = [];
   try {
-    for (const [index, target] of targets.entries()) connections.push(createReplicaConnection(target, `${prefix}-${index}`));
+    for (const [index, target] of targets.entries()) connections.push(createReplicaConnection(target, `${prefix}-${index}`, options));
   } catch (error) {
     for (const connection of connections) connection.close();
     throw error;

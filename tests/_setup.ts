@@ -38,3 +38,16 @@ export async function rejection(promise: Promise<unknown>): Promise<JinaError> {
   }
   throw new Error("expected a rejection");
 }
+
+/**
+ * Registers `fn` as test `name`, unless `reason` is a string (why it cannot run here): then the test is skipped and
+ * a line `skip <runtime> <name>: <reason>` is printed, which the test runner collects.
+ */
+export function skipIf(test: Test, reason: string | undefined, name: string, fn: () => unknown): void {
+  if (reason === undefined) {
+    test(name, fn as () => void);
+    return;
+  }
+  console.log(`skip ${runtimeName()} ${name}: ${reason}`);
+  test.skip(name, fn as () => void);
+}
