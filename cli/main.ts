@@ -1,5 +1,5 @@
 /**
- * The `jina-ts` command: `executor`, `flow`, `ping`, in Jina's kebab-case flags.
+ * The `jina-ts` command: `executor`, `flow`, `ping`, `post`, in Jina's kebab-case flags.
  *
  * @example
  * ```sh
@@ -16,6 +16,7 @@ import { JinaError } from "../proto/errors.ts";
 import { jinaTsVersion } from "../proto/server/mod.ts";
 import { commandArgs, exit } from "../runtime/mod.ts";
 import { runFlowModule } from "./flow-command.ts";
+import { postUsage, runPostCommand } from "./post-command.ts";
 import { ping, type PingTarget } from "./ping.ts";
 
 const usage = `jina-ts ${jinaTsVersion}: Jina 3.x for TypeScript
@@ -24,6 +25,8 @@ const usage = `jina-ts ${jinaTsVersion}: Jina 3.x for TypeScript
   jina-ts flow --uses ./flow.ts           start the Flow the module exports (default or "flow")
   jina-ts ping executor|gateway|flow ADDRESS [--timeout MS] [--attempts N] [--min-successful-attempts N]
                                           ADDRESS: host:port, grpc://, grpcs://, http:// or https://host:port
+  ${postUsage}
+                                          sends documents from a file to a flow, showing progress
   jina-ts --version | --help`;
 
 async function main(argv: string[]): Promise<number> {
@@ -60,6 +63,9 @@ async function main(argv: string[]): Promise<number> {
       }, console.log);
       return ok ? 0 : 1;
     }
+    case "post":
+      console.log(await runPostCommand(rest));
+      return 0;
     case "--version":
     case "-v":
       console.log(jinaTsVersion);

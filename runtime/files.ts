@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
@@ -26,6 +26,18 @@ export function ensureDir(path: string): string {
 /** Reads a UTF-8 text file. */
 export function readText(path: string): string {
   return readFileSync(resolve(currentDir(), path), "utf8");
+}
+
+/**
+ * Writes a UTF-8 text file (replacing it), resolved against the working directory.
+ *
+ * @example
+ * ```ts
+ * writeText("results.jsonl", lines.join("\n"));
+ * ```
+ */
+export function writeText(path: string, text: string): void {
+  writeFileSync(resolve(currentDir(), path), text, "utf8");
 }
 
 /** An absolute path, resolved against the working directory. */

@@ -15,7 +15,8 @@ export { serveHttp } from "./serve-http.ts";
 export { defaultMaxRequestBytes, serveGrpc } from "./serve-grpc.ts";
 export { ChildExitedError, scriptCommand, spawnScript } from "./spawn.ts";
 export { allEnv, commandArgs, currentDir, exit, getEnv, isProcessAlive, killProcess, onShutdown, processId } from "./process.ts";
-export { absolutePath, ensureDir, fileUrl, insideRoot, readText } from "./files.ts";
+export { absolutePath, ensureDir, fileUrl, insideRoot, readText, writeText } from "./files.ts";
+export { stderrIsTerminal, writeStderr } from "./terminal.ts";
 
 export type { RuntimeName } from "./detect.ts";
 export type { Server, TlsOptions } from "./server.ts";
