@@ -60,8 +60,8 @@ export interface PostOptions {
   /** Documents per request (default 100). */
   requestSize?: number;
   /**
-   * Most requests in flight at once. gRPC: requests on the stream without a response yet (default 1000);
-   * HTTP: concurrent `POST /post` calls (default 4). `0` means no limit.
+   * Most requests in flight at once. gRPC and WebSocket: requests on the stream without a response yet (default
+   * 1000); HTTP and Connect: concurrent calls (default 4). `0` means no limit.
    */
   prefetch?: number;
   /** Keep going after an in-band error: the error response is returned with the others. */
@@ -105,7 +105,7 @@ export interface ResolvedClientOptions {
 export const defaultRequestSize = 100;
 
 /**
- * Default requests in flight on one gRPC stream, as Jina's gateway `--prefetch`.
+ * Default requests in flight on one gRPC stream or WebSocket, as Jina's gateway `--prefetch`.
  *
  * @example
  * ```ts
@@ -115,7 +115,7 @@ export const defaultRequestSize = 100;
 export const defaultGrpcPrefetch = 1000;
 
 /**
- * Default concurrent `POST /post` calls of the HTTP client.
+ * Default concurrent calls of the HTTP and Connect clients (one `POST /post` or `process_single_data` each).
  *
  * @example
  * ```ts
@@ -185,7 +185,8 @@ export function resolvePostLimits(options: PostOptions, protocol: ClientProtocol
   if (!Number.isInteger(requestSize) || requestSize < 1) {
     throw invalid(`post() option "requestSize" must be a positive integer, got ${show(options.requestSize)}`);
   }
-  const prefetch = options.prefetch ?? (protocol === "grpc" ? defaultGrpcPrefetch : defaultHttpPrefetch);
+  // Streaming protocols (a gRPC Call, one WebSocket) take Jina's stream prefetch; request-per-call ones a few at once.
+  const prefetch = options.prefetch ?? (protocol === "grpc" || protocol === "websocket" ? defaultGrpcPrefetch : defaultHttpPrefetch);
   if (!Number.isInteger(prefetch) || prefetch < 0) {
     throw invalid(`post() option "prefetch" must be a non-negative integer (0 = no limit), got ${show(options.prefetch)}`);
   }

@@ -1,20 +1,266 @@
 /**
- * The websocket protocol of the client (being written).
+ * The WebSocket protocol of the client, as Jina's Python client speaks it: `ws://host:port/` (`wss://` with TLS)
+ * with the `bytes` subprotocol, each request one binary frame (a serialized `DataRequestProto`), at most `prefetch`
+ * unanswered, a single `\x00` byte after the last one; answers are matched to requests by `header.requestId` and
+ * yielded in request order; the gateway closes with 1000 when all are answered. A close with 1011 (the flow
+ * failed) rejects with the code named in the reason (`[unavailable] ...`). Dry run over `ws /dry_run`.
+ *
+ * Uses the global `WebSocket` (browsers, Deno, Bun, Node ≥ 22); on Node 20 the `ws` package, imported on first use
+ * so a browser bundle never sees it.
  *
  * @module
  */
+import { fromBinary, fromJson, type JsonValue, toBinary } from "@bufbuild/protobuf";
+import { codeFromString } from "@connectrpc/connect/protocol-connect";
+import { type DataRequestProto, DataRequestProtoSchema, type StatusProto, StatusProtoSchema } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { abortError, networkError } from "./network-error.ts";
 import type { ResolvedClientOptions } from "./options.ts";
-import type { ClientTransport } from "./transport.ts";
+import { authorityOf, type ClientTransport, type StreamOptions } from "./transport.ts";
+
+/** The frame that ends the request stream in Jina's `bytes` subprotocol. */
+const endOfStream = new Uint8Array([0]);
+
+type SocketEvent = { kind: "message"; data: string | Uint8Array } | { kind: "close"; code: number; reason: string };
+
+/** One open socket with its events queued. */
+interface Connection {
+  send(data: Uint8Array): void;
+  /** The next message or the close; rejects with the abort error when `signal` fires first. */
+  next(signal: AbortSignal): Promise<SocketEvent>;
+  readonly closed: boolean;
+  /** Starts the closing handshake and waits (at most `closeWaitMs`) for the gateway to answer it. */
+  close(code?: number, reason?: string): Promise<void>;
+}
+
+/** How long closing a socket waits for the gateway's close frame. */
+const closeWaitMs = 1000;
 
 /**
- * Creates the websocket transport of a client.
+ * Creates the WebSocket transport of a client (`ws://` or, with `tls`, `wss://`).
  *
  * @example
  * ```ts
  * const transport = createWebSocketClientTransport({ host: "127.0.0.1", port: 8080, protocol: "websocket", tls: false });
+ * for await (const response of transport.stream(requests, { signal: AbortSignal.timeout(10_000), prefetch: 100 })) {
+ *   console.log(response.header?.requestId);
+ * }
+ * transport.close();
  * ```
  */
-export function createWebSocketClientTransport(_options: ResolvedClientOptions): ClientTransport {
-  throw new JinaError("The websocket client protocol is not written yet", ErrorCode.Unimplemented);
+export function createWebSocketClientTransport(options: ResolvedClientOptions): ClientTransport {
+  const address = `${options.tls ? "wss" : "ws"}://${authorityOf(options)}`;
+  const calls = new Set<AbortController>();
+
+  async function connect(path: string, signal: AbortSignal): Promise<Connection> {
+    const Socket = await socketClass(address);
+    if (signal.aborted) throw abortError(signal, address);
+    let socket: WebSocket;
+    try {
+      socket = new Socket(`${address}${path}`, ["bytes"]);
+    } catch (error) {
+      throw networkError(error, address);
+    }
+    socket.binaryType = "arraybuffer";
+    const events: SocketEvent[] = [];
+    let wake: (() => void) | undefined;
+    let failure = "";
+    let closed = false;
+    const push = (event: SocketEvent) => {
+      events.push(event);
+      wake?.();
+      wake = undefined;
+    };
+    socket.addEventListener("message", (event: MessageEvent) => {
+      push({ kind: "message", data: typeof event.data === "string" ? event.data : new Uint8Array(event.data as ArrayBuffer) });
+    });
+    socket.addEventListener("error", (event: Event) => {
+      failure ||= (event as ErrorEvent).message || (event as { error?: Error }).error?.message || "";
+    });
+    socket.addEventListener("close", (event: CloseEvent) => {
+      closed = true;
+      push({ kind: "close", code: event.code, reason: event.reason });
+    });
+    const next = async (nextSignal: AbortSignal): Promise<SocketEvent> => {
+      for (;;) {
+        const event = events.shift();
+        if (event) return event;
+        if (nextSignal.aborted) throw abortError(nextSignal, address);
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            nextSignal.removeEventListener("abort", done);
+            resolve();
+          };
+          wake = done;
+          nextSignal.addEventListener("abort", done, { once: true });
+        });
+      }
+    };
+    const connection: Connection = {
+      send: (data) => socket.send(data as Uint8Array<ArrayBuffer>),
+      next,
+      get closed() {
+        return closed;
+      },
+      async close(code = 1000, reason = "") {
+        if (closed) return;
+        if (socket.readyState !== socket.CLOSING) socket.close(code, reason);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, closeWaitMs);
+          socket.addEventListener("close", () => resolve(), { once: true });
+        });
+        clearTimeout(timer);
+      },
+    };
+    const opened = await new Promise<boolean>((resolve) => {
+      const onAbort = () => resolve(false);
+      signal.addEventListener("abort", onAbort, { once: true });
+      socket.addEventListener("open", () => (signal.removeEventListener("abort", onAbort), resolve(true)), { once: true });
+      socket.addEventListener("close", () => (signal.removeEventListener("abort", onAbort), resolve(false)), { once: true });
+    });
+    if (opened) return connection;
+    void connection.close(1000, "the client stopped");
+    if (signal.aborted) throw abortError(signal, address);
+    const close = events.find((event) => event.kind === "close");
+    const why = failure || (close?.kind === "close" ? `the connection closed (${close.code}${close.reason ? ` ${close.reason}` : ""})` : "");
+    throw networkError(new Error(`cannot open ${address}${path}${why ? `: ${why}` : ""}`), address);
+  }
+
+  /** Runs `fn` with a signal that also fires on close(). */
+  async function tracked<T>(signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    calls.add(controller);
+    try {
+      return await fn(signal ? AbortSignal.any([signal, controller.signal]) : controller.signal);
+    } finally {
+      calls.delete(controller);
+    }
+  }
+
+  async function* stream(requests: Iterable<DataRequestProto>, { signal, prefetch }: StreamOptions): AsyncGenerator<DataRequestProto> {
+    const controller = new AbortController();
+    calls.add(controller);
+    const callSignal = AbortSignal.any([signal, controller.signal]);
+    let connection: Connection | undefined;
+    try {
+      connection = await connect("/", callSignal);
+      const iterator = requests[Symbol.iterator]();
+      const positions = new Map<string, number>();
+      const buffered = new Map<number, DataRequestProto>();
+      let sent = 0;
+      let next = 0;
+      let inputDone = false;
+      for (;;) {
+        while (!inputDone && sent - next < prefetch) {
+          const item = iterator.next(); // an error of the inputs is thrown as it is (finally closes the socket)
+          if (item.done) {
+            inputDone = true;
+            connection.send(endOfStream);
+          } else {
+            positions.set(item.value.header?.requestId ?? "", sent++);
+            connection.send(toBinary(DataRequestProtoSchema, item.value));
+          }
+        }
+        const ready = buffered.get(next);
+        if (ready) {
+          buffered.delete(next++);
+          yield ready;
+          continue;
+        }
+        const event = await connection.next(callSignal);
+        if (event.kind === "close") {
+          if (inputDone && next === sent && event.code === 1000) return;
+          throw closeError(event, address, next, sent);
+        }
+        if (typeof event.data === "string") {
+          throw new JinaError(`the gateway at ${address} answered with a text frame: it did not agree to the "bytes" subprotocol`, ErrorCode.Internal);
+        }
+        let response: DataRequestProto;
+        try {
+          response = fromBinary(DataRequestProtoSchema, event.data);
+        } catch (error) {
+          throw new JinaError(`the gateway at ${address} sent a frame that is not a DataRequestProto: ${(error as Error).message}`, ErrorCode.Internal, {
+            cause: error,
+          });
+        }
+        const id = response.header?.requestId ?? "";
+        let index = positions.get(id);
+        positions.delete(id);
+        if (index === undefined || index < next || buffered.has(index)) {
+          // a gateway that rewrote the request id: take the response as the next one that arrived
+          index = next;
+          while (buffered.has(index)) index++;
+        }
+        buffered.set(index, response);
+      }
+    } catch (error) {
+      if (signal.aborted) throw abortError(signal, address);
+      if (controller.signal.aborted) throw abortError(controller.signal, address);
+      throw error;
+    } finally {
+      await connection?.close(1000, "the client stopped");
+      controller.abort();
+      calls.delete(controller);
+    }
+  }
+
+  return {
+    address,
+    stream,
+    dryRun(signal?: AbortSignal): Promise<StatusProto> {
+      return tracked(signal, async (callSignal) => {
+        const connection = await connect("/dry_run", callSignal);
+        try {
+          const event = await connection.next(callSignal);
+          if (event.kind === "close") throw closeError(event, address, 0, 1);
+          try {
+            return typeof event.data === "string"
+              ? fromJson(StatusProtoSchema, JSON.parse(event.data) as JsonValue, { ignoreUnknownFields: true })
+              : fromBinary(StatusProtoSchema, event.data);
+          } catch (error) {
+            throw new JinaError(`the gateway at ${address} answered ws /dry_run with something that is not a status: ${(error as Error).message}`, ErrorCode.Internal, {
+              cause: error,
+            });
+          }
+        } finally {
+          await connection.close(1000);
+        }
+      });
+    },
+    close(): void {
+      for (const controller of calls) controller.abort(new JinaError(`the client of ${address} was closed`, ErrorCode.Canceled));
+      calls.clear();
+    },
+  };
+}
+
+/** The JinaError for a socket the gateway closed before every response came. */
+function closeError(event: { code: number; reason: string }, address: string, received: number, sent: number): JinaError {
+  const reason = event.reason.replace(/^\[([a-z_]+)\]\s*/, "");
+  const named = /^\[([a-z_]+)\]/.exec(event.reason)?.[1];
+  const code = (named ? codeFromString(named) : undefined) ??
+    (event.code === 1009 ? ErrorCode.ResourceExhausted : event.code === 1000 ? ErrorCode.Internal : ErrorCode.Unavailable);
+  const what = event.code === 1000
+    ? `closed the stream after ${received} of ${sent} responses`
+    : `closed the connection with ${event.code}${reason ? `: ${reason}` : ""}`;
+  return new JinaError(`the gateway at ${address} ${what}`, code);
+}
+
+/** The specifier in a variable, so bundlers leave it alone: a browser bundle never sees the `ws` package. */
+const wsPackage = "ws";
+
+/** The global WebSocket, or the `ws` package's (Node 20 has no global one). */
+async function socketClass(address: string): Promise<typeof WebSocket> {
+  const global = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
+  if (global) return global;
+  try {
+    return ((await import(wsPackage)) as { WebSocket: typeof WebSocket }).WebSocket;
+  } catch (error) {
+    throw new JinaError(
+      `cannot talk to ${address}: this runtime has no global WebSocket and the "ws" package cannot be loaded (npm install ws)`,
+      ErrorCode.FailedPrecondition,
+      { cause: error },
+    );
+  }
 }

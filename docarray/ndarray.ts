@@ -236,6 +236,9 @@ export function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+/** Most dimensions a tensor read from JSON may have, as numpy allows. */
+const maxDimensions = 32;
+
 /**
  * A float64 NdArray from nested lists of numbers (booleans count as 0/1), checked to be rectangular. Errors are
  * `JinaError`s (InvalidArgument) naming the element by `path`, e.g. `data[3].embedding[1]: expected a number`.
@@ -254,6 +257,9 @@ export function ndArrayFromList(list: unknown, path: string): NdArray {
   while (Array.isArray(probe)) {
     shape.push(probe.length);
     probe = probe[0];
+    if (shape.length > maxDimensions) {
+      throw new JinaError(`${path}: more than ${maxDimensions} dimensions (numpy's limit); send a flatter array`, ErrorCode.InvalidArgument);
+    }
   }
   const data = new Float64Array(sizeOf(shape));
   let at = 0;

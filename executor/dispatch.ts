@@ -13,6 +13,9 @@ import { handlerNameOf } from "./endpoints.ts";
 import type { Executor } from "./executor.ts";
 import { applyResult, callHandler, type DispatchResult, handlerParameters, markFailed } from "./handler-result.ts";
 import type { HandlerArgs } from "./options.ts";
+import { executorMetricsOf } from "./metrics.ts";
+import { traceHandler } from "./tracing.ts";
+import type { Context } from "@opentelemetry/api";
 
 export { type DispatchResult, resultsKey } from "./handler-result.ts";
 
@@ -24,13 +27,21 @@ const never = new AbortController().signal;
  * part with the resulting docs. One part is handled as {@link handleDataRequest} does. Several parts are never
  * batched, even on an endpoint with dynamic batching (Jina does not batch them either).
  *
+ * The handler call runs in an OpenTelemetry span named after the endpoint, child of `parent` (the trace context
+ * the caller sent; see `executor/tracing.ts`), and is recorded in the executor's metrics when they are on.
+ *
  * @example
  * ```ts
  * const { response, failed } = await dispatchRequests(joiner, [partFromA, partFromB]);
  * if (failed) trailer.set("is-error", "true");
  * ```
  */
-export async function dispatchRequests(executor: Executor, requests: DataRequestProto[], signal: AbortSignal = never): Promise<DispatchResult> {
+export async function dispatchRequests(
+  executor: Executor,
+  requests: DataRequestProto[],
+  signal: AbortSignal = never,
+  parent?: Context,
+): Promise<DispatchResult> {
   const first = requests[0];
   if (!first) throw new JinaError("process_data: the request list is empty; send at least one DataRequestProto", ErrorCode.InvalidArgument);
   const endpoint = first.header?.execEndpoint ?? "";
@@ -38,19 +49,29 @@ export async function dispatchRequests(executor: Executor, requests: DataRequest
   if (method === undefined) return { response: first, failed: false };
   const parts = requests.map((request) => docsOf(request));
   if (method === null) return { response: first, failed: false };
+  const metrics = executorMetricsOf(executor);
+  metrics?.received(endpoint, requests);
   const batching = parts.length === 1 ? batchingOf(executor, endpoint) : undefined;
-  if (batching) return dispatchBatched(executor, batching, method, first, parts[0]!, signal);
+  if (batching) {
+    const batched = await traceHandler(executor, endpoint, parts[0]!.length, parent, () => dispatchBatched(executor, batching, method, first, parts[0]!, signal));
+    if (metrics && !batched.failed) metrics.processed(endpoint, batched.response, docsOf(batched.response).length);
+    return batched;
+  }
   const docs = parts.length === 1 ? parts[0]! : DocumentArray.fromProto(parts.flatMap((part) => part.protos));
   const args: HandlerArgs = { docs, parameters: handlerParameters(first, executor.metas.name), signal };
   if (parts.length > 1 && parts.some((part) => part.length > 0)) {
     args.docsMatrix = parts;
     args.docsMap = Object.fromEntries(requests.map((request, i) => [request.routes.at(-1)?.executor || String(i), parts[i]!]));
   }
+  const timed = metrics?.startProcess(endpoint);
   try {
-    const result = await callHandler(executor, method, args);
+    const result = await traceHandler(executor, endpoint, docs.length, parent, () => callHandler(executor, method, args));
+    timed?.();
     applyResult(executor, method, endpoint, first, docs, result);
+    metrics?.processed(endpoint, first, docsOf(first).length);
     return { response: first, failed: false };
   } catch (error) {
+    timed?.();
     markFailed(executor, first, error);
     return { response: first, failed: true };
   }

@@ -21,6 +21,10 @@ export interface ExecutorMainArgs extends ExecutorSettings {
   uses: string;
   host: string;
   port: number;
+  /** `--monitoring`: serve Prometheus metrics (Jina's flag). */
+  monitoring?: boolean;
+  /** `--port-monitoring N`: the metrics port (0 or absent: a free one). */
+  portMonitoring?: number;
 }
 
 function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
@@ -49,7 +53,8 @@ function jsonObject(flag: string, value: string | undefined): Record<string, unk
 
 /**
  * Parses `executor/main.ts`'s flags: `--uses ./file.ts#Class --name --host --port --shard-id --shards --replicas
- * --workspace --pod-name --uses-with JSON --uses-metas JSON --uses-requests JSON --uses-dynamic-batching JSON`.
+ * --workspace --pod-name --uses-with JSON --uses-metas JSON --uses-requests JSON --uses-dynamic-batching JSON
+ * --monitoring --port-monitoring N`.
  *
  * @example
  * ```ts
@@ -58,16 +63,23 @@ function jsonObject(flag: string, value: string | undefined): Record<string, unk
  */
 export function parseExecutorArgs(argv: string[]): ExecutorMainArgs {
   let values: Record<string, string | undefined>;
+  let monitoring = false;
   try {
-    values = parseArgs({
+    const parsed = parseArgs({
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: Object.fromEntries(
-        ["uses", "name", "host", "port", "shard-id", "shards", "replicas", "workspace", "pod-name", "uses-with", "uses-metas", "uses-requests", "uses-dynamic-batching"]
-          .map((flag) => [flag, { type: "string" as const }]),
-      ),
-    }).values as Record<string, string | undefined>;
+      options: {
+        ...Object.fromEntries(
+          ["uses", "name", "host", "port", "shard-id", "shards", "replicas", "workspace", "pod-name", "uses-with", "uses-metas", "uses-requests", "uses-dynamic-batching", "port-monitoring"]
+            .map((flag) => [flag, { type: "string" as const }]),
+        ),
+        monitoring: { type: "boolean" as const },
+      },
+    }).values as Record<string, string | boolean | undefined>;
+    monitoring = parsed.monitoring === true;
+    delete parsed.monitoring;
+    values = parsed as Record<string, string | undefined>;
   } catch (error) {
     throw new JinaError(`${(error as Error).message}; usage: main.ts --uses ./file.ts#Class [--port N] [--host H] ...`, ErrorCode.InvalidArgument);
   }
@@ -93,5 +105,7 @@ export function parseExecutorArgs(argv: string[]): ExecutorMainArgs {
     usesMetas: jsonObject("uses-metas", values["uses-metas"]) ?? {},
     ...(requests ? { usesRequests: requests as Record<string, string> } : {}),
     ...(dynamicBatching ? { usesDynamicBatching: dynamicBatching as Record<string, DynamicBatchingOptions> } : {}),
+    ...(monitoring ? { monitoring } : {}),
+    ...(values["port-monitoring"] !== undefined ? { portMonitoring: integer("port-monitoring", values["port-monitoring"], 0, 0) } : {}),
   };
 }

@@ -37,13 +37,17 @@ export { parseExecutorArgs } from "./main-args.ts";
 export { runExecutor } from "./run-executor.ts";
 export { executorFlagsOf, executorOptionsOf } from "./executor-settings.ts";
 export { isServing, setServing } from "./serving.ts";
+export { enableExecutorMetrics, executorMetricsOf, serveExecutorMetrics } from "./metrics.ts";
+export { traceContextOf, traceHandler } from "./tracing.ts";
 
 export type { ExecutorServeOptions } from "./executor.ts";
 export type { ExecutorMetas, ExecutorOptions, Handler, HandlerArgs, HandlerResult, RuntimeArgs } from "./options.ts";
 export type { RequestsDecorator } from "./requests-decorator.ts";
 export type { DynamicBatchingDecorator } from "./dynamic-batching-decorator.ts";
 export type { DynamicBatchingOptions, ResolvedBatching } from "./dynamic-batching-config.ts";
-export type { ServeExecutorOptions } from "./serve.ts";
+export type { ExecutorServer, ServeExecutorOptions } from "./serve.ts";
+export type { ExecutorMetrics, ServeExecutorMetricsOptions } from "./metrics.ts";
+export type { ReadyLine } from "./ready-line.ts";
 export type { ExecutorClass } from "./load-executor.ts";
 export type { ExecutorMainArgs } from "./main-args.ts";
 export type { ExecutorSettings } from "./executor-settings.ts";

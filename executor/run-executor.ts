@@ -3,14 +3,13 @@
  *
  * @module
  */
-import type { Server } from "../runtime/mod.ts";
 import { exit, getEnv, isProcessAlive, onShutdown } from "../runtime/mod.ts";
 import type { Executor } from "./executor.ts";
 import { executorOptionsOf } from "./executor-settings.ts";
 import { loadExecutorClass } from "./load-executor.ts";
 import { parseExecutorArgs } from "./main-args.ts";
 import { formatReadyLine } from "./ready-line.ts";
-import { serveExecutor } from "./serve.ts";
+import { type ExecutorServer, serveExecutor } from "./serve.ts";
 
 function fail(context: string, error: unknown): never {
   console.error(`jina-ts executor: ${context}${error instanceof Error ? error.message : String(error)}`);
@@ -33,7 +32,7 @@ function watchParent(onGone: () => void): void {
 /**
  * Serves one executor as a process, as `jina executor` does: parses Jina's flags (`--uses ./file.ts#Class`,
  * `--port`, `--uses-with` …), loads and constructs the class, serves it on gRPC and prints the readiness line
- * (`JINA_EXECUTOR_READY {"port":N}`). On SIGTERM/SIGINT it reports NOT_SERVING, stops the server, calls
+ * (`JINA_EXECUTOR_READY {"port":N}`; with `--monitoring` the metrics port too, `{"port":N,"portMonitoring":M}`). On SIGTERM/SIGINT it reports NOT_SERVING, stops the server, calls
  * `executor.close()` and exits 0; it exits as well when the parent process (`JINA_PARENT_PID`) is gone.
  * Bad flags, a missing file or class, or a failing constructor print one clear line and exit 1.
  *
@@ -45,7 +44,7 @@ function watchParent(onGone: () => void): void {
  */
 export async function runExecutor(argv: string[]): Promise<void> {
   let executor: Executor | undefined;
-  let server: Server | undefined;
+  let server: ExecutorServer | undefined;
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
@@ -74,12 +73,16 @@ export async function runExecutor(argv: string[]): Promise<void> {
     fail(`constructing ${cls.name} (${args.uses}) failed: `, error);
   }
   try {
-    server = await serveExecutor(executor, { port: args.port, host: args.host });
+    server = await serveExecutor(executor, {
+      port: args.port,
+      host: args.host,
+      ...(args.monitoring ? { monitoring: true, portMonitoring: args.portMonitoring ?? 0 } : {}),
+    });
   } catch (error) {
     await executor.close();
     fail("", error);
   }
   if (stopping) return;
-  console.log(formatReadyLine(server.port));
+  console.log(formatReadyLine(server.port, server.portMonitoring));
 }
 

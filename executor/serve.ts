@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { serveGrpc, type Server, type TlsOptions } from "../runtime/mod.ts";
 import { flushBatches } from "./dynamic-batching.ts";
 import type { Executor } from "./executor.ts";
+import { serveExecutorMetrics } from "./metrics.ts";
 import { isServing, setServing } from "./serving.ts";
 import { createExecutorRoutes } from "./services.ts";
 
@@ -27,6 +28,27 @@ export interface ServeExecutorOptions {
   tls?: TlsOptions;
   /** Largest request message accepted, in bytes (default 100 MiB); larger ones answer RESOURCE_EXHAUSTED. */
   readMaxBytes?: number;
+  /**
+   * Jina's `monitoring`: keep Prometheus metrics for this executor (see `executor/metrics.ts`) and serve them on
+   * `portMonitoring` (any GET path, `/metrics` by convention) on the same host. Default false.
+   */
+  monitoring?: boolean;
+  /** Port of the metrics server when `monitoring` is on; 0 (the default) picks a free one. */
+  portMonitoring?: number;
+}
+
+/**
+ * A served executor: the gRPC server, and the port of its metrics server when `monitoring` is on.
+ *
+ * @example
+ * ```ts
+ * const server: ExecutorServer = await serveExecutor(executor, { port: 0, monitoring: true });
+ * await fetch(`http://${server.host}:${server.portMonitoring}/metrics`);
+ * ```
+ */
+export interface ExecutorServer extends Server {
+  /** The bound port of the metrics server; undefined without monitoring. */
+  readonly portMonitoring?: number;
 }
 
 /** The HTTP routes beside gRPC on the executor's port: Jina's health check `GET /` → `{}`. */
@@ -48,20 +70,34 @@ function createFallbackApp(executor: Executor): Hono {
  * console.log(`grpc://${server.host}:${server.port}`);
  * ```
  */
-export async function serveExecutor(executor: Executor, options: ServeExecutorOptions = {}): Promise<Server> {
+export async function serveExecutor(executor: Executor, options: ServeExecutorOptions = {}): Promise<ExecutorServer> {
+  const monitoring = options.monitoring ? await serveExecutorMetrics(executor, { port: options.portMonitoring, host: options.host }) : undefined;
   setServing(executor, true);
-  const server = await serveGrpc({
-    routes: createExecutorRoutes(executor),
-    fallback: createFallbackApp(executor).fetch,
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.host !== undefined ? { host: options.host } : {}),
-    ...(options.tls ? { tls: options.tls } : {}),
-    ...(options.readMaxBytes !== undefined ? { readMaxBytes: options.readMaxBytes } : {}),
-  });
+  let server: Server;
+  try {
+    server = await serveGrpc({
+      routes: createExecutorRoutes(executor),
+      fallback: createFallbackApp(executor).fetch,
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.host !== undefined ? { host: options.host } : {}),
+      ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.readMaxBytes !== undefined ? { readMaxBytes: options.readMaxBytes } : {}),
+    });
+  } catch (error) {
+    await monitoring?.close();
+    throw error;
+  }
   let closing: Promise<void> | undefined;
   const close = () => {
     setServing(executor, false);
-    return (closing ??= flushBatches(executor).then(() => server.close()));
+    return (closing ??= flushBatches(executor).then(() => server.close()).finally(() => monitoring?.close()));
   };
-  return { port: server.port, host: server.host, url: server.url, close, [Symbol.asyncDispose]: close };
+  return {
+    port: server.port,
+    host: server.host,
+    url: server.url,
+    ...(monitoring ? { portMonitoring: monitoring.port } : {}),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }

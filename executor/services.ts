@@ -23,6 +23,9 @@ import { randomId } from "../docarray/mod.ts";
 import { createHealthService, createReflectionService, jinaInfo, withInvalidArgumentOnParseError } from "../proto/server/mod.ts";
 import { allEnv, runtimeName } from "../runtime/mod.ts";
 import { healthOf } from "./serving.ts";
+import { executorMetricsOf } from "./metrics.ts";
+import { traceContextOf } from "./tracing.ts";
+import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 
 /**
  * Every service an executor serves, in the order `list_services` reports them.
@@ -63,23 +66,30 @@ function flagError(result: DispatchResult, context: HandlerContext): DispatchRes
 export function createExecutorRoutes(executor: Executor): (router: ConnectRouter) => void {
   const names = executorServices.map((service) => service.typeName);
   const session = { sessionId: randomId(), startedAt: new Date() };
+  // One RPC's requests: dispatched in the caller's trace context, timed and counted when metrics are on.
+  const handle = async (requests: DataRequestProto[], context: HandlerContext): Promise<DataRequestProto> => {
+    const observed = executorMetricsOf(executor)?.startRequest();
+    let result: DispatchResult;
+    try {
+      result = await dispatchRequests(executor, requests, context.signal, traceContextOf(context.requestHeader));
+    } catch (error) {
+      observed?.(true);
+      throw error;
+    }
+    observed?.(result.failed);
+    return flagError(result, context).response;
+  };
   return withInvalidArgumentOnParseError((router) => {
     router.service(JinaSingleDataRequestRPC, {
-      async process_single_data(request, context) {
-        return flagError(await dispatchRequests(executor, [request], context.signal), context).response;
-      },
+      process_single_data: (request, context) => handle([request], context),
     });
     router.service(JinaRPC, {
       async *call(requests, context) {
-        for await (const request of requests) {
-          yield flagError(await dispatchRequests(executor, [request], context.signal), context).response;
-        }
+        for await (const request of requests) yield await handle([request], context);
       },
     });
     router.service(JinaDataRequestRPC, {
-      async process_data(list, context) {
-        return flagError(await dispatchRequests(executor, list.requests, context.signal), context).response;
-      },
+      process_data: (list, context) => handle(list.requests, context),
     });
     router.service(JinaDiscoverEndpointsRPC, {
       endpoint_discovery: () => create(EndpointsProtoSchema, { endpoints: endpointsOf(executor) }),

@@ -80,9 +80,17 @@ function checkBoolean(deployment: string, option: string, value: unknown): void 
   }
 }
 
+function checkPorts(deployment: string, option: string, value: unknown): void {
+  if (value === undefined) return;
+  const ports = Array.isArray(value) ? value : [value];
+  if (!ports.every((port) => Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw invalid(deployment, `${option} must be a port (0–65535; 0: a free one) or a list of them, got ${JSON.stringify(value)}`);
+  }
+}
+
 /**
  * Checks the options of deployment `name` that `Flow.add()` does not resolve itself (`uses`, `usesBefore`,
- * `usesAfter`, `polling`, `when`, `noReduce`, `floating`, `external`) and returns them with `polling` in its
+ * `usesAfter`, `polling`, `when`, `noReduce`, `floating`, `external`, `monitoring`, `portMonitoring`) and returns them with `polling` in its
  * canonical form.
  *
  * @example
@@ -98,5 +106,7 @@ export function checkDeploymentOptions(name: string, options: DeploymentOptions)
   checkBoolean(name, "noReduce", options.noReduce);
   checkBoolean(name, "floating", options.floating);
   checkBoolean(name, "external", options.external);
+  checkBoolean(name, "monitoring", options.monitoring);
+  checkPorts(name, "portMonitoring", options.portMonitoring);
   return options.polling === undefined ? { ...options } : { ...options, polling: checkPolling(name, options.polling) };
 }

@@ -37,6 +37,8 @@ export interface DeploymentDefaults {
   workspace: string;
   env: Record<string, string>;
   timeoutReadyMs: number;
+  /** The flow's `monitoring`: the default of each deployment's. */
+  monitoring?: boolean;
 }
 
 const namePattern = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -61,8 +63,7 @@ export function checkName(name: string): string {
   return name;
 }
 
-function replicaPorts(deployment: ResolvedDeployment): (replica: number, shard: number) => number {
-  const port = deployment.options.port;
+function replicaPorts(deployment: ResolvedDeployment, port = deployment.options.port): (replica: number, shard: number) => number {
   if (port === undefined) return () => 0;
   const ports = Array.isArray(port) ? port : [port];
   return (replica, shard) => ports[shard * deployment.replicas + replica] ?? 0;
@@ -82,6 +83,7 @@ function replicaPorts(deployment: ResolvedDeployment): (replica: number, shard: 
 export async function startDeployment(deployment: ResolvedDeployment, defaults: DeploymentDefaults): Promise<RunningDeployment> {
   const { options, name } = deployment;
   const portOf = replicaPorts(deployment);
+  const monitoringPortOf = replicaPorts(deployment, options.portMonitoring);
   const started: RunningReplica[] = [];
   const closeAll = async () => {
     await Promise.allSettled(started.splice(0).map((replica) => replica.close()));
@@ -91,6 +93,7 @@ export async function startDeployment(deployment: ResolvedDeployment, defaults: 
     env: { ...defaults.env, ...options.env },
     host: options.host ?? "127.0.0.1",
     timeoutReadyMs: options.timeoutReady ?? defaults.timeoutReadyMs,
+    monitoring: options.monitoring ?? defaults.monitoring ?? false,
   };
   const shardSpec = (shardId: number, replicaId: number): ReplicaSpec => {
     const ids = { deployment: name, shardId, shards: deployment.shards, replicaId };
@@ -104,6 +107,7 @@ export async function startDeployment(deployment: ResolvedDeployment, defaults: 
       usesDynamicBatching: options.usesDynamicBatching,
       ...common,
       port: portOf(replicaId, shardId),
+      portMonitoring: monitoringPortOf(replicaId, shardId),
     };
   };
   const helperSpec = (role: "uses_before" | "uses_after"): ReplicaSpec => ({
@@ -119,6 +123,7 @@ export async function startDeployment(deployment: ResolvedDeployment, defaults: 
     usesDynamicBatching: undefined,
     ...common,
     port: 0,
+    portMonitoring: 0,
   });
   const startOne = async (uses: Uses, spec: ReplicaSpec, external = false): Promise<RunningReplica> => {
     const replica = external

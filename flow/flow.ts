@@ -36,12 +36,13 @@ export type FlowInputs = DocumentArray | Document | Iterable<Document | Document
  * ```
  */
 export class Flow implements AsyncDisposable {
-  readonly #options: FlowOptions;
+  #options: FlowOptions;
   readonly #deployments: ResolvedDeployment[] = [];
   readonly #inspects: string[] = [];
   #running: RunningDeployment[] = [];
   #gateway: Gateway | undefined;
   #servers: Server[] = [];
+  #monitoring: Server | undefined;
   #client: Client | undefined;
   #starting: Promise<this> | undefined;
   #removeShutdownHook: (() => void) | undefined;
@@ -76,6 +77,22 @@ export class Flow implements AsyncDisposable {
       shards: positiveInteger(name, "shards", options.shards, 1),
       replicas: positiveInteger(name, "replicas", options.replicas ?? external, 1),
     });
+    return this;
+  }
+
+  /**
+   * Serves an executor endpoint as its own HTTP route (Jina's `expose_endpoint`): `path` (default: the endpoint),
+   * `methods` (default `["POST"]`), and `summary`, `description`, `tags` (default `["Customized"]`) for
+   * `/openapi.json`. The route takes the CRUD body (`data`, `parameters`, `targetExecutor`).
+   *
+   * @example
+   * ```ts
+   * const flow = new Flow({ protocol: "http" }).add({ uses: Ranker }).exposeEndpoint("/rank", { methods: ["GET", "POST"], tags: ["Ranking"] });
+   * ```
+   */
+  exposeEndpoint(endpoint: string, options: NonNullable<FlowOptions["exposeEndpoints"]>[string] = {}): this {
+    this.#assertNotStarted("exposeEndpoint()");
+    this.#options = { ...this.#options, exposeEndpoints: { ...this.#options.exposeEndpoints, [endpoint]: options } };
     return this;
   }
 
@@ -184,6 +201,7 @@ export class Flow implements AsyncDisposable {
       workspace: this.#options.workspace ?? ".workspace",
       env: this.#options.env ?? {},
       timeoutReadyMs: this.#options.timeoutReady ?? 600_000,
+      monitoring: this.#options.monitoring ?? false,
     };
     const results = await Promise.allSettled(this.#deployments.map((deployment) => startDeployment(deployment, defaults)));
     this.#running = results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
@@ -204,6 +222,8 @@ export class Flow implements AsyncDisposable {
         "prefetch",
         "compression",
         "maxRequestBytes",
+        "exposeEndpoints",
+        "monitoring",
       ]),
     });
     const ports = this.#requestedPorts();
@@ -212,6 +232,9 @@ export class Flow implements AsyncDisposable {
       this.#servers.push(
         await this.#gateway.serve({ protocol, port: ports[index] ?? 0, host: this.#options.host ?? "127.0.0.1", ...(tls ? { tls } : {}) }),
       );
+    }
+    if (this.#options.monitoring) {
+      this.#monitoring = await this.#gateway.serveMonitoring({ port: this.#options.portMonitoring ?? 0, host: this.#options.host ?? "127.0.0.1" });
     }
     return this;
   }
@@ -223,6 +246,7 @@ export class Flow implements AsyncDisposable {
     this.#client = undefined;
     client?.close();
     this.#servers = [];
+    this.#monitoring = undefined;
     await this.#gateway?.close(); // stops the servers it started, then its connection pools
     this.#gateway = undefined;
     const running = this.#running.splice(0);
@@ -296,6 +320,15 @@ export class Flow implements AsyncDisposable {
   /** The gateway's first port (the bound one once started). */
   get port(): number {
     return this.#servers[0]?.port ?? this.#requestedPorts()[0] ?? 0;
+  }
+
+  /**
+   * The gateway's metrics port (`monitoring: true`): the bound one once started, else the requested one;
+   * undefined without monitoring. Each replica's is `flow.pods[d].shards[s][r].portMonitoring`.
+   */
+  get portMonitoring(): number | undefined {
+    if (!this.#options.monitoring) return undefined;
+    return this.#monitoring?.port ?? this.#options.portMonitoring ?? 0;
   }
 
   /** All gateway ports, one per protocol. */

@@ -5,6 +5,7 @@
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { DynamicBatchingOptions, Executor } from "../executor/mod.ts";
+import type { GatewayOptions } from "../gateway/mod.ts";
 
 /** A gateway protocol. */
 export type Protocol = "grpc" | "http" | "websocket";
@@ -71,6 +72,13 @@ export interface DeploymentOptions {
   floating?: boolean;
   /** How long `start()` waits for this deployment to be ready, in ms (default: the flow's `timeoutReady`). */
   timeoutReady?: number;
+  /**
+   * Serve each replica's Prometheus metrics on a port of its own (Jina's `monitoring`; default: the flow's). The
+   * bound ports are `flow.pods[d].shards[s][r].portMonitoring`.
+   */
+  monitoring?: boolean;
+  /** Metrics port(s) of the replicas, one per replica as `port` (default: free ports). */
+  portMonitoring?: number | number[];
 }
 
 /** Options of a Flow: the flow, its gateway, and defaults inherited by every deployment. */
@@ -114,4 +122,13 @@ export interface FlowOptions {
   compression?: "gzip" | "none";
   /** Largest request the gateway accepts, in bytes (default 100 MiB): HTTP 413, gRPC RESOURCE_EXHAUSTED. */
   maxRequestBytes?: number;
+  /** Executor endpoints served as their own HTTP routes (Jina's `expose_endpoints`); see {@link Flow.exposeEndpoint}. */
+  exposeEndpoints?: NonNullable<GatewayOptions["exposeEndpoints"]>;
+  /**
+   * Prometheus metrics (Jina's `monitoring`): the gateway serves its own on `portMonitoring` (`flow.portMonitoring`
+   * once started), and every deployment, unless it says otherwise, serves each replica's on a port of its own.
+   */
+  monitoring?: boolean;
+  /** The gateway's metrics port (default: a free one). */
+  portMonitoring?: number;
 }

@@ -16,6 +16,8 @@ const executorMain = new URL("../executor/main.ts", import.meta.url);
 interface Launched {
   child: ChildHandle;
   port: number;
+  /** The metrics port, with `spec.monitoring`. */
+  portMonitoring: number | undefined;
 }
 
 /**
@@ -33,7 +35,8 @@ export type ProcessReplicaOptions = Pick<SuperviseOptions, "initialDelayMs" | "m
  * Rejects, with the child's last output, when it exits first or is not ready within `timeoutReadyMs`.
  * Once started, a process that exits without `close()` is started again with the same arguments on the same
  * port (so the gateway's `grpc://host:port` stays valid), after a backoff of 100 ms doubling up to 5 s; `pid`
- * and `restarts` follow it.
+ * and `restarts` follow it. With `spec.monitoring` the process serves its metrics (`--monitoring
+ * --port-monitoring`), on the same port after a restart too.
  *
  * @example
  * ```ts
@@ -42,11 +45,12 @@ export type ProcessReplicaOptions = Pick<SuperviseOptions, "initialDelayMs" | "m
  * ```
  */
 export async function startProcessReplica(uses: string, spec: ReplicaSpec, options: ProcessReplicaOptions = {}): Promise<RunningReplica> {
-  const first = await launch(uses, spec, spec.port);
+  const first = await launch(uses, spec, spec.port, spec.portMonitoring ?? 0);
   const port = first.port;
+  const portMonitoring = first.portMonitoring;
   const supervisor = superviseChild(first.child, {
     name: `${spec.podName} (uses ${uses}, port ${port})`,
-    relaunch: async (signal) => (await launch(uses, spec, port, signal)).child,
+    relaunch: async (signal) => (await launch(uses, spec, port, portMonitoring ?? 0, signal)).child,
     ...options,
   });
   return {
@@ -54,6 +58,7 @@ export async function startProcessReplica(uses: string, spec: ReplicaSpec, optio
     shardId: spec.shardId,
     replicaId: spec.replicaId,
     target: `grpc://${spec.host}:${port}`,
+    ...(portMonitoring !== undefined ? { portMonitoring } : {}),
     get pid() {
       return supervisor.child.pid;
     },
@@ -65,9 +70,10 @@ export async function startProcessReplica(uses: string, spec: ReplicaSpec, optio
 }
 
 /** Spawns one process for the replica and waits for its readiness line (or its exit, the timeout, `signal`). */
-async function launch(uses: string, spec: ReplicaSpec, port: number, signal?: AbortSignal): Promise<Launched> {
+async function launch(uses: string, spec: ReplicaSpec, port: number, portMonitoring: number, signal?: AbortSignal): Promise<Launched> {
+  const monitoring = spec.monitoring ? ["--monitoring", "--port-monitoring", String(portMonitoring)] : [];
   const child = spawnScript(executorMain, {
-    args: ["--uses", uses, "--host", spec.host, "--port", String(port), ...executorFlagsOf(settingsOf(spec))],
+    args: ["--uses", uses, "--host", spec.host, "--port", String(port), ...monitoring, ...executorFlagsOf(settingsOf(spec))],
     env: { ...spec.env, JINA_PARENT_PID: String(processId()) },
   });
   const failure = (reason: string) =>
@@ -86,11 +92,12 @@ async function launch(uses: string, spec: ReplicaSpec, port: number, signal?: Ab
     if (signal?.aborted) onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
   });
-  const ready = child.waitForLine((line) => parseReadyLine(line)?.port).catch((error: unknown) => {
+  const ready = child.waitForLine((line) => parseReadyLine(line)).catch((error: unknown) => {
     throw error instanceof ChildExitedError ? failure(`exited with ${error.exit} before it was ready`) : error;
   });
   try {
-    return { child, port: await Promise.race([ready, stopped]) };
+    const line = await Promise.race([ready, stopped]);
+    return { child, port: line.port, portMonitoring: line.portMonitoring };
   } catch (error) {
     await child.stop(500);
     throw error;

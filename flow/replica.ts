@@ -21,6 +21,8 @@ export interface RunningReplica {
   readonly pid?: number;
   /** How many times the flow restarted this replica's process after it died (replicas in their own process). */
   readonly restarts?: number;
+  /** The port serving this replica's Prometheus metrics (`/metrics`) when its deployment has `monitoring`. */
+  readonly portMonitoring?: number;
   /** Stops the replica (closes the executor, ends the process). */
   close(): Promise<void>;
 }
@@ -47,6 +49,10 @@ export interface ReplicaSpec {
   /** A fixed port for this replica, or 0. */
   port: number;
   timeoutReadyMs: number;
+  /** Serve this replica's Prometheus metrics (Jina's `monitoring`). */
+  monitoring?: boolean;
+  /** The metrics port when `monitoring` (0 or absent: a free one). */
+  portMonitoring?: number;
 }
 
 /** Jina's pod name for a replica. */

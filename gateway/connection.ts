@@ -35,6 +35,8 @@ export interface SendOptions {
   /** Deadline of the call in milliseconds; none when undefined. */
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** More request metadata (the W3C trace context of the call). */
+  headers?: Record<string, string> | undefined;
 }
 
 /**
@@ -108,7 +110,7 @@ function connect(transport: Transport, address: string, close: () => void): Repl
     async send(parts, options) {
       let flagged = false;
       const callOptions = {
-        headers: { endpoint: options.endpoint },
+        headers: options.headers ? { ...options.headers, endpoint: options.endpoint } : { endpoint: options.endpoint },
         ...callLimits(options),
         onTrailer: (trailer: Headers) => (flagged = trailer.get("is-error") === "true"),
       };

@@ -17,11 +17,16 @@ import { createEndpointDiscovery, type EndpointDiscovery } from "./endpoint-disc
 import { createTopologyGraph, type TopologyGraph } from "./graph.ts";
 import { createGatewayRoutes } from "./grpc-routes.ts";
 import { createGatewayApp } from "./http-app.ts";
+import { resolveExposedRoutes } from "./http-expose.ts";
 import { createInFlightLimit, type InFlightLimit } from "./in-flight-limit.ts";
 import { createNodeOptions } from "./node-options.ts";
 import type { GatewayLogger, GatewayOptions } from "./options.ts";
+import { createGatewayMetrics, type GatewayMetrics, serveGatewayMetrics, type ServeMetricsOptions } from "./metrics.ts";
 import { type ConnectionPool, createConnectionPool } from "./pool.ts";
-import { walkGraph, type WalkNodeOptions } from "./walk.ts";
+import { endSpan, startDeploymentSpan, startRequestSpan } from "./tracing.ts";
+import { type NodeReply, walkGraph, type WalkNodeOptions } from "./walk.ts";
+import { createGatewayWebSocket } from "./websocket-routes.ts";
+import type { Context } from "@opentelemetry/api";
 
 /** How long `close()` lets calls of floating deployments finish before it cancels them. */
 const floatingGraceMs = 5000;
@@ -77,6 +82,16 @@ export interface Gateway {
   /** Serves one protocol; resolves once listening. */
   serve(options: GatewayServeOptions): Promise<Server>;
   /**
+   * The Prometheus text exposition of this gateway's metrics (`monitoring: true`; see `gateway/metrics.ts`).
+   * Rejects with FailedPrecondition when the gateway was created without monitoring.
+   */
+  metrics(): Promise<string>;
+  /**
+   * Serves the metrics on their own HTTP port (Jina's `port_monitoring`; any GET path answers, `/metrics` by
+   * convention; port 0 or none picks a free one). `close()` stops it. FailedPrecondition without monitoring.
+   */
+  serveMonitoring(options?: ServeMetricsOptions): Promise<Server>;
+  /**
    * Stops the servers started by `serve`, lets calls of floating deployments finish (up to 5 s, then cancels
    * them), and closes the connection pools.
    */
@@ -118,6 +133,8 @@ class JinaGateway implements Gateway {
   #closed = false;
   #app: Hono | undefined;
   #routes: ((router: ConnectRouter) => void) | undefined;
+  #metrics: GatewayMetrics | undefined;
+  #metricsLoading: Promise<GatewayMetrics> | undefined;
 
   constructor(options: GatewayOptions) {
     this.#options = options;
@@ -136,7 +153,12 @@ class JinaGateway implements Gateway {
     if (options.compression !== undefined && options.compression !== "gzip" && options.compression !== "none") {
       throw new JinaError(`compression must be "gzip" or "none", got ${JSON.stringify(options.compression)}`, ErrorCode.InvalidArgument);
     }
+    resolveExposedRoutes(options.exposeEndpoints); // fails now, naming the endpoint, rather than at serve()
     this.#logger = options.logger ?? console;
+    if (options.monitoring) {
+      this.#metricsLoading = createGatewayMetrics().then((metrics) => (this.#metrics = metrics));
+      this.#metricsLoading.catch(() => {}); // reported by the first request, metrics() or serveMonitoring()
+    }
     this.#nodes = createNodeOptions(options.deployments);
     this.#inFlight = createInFlightLimit(options.prefetch ?? 1000);
     this.#pool = createConnectionPool({ ...options, logger: this.#logger });
@@ -154,21 +176,72 @@ class JinaGateway implements Gateway {
     header.requestId ||= randomId();
     header.execEndpoint ??= "/";
     const endpoint = header.execEndpoint;
+    checkEndpoint(endpoint);
     const copy: DataRequestProto = { ...request, header };
     docsOf(copy);
     void this.#discovery.start();
-    return await walkGraph(this.#graph, copy, {
-      send: (node, parts, nodeSignal) => this.#pool.send(node, parts, { endpoint, signal: nodeSignal }),
-      nodes: this.#nodes,
-      binds: (node) => this.#discovery.binds(node, endpoint),
-      ...(signal ? { signal } : {}),
-      floatingSignal: this.#closing.signal,
-      trackFloating: (task) => {
-        this.#floating.add(task);
-        void task.finally(() => this.#floating.delete(task));
-      },
-      logger: this.#logger,
-    });
+    const metrics = this.#metrics ?? (this.#metricsLoading ? await this.#metricsLoading : undefined);
+    const observed = metrics?.startRequest(request);
+    const traced = startRequestSpan(copy, endpoint);
+    try {
+      const response = await walkGraph(this.#graph, copy, {
+        send: (node, parts, nodeSignal) => this.#send(node, parts, { endpoint, signal: nodeSignal, parent: traced.context, metrics }),
+        nodes: this.#nodes,
+        binds: (node) => this.#discovery.binds(node, endpoint),
+        ...(signal ? { signal } : {}),
+        floatingSignal: this.#closing.signal,
+        trackFloating: (task) => {
+          this.#floating.add(task);
+          void task.finally(() => this.#floating.delete(task));
+        },
+        logger: this.#logger,
+      });
+      observed?.(response);
+      endSpan(traced.span, response);
+      return response;
+    } catch (error) {
+      observed?.();
+      endSpan(traced.span, undefined, error);
+      throw error;
+    }
+  }
+
+  /** One call to a deployment through the pool, in its own span (trace context in the metadata) and metrics. */
+  async #send(
+    node: string,
+    parts: readonly DataRequestProto[],
+    call: { endpoint: string; signal: AbortSignal; parent: Context; metrics: GatewayMetrics | undefined },
+  ): Promise<NodeReply> {
+    const { span, headers } = startDeploymentSpan(call.parent, node, parts, call.endpoint);
+    const observed = call.metrics?.startSend(parts);
+    try {
+      const reply = await this.#pool.send(node, parts, { endpoint: call.endpoint, signal: call.signal, headers });
+      observed?.(reply.response);
+      endSpan(span, reply.response);
+      return reply;
+    } catch (error) {
+      observed?.();
+      endSpan(span, undefined, error);
+      throw error;
+    }
+  }
+
+  async metrics(): Promise<string> {
+    return await (await this.#monitoring("metrics()")).metrics();
+  }
+
+  async serveMonitoring(options: ServeMetricsOptions = {}): Promise<Server> {
+    if (this.#closed) throw new JinaError("The gateway is closed: create a new one to serve again", ErrorCode.FailedPrecondition);
+    const server = await serveGatewayMetrics((await this.#monitoring("serveMonitoring()")).registry, options);
+    this.#servers.add(server);
+    return server;
+  }
+
+  async #monitoring(what: string): Promise<GatewayMetrics> {
+    if (!this.#metricsLoading) {
+      throw new JinaError(`${what} needs monitoring: create the gateway with { monitoring: true }`, ErrorCode.FailedPrecondition);
+    }
+    return await this.#metricsLoading;
   }
 
   get app(): Hono {
@@ -181,6 +254,10 @@ class JinaGateway implements Gateway {
       cors: this.#options.cors,
       maxRequestBytes: this.#options.maxRequestBytes,
       inFlight: this.#inFlight,
+      title: this.#options.title,
+      description: this.#options.description,
+      exposeEndpoints: this.#options.exposeEndpoints,
+      routes: (router) => this.routes(router),
     }));
   }
 
@@ -222,10 +299,17 @@ class JinaGateway implements Gateway {
         server = await serveHttp({ fetch: this.app.fetch, ...where });
         break;
       case "websocket":
-        throw new JinaError(
-          `The websocket gateway protocol is not implemented yet in jina-ts: use "grpc" or "http"`,
-          ErrorCode.Unimplemented,
-        );
+        server = await serveHttp({
+          fetch: this.app.fetch,
+          websocket: createGatewayWebSocket({
+            handle: (request, signal) => this.handle(request, signal),
+            dryRun: (signal) => this.#dryRun(signal),
+            prefetch: this.#options.prefetch ?? 1000,
+            maxRequestBytes: this.#options.maxRequestBytes,
+          }),
+          ...where,
+        });
+        break;
       default:
         throw new JinaError(
           `Unknown gateway protocol ${JSON.stringify(options.protocol)}: use "grpc", "http" or "websocket"`,
@@ -272,4 +356,17 @@ function checkTls(tls: TlsOptions): TlsOptions {
     }
   }
   return tls;
+}
+
+/**
+ * The endpoint travels to executors as gRPC metadata (`endpoint`), which carries printable ASCII only: refuse
+ * anything else here, once for every protocol, instead of failing (and retrying) at the hop.
+ */
+function checkEndpoint(endpoint: string): void {
+  if (!/^[\x20-\x7e]*$/.test(endpoint)) {
+    throw new JinaError(
+      `field "header.execEndpoint" must be printable ASCII (it travels as gRPC metadata), got ${JSON.stringify(endpoint)}: use names like "/search"`,
+      ErrorCode.InvalidArgument,
+    );
+  }
 }

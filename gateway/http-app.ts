@@ -1,6 +1,8 @@
 /**
- * The HTTP side of the gateway, a Hono app with Jina's routes: `GET /`, `GET /status`, `POST /post`,
- * `GET /dry_run`, and the CRUD routes `POST /index`, `POST /search`, `PUT /update`, `DELETE /delete`.
+ * The HTTP side of the gateway, an `OpenAPIHono` app with Jina's routes: `GET /`, `GET /status`, `POST /post`,
+ * `GET /dry_run`, the CRUD routes `POST /index`, `POST /search`, `PUT /update`, `DELETE /delete`, the exposed
+ * endpoints (`exposeEndpoints`), `GET /openapi.json` and Swagger UI at `GET /docs` (served locally) — plus the
+ * gateway's Connect services (`POST /jina.JinaRPC/Call`, ...) when `routes` is given.
  *
  * Responses are `dataRequestToJSON(response)`. An executor's error comes back in-band, as Jina does: HTTP 200
  * with `header.status.code = 1` and the exception. Failures of the gateway itself answer in Jina's shape too
@@ -11,25 +13,33 @@
  * @module
  */
 import { create } from "@bufbuild/protobuf";
-import type { Context, MiddlewareHandler } from "hono";
-import { Hono } from "hono";
+import { type ConnectRouter, cors as connectCors } from "@connectrpc/connect";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, Handler, MiddlewareHandler } from "hono";
+import type { BlankEnv, BlankSchema } from "hono/types";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { dataRequestToJSON } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { type DataRequestProto, DataRequestProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
-import { defaultMaxRequestBytes } from "../runtime/mod.ts";
-import { parseRequestBody } from "./http-body.ts";
-import { errorResponse } from "./http-errors.ts";
-import type { InFlightLimit } from "./in-flight-limit.ts";
 import type { JinaInfo } from "../proto/server/mod.ts";
+import { defaultMaxRequestBytes } from "../runtime/mod.ts";
+import { mountConnect } from "./connect-app.ts";
+import { invalidBodyError, parseRequestBody, readJsonBody } from "./http-body.ts";
+import { errorResponse } from "./http-errors.ts";
+import { resolveExposedRoutes } from "./http-expose.ts";
+import { crudDescription, dataRoute, dryRunRoute, healthRoute, infoRoute } from "./http-routes.ts";
+import type { InFlightLimit } from "./in-flight-limit.ts";
+import { defaultApiTitle, mountOpenApi, registerRoute } from "./openapi.ts";
+import type { ExposedEndpoint } from "./options.ts";
+import { mountSwaggerUi } from "./swagger-ui.ts";
 
 /**
  * Options of {@link createGatewayApp}.
  *
  * @example
  * ```ts
- * const options: GatewayAppOptions = { handle, info, dryRun, noCrudEndpoints: true, cors: true };
+ * const options: GatewayAppOptions = { handle, info, dryRun, noCrudEndpoints: true, cors: true, title: "My flow" };
  * ```
  */
 export interface GatewayAppOptions {
@@ -42,14 +52,25 @@ export interface GatewayAppOptions {
   noDebugEndpoints?: boolean | undefined;
   noCrudEndpoints?: boolean | undefined;
   cors?: boolean | undefined;
-  /** Largest body accepted, in bytes (default 100 MiB); larger ones answer 413. */
+  /** Largest body accepted, in bytes (default 100 MiB); larger ones answer 413 (RESOURCE_EXHAUSTED over Connect). */
   maxRequestBytes?: number | undefined;
-  /** Bounds the requests in flight through `/post` and the CRUD routes: beyond it they answer 429 at once. */
+  /** Bounds the requests in flight through `/post`, the CRUD and exposed routes: beyond it they answer 429 at once. */
   inFlight?: InFlightLimit | undefined;
+  /** Title of the OpenAPI description and of `/docs` (default "The entrypoint of jina-ts"). */
+  title?: string | undefined;
+  /** Description in the OpenAPI description. */
+  description?: string | undefined;
+  /** Jina's `expose_endpoints`: an HTTP route per executor endpoint. Checked here (InvalidArgument). */
+  exposeEndpoints?: Record<string, ExposedEndpoint> | undefined;
+  /** The gateway's Connect services, answered on the same port (Connect protocol and gRPC-web). */
+  routes?: ((router: ConnectRouter) => void) | undefined;
 }
 
+const crudRoutes = [["POST", "/index"], ["POST", "/search"], ["PUT", "/update"], ["DELETE", "/delete"]] as const;
+
 /**
- * Builds the gateway's Hono app.
+ * Builds the gateway's Hono app. Throws a JinaError (InvalidArgument) for a bad `exposeEndpoints` entry or one whose
+ * route is already taken.
  *
  * @example
  * ```ts
@@ -57,8 +78,15 @@ export interface GatewayAppOptions {
  * const response = await app.request("/post", { method: "POST", body: JSON.stringify({ data: [{ text: "hi" }] }) });
  * ```
  */
-export function createGatewayApp(options: GatewayAppOptions): Hono {
-  const app = new Hono();
+export function createGatewayApp(options: GatewayAppOptions): OpenAPIHono<BlankEnv, BlankSchema> {
+  const exposed = resolveExposedRoutes(options.exposeEndpoints);
+  // Bodies are checked by parseRequestBody in the handlers; this hook only words failures of routes someone adds
+  // with app.openapi() and a request schema the same way.
+  const app = new OpenAPIHono<BlankEnv, BlankSchema>({
+    defaultHook: (result, c) => {
+      if (!result.success) throw invalidBodyError(c.req.path, result.error, []);
+    },
+  });
   const maxSize = options.maxRequestBytes ?? defaultMaxRequestBytes;
   const limit = bodyLimit({
     maxSize,
@@ -80,8 +108,8 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
       release?.();
     }
   };
-  const post = (endpoint?: string) => async (c: Context) => {
-    const request = parseRequestBody(await readJson(c), endpoint ? { endpoint } : {});
+  const post = (endpoint?: string): Handler => async (c: Context) => {
+    const request = parseRequestBody(await readJsonBody(c.req), endpoint ? { endpoint } : {});
     try {
       return c.json(dataRequestToJSON(await options.handle(request, c.req.raw.signal)));
     } catch (error) {
@@ -89,33 +117,38 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
     }
   };
 
-  if (options.cors) app.use("*", cors());
+  if (options.cors) app.use("*", cors({ exposeHeaders: [...connectCors.exposedHeaders] }));
   app.onError((error) => errorResponse(error));
   app.notFound((c) => errorResponse(new JinaError(`There is no route ${c.req.method} ${c.req.path} on this gateway`, ErrorCode.NotFound)));
-  app.get("/", (c) => c.json({}));
+  registerRoute(app, healthRoute, (c) => c.json({}));
   if (!options.noDebugEndpoints) {
-    app.get("/status", (c) => c.json(options.info()));
-    app.post("/post", admit, limit, post());
-    app.get("/dry_run", async (c) => {
+    registerRoute(app, infoRoute, (c) => c.json(options.info()));
+    const postRoute = dataRoute({ method: "POST", path: "/post", summary: "Post a data request to some endpoint", tags: ["Debug"], body: "post" });
+    registerRoute(app, postRoute, admit, limit, post());
+    registerRoute(app, dryRunRoute, async (c) => {
       const status = await options.dryRun(c.req.raw.signal);
       return c.json(dataRequestToJSON(create(DataRequestProtoSchema, { header: { status } })).header.status);
     });
   }
   if (!options.noCrudEndpoints) {
-    app.post("/index", admit, limit, post("/index"));
-    app.post("/search", admit, limit, post("/search"));
-    app.put("/update", admit, limit, post("/update"));
-    app.delete("/delete", admit, limit, post("/delete"));
+    for (const [method, path] of crudRoutes) {
+      const route = dataRoute({ method, path, summary: `Endpoint ${path}`, description: crudDescription(path), tags: ["CRUD"] });
+      registerRoute(app, route, admit, limit, post(path));
+    }
+  }
+  if (options.routes) mountConnect(app, options.routes, { readMaxBytes: maxSize });
+  mountOpenApi(app, { title: options.title, description: options.description });
+  mountSwaggerUi(app, { title: options.title ?? defaultApiTitle });
+  for (const route of exposed) {
+    const clash = app.routes.find((taken) => taken.path === route.path && taken.method === route.method);
+    if (clash) {
+      throw new JinaError(
+        `exposeEndpoints[${JSON.stringify(route.endpoint)}]: the route ${route.method} ${route.path} is already taken by the gateway; ` +
+          `set another "path" (or turn the gateway's own route off with noCrudEndpoints / noDebugEndpoints)`,
+        ErrorCode.InvalidArgument,
+      );
+    }
+    registerRoute(app, dataRoute(route), admit, limit, post(route.endpoint));
   }
   return app;
-}
-
-async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new JinaError(`The request body is not valid JSON: ${(error as Error).message}`, ErrorCode.InvalidArgument, { cause: error });
-  }
 }

@@ -37,6 +37,27 @@ const postSchema = z.strictObject({ ...fields, execEndpoint: endpoint, exec_endp
 const crudSchema = z.strictObject(fields);
 
 /**
+ * The zod schema of the `/post` body (Jina's `JinaEndpointRequestModel`). Documents are checked afterwards by
+ * `DocumentArray.fromJSON`, so `data` items are `unknown` here; the OpenAPI description refines them.
+ *
+ * @example
+ * ```ts
+ * postBodySchema.safeParse({ execEndpoint: "/search", data: [] }).success; // true
+ * ```
+ */
+export const postBodySchema: typeof postSchema = postSchema;
+
+/**
+ * The zod schema of the CRUD and exposed routes' body: the `/post` body without `execEndpoint` / `exec_endpoint`.
+ *
+ * @example
+ * ```ts
+ * crudBodySchema.safeParse({ execEndpoint: "/search" }).success; // false: the route fixes the endpoint
+ * ```
+ */
+export const crudBodySchema: typeof crudSchema = crudSchema;
+
+/**
  * Options of {@link parseRequestBody}.
  *
  * @example
@@ -62,18 +83,10 @@ export interface RequestBodyOptions {
  */
 export function parseRequestBody(json: unknown, options: RequestBodyOptions = {}): DataRequestProto {
   const route = options.endpoint ?? "/post";
-  const parsed = (options.endpoint ? crudSchema : postSchema).safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      if (issue.code === "unrecognized_keys") {
-        const allowed = Object.keys(options.endpoint ? crudSchema.shape : postSchema.shape).join(", ");
-        return `unknown field(s) ${issue.keys.map((key) => JSON.stringify(key)).join(", ")} (allowed: ${allowed})`;
-      }
-      if (issue.path.length === 0) return `the body must be a JSON object, e.g. {"data": [{"text": "hello"}]}`;
-      return `field "${issue.path.join(".")}" ${issue.message}`;
-    });
-    throw invalid(route, problems.join("; "));
-  }
+  checkNesting(route, json);
+  const schema = options.endpoint ? crudSchema : postSchema;
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw invalidBodyError(route, parsed.error, Object.keys(schema.shape));
   const body = parsed.data as z.infer<typeof postSchema>;
   const execEndpoint = options.endpoint ?? oneOf(route, body, "execEndpoint", "exec_endpoint") ?? "/";
   const target = oneOf(route, body, "targetExecutor", "target_executor");
@@ -84,7 +97,7 @@ export function parseRequestBody(json: unknown, options: RequestBodyOptions = {}
   try {
     docs = DocumentArray.fromJSON(list ?? [], path);
   } catch (error) {
-    throw invalid(route, (error as Error).message, error);
+    throw invalid(route, JinaError.from(error).rawMessage, error);
   }
   return createDataRequest({
     endpoint: execEndpoint,
@@ -93,6 +106,27 @@ export function parseRequestBody(json: unknown, options: RequestBodyOptions = {}
     ...(target ? { targetExecutor: target } : {}),
     ...(id ? { requestId: id } : {}),
   });
+}
+
+/**
+ * The JinaError (InvalidArgument, HTTP 400) for a body that failed its zod schema: every issue, naming the field
+ * and what was wrong (unknown fields list the `allowed` ones). The one place that words body errors.
+ *
+ * @example
+ * ```ts
+ * const parsed = crudBodySchema.safeParse(json);
+ * if (!parsed.success) throw invalidBodyError("/index", parsed.error, Object.keys(crudBodySchema.shape));
+ * ```
+ */
+export function invalidBodyError(route: string, error: z.ZodError, allowed: readonly string[]): JinaError {
+  const problems = error.issues.map((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return `unknown field(s) ${issue.keys.map((key) => JSON.stringify(key)).join(", ")} (allowed: ${allowed.join(", ")})`;
+    }
+    if (issue.path.length === 0) return `the body must be a JSON object, e.g. {"data": [{"text": "hello"}]}`;
+    return `field "${issue.path.join(".")}" ${issue.message}`;
+  });
+  return invalid(route, problems.join("; "));
 }
 
 function oneOf<T extends Record<string, unknown>>(route: string, body: T, camel: keyof T & string, snake: keyof T & string, prefix = ""): string | undefined {
@@ -104,6 +138,45 @@ function oneOf<T extends Record<string, unknown>>(route: string, body: T, camel:
   return (a ?? b) as string | undefined;
 }
 
+/**
+ * How deep a body may nest. A protobuf message carries at most 100 levels (protobuf-es and Python refuse more), and
+ * a JSON level inside `tags` or `parameters` costs two (Struct → Value); 32 leaves room for the request's own levels.
+ */
+const maxBodyDepth = 32;
+
+/** Refuses bodies nested deeper than {@link maxBodyDepth}, naming where; walks without recursion, so any depth is safe. */
+function checkNesting(route: string, json: unknown): void {
+  const stack: [unknown, string[]][] = [[json, []]];
+  while (stack.length) {
+    const [value, path] = stack.pop()!;
+    if (typeof value !== "object" || value === null) continue;
+    if (path.length >= maxBodyDepth) {
+      const shown = path.length > 8 ? [...path.slice(0, 6), "…", ...path.slice(-1)] : path;
+      throw invalid(route, `field "${shown.join(".")}" nests deeper than ${maxBodyDepth} levels: flatten it (a Jina request carries at most 100 protobuf levels)`);
+    }
+    for (const [key, child] of Object.entries(value)) stack.push([child, [...path, key]]);
+  }
+}
+
 function invalid(route: string, problem: string, cause?: unknown): JinaError {
   return new JinaError(`Invalid request body for ${route}: ${problem}`, ErrorCode.InvalidArgument, cause ? { cause } : {});
+}
+
+/**
+ * Reads a request body as JSON for {@link parseRequestBody}: an empty body is `{}` (as Jina accepts), anything else
+ * must be JSON whatever the content type says; otherwise a JinaError (InvalidArgument) quoting the parser.
+ *
+ * @example
+ * ```ts
+ * const request = parseRequestBody(await readJsonBody(c.req), { endpoint: "/index" });
+ * ```
+ */
+export async function readJsonBody(body: { text(): Promise<string> }): Promise<unknown> {
+  const text = await body.text();
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new JinaError(`The request body is not valid JSON: ${(error as Error).message}`, ErrorCode.InvalidArgument, { cause: error });
+  }
 }

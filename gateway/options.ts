@@ -150,4 +150,37 @@ export interface GatewayOptions {
   maxRequestBytes?: number;
   /** Where errors nobody awaits are reported (floating deployments, failed shards, endpoint discovery). Default: `console`. */
   logger?: GatewayLogger;
+  /**
+   * Jina's `expose_endpoints`: an HTTP route per executor endpoint (the key, e.g. `"/foo"`) taking the CRUD body and
+   * running the request with that endpoint; listed in `/openapi.json`. Bad paths or methods: InvalidArgument.
+   */
+  exposeEndpoints?: Record<string, ExposedEndpoint>;
+  /**
+   * Jina's `monitoring`: keep Prometheus metrics (`jina_successful_requests_total`, …, see `gateway/metrics.ts`) in
+   * a registry of this gateway's own; serve them with `gateway.serveMonitoring({ port })` or read them with
+   * `gateway.metrics()`. Default false: no registry, no timers, `prom-client` is not even loaded.
+   */
+  monitoring?: boolean;
+}
+
+/**
+ * How one executor endpoint is exposed as an HTTP route (Jina's `expose_endpoints` entry).
+ *
+ * @example
+ * ```ts
+ * const exposed: ExposedEndpoint = { path: "/bar", methods: ["GET", "POST"], summary: "Run /foo", tags: ["Mine"] };
+ * const options = { graph, deployments, exposeEndpoints: { "/foo": exposed } };
+ * ```
+ */
+export interface ExposedEndpoint {
+  /** The HTTP path; default: the endpoint itself. A literal path: letters, digits and `-._~/`. */
+  path?: string;
+  /** HTTP methods; default `["POST"]`. Any of GET, POST, PUT, PATCH, DELETE. */
+  methods?: string[];
+  /** The summary in the OpenAPI description; default `Endpoint <endpoint>`. */
+  summary?: string;
+  /** The description in the OpenAPI description. */
+  description?: string;
+  /** OpenAPI tags; default `["Customized"]`. */
+  tags?: string[];
 }

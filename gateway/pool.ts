@@ -42,6 +42,8 @@ export interface PoolSendOptions {
   /** The executor endpoint (`header.execEndpoint`). */
   endpoint: string;
   signal?: AbortSignal | undefined;
+  /** More request metadata for the call (the W3C trace context, see `gateway/tracing.ts`). */
+  headers?: Record<string, string> | undefined;
 }
 
 /**

@@ -9,7 +9,7 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import type { Compression, ReplicaTarget } from "./options.ts";
 import { createReplicaList } from "./replica-list.ts";
-import { attemptsFor, isRetryable } from "./retry-policy.ts";
+import { attemptsFor, isRetryable, isEncodingFailure } from "./retry-policy.ts";
 import type { NodeReply } from "./walk.ts";
 
 /**
@@ -47,6 +47,8 @@ export interface GroupSendOptions {
   /** The executor endpoint (`header.execEndpoint`), sent as metadata. */
   endpoint: string;
   signal?: AbortSignal | undefined;
+  /** More request metadata for every attempt (the W3C trace context of the call). */
+  headers?: Record<string, string> | undefined;
 }
 
 /**
@@ -105,7 +107,7 @@ export function createReplicaGroup(targets: readonly ReplicaTarget[], options: R
         if (!tried.includes(connection.address)) tried.push(connection.address);
         const started = Date.now();
         try {
-          return await connection.send(parts, { endpoint: sendOptions.endpoint, timeoutMs, signal: sendOptions.signal });
+          return await connection.send(parts, { endpoint: sendOptions.endpoint, timeoutMs, signal: sendOptions.signal, headers: sendOptions.headers });
         } catch (caught) {
           const error = ConnectError.from(caught);
           if (sendOptions.signal?.aborted) {
@@ -116,6 +118,13 @@ export function createReplicaGroup(targets: readonly ReplicaTarget[], options: R
               `${Label} did not answer within timeoutSend=${timeoutMs} ms (${connection.address}); ` +
                 `raise timeoutSend if the executor needs more time`,
               ErrorCode.DeadlineExceeded,
+              { executor: deployment, cause: caught },
+            );
+          }
+          if (isEncodingFailure(error.rawMessage)) {
+            throw new JinaError(
+              `The request cannot be sent to ${label} as protobuf: ${error.rawMessage}. Keep float32 fields (offset, weight, scores) in range and nesting shallow`,
+              ErrorCode.InvalidArgument,
               { executor: deployment, cause: caught },
             );
           }

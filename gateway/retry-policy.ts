@@ -46,3 +46,17 @@ export function attemptsFor(retries: number | undefined, replicas: number): numb
   if (retries === undefined || retries < 0) return Math.max(3, replicas) + 1;
   return 1 + Math.floor(retries);
 }
+
+/**
+ * Whether a failed call failed because the request cannot be written or read as protobuf (a float32 field out of
+ * range, nesting deeper than the 100 levels protobuf allows): no replica will ever take it, so it is the client's
+ * bad input (InvalidArgument), not a reason to retry.
+ *
+ * @example
+ * ```ts
+ * isEncodingFailure("serialize binary: cannot encode field docarray.DocumentProto.offset to binary: invalid float32: 1e+308"); // true
+ * ```
+ */
+export function isEncodingFailure(message: string): boolean {
+  return /^(serialize|parse) binary: |maximum recursion depth|invalid float32/.test(message);
+}

@@ -12,14 +12,17 @@
  */
 export { runtimeName } from "./detect.ts";
 export { serveHttp } from "./serve-http.ts";
+export { closeTooBig, isWebSocketUpgrade, offeredProtocols } from "./websocket.ts";
 export { defaultMaxRequestBytes, serveGrpc } from "./serve-grpc.ts";
 export { ChildExitedError, scriptCommand, spawnScript } from "./spawn.ts";
 export { allEnv, commandArgs, currentDir, exit, getEnv, isProcessAlive, killProcess, onShutdown, processId } from "./process.ts";
 export { absolutePath, ensureDir, fileUrl, insideRoot, readText, writeText } from "./files.ts";
 export { stderrIsTerminal, writeStderr } from "./terminal.ts";
+export { packageFilePath, readPackageFile } from "./package-asset.ts";
 
 export type { RuntimeName } from "./detect.ts";
 export type { Server, TlsOptions } from "./server.ts";
 export type { FetchHandler, ServeHttpOptions } from "./serve-http.ts";
+export type { ServeWebSocketOptions, WebSocketConnection, WebSocketHandler } from "./websocket.ts";
 export type { ServeGrpcOptions } from "./serve-grpc.ts";
 export type { ChildHandle, SpawnScriptOptions } from "./spawn.ts";

@@ -1,12 +1,14 @@
 /**
  * Serves a fetch handler (a Hono app's `fetch`) over HTTP/1.1 with the runtime's own server:
  * `@hono/node-server` on Node, `Deno.serve` on Deno (which also speaks h2c), `Bun.serve` on Bun.
+ * With the `websocket` option the same port also serves WebSockets (see runtime/websocket.ts).
  *
  * @module
  */
 import { bunGlobal, denoGlobal } from "./detect.ts";
 import { listenError } from "./listen-error.ts";
 import { createServerHandle, type Server, type TlsOptions } from "./server.ts";
+import type { ServeWebSocketOptions } from "./websocket.ts";
 
 /** A fetch-style request handler. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -21,6 +23,8 @@ export interface ServeHttpOptions {
   host?: string;
   /** Serve HTTPS with this certificate and key (PEM text). */
   tls?: TlsOptions;
+  /** Also serve WebSockets: upgrade requests go to `websocket.accept` (see {@link ServeWebSocketOptions}). */
+  websocket?: ServeWebSocketOptions;
 }
 
 /**
@@ -40,7 +44,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<Server> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 0;
   try {
-    if (bunGlobal) return serveWithBun(options, host, port);
+    if (bunGlobal) return await serveWithBun(options, host, port);
     if (denoGlobal) return await serveWithDeno(options, host, port);
     return await serveWithNode(options, host, port);
   } catch (error) {
@@ -48,12 +52,14 @@ export async function serveHttp(options: ServeHttpOptions): Promise<Server> {
   }
 }
 
-function serveWithBun(options: ServeHttpOptions, host: string, port: number): Server {
+async function serveWithBun(options: ServeHttpOptions, host: string, port: number): Promise<Server> {
+  const ws = options.websocket ? (await import("./websocket-bun.ts")).createBunWebSocket(options.websocket, options.fetch) : undefined;
   const server = bunGlobal!.serve({
     port,
     hostname: host,
     idleTimeout: 0,
-    fetch: (request) => options.fetch(request),
+    fetch: ws ? ws.fetch : (request) => options.fetch(request),
+    ...(ws ? { websocket: ws.websocket } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
   });
   return createServerHandle(server.port, host, !!options.tls, async () => {
@@ -62,6 +68,7 @@ function serveWithBun(options: ServeHttpOptions, host: string, port: number): Se
 }
 
 async function serveWithDeno(options: ServeHttpOptions, host: string, port: number): Promise<Server> {
+  const ws = options.websocket ? (await import("./websocket-deno.ts")).createDenoWebSocket(options.websocket, options.fetch) : undefined;
   const controller = new AbortController();
   let bound = port;
   let listened: () => void = () => {};
@@ -77,10 +84,11 @@ async function serveWithDeno(options: ServeHttpOptions, host: string, port: numb
       },
       ...(options.tls ?? {}),
     },
-    options.fetch,
+    ws ? ws.fetch : options.fetch,
   );
   await listening;
   return createServerHandle(bound, host, !!options.tls, async () => {
+    await ws?.close();
     controller.abort();
     await server.finished;
   });
@@ -94,6 +102,9 @@ async function serveWithNode(options: ServeHttpOptions, host: string, port: numb
     hostname: host,
     ...(https ? { createServer: https.createServer, serverOptions: options.tls } : {}),
   }) as import("node:http").Server;
+  const closeSockets = options.websocket
+    ? (await import("./websocket-node.ts")).attachNodeWebSocket(server, options.websocket, options.fetch, !!options.tls)
+    : undefined;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
@@ -103,10 +114,10 @@ async function serveWithNode(options: ServeHttpOptions, host: string, port: numb
   });
   const address = server.address();
   const bound = typeof address === "object" && address ? address.port : port;
-  return createServerHandle(bound, host, !!options.tls, () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    })
-  );
+  return createServerHandle(bound, host, !!options.tls, async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closeSockets?.();
+    await closed;
+  });
 }

@@ -1,7 +1,7 @@
 /**
- * Request bytes that do not decode as the request message are the client's fault: INVALID_ARGUMENT, not the
- * INTERNAL ("parse binary: ...") that Connect answers with. Connect parses request messages before any handler or
- * interceptor runs, so this wraps the router's handlers and rewrites the status of such a failure in the response:
+ * Request bytes that do not decode as the request message (or an envelope flagged compressed with no encoding
+ * named) are the client's fault: INVALID_ARGUMENT, not the INTERNAL ("parse binary: ...") that Connect answers
+ * with. Connect parses request messages before any handler or interceptor runs, so this wraps the router's handlers and rewrites the status of such a failure in the response:
  * gRPC trailers, the gRPC-web trailer frame, Connect's unary error body and its end-stream frame. The server keeps
  * serving either way.
  *
@@ -16,14 +16,22 @@ const compressedFlag = 0x01;
 const connectEndStreamFlag = 0x02;
 const grpcWebTrailerFlag = 0x80;
 
-/** Whether an error message (maybe percent-encoded, as in `grpc-message`) is Connect's parse failure. */
+/**
+ * Connect's INTERNAL failures that are the client's fault: a message that does not parse, and an envelope flagged
+ * compressed without a `grpc-encoding` / `connect-content-encoding` saying how (gRPC requires the flag to be 0 then).
+ */
+const clientFaults = ["parse binary:", "received compressed envelope, but do not know how to decompress"];
+
+/** Whether an error message (maybe percent-encoded, as in `grpc-message`) is one of the client's faults above. */
 function isParseError(message: string | null | undefined): boolean {
   if (!message) return false;
+  let text = message;
   try {
-    return decodeURIComponent(message).startsWith("parse binary:");
+    text = decodeURIComponent(message);
   } catch {
-    return message.startsWith("parse binary:");
+    // not percent-encoded
   }
+  return clientFaults.some((prefix) => text.startsWith(prefix));
 }
 
 /** gRPC: the status travels in the trailers. */

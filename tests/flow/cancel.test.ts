@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DocumentArray, Flow } from "../../mod.ts";
+import { Client, DocumentArray, Flow } from "../../mod.ts";
 import { ErrorCode } from "../../proto/errors.ts";
 import { rejection } from "../_setup.ts";
 import { WaitsForCancel } from "./fixtures/executors.ts";
@@ -18,14 +18,16 @@ async function eventually(file: string, what: string): Promise<void> {
   }
 }
 
-for (const protocol of ["grpc", "http"] as const) {
+for (const protocol of ["grpc", "http", "websocket", "connect"] as const) {
   for (const where of ["in process", "own process"] as const) {
     test(`cancelling a client call (${protocol}) fires the executor handler's signal (${where})`, async () => {
       const workspace = mkdtempSync(join(tmpdir(), "jina-ts-cancel-"));
       const uses = where === "in process" ? WaitsForCancel : `${fixtures}#WaitsForCancel`;
-      await using flow = await new Flow({ protocol, workspace }).add({ name: "waiter", uses }).start();
+      // Connect is served on the HTTP port.
+      await using flow = await new Flow({ protocol: protocol === "connect" ? "http" : protocol, workspace }).add({ name: "waiter", uses }).start();
+      const client = new Client({ port: flow.port, protocol });
       const controller = new AbortController();
-      const call = flow.client.post("/", new DocumentArray([{ text: "wait" }]), { signal: controller.signal });
+      const call = client.post("/", new DocumentArray([{ text: "wait" }]), { signal: controller.signal });
       call.catch(() => {}); // awaited below; keeps a failed wait from turning it into an unhandled rejection
       const folder = join(workspace, "waiter", "0");
       await eventually(join(folder, "started.txt"), "the handler never started");
@@ -33,6 +35,7 @@ for (const protocol of ["grpc", "http"] as const) {
       const error = await rejection(call);
       assert.equal(error.code, ErrorCode.Canceled);
       await eventually(join(folder, "cancelled.txt"), "the handler's signal never fired");
+      client.close();
     });
   }
 }

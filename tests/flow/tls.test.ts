@@ -10,20 +10,20 @@ import { Passthrough } from "./fixtures/executors.ts";
 
 const certificates = makeTestCertificates();
 const noOpenssl = typeof certificates === "string" ? certificates : undefined;
-const protocols = ["grpc", "http"] as const;
+const protocols = ["grpc", "http", "websocket"] as const;
 
-skipIf(test, noOpenssl, "a flow with tls serves gRPC and HTTPS; a client that trusts the CA gets answers with tls: true", async () => {
+skipIf(test, noOpenssl, "a flow with tls serves gRPC, HTTPS, WSS and Connect; a client that trusts the CA gets answers with tls: true", async () => {
   if (typeof certificates === "string") return;
   await using flow = await new Flow({ protocol: [...protocols], tls: { cert: certificates.cert, key: certificates.key } })
     .add({ name: "echo", uses: Passthrough })
     .start();
   const child = spawnScript("./tests/flow/fixtures/tls-client.ts", {
-    args: protocols.map((protocol, index) => `${protocol}:${flow.ports[index]}`),
+    args: [...protocols.map((protocol, index) => `${protocol}:${flow.ports[index]}`), `connect:${flow.ports[1]}`],
     env: certificates.env,
   });
   const results = await child.waitForLine((line) => line.startsWith("TLS_RESULTS ") ? JSON.parse(line.slice(12)) : undefined);
   await child.exited;
-  assert.equal(results, { grpc: ["over grpc"], http: ["over http"] });
+  assert.equal(results, { grpc: ["over grpc"], http: ["over http"], websocket: ["over websocket"], connect: ["over connect"] });
 });
 
 skipIf(test, noOpenssl, "a plain-text client cannot talk to a TLS port, and a TLS port refuses untrusted clients", async () => {

@@ -77,6 +77,7 @@ test("compression: an unknown value is refused naming the option, on the gateway
   const gatewayError = (() => {
     try {
       createGateway({ graph: { "start-gateway": ["end-gateway"] }, deployments: [], compression: "deflate" as never });
+      return undefined;
     } catch (error) {
       return error;
     }

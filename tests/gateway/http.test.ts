@@ -273,16 +273,4 @@ test("served over HTTP/1.1 on a real port", async () => {
   }
 });
 
-test("the websocket protocol is not implemented yet and says so", async () => {
-  const gateway = gatewayWith(upper());
-  try {
-    await gateway.serve({ protocol: "websocket" });
-    assert.unreachable("should reject");
-  } catch (error) {
-    assert.match((error as Error).message, /websocket gateway protocol is not implemented yet/);
-  } finally {
-    await gateway.close();
-  }
-});
-
 test.run();
