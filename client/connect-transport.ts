@@ -13,7 +13,8 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { type DataRequestProto, JinaGatewayDryRunRPC, JinaSingleDataRequestRPC, type StatusProto } from "../proto/gen/jina_pb.ts";
 import { abortError, networkError } from "./network-error.ts";
 import type { ResolvedClientOptions } from "./options.ts";
-import { authorityOf, type ClientTransport, type StreamOptions } from "./transport.ts";
+import { createCallSet } from "./call-set.ts";
+import { authorityOf, type ClientTransport } from "./transport.ts";
 
 /**
  * Creates the Connect transport of a client (`http://` or, with `tls`, `https://`; the address names that URL).
@@ -34,66 +35,29 @@ export function createConnectClientTransport(options: ResolvedClientOptions): Cl
   });
   const single: ConnectClient<typeof JinaSingleDataRequestRPC> = createClient(JinaSingleDataRequestRPC, transport);
   const dryRunClient: ConnectClient<typeof JinaGatewayDryRunRPC> = createClient(JinaGatewayDryRunRPC, transport);
-  const calls = new Set<AbortController>();
-
-  /** Runs `fn` with a signal that also fires on close(); errors become JinaErrors naming the address. */
-  async function tracked<T>(signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    calls.add(controller);
-    const callSignal = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+  const calls = createCallSet(address);
+  const send = async (request: DataRequestProto, signal: AbortSignal) => {
     try {
-      return await fn(callSignal);
+      return await single.process_single_data(request, { signal });
     } catch (error) {
-      throw failure(error, callSignal, address);
-    } finally {
-      calls.delete(controller);
+      throw failure(error, signal, address);
     }
-  }
-
-  async function* stream(requests: Iterable<DataRequestProto>, { signal, prefetch }: StreamOptions): AsyncGenerator<DataRequestProto> {
-    const controller = new AbortController();
-    calls.add(controller);
-    const callSignal = AbortSignal.any([signal, controller.signal]);
-    const pending: Promise<DataRequestProto>[] = [];
-    const iterator = requests[Symbol.iterator]();
-    let exhausted = false;
-    const send = async (request: DataRequestProto) => {
-      try {
-        return await single.process_single_data(request, { signal: callSignal });
-      } catch (error) {
-        throw failure(error, callSignal, address);
-      }
-    };
-    try {
-      for (;;) {
-        while (!exhausted && pending.length < prefetch) {
-          const next = iterator.next();
-          if (next.done) exhausted = true;
-          else {
-            const answer = send(next.value);
-            answer.catch(() => {}); // awaited in order below; keeps a later failure from being unhandled meanwhile
-            pending.push(answer);
-          }
-        }
-        const first = pending.shift();
-        if (!first) return;
-        yield await first;
-      }
-    } finally {
-      controller.abort();
-      calls.delete(controller);
-    }
-  }
+  };
 
   return {
     address,
-    stream,
+    stream: (requests, options) => calls.unaryStream(requests, send, options),
     dryRun(signal?: AbortSignal): Promise<StatusProto> {
-      return tracked(signal, (callSignal) => dryRunClient.dry_run({}, { signal: callSignal }));
+      return calls.tracked(signal, async (callSignal) => {
+        try {
+          return await dryRunClient.dry_run({}, { signal: callSignal });
+        } catch (error) {
+          throw failure(error, callSignal, address);
+        }
+      });
     },
     close(): void {
-      for (const controller of calls) controller.abort(new JinaError(`the client of ${address} was closed`, ErrorCode.Canceled));
-      calls.clear();
+      calls.close();
     },
   };
 }

@@ -12,7 +12,8 @@ import { codeOfHttpStatus, ErrorCode, JinaError } from "../proto/errors.ts";
 import { abortError, networkError } from "./network-error.ts";
 import type { ResolvedClientOptions } from "./options.ts";
 import { describeStatus } from "./responses.ts";
-import { authorityOf, type ClientTransport, type StreamOptions } from "./transport.ts";
+import { createCallSet } from "./call-set.ts";
+import { authorityOf, type ClientTransport } from "./transport.ts";
 
 /**
  * The JSON body of `POST /post` for a data request, as Jina's HTTP gateway reads it.
@@ -43,7 +44,7 @@ export function postBodyOf(request: DataRequestProto): Record<string, unknown> {
  */
 export function createHttpClientTransport(options: ResolvedClientOptions): ClientTransport {
   const address = `${options.tls ? "https" : "http"}://${authorityOf(options)}`;
-  const calls = new Set<AbortController>();
+  const calls = createCallSet(address);
 
   async function send(request: DataRequestProto, signal: AbortSignal): Promise<DataRequestProto> {
     const response = await call("/post", signal, {
@@ -86,50 +87,11 @@ export function createHttpClientTransport(options: ResolvedClientOptions): Clien
     }
   }
 
-  /** Runs `fn` with a signal that also fires on close(). */
-  async function tracked<T>(signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    calls.add(controller);
-    try {
-      return await fn(signal ? AbortSignal.any([signal, controller.signal]) : controller.signal);
-    } finally {
-      calls.delete(controller);
-    }
-  }
-
-  async function* stream(requests: Iterable<DataRequestProto>, { signal, prefetch }: StreamOptions): AsyncGenerator<DataRequestProto> {
-    const controller = new AbortController();
-    calls.add(controller);
-    const callSignal = AbortSignal.any([signal, controller.signal]);
-    const pending: Promise<DataRequestProto>[] = [];
-    const iterator = requests[Symbol.iterator]();
-    let exhausted = false;
-    try {
-      for (;;) {
-        while (!exhausted && pending.length < prefetch) {
-          const next = iterator.next();
-          if (next.done) exhausted = true;
-          else {
-            const answer = send(next.value, callSignal);
-            answer.catch(() => {}); // awaited in order below; keeps a later failure from being unhandled meanwhile
-            pending.push(answer);
-          }
-        }
-        const first = pending.shift();
-        if (!first) return;
-        yield await first;
-      }
-    } finally {
-      controller.abort();
-      calls.delete(controller);
-    }
-  }
-
   return {
     address,
-    stream,
+    stream: (requests, options) => calls.unaryStream(requests, send, options),
     dryRun(signal?: AbortSignal): Promise<StatusProto> {
-      return tracked(signal, async (callSignal) => {
+      return calls.tracked(signal, async (callSignal) => {
         const response = await call("/dry_run", callSignal, { method: "GET", headers: { accept: "application/json" } });
         const json = await readJson(response, "GET /dry_run", callSignal);
         try {
@@ -142,8 +104,7 @@ export function createHttpClientTransport(options: ResolvedClientOptions): Clien
       });
     },
     close(): void {
-      for (const controller of calls) controller.abort(new JinaError(`the client of ${address} was closed`, ErrorCode.Canceled));
-      calls.clear();
+      calls.close();
     },
   };
 }

@@ -16,6 +16,7 @@ import { type DataRequestProto, DataRequestProtoSchema, type StatusProto, Status
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { abortError, networkError } from "./network-error.ts";
 import type { ResolvedClientOptions } from "./options.ts";
+import { createCallSet } from "./call-set.ts";
 import { authorityOf, type ClientTransport, type StreamOptions } from "./transport.ts";
 
 /** The frame that ends the request stream in Jina's `bytes` subprotocol. */
@@ -50,7 +51,7 @@ const closeWaitMs = 1000;
  */
 export function createWebSocketClientTransport(options: ResolvedClientOptions): ClientTransport {
   const address = `${options.tls ? "wss" : "ws"}://${authorityOf(options)}`;
-  const calls = new Set<AbortController>();
+  const calls = createCallSet(address);
 
   async function connect(path: string, signal: AbortSignal): Promise<Connection> {
     const Socket = await socketClass(address);
@@ -127,21 +128,9 @@ export function createWebSocketClientTransport(options: ResolvedClientOptions): 
     throw networkError(new Error(`cannot open ${address}${path}${why ? `: ${why}` : ""}`), address);
   }
 
-  /** Runs `fn` with a signal that also fires on close(). */
-  async function tracked<T>(signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    calls.add(controller);
-    try {
-      return await fn(signal ? AbortSignal.any([signal, controller.signal]) : controller.signal);
-    } finally {
-      calls.delete(controller);
-    }
-  }
-
   async function* stream(requests: Iterable<DataRequestProto>, { signal, prefetch }: StreamOptions): AsyncGenerator<DataRequestProto> {
-    const controller = new AbortController();
-    calls.add(controller);
-    const callSignal = AbortSignal.any([signal, controller.signal]);
+    const call = calls.open(signal);
+    const callSignal = call.signal;
     let connection: Connection | undefined;
     try {
       connection = await connect("/", callSignal);
@@ -196,12 +185,11 @@ export function createWebSocketClientTransport(options: ResolvedClientOptions): 
       }
     } catch (error) {
       if (signal.aborted) throw abortError(signal, address);
-      if (controller.signal.aborted) throw abortError(controller.signal, address);
+      if (callSignal.aborted) throw abortError(callSignal, address);
       throw error;
     } finally {
       await connection?.close(1000, "the client stopped");
-      controller.abort();
-      calls.delete(controller);
+      call.release();
     }
   }
 
@@ -209,7 +197,7 @@ export function createWebSocketClientTransport(options: ResolvedClientOptions): 
     address,
     stream,
     dryRun(signal?: AbortSignal): Promise<StatusProto> {
-      return tracked(signal, async (callSignal) => {
+      return calls.tracked(signal, async (callSignal) => {
         const connection = await connect("/dry_run", callSignal);
         try {
           const event = await connection.next(callSignal);
@@ -229,8 +217,7 @@ export function createWebSocketClientTransport(options: ResolvedClientOptions): 
       });
     },
     close(): void {
-      for (const controller of calls) controller.abort(new JinaError(`the client of ${address} was closed`, ErrorCode.Canceled));
-      calls.clear();
+      calls.close();
     },
   };
 }

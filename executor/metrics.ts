@@ -24,7 +24,7 @@
 import { toBinary } from "@bufbuild/protobuf";
 import type { Registry } from "prom-client";
 import { type DataRequestProto, DataRequestProtoSchema } from "../proto/gen/jina_pb.ts";
-import { type Server, serveHttp } from "../runtime/mod.ts";
+import { type Server, serveMetrics, type ServeMetricsOptions } from "../runtime/mod.ts";
 import type { Executor } from "./executor.ts";
 
 /**
@@ -169,19 +169,14 @@ function sizeOf(request: DataRequestProto): number {
 }
 
 /**
- * Options of {@link serveExecutorMetrics}.
+ * Where an executor's metrics port binds.
  *
  * @example
  * ```ts
  * const options: ServeExecutorMetricsOptions = { port: 9091, host: "0.0.0.0" };
  * ```
  */
-export interface ServeExecutorMetricsOptions {
-  /** Port to bind; 0 or undefined picks a free one. */
-  port?: number | undefined;
-  /** Host to bind; default 127.0.0.1. */
-  host?: string | undefined;
-}
+export type ServeExecutorMetricsOptions = ServeMetricsOptions;
 
 /**
  * Turns metrics on for `executor` and serves them on their own HTTP port (Jina's `port_monitoring`). As Python's
@@ -195,16 +190,5 @@ export interface ServeExecutorMetricsOptions {
  */
 export async function serveExecutorMetrics(executor: Executor, options: ServeExecutorMetricsOptions = {}): Promise<Server> {
   const { registry } = await enableExecutorMetrics(executor);
-  return await serveHttp({
-    fetch: async (request) => {
-      if (request.method !== "GET" && request.method !== "HEAD") {
-        return new Response("Use GET /metrics\n", { status: 405, headers: { allow: "GET, HEAD" } });
-      }
-      return new Response(request.method === "HEAD" ? null : await registry.metrics(), {
-        headers: { "content-type": registry.contentType },
-      });
-    },
-    ...(options.port ? { port: options.port } : {}),
-    ...(options.host !== undefined ? { host: options.host } : {}),
-  });
+  return await serveMetrics(registry, options);
 }

@@ -25,7 +25,7 @@
 import { toBinary } from "@bufbuild/protobuf";
 import type { Counter, Gauge, Registry, Summary } from "prom-client";
 import { type DataRequestProto, DataRequestProtoSchema, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
-import { type Server, serveHttp } from "../runtime/mod.ts";
+import { type Server, serveMetrics, type ServeMetricsOptions } from "../runtime/mod.ts";
 
 /**
  * What the gateway records per request and per deployment call (see the module documentation).
@@ -148,23 +148,7 @@ function sizeOf(request: DataRequestProto): number {
 }
 
 /**
- * Options of {@link serveGatewayMetrics}.
- *
- * @example
- * ```ts
- * const options: ServeMetricsOptions = { port: 9090, host: "0.0.0.0" };
- * ```
- */
-export interface ServeMetricsOptions {
-  /** Port to bind; 0 or undefined picks a free one. */
-  port?: number | undefined;
-  /** Host to bind; default 127.0.0.1. */
-  host?: string | undefined;
-}
-
-/**
- * Serves a registry's text exposition over HTTP on its own port. As Python's `start_http_server`, any GET path
- * answers with the metrics (`/metrics` by convention); other methods answer 405.
+ * Serves a registry's text exposition on its own port (see `serveMetrics` in runtime/).
  *
  * @example
  * ```ts
@@ -173,17 +157,6 @@ export interface ServeMetricsOptions {
  * const text = await (await fetch(`${server.url}/metrics`)).text();
  * ```
  */
-export async function serveGatewayMetrics(registry: Registry, options: ServeMetricsOptions = {}): Promise<Server> {
-  return await serveHttp({
-    fetch: async (request) => {
-      if (request.method !== "GET" && request.method !== "HEAD") {
-        return new Response("Use GET /metrics\n", { status: 405, headers: { allow: "GET, HEAD" } });
-      }
-      return new Response(request.method === "HEAD" ? null : await registry.metrics(), {
-        headers: { "content-type": registry.contentType },
-      });
-    },
-    ...(options.port ? { port: options.port } : {}),
-    ...(options.host !== undefined ? { host: options.host } : {}),
-  });
+export function serveGatewayMetrics(registry: Registry, options: ServeMetricsOptions = {}): Promise<Server> {
+  return serveMetrics(registry, options);
 }

@@ -18,6 +18,7 @@ export { ChildExitedError, scriptCommand, spawnScript } from "./spawn.ts";
 export { allEnv, commandArgs, currentDir, exit, getEnv, isProcessAlive, killProcess, onShutdown, processId } from "./process.ts";
 export { absolutePath, ensureDir, fileUrl, insideRoot, readText, writeText } from "./files.ts";
 export { stderrIsTerminal, writeStderr } from "./terminal.ts";
+export { serveMetrics } from "./serve-metrics.ts";
 export { packageFilePath, readPackageFile } from "./package-asset.ts";
 
 export type { RuntimeName } from "./detect.ts";
@@ -25,4 +26,5 @@ export type { Server, TlsOptions } from "./server.ts";
 export type { FetchHandler, ServeHttpOptions } from "./serve-http.ts";
 export type { ServeWebSocketOptions, WebSocketConnection, WebSocketHandler } from "./websocket.ts";
 export type { ServeGrpcOptions } from "./serve-grpc.ts";
+export type { MetricsSource, ServeMetricsOptions } from "./serve-metrics.ts";
 export type { ChildHandle, SpawnScriptOptions } from "./spawn.ts";
