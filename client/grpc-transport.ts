@@ -9,6 +9,7 @@
 import { createClient, type Client as ConnectClient } from "@connectrpc/connect";
 import { type DataRequestProto, JinaGatewayDryRunRPC, JinaRPC, type StatusProto } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { createResponseOrder } from "./response-order.ts";
 import { abortError, networkError } from "./network-error.ts";
 import type { ResolvedClientOptions } from "./options.ts";
 import { authorityOf, type ClientTransport, type StreamOptions } from "./transport.ts";
@@ -76,15 +77,14 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
     const controller = new AbortController();
     const callSignal = AbortSignal.any([signal, controller.signal]);
     const gate = createGate(prefetch);
-    const positions = new Map<string, number>();
-    let sent = 0;
+    const order = createResponseOrder();
     let inputError: { error: unknown } | undefined;
 
     async function* source(): AsyncGenerator<DataRequestProto> {
       try {
         for (const request of requests) {
           await gate.acquire(callSignal);
-          positions.set(request.header?.requestId ?? "", sent++);
+          order.sent(request);
           yield request;
         }
         // Keep the send side open until every response is in: a gateway answers each request as it comes (Jina's
@@ -99,24 +99,13 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
       }
     }
 
-    const buffered = new Map<number, DataRequestProto>();
-    let next = 0;
     try {
       const headers: Record<string, string> = { [resultsInOrderHeader]: "true" };
       if (Number.isFinite(prefetch)) headers[prefetchHeader] = String(prefetch);
       const responses = rpc.call(source(), { signal: callSignal, headers });
       for await (const response of responses) {
-        const id = response.header?.requestId ?? "";
-        let index = positions.get(id);
-        positions.delete(id);
-        if (index === undefined || index < next || buffered.has(index)) {
-          // a gateway that rewrote the request id: take the response as the next one that arrived
-          index = next;
-          while (buffered.has(index)) index++;
-        }
-        buffered.set(index, response);
-        for (let ready = buffered.get(next); ready; ready = buffered.get(next)) {
-          buffered.delete(next++);
+        order.received(response);
+        for (let ready = order.take(); ready; ready = order.take()) {
           gate.release();
           yield ready;
         }
@@ -129,9 +118,9 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
       controller.abort();
     }
     if (inputError) throw inputError.error;
-    if (next < sent) {
+    if (order.takenCount < order.sentCount) {
       throw new JinaError(
-        `the gateway at ${address} closed the stream after ${next} of ${sent} responses`,
+        `the gateway at ${address} closed the stream after ${order.takenCount} of ${order.sentCount} responses`,
         ErrorCode.Internal,
       );
     }

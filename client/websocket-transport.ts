@@ -17,6 +17,7 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { abortError, networkError } from "./network-error.ts";
 import type { ResolvedClientOptions } from "./options.ts";
 import { createCallSet } from "./call-set.ts";
+import { createResponseOrder } from "./response-order.ts";
 import { authorityOf, type ClientTransport, type StreamOptions } from "./transport.ts";
 
 /** The frame that ends the request stream in Jina's `bytes` subprotocol. */
@@ -135,32 +136,28 @@ export function createWebSocketClientTransport(options: ResolvedClientOptions): 
     try {
       connection = await connect("/", callSignal);
       const iterator = requests[Symbol.iterator]();
-      const positions = new Map<string, number>();
-      const buffered = new Map<number, DataRequestProto>();
-      let sent = 0;
-      let next = 0;
+      const order = createResponseOrder();
       let inputDone = false;
       for (;;) {
-        while (!inputDone && sent - next < prefetch) {
+        while (!inputDone && order.sentCount - order.takenCount < prefetch) {
           const item = iterator.next(); // an error of the inputs is thrown as it is (finally closes the socket)
           if (item.done) {
             inputDone = true;
             connection.send(endOfStream);
           } else {
-            positions.set(item.value.header?.requestId ?? "", sent++);
+            order.sent(item.value);
             connection.send(toBinary(DataRequestProtoSchema, item.value));
           }
         }
-        const ready = buffered.get(next);
+        const ready = order.take();
         if (ready) {
-          buffered.delete(next++);
           yield ready;
           continue;
         }
         const event = await connection.next(callSignal);
         if (event.kind === "close") {
-          if (inputDone && next === sent && event.code === 1000) return;
-          throw closeError(event, address, next, sent);
+          if (inputDone && order.takenCount === order.sentCount && event.code === 1000) return;
+          throw closeError(event, address, order.takenCount, order.sentCount);
         }
         if (typeof event.data === "string") {
           throw new JinaError(`the gateway at ${address} answered with a text frame: it did not agree to the "bytes" subprotocol`, ErrorCode.Internal);
@@ -173,15 +170,7 @@ export function createWebSocketClientTransport(options: ResolvedClientOptions): 
             cause: error,
           });
         }
-        const id = response.header?.requestId ?? "";
-        let index = positions.get(id);
-        positions.delete(id);
-        if (index === undefined || index < next || buffered.has(index)) {
-          // a gateway that rewrote the request id: take the response as the next one that arrived
-          index = next;
-          while (buffered.has(index)) index++;
-        }
-        buffered.set(index, response);
+        order.received(response);
       }
     } catch (error) {
       if (signal.aborted) throw abortError(signal, address);
