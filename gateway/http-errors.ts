@@ -21,15 +21,31 @@ import { type DataRequestProto, DataRequestProtoSchema, HeaderProtoSchema } from
  */
 export function errorResponse(error: unknown, request?: DataRequestProto): Response {
   const jinaError = JinaError.from(error);
-  const status = toStatusProto(jinaError, jinaError.executor ?? "gateway");
-  const echo: DataRequestProto = request
-    ? { ...request, header: { ...(request.header ?? create(HeaderProtoSchema)), status } }
-    : create(DataRequestProtoSchema, { header: { status } });
+  const echo = errorEcho(jinaError, request);
   let body: unknown;
   try {
     body = dataRequestToJSON(echo);
   } catch {
-    body = dataRequestToJSON(create(DataRequestProtoSchema, { header: { requestId: echo.header?.requestId ?? "", status } }));
+    body = dataRequestToJSON(create(DataRequestProtoSchema, { header: { requestId: echo.header?.requestId ?? "", status: echo.header?.status } }));
   }
   return Response.json(body, { status: httpStatusOf(jinaError) });
 }
+
+/**
+ * The answer to a request that failed: the request echoed (or an empty one) with `header.status` set from the
+ * error by `toStatusProto`, the body of every error answer (HTTP, WebSocket).
+ *
+ * @example
+ * ```ts
+ * const echo = errorEcho(new JinaError("bad", ErrorCode.InvalidArgument), request);
+ * echo.header?.status?.code; // 1 (ERROR)
+ * ```
+ */
+export function errorEcho(error: unknown, request?: DataRequestProto): DataRequestProto {
+  const jinaError = JinaError.from(error);
+  const status = toStatusProto(jinaError, jinaError.executor ?? "gateway");
+  return request
+    ? { ...request, header: { ...(request.header ?? create(HeaderProtoSchema)), status } }
+    : create(DataRequestProtoSchema, { header: { status } });
+}
+

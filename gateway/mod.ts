@@ -37,7 +37,8 @@ export { dryRun, dryRunEndpoint } from "./dry-run.ts";
 export { createGatewayMetrics, serveGatewayMetrics } from "./metrics.ts";
 export { endSpan, startDeploymentSpan, startRequestSpan } from "./tracing.ts";
 export { createGatewayWebSocket } from "./websocket-routes.ts";
-export { decodeFrame, encodeResponse, encodeStatus, errorEcho, webSocketModeOf } from "./websocket-codec.ts";
+export { decodeFrame, encodeResponse, encodeStatus, webSocketModeOf } from "./websocket-codec.ts";
+export { errorEcho, errorResponse } from "./http-errors.ts";
 
 export type { Gateway, GatewayServeOptions } from "./gateway.ts";
 export type { GatewayDeployment, GatewayLogger, GatewayOptions, Polling, PollingType, ReplicaTarget } from "./options.ts";

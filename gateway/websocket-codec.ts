@@ -7,10 +7,11 @@
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { dataRequestToJSON } from "../docarray/mod.ts";
-import { ErrorCode, JinaError, toStatusProto } from "../proto/errors.ts";
-import { type DataRequestProto, DataRequestProtoSchema, HeaderProtoSchema, type StatusProto, StatusProtoSchema } from "../proto/gen/jina_pb.ts";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { type DataRequestProto, DataRequestProtoSchema, type StatusProto, StatusProtoSchema } from "../proto/gen/jina_pb.ts";
 import { offeredProtocols } from "../runtime/mod.ts";
 import { parseRequestBody } from "./http-body.ts";
+import { errorEcho } from "./http-errors.ts";
 
 /**
  * The subprotocols of Jina's WebSocket gateway.
@@ -121,24 +122,6 @@ function requestIdOf(json: unknown): string | undefined {
 
 function invalid(error: JinaError, request?: DataRequestProto): WebSocketFrame {
   return request ? { kind: "invalid", error, request } : { kind: "invalid", error };
-}
-
-/**
- * The answer to a request that failed: the request echoed (or an empty one) with `header.status` set from the
- * error by `toStatusProto`, as the HTTP gateway's error bodies are.
- *
- * @example
- * ```ts
- * const echo = errorEcho(new JinaError("bad", ErrorCode.InvalidArgument), request);
- * echo.header?.status?.code; // 1 (ERROR)
- * ```
- */
-export function errorEcho(error: unknown, request?: DataRequestProto): DataRequestProto {
-  const jinaError = JinaError.from(error);
-  const status = toStatusProto(jinaError, jinaError.executor ?? "gateway");
-  return request
-    ? { ...request, header: { ...(request.header ?? create(HeaderProtoSchema)), status } }
-    : create(DataRequestProtoSchema, { header: { status } });
 }
 
 /**

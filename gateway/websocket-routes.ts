@@ -23,7 +23,8 @@ import type { DataRequestProto, StatusProto } from "../proto/gen/jina_pb.ts";
 import { defaultMaxRequestBytes, type ServeWebSocketOptions, type WebSocketConnection, type WebSocketHandler } from "../runtime/mod.ts";
 import { mapConcurrent } from "./concurrent-map.ts";
 import { errorResponse } from "./http-errors.ts";
-import { decodeFrame, encodeResponse, encodeStatus, errorEcho, type WebSocketFrame, type WebSocketMode, webSocketModeOf } from "./websocket-codec.ts";
+import { errorEcho } from "./http-errors.ts";
+import { decodeFrame, encodeResponse, encodeStatus, type WebSocketFrame, type WebSocketMode, webSocketModeOf } from "./websocket-codec.ts";
 
 /**
  * Options of {@link createGatewayWebSocket}.
