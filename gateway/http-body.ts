@@ -144,17 +144,33 @@ function oneOf<T extends Record<string, unknown>>(route: string, body: T, camel:
  */
 const maxBodyDepth = 32;
 
-/** Refuses bodies nested deeper than {@link maxBodyDepth}, naming where; walks without recursion, so any depth is safe. */
+/**
+ * Refuses bodies nested deeper than {@link maxBodyDepth}, naming where. Walks without recursion (any depth is safe)
+ * and only visits objects and lists, so long lists of numbers (embeddings) cost no allocation; the path is built
+ * only for the error.
+ */
 function checkNesting(route: string, json: unknown): void {
-  const stack: [unknown, string[]][] = [[json, []]];
+  interface Level {
+    value: object;
+    depth: number;
+    key: string;
+    parent: Level | undefined;
+  }
+  if (typeof json !== "object" || json === null) return;
+  const stack: Level[] = [{ value: json, depth: 0, key: "", parent: undefined }];
   while (stack.length) {
-    const [value, path] = stack.pop()!;
-    if (typeof value !== "object" || value === null) continue;
-    if (path.length >= maxBodyDepth) {
+    const level = stack.pop()!;
+    const visit = (child: unknown, key: string) => {
+      if (typeof child === "object" && child !== null) stack.push({ value: child, depth: level.depth + 1, key, parent: level });
+    };
+    if (level.depth >= maxBodyDepth) {
+      const path: string[] = [];
+      for (let at: Level | undefined = level; at?.parent; at = at.parent) path.unshift(at.key);
       const shown = path.length > 8 ? [...path.slice(0, 6), "…", ...path.slice(-1)] : path;
       throw invalid(route, `field "${shown.join(".")}" nests deeper than ${maxBodyDepth} levels: flatten it (a Jina request carries at most 100 protobuf levels)`);
     }
-    for (const [key, child] of Object.entries(value)) stack.push([child, [...path, key]]);
+    if (Array.isArray(level.value)) level.value.forEach((child, index) => visit(child, String(index)));
+    else for (const [key, child] of Object.entries(level.value)) visit(child, key);
   }
 }
 
