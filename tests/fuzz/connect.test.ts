@@ -10,34 +10,20 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
 import { createDataRequest, DocumentArray } from "../../docarray/mod.ts";
-import { createGateway, type Gateway } from "../../gateway/mod.ts";
 import { DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
 import type { Server } from "../../runtime/mod.ts";
-import { fakeExecutor } from "../gateway/fakes.ts";
+import { type FuzzGateway, fuzzMaxRequestBytes, serveFuzzGateway } from "./_gateway.ts";
 import { createRng, type FuzzCase, fuzzSeed, grpcFrame, protoCases, protoJsonCases, runCases } from "./_corpus.ts";
 
-const maxRequestBytes = 64 * 1024;
+const maxRequestBytes = fuzzMaxRequestBytes;
 const single = "/jina.JinaSingleDataRequestRPC/process_single_data";
 const call = "/jina.JinaRPC/Call";
 /** Connect error codes that say the input was wrong (or too big, or a method that does not take it). */
 const clientCodes = new Set(["invalid_argument", "resource_exhausted", "unimplemented", "not_found", "out_of_range", "failed_precondition"]);
 const okStatuses = new Set([200, 400, 404, 405, 413, 415, 429, 501]);
 
-async function start(): Promise<{ gateway: Gateway; server: Server; close(): Promise<void> }> {
-  const fake = fakeExecutor("fuzz", ({ docs }) => {
-    for (const doc of docs) {
-      void doc.tensor?.toList();
-      void doc.embedding?.shape;
-      if (doc.text) doc.text = doc.text.toUpperCase();
-    }
-  });
-  const gateway = createGateway({
-    graph: { "start-gateway": ["fuzz"], fuzz: ["end-gateway"] },
-    deployments: [{ name: "fuzz", shards: [[fake.transport]] }],
-    maxRequestBytes,
-  });
-  const server = await gateway.serve({ protocol: "http", port: 0 });
-  return { gateway, server, close: async () => (await server.close(), await gateway.close()) };
+function start(): Promise<FuzzGateway> {
+  return serveFuzzGateway("http");
 }
 
 interface ConnectCase extends FuzzCase {

@@ -17,9 +17,10 @@ import { createGateway } from "../../gateway/mod.ts";
 import { DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
 import type { Server } from "../../runtime/mod.ts";
 import { fakeExecutor } from "../gateway/fakes.ts";
+import { fuzzMaxRequestBytes, serveFuzzGateway } from "./_gateway.ts";
 import { type Bytes, concat, createRng, type FuzzCase, fuzzSeed, grpcFrame, protoCases, type Rng, runCases } from "./_corpus.ts";
 
-const maxRequestBytes = 64 * 1024;
+const maxRequestBytes = fuzzMaxRequestBytes;
 const single = "/jina.JinaSingleDataRequestRPC/process_single_data";
 const call = "/jina.JinaRPC/Call";
 const unknownMethods = ["/jina.JinaRPC/Nope", "/nope.Service/Call", `${single}x`, "/jina.JinaSingleDataRequestRPC/", "/", "/jina.JinaRPC"];
@@ -204,19 +205,7 @@ const gatewayOther = [
 ];
 
 test("gateway gRPC port: 1,000 raw and mis-framed bodies get a sensible grpc-status, then a normal call works", async () => {
-  const fake = fakeExecutor("fuzz", ({ docs }) => {
-    for (const doc of docs) {
-      void doc.tensor?.toList();
-      void doc.embedding?.shape;
-      if (doc.text) doc.text = doc.text.toUpperCase();
-    }
-  });
-  const gateway = createGateway({
-    graph: { "start-gateway": ["fuzz"], fuzz: ["end-gateway"] },
-    deployments: [{ name: "fuzz", shards: [[fake.transport]] }],
-    maxRequestBytes,
-  });
-  const server = await gateway.serve({ protocol: "grpc", port: 0 });
+  const { gateway, server } = await serveFuzzGateway("grpc");
   try {
     await fuzz("grpc-gateway", server, [single, single, call], gatewayOther);
     await normalCallWorks(server.url, "STILL SERVING");

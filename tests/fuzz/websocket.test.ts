@@ -9,13 +9,12 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { createDataRequest, DocumentArray, docsOf } from "../../docarray/mod.ts";
-import { createGateway, type Gateway } from "../../gateway/mod.ts";
 import { type DataRequestProto, DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
 import type { Server } from "../../runtime/mod.ts";
-import { fakeExecutor } from "../gateway/fakes.ts";
+import { type FuzzGateway, fuzzMaxRequestBytes, serveFuzzGateway } from "./_gateway.ts";
 import { createRng, describeBody, type FuzzCase, fuzzSeed, jsonCases, protoCases, validPostBodies } from "./_corpus.ts";
 
-const maxRequestBytes = 64 * 1024;
+const maxRequestBytes = fuzzMaxRequestBytes;
 const sockets = 8;
 
 /** The part of the WebSocket API used here (the global one on Deno and Bun, `ws` on Node 20). */
@@ -36,21 +35,8 @@ async function socketClass(): Promise<SocketClass> {
   return (await import("ws")).default as unknown as SocketClass;
 }
 
-async function start(): Promise<{ gateway: Gateway; server: Server; close(): Promise<void> }> {
-  const fake = fakeExecutor("fuzz", ({ docs }) => {
-    for (const doc of docs) {
-      void doc.tensor?.toList();
-      void doc.embedding?.shape;
-      if (doc.text) doc.text = doc.text.toUpperCase();
-    }
-  });
-  const gateway = createGateway({
-    graph: { "start-gateway": ["fuzz"], fuzz: ["end-gateway"] },
-    deployments: [{ name: "fuzz", shards: [[fake.transport]] }],
-    maxRequestBytes,
-  });
-  const server = await gateway.serve({ protocol: "websocket", port: 0 });
-  return { gateway, server, close: async () => (await server.close(), await gateway.close()) };
+function start(): Promise<FuzzGateway> {
+  return serveFuzzGateway("websocket");
 }
 
 type Mode = "json" | "bytes";
