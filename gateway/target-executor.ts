@@ -24,7 +24,7 @@ export function targetMatcher(pattern: string | undefined): (node: string) => bo
     regex = new RegExp(`^(?:${pattern})`);
   } catch (error) {
     throw new JinaError(
-      `targetExecutor ${JSON.stringify(pattern)} is not a valid regular expression: ${(error as Error).message}`,
+      `targetExecutor ${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message}): it must be a regex of executor names, e.g. "encoder|indexer"`,
       ErrorCode.InvalidArgument,
       { cause: error },
     );
