@@ -36,6 +36,7 @@ export { bindDynamicBatching } from "./executor/mod.ts";
 // Flows
 export { Flow } from "./flow/mod.ts";
 export { AsyncFlow } from "./flow/mod.ts";
+export { toMermaid } from "./deploy/mermaid.ts";
 
 // Clients
 export { Client } from "./client/mod.ts";

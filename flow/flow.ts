@@ -13,7 +13,7 @@ import { checkName, positiveInteger, startDeployment, type ResolvedDeployment, t
 import { toGatewayDeployments } from "./gateway-targets.ts";
 import { checkDeploymentOptions } from "./check-options.ts";
 import { buildGraphDescription, resolveNeeds } from "./graph.ts";
-import type { DeploymentOptions, FlowOptions, Protocol } from "./options.ts";
+import type { DeploymentOptions, FlowDescription, FlowOptions, Protocol } from "./options.ts";
 
 /** Inputs a flow accepts for `post()`. */
 export type FlowInputs = DocumentArray | Document | Iterable<Document | DocumentInit>;
@@ -181,6 +181,38 @@ export class Flow implements AsyncDisposable {
     return buildGraphDescription(
       this.#deployments.map((deployment) => ({ name: deployment.name, needs: deployment.needs, floating: !!deployment.options.floating })),
     );
+  }
+
+  /**
+   * What the flow is, for tools that read it without starting it (exports, plot): its options, every deployment
+   * with its resolved needs, shards and replicas, the inspect deployments and the graph.
+   *
+   * @example
+   * ```ts
+   * new Flow().add({ name: "a", replicas: 2 }).describe().deployments[0]!.replicas; // 2
+   * ```
+   */
+  describe(): FlowDescription {
+    return {
+      options: { ...this.#options },
+      deployments: this.#deployments.map((deployment) => ({ ...deployment, needs: [...deployment.needs] })),
+      inspects: [...this.#inspects],
+      graph: this.build(),
+    };
+  }
+
+  /**
+   * Draws the flow as Jina's mermaid flowchart (`deploy/mermaid.ts`) and, given a path, writes it: `.svg`
+   * (rendered locally, no browser, no network), `.md` (a mermaid block) or `.mmd`. Resolves with the mermaid text.
+   *
+   * @example
+   * ```ts
+   * await new Flow().add({ name: "encoder", replicas: 2 }).add({ name: "indexer", shards: 2 }).plot("flow.svg");
+   * ```
+   */
+  async plot(path?: string, options: { verticalLayout?: boolean } = {}): Promise<string> {
+    const { plotFlow } = await import("../deploy/plot.ts");
+    return await plotFlow(this.describe(), path, options);
   }
 
   /**

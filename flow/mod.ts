@@ -15,6 +15,6 @@ export { Flow } from "./flow.ts";
 export { buildGraphDescription } from "./graph.ts";
 
 export type { FlowInputs } from "./flow.ts";
-export type { DeploymentOptions, FlowOptions, Protocol, Uses } from "./options.ts";
+export type { DeploymentOptions, FlowDescription, FlowOptions, Protocol, Uses } from "./options.ts";
 export type { RunningReplica } from "./replica.ts";
-export type { RunningDeployment } from "./deployment.ts";
+export type { ResolvedDeployment, RunningDeployment } from "./deployment.ts";

@@ -6,6 +6,7 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { DynamicBatchingOptions, Executor } from "../executor/mod.ts";
 import type { GatewayOptions } from "../gateway/mod.ts";
+import type { ResolvedDeployment } from "./deployment.ts";
 
 /** A gateway protocol. */
 export type Protocol = "grpc" | "http" | "websocket";
@@ -131,4 +132,23 @@ export interface FlowOptions {
   monitoring?: boolean;
   /** The gateway's metrics port (default: a free one). */
   portMonitoring?: number;
+}
+
+/**
+ * A flow as tools read it without starting it (`flow.describe()`): exports and plots.
+ *
+ * @example
+ * ```ts
+ * const { deployments, graph } = new Flow().add({ name: "a" }).describe();
+ * ```
+ */
+export interface FlowDescription {
+  /** The options given to `new Flow()`. */
+  options: FlowOptions;
+  /** Every deployment in the order added, with resolved `needs`, `shards` and `replicas`. */
+  deployments: ResolvedDeployment[];
+  /** The names of the deployments added with `inspect()`. */
+  inspects: string[];
+  /** Jina's graph description (`flow.build()`). */
+  graph: Record<string, string[]>;
 }
