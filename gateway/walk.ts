@@ -21,6 +21,7 @@ import { filterRequest, sortLikeRequest } from "./conditions.ts";
 import { type GraphNode, startGateway, type TopologyGraph } from "./graph.ts";
 import type { GatewayLogger } from "./options.ts";
 import { mergeResults, restoreParameters, resultsKey, specificParameters } from "./parameters.ts";
+import { onAbort } from "./abort-fanout.ts";
 import { reduceRequests } from "./reduce-requests.ts";
 import { buildRoutes, endVisit, startVisit, type Visit } from "./routes.ts";
 import { targetMatcher } from "./target-executor.ts";
@@ -173,8 +174,7 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
     return { request: reply.response, owned: node.fanOut === 1, isError: reply.isError, from: node.name };
   };
 
-  const abortAwaited = () => awaited.abort(options.signal?.reason);
-  options.signal?.addEventListener("abort", abortAwaited, { once: true });
+  const stopListening = options.signal ? onAbort(options.signal, () => awaited.abort(options.signal?.reason)) : undefined;
   try {
     const ends = Promise.all(graph.endIncoming.map(outputOf));
     for (const node of graph.nodes) {
@@ -204,7 +204,7 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
     awaited.abort();
     throw error;
   } finally {
-    options.signal?.removeEventListener("abort", abortAwaited);
+    stopListening?.();
   }
 }
 

@@ -18,9 +18,11 @@ const grpcWebTrailerFlag = 0x80;
 
 /**
  * Connect's INTERNAL failures that are the client's fault: a message that does not parse, and an envelope flagged
- * compressed without a `grpc-encoding` / `connect-content-encoding` saying how (gRPC requires the flag to be 0 then).
+ * compressed without a `grpc-encoding` / `connect-content-encoding` saying how (gRPC requires the flag to be 0 then),
+ * and an envelope flagged compressed whose payload is not what its encoding says (`decompression failed`: a gzip
+ * stream cut short, say; Connect answers INTERNAL unless zlib names a data error).
  */
-const clientFaults = ["parse binary:", "received compressed envelope, but do not know how to decompress"];
+const clientFaults = ["parse binary:", "received compressed envelope, but do not know how to decompress", "decompression failed"];
 
 /** Whether an error message (maybe percent-encoded, as in `grpc-message`) is one of the client's faults above. */
 function isParseError(message: string | null | undefined): boolean {

@@ -532,6 +532,19 @@ export interface FuzzResult {
 }
 
 /**
+ * Fails the running test with the fuzz report when a case failed (the report alone: uvu's `assert.ok` would add
+ * "(ok)" after it, which reads as if the case had passed).
+ *
+ * @example
+ * ```ts
+ * assertFuzzPassed(await runCases("grpc", seed, cases, 16, check));
+ * ```
+ */
+export function assertFuzzPassed(result: FuzzResult): void {
+  if (!result.ok) throw new Error(result.report);
+}
+
+/**
  * Runs `check` on every case, `limit` at once; `check` resolves with a problem description or undefined.
  * Each check gets `timeoutMs` (a hang is a failure). Never rejects: a thrown error is a failure of that case.
  */

@@ -13,7 +13,7 @@ import { createDataRequest, DocumentArray } from "../../docarray/mod.ts";
 import { DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
 import type { Server } from "../../runtime/mod.ts";
 import { type FuzzGateway, fuzzMaxRequestBytes, serveFuzzGateway } from "./_gateway.ts";
-import { createRng, type FuzzCase, fuzzSeed, grpcFrame, protoCases, protoJsonCases, runCases } from "./_corpus.ts";
+import { createRng, type FuzzCase, fuzzSeed, grpcFrame, protoCases, protoJsonCases, runCases, assertFuzzPassed } from "./_corpus.ts";
 
 const maxRequestBytes = fuzzMaxRequestBytes;
 const single = "/jina.JinaSingleDataRequestRPC/process_single_data";
@@ -126,7 +126,7 @@ test("Connect on the HTTP port: 1,000 random and mutated bodies get a clear Conn
       const body = new Uint8Array(await response.arrayBuffer());
       return checkAnswer(c, response.status, response.headers.get("content-type") ?? "", body);
     });
-    assert.ok(result.ok, result.report);
+    assertFuzzPassed(result);
     console.log(result.report);
     await normalCallWorks(flow.server);
   } finally {

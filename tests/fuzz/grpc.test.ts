@@ -18,7 +18,7 @@ import { DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
 import type { Server } from "../../runtime/mod.ts";
 import { fakeExecutor } from "../gateway/fakes.ts";
 import { fuzzMaxRequestBytes, serveFuzzGateway } from "./_gateway.ts";
-import { type Bytes, concat, createRng, type FuzzCase, fuzzSeed, grpcFrame, protoCases, type Rng, runCases } from "./_corpus.ts";
+import { type Bytes, concat, createRng, type FuzzCase, fuzzSeed, grpcFrame, protoCases, type Rng, runCases, assertFuzzPassed } from "./_corpus.ts";
 
 const maxRequestBytes = fuzzMaxRequestBytes;
 const single = "/jina.JinaSingleDataRequestRPC/process_single_data";
@@ -190,7 +190,7 @@ async function fuzz(suite: string, server: Server, dataPaths: readonly string[],
   const pool = sessions(server.url);
   try {
     const result = await runCases(suite, seed, cases, 16, async (c, _, signal) => checkAnswer(c, await rawCall(pool.get(), c.path, c.body, c.headers, signal)));
-    assert.ok(result.ok, result.report);
+    assertFuzzPassed(result);
     console.log(result.report);
   } finally {
     pool.close();
@@ -264,6 +264,34 @@ test("executor served alone: 1,000 raw and mis-framed bodies get a sensible grpc
     await normalCallWorks(server.url, "STILL SERVING");
   } finally {
     await server.close();
+    await executor.close();
+  }
+});
+
+test("FUZZ_SEED=4039783985: a frame flagged compressed under grpc-encoding gzip whose payload is not gzip answers INVALID_ARGUMENT on the gateway and the executor", async () => {
+  const gateway = createGateway({
+    graph: { "start-gateway": ["fuzz"], fuzz: ["end-gateway"] },
+    deployments: [{ name: "fuzz", shards: [[fakeExecutor("fuzz").transport]] }],
+  });
+  const executor = new FuzzExecutor();
+  const servers = [await gateway.serve({ protocol: "grpc", port: 0 }), await serveExecutor(executor, { port: 0 })];
+  try {
+    for (const server of servers) {
+      const pool = sessions(server.url);
+      try {
+        for (const path of [single, call]) {
+          for (const payload of [new Uint8Array([0x0a]), new Uint8Array([1, 2, 3, 4, 5, 6]), new Uint8Array([0x1f, 0x8b, 8, 0])]) {
+            const answer = await rawCall(pool.get(), path, grpcFrame(payload, 1), { "content-type": "application/grpc", "grpc-encoding": "gzip" }, AbortSignal.timeout(10_000));
+            assert.is(answer.grpcStatus, invalidArgument, `${server.url}${path} [${payload}]: ${answer.grpcStatus} ${answer.grpcMessage}`);
+          }
+        }
+      } finally {
+        pool.close();
+      }
+    }
+  } finally {
+    for (const server of servers) await server.close();
+    await gateway.close();
     await executor.close();
   }
 });

@@ -292,6 +292,32 @@ test("aborting the caller's signal cancels the executor call and rejects with Ca
   }
 });
 
+test("50 requests in flight on one signal (a gRPC Call stream's) add one abort listener to it, not 50, and an abort still cancels them all", async () => {
+  let entered = 0;
+  const slow = fakeExecutor("slow", async ({ signal }) => {
+    entered++;
+    await sleep(10_000, signal);
+  });
+  const gateway = createGateway({ graph: { "start-gateway": ["slow"], slow: ["end-gateway"] }, deployments: deploymentsOf(slow) });
+  try {
+    const controller = new AbortController();
+    let listeners = 0;
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((type: string, ...rest: [EventListenerOrEventListenerObject, AddEventListenerOptions?]) => {
+      if (type === "abort") listeners++;
+      add(type, ...rest);
+    }) as typeof controller.signal.addEventListener;
+    const pending = Array.from({ length: 50 }, () => gateway.handle(request(), controller.signal).then(() => undefined, (error: JinaError) => error.code));
+    for (let i = 0; i < 200 && entered < 50; i++) await sleep(10);
+    assert.is(entered, 50);
+    assert.is(listeners, 1, "one listener on the shared signal (Node warns past 10)");
+    controller.abort();
+    assert.equal(new Set(await Promise.all(pending)), new Set([ErrorCode.Canceled]));
+  } finally {
+    await gateway.close();
+  }
+});
+
 test("start-gateway straight to end-gateway echoes the request with the gateway route", async () => {
   const gateway = createGateway({ graph: { "start-gateway": ["end-gateway"] }, deployments: [] });
   try {
