@@ -246,6 +246,7 @@ export class Flow implements AsyncDisposable {
       ...pick(this.#options, [
         "timeoutSend",
         "retries",
+        "retryPolicy",
         "title",
         "description",
         "noDebugEndpoints",

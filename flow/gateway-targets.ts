@@ -29,6 +29,7 @@ export function toGatewayDeployments(
     const { polling, when, noReduce } = deployment.options;
     const timeoutSend = deployment.options.timeoutSend ?? flowOptions.timeoutSend;
     const retries = deployment.options.retries ?? flowOptions.retries;
+    const retryPolicy = deployment.options.retryPolicy ?? flowOptions.retryPolicy;
     const targets = (replicas: readonly RunningReplica[]) => replicas.map((replica) => replica.target);
     return {
       name: deployment.name,
@@ -40,6 +41,7 @@ export function toGatewayDeployments(
       ...(noReduce === undefined ? {} : { noReduce }),
       ...(timeoutSend === undefined ? {} : { timeoutSend }),
       ...(retries === undefined ? {} : { retries }),
+      ...(retryPolicy === undefined ? {} : { retryPolicy }),
     };
   });
 }

@@ -5,7 +5,7 @@
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { DynamicBatchingOptions, Executor } from "../executor/mod.ts";
-import type { GatewayOptions } from "../gateway/mod.ts";
+import type { GatewayOptions, RetryPolicy } from "../gateway/mod.ts";
 import type { ResolvedDeployment } from "./deployment.ts";
 
 /** A gateway protocol. */
@@ -67,6 +67,8 @@ export interface DeploymentOptions {
   timeoutSend?: number;
   /** Retries on network errors (default: max(3, replicas) + 1 attempts in all). */
   retries?: number;
+  /** Backoff between retries and the endpoints retried after a mid-flight failure (see `RetryPolicy`; default: the flow's). */
+  retryPolicy?: RetryPolicy;
   /** Give the executor all parts (`docsMatrix`) instead of reducing them. */
   noReduce?: boolean;
   /** Run, but do not wait for, this deployment: it never feeds the gateway's answer. */
@@ -108,6 +110,8 @@ export interface FlowOptions {
   timeoutSend?: number;
   /** Retries on network errors (see {@link DeploymentOptions.retries}). */
   retries?: number;
+  /** Backoff between retries and the endpoints retried after a mid-flight failure (see `RetryPolicy`). */
+  retryPolicy?: RetryPolicy;
   /** Workspace root (default `.workspace`). */
   workspace?: string;
   /** Environment variables for every spawned executor. */

@@ -12,6 +12,7 @@ import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import type { Compression, GatewayDeployment, GatewayLogger, ReplicaTarget } from "./options.ts";
 import { createPollingResolver } from "./polling.ts";
 import { createReplicaGroup, type GroupSendOptions, type ReplicaGroup } from "./replica-group.ts";
+import type { RetryPolicy } from "./retry-policy.ts";
 import { combineShards, labelShard, survivingShards } from "./shard-results.ts";
 import type { NodeReply } from "./walk.ts";
 
@@ -28,6 +29,8 @@ export interface DeploymentHeadOptions {
   timeoutSend?: number | undefined;
   /** Retries when the deployment gives none. */
   retries?: number | undefined;
+  /** Default backoff and in-flight retry policy (see {@link RetryPolicy}). */
+  retryPolicy?: RetryPolicy | undefined;
   /** Compression of request messages to the replicas (default none). */
   compression?: Compression | undefined;
   /** Where tolerated shard failures are reported. */
@@ -82,6 +85,7 @@ export function createDeploymentHead(deployment: GatewayDeployment, options: Dep
     deployment: name,
     timeoutMs: deployment.timeoutSend ?? options.timeoutSend,
     retries: deployment.retries ?? options.retries,
+    retryPolicy: deployment.retryPolicy ?? options.retryPolicy,
     compression: options.compression,
   };
   const groups: ReplicaGroup[] = [];

@@ -44,6 +44,7 @@ export type { Gateway, GatewayServeOptions } from "./gateway.ts";
 export type { GatewayDeployment, GatewayLogger, GatewayOptions, Polling, PollingType, ReplicaTarget } from "./options.ts";
 export type { GraphNode, TopologyGraph } from "./graph.ts";
 export type { ConnectionPool, ConnectionPoolOptions, PoolSendOptions } from "./pool.ts";
+export type { RetryPolicy } from "./retry-policy.ts";
 export type { NodeReply, NodeSender, WalkNodeOptions, WalkOptions } from "./walk.ts";
 export type { GatewayAppOptions } from "./http-app.ts";
 export type { ExposedEndpoint } from "./options.ts";

@@ -5,6 +5,7 @@
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
+import type { RetryPolicy } from "./retry-policy.ts";
 
 /**
  * Where the gateway reaches one replica: an in-memory Connect transport (executors in this process), or an
@@ -93,6 +94,8 @@ export interface GatewayDeployment {
   timeoutSend?: number;
   /** Retries after a failed call (overrides the gateway's); -1 (the default) means `max(3, replicas)` retries. */
   retries?: number;
+  /** Backoff between retries and which endpoints are retried after a mid-flight failure (overrides the gateway's). */
+  retryPolicy?: RetryPolicy;
 }
 
 /**
@@ -128,6 +131,11 @@ export interface GatewayOptions {
   timeoutSend?: number;
   /** Retries after a failed call; default -1, which means `max(3, replicas)` retries (each on the next replica). */
   retries?: number;
+  /**
+   * Backoff between retries and which endpoints are retried after a mid-flight failure (a replica that died
+   * holding the call); default: 50 ms doubling up to 1 s, every endpoint (as Jina). See {@link RetryPolicy}.
+   */
+  retryPolicy?: RetryPolicy;
   /** Title of the HTTP API (for its OpenAPI description). */
   title?: string;
   /** Description of the HTTP API (for its OpenAPI description). */

@@ -8,6 +8,7 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import { createDeploymentHead, type DeploymentHead } from "./head.ts";
 import type { Compression, GatewayDeployment, GatewayLogger, ReplicaTarget } from "./options.ts";
+import { checkRetryPolicy, type RetryPolicy } from "./retry-policy.ts";
 import type { NodeReply } from "./walk.ts";
 
 /**
@@ -24,6 +25,8 @@ export interface ConnectionPoolOptions {
   timeoutSend?: number | undefined;
   /** Default retries (-1: `max(3, replicas)`). */
   retries?: number | undefined;
+  /** Default backoff and in-flight retry policy (see {@link RetryPolicy}); a deployment's own overrides it. */
+  retryPolicy?: RetryPolicy | undefined;
   /** Compression of request messages to executors (default none). */
   compression?: Compression | undefined;
   /** Where tolerated shard failures are reported. Default: `console`. */
@@ -86,6 +89,7 @@ export interface ConnectionPool {
 export function createConnectionPool(options: ConnectionPoolOptions): ConnectionPool {
   checkTimeout("the gateway", options.timeoutSend);
   checkRetries("the gateway", options.retries);
+  checkPolicy("the gateway", options.retryPolicy);
   const heads = new Map<string, DeploymentHead>();
   try {
     for (const deployment of options.deployments) {
@@ -129,6 +133,12 @@ function check(deployment: GatewayDeployment): void {
   if (deployment.usesAfter !== undefined) checkTargets(`usesAfter of ${where}`, deployment.usesAfter);
   checkTimeout(where, deployment.timeoutSend);
   checkRetries(where, deployment.retries);
+  checkPolicy(where, deployment.retryPolicy);
+}
+
+function checkPolicy(where: string, policy: RetryPolicy | undefined): void {
+  const problem = checkRetryPolicy(policy);
+  if (problem) throw invalid(`retryPolicy of ${where}: ${problem}`);
 }
 
 function checkTargets(where: string, targets: readonly ReplicaTarget[]): void {

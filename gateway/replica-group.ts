@@ -9,7 +9,8 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import type { Compression, ReplicaTarget } from "./options.ts";
 import { createReplicaList } from "./replica-list.ts";
-import { attemptsFor, isRetryable, isEncodingFailure } from "./retry-policy.ts";
+import type { ReplicaConnection } from "./connection.ts";
+import { attemptsFor, backoffDelayMs, isEncodingFailure, isRetryable, mayRetry, type RetryPolicy } from "./retry-policy.ts";
 import type { NodeReply } from "./walk.ts";
 
 /**
@@ -33,6 +34,8 @@ export interface ReplicaGroupOptions {
   retries: number | undefined;
   /** Compression of request messages to the replicas (default none). */
   compression?: Compression | undefined;
+  /** Backoff and which endpoints are retried after a mid-flight failure (see {@link RetryPolicy}). */
+  retryPolicy?: RetryPolicy | undefined;
 }
 
 /**
@@ -66,8 +69,11 @@ export interface ReplicaGroup {
   /** Deadline of each call, in milliseconds. */
   readonly timeoutMs: number | undefined;
   /**
-   * Calls the next replica (one part: `process_single_data`; several: `process_data`). Retries UNAVAILABLE,
-   * NOT_FOUND, UNKNOWN, INTERNAL and connection timeouts on the next replica; then rejects with a JinaError
+   * Calls the next replica that is up (one part: `process_single_data`; several: `process_data`). Retries
+   * UNAVAILABLE, NOT_FOUND, UNKNOWN, INTERNAL, ABORTED, CANCELLED and connection timeouts on a replica that has
+   * not failed this call yet, and marks the failed replica down until its health probe answers (outlier
+   * ejection); when no such replica is left it waits a backoff with jitter before trying again. A mid-flight
+   * failure is retried only when `retryPolicy.inFlight` allows the endpoint. Then rejects with a JinaError
    * (Unavailable) naming the group and the addresses tried. The `timeoutSend` deadline rejects at once with a
    * JinaError (DeadlineExceeded); an abort through `signal` with Canceled.
    */
@@ -100,14 +106,19 @@ export function createReplicaGroup(targets: readonly ReplicaTarget[], options: R
     timeoutMs,
     close: () => replicas.close(),
     async send(parts, sendOptions) {
+      const failed = new Set<ReplicaConnection>();
       const tried: string[] = [];
       let lastError: ConnectError | undefined;
+      const policy = options.retryPolicy ?? {};
       for (let attempt = 0; attempt < attempts; attempt++) {
-        const connection = replicas.next();
+        const { connection, fresh } = replicas.pick(failed);
+        if (attempt > 0 && !fresh) await backoff(backoffDelayMs(attempt, policy), sendOptions.signal);
         if (!tried.includes(connection.address)) tried.push(connection.address);
         const started = Date.now();
         try {
-          return await connection.send(parts, { endpoint: sendOptions.endpoint, timeoutMs, signal: sendOptions.signal, headers: sendOptions.headers });
+          const reply = await connection.send(parts, { endpoint: sendOptions.endpoint, timeoutMs, signal: sendOptions.signal, headers: sendOptions.headers });
+          replicas.restore(connection);
+          return reply;
         } catch (caught) {
           const error = ConnectError.from(caught);
           if (sendOptions.signal?.aborted) {
@@ -131,7 +142,17 @@ export function createReplicaGroup(targets: readonly ReplicaTarget[], options: R
           if (!isRetryable(error.code)) {
             throw new JinaError(`${Label} failed (${connection.address}): ${error.rawMessage}`, error.code, { executor: deployment, cause: caught });
           }
+          failed.add(connection);
+          if (replicas.size > 1) replicas.eject(connection);
           lastError = error;
+          if (!mayRetry(error.rawMessage, sendOptions.endpoint, policy)) {
+            throw new JinaError(
+              `${Label} failed mid-call (${connection.address}): ${error.rawMessage}; not retried: endpoint ` +
+                `${JSON.stringify(sendOptions.endpoint)} is not in its retryPolicy.inFlight`,
+              ErrorCode.Unavailable,
+              { executor: deployment, cause: caught },
+            );
+          }
         }
       }
       throw new JinaError(
@@ -155,6 +176,20 @@ export function createReplicaGroup(targets: readonly ReplicaTarget[], options: R
       throw lastError;
     },
   };
+}
+
+/** Waits before a retry; an abort ends the wait early (the attempt that follows then fails as cancelled). */
+function backoff(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 /** Deadline of an endpoint discovery call when the deployment has no `timeoutSend`. */

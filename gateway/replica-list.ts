@@ -1,10 +1,14 @@
 /**
- * The replicas of one deployment, picked round-robin (Jina's `replica_list.py`).
+ * The replicas of one deployment, picked round-robin (Jina's `replica_list.py`), skipping replicas that are down
+ * (see `outlier.ts`) and those that already failed the call being retried.
  *
  * @module
  */
+import { ConnectError } from "@connectrpc/connect";
+import { ErrorCode } from "../proto/errors.ts";
 import { createReplicaConnection, type ReplicaConnection, type ReplicaConnectionOptions } from "./connection.ts";
 import type { ReplicaTarget } from "./options.ts";
+import { createOutlierDetector, type OutlierDetector } from "./outlier.ts";
 
 /**
  * A round-robin list of connections.
@@ -19,9 +23,21 @@ export interface ReplicaList {
   readonly size: number;
   /** Every connection, in target order (endpoint discovery tries them in turn without moving the round-robin). */
   readonly connections: readonly ReplicaConnection[];
-  /** The next replica in turn. */
+  /** The next replica in turn (down ones included). */
   next(): ReplicaConnection;
-  /** Closes every connection. */
+  /**
+   * The next replica in turn that is up and not in `exclude` (the replicas that already failed this call). When
+   * none is, the next one not in `exclude` even if down; when every replica is excluded, the next in turn.
+   * `fresh` says whether the pick is up and not excluded (a retry on a fresh replica needs no backoff).
+   */
+  pick(exclude?: ReadonlySet<ReplicaConnection>): { connection: ReplicaConnection; fresh: boolean };
+  /** Marks a replica down after a failed call: it gets no traffic until its health probe answers. */
+  eject(connection: ReplicaConnection): void;
+  /** Marks a replica up (a call to it succeeded). */
+  restore(connection: ReplicaConnection): void;
+  /** Whether a replica is down. */
+  isDown(connection: ReplicaConnection): boolean;
+  /** Closes every connection and stops the probes. */
   close(): void;
 }
 
@@ -43,17 +59,55 @@ export function createReplicaList(prefix: string, targets: readonly ReplicaTarge
     for (const connection of connections) connection.close();
     throw error;
   }
+  const outliers: OutlierDetector<ReplicaConnection> = createOutlierDetector({ probe: probeReplica });
   let cursor = 0;
+  const next = (): ReplicaConnection => {
+    const connection = connections[cursor % connections.length]!;
+    cursor = (cursor + 1) % connections.length;
+    return connection;
+  };
+  /** The first replica from the cursor on that passes `ok`, moving the cursor past it. */
+  const scan = (ok: (connection: ReplicaConnection) => boolean): ReplicaConnection | undefined => {
+    for (let step = 0; step < connections.length; step++) {
+      const index = (cursor + step) % connections.length;
+      const connection = connections[index]!;
+      if (ok(connection)) {
+        cursor = (index + 1) % connections.length;
+        return connection;
+      }
+    }
+    return undefined;
+  };
   return {
     size: connections.length,
     connections,
-    next() {
-      const connection = connections[cursor % connections.length]!;
-      cursor = (cursor + 1) % connections.length;
-      return connection;
+    next,
+    pick(exclude) {
+      const fresh = scan((connection) => !outliers.isDown(connection) && !exclude?.has(connection));
+      if (fresh) return { connection: fresh, fresh: true };
+      return { connection: scan((connection) => !exclude?.has(connection)) ?? next(), fresh: false };
     },
+    eject: (connection) => outliers.eject(connection),
+    restore: (connection) => outliers.restore(connection),
+    isDown: (connection) => outliers.isDown(connection),
     close() {
+      outliers.close();
       for (const connection of connections) connection.close();
     },
   };
 }
+
+/**
+ * A replica is up when it answers endpoint discovery, or refuses it (UNIMPLEMENTED: an executor without
+ * discovery): anything but a transport failure.
+ */
+async function probeReplica(connection: ReplicaConnection, signal: AbortSignal): Promise<void> {
+  try {
+    await connection.endpoints({ signal, timeoutMs: 2000 });
+  } catch (error) {
+    const code = ConnectError.from(error).code;
+    if (down.has(code) || signal.aborted) throw error;
+  }
+}
+
+const down = new Set<ErrorCode>([ErrorCode.Unavailable, ErrorCode.DeadlineExceeded, ErrorCode.Aborted, ErrorCode.Canceled, ErrorCode.Unknown, ErrorCode.Internal]);
