@@ -7,7 +7,7 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
 
 /** An address the CLI talks to. */
 export interface CliAddress {
-  scheme: "grpc" | "http";
+  scheme: "grpc" | "http" | "websocket";
   tls: boolean;
   host: string;
   port: number;
@@ -18,6 +18,8 @@ const schemes: Record<string, Pick<CliAddress, "scheme" | "tls">> = {
   grpcs: { scheme: "grpc", tls: true },
   http: { scheme: "http", tls: false },
   https: { scheme: "http", tls: true },
+  ws: { scheme: "websocket", tls: false },
+  wss: { scheme: "websocket", tls: true },
 };
 
 /**
@@ -35,7 +37,7 @@ export function parseAddress(text: string): CliAddress {
   const port = Number(match?.[3]);
   if (!match || !kind || !(port >= 1 && port <= 65535)) {
     throw new JinaError(
-      `"${text}" is not an address: use host:port or grpc://, grpcs://, http://, https:// followed by host:port`,
+      `"${text}" is not an address: use host:port or grpc://, grpcs://, http://, https://, ws://, wss:// followed by host:port`,
       ErrorCode.InvalidArgument,
     );
   }

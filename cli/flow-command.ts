@@ -4,12 +4,55 @@
  *
  * @module
  */
-import { Flow } from "../flow/mod.ts";
+import type { Flow } from "../flow/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { fileUrl } from "../runtime/mod.ts";
+import { type CliFlags, formatUsage, parseCommandArgs } from "./command.ts";
+
+/** The command's name. */
+export const name = "flow";
+
+/** One line for `jina-ts --help`. */
+export const summary = "starts the Flow a module exports and serves it";
+
+/** Every flag. */
+export const flags: CliFlags = {
+  uses: { value: "FILE", help: "the module that exports the Flow (as default or as `flow`), relative to the working directory" },
+};
+
+/** `jina-ts flow --help`. */
+export const usage = formatUsage(
+  "jina-ts flow --uses ./flow.ts [flags]",
+  "Imports the module, starts its Flow and serves it until Ctrl-C. Prints `JINA_FLOW_READY {…}` (for programs)\n" +
+    "and one line per gateway address, with Swagger UI's /docs for HTTP (for people).",
+  flags,
+);
 
 /**
- * Imports `path`, finds its Flow, starts it, prints its addresses and serves until SIGINT/SIGTERM.
+ * What `jina-ts flow` prints once the flow serves: the machine-readable line, then a line per address.
+ *
+ * @example
+ * ```ts
+ * flowReadyLines({ host: "127.0.0.1", protocols: ["grpc", "http"], ports: [54321, 54322] });
+ * // ['JINA_FLOW_READY {"host":"127.0.0.1","protocols":["grpc","http"],"ports":[54321,54322]}',
+ * //  "flow ready (Ctrl-C to stop):", "  grpc  grpc://127.0.0.1:54321",
+ * //  "  http  http://127.0.0.1:54322  (Swagger UI http://127.0.0.1:54322/docs)"]
+ * ```
+ */
+export function flowReadyLines(flow: Pick<Flow, "host" | "protocols" | "ports">): string[] {
+  const host = flow.host.includes(":") ? `[${flow.host}]` : flow.host;
+  const machine = JSON.stringify({ host: flow.host, protocols: flow.protocols, ports: flow.ports });
+  return [
+    `JINA_FLOW_READY ${machine}`,
+    "flow ready (Ctrl-C to stop):",
+    ...flow.protocols.map((protocol, i) => {
+      const url = `${protocol === "websocket" ? "ws" : protocol}://${host}:${flow.ports[i]}`;
+      return `  ${protocol.padEnd(9)} ${url}${protocol === "http" ? `  (Swagger UI ${url}/docs)` : ""}`;
+    }),
+  ];
+}
+
+/**
+ * Imports `path`, finds its Flow, starts it, prints its ready lines and serves until SIGINT/SIGTERM.
  *
  * @example
  * ```ts
@@ -17,6 +60,7 @@ import { fileUrl } from "../runtime/mod.ts";
  * ```
  */
 export async function runFlowModule(path: string, report: (line: string) => void): Promise<void> {
+  const [{ Flow }, { fileUrl }] = await Promise.all([import("../flow/mod.ts"), import("../runtime/mod.ts")]);
   const module = (await import(fileUrl(path)).catch((error) => {
     throw new JinaError(`Cannot load the flow module "${path}": ${JinaError.from(error).rawMessage}`, ErrorCode.NotFound);
   })) as Record<string, unknown>;
@@ -28,7 +72,21 @@ export async function runFlowModule(path: string, report: (line: string) => void
     );
   }
   await flow.start();
-  const addresses = flow.protocols.map((protocol, i) => `${protocol}://${flow.host}:${flow.ports[i]}`);
-  report(`flow ready: ${addresses.join(", ")} (Ctrl-C to stop)`);
+  for (const line of flowReadyLines(flow)) report(line);
   await flow.block();
+}
+
+/**
+ * Runs the flow until a signal; resolves 0 once it is closed.
+ *
+ * @example
+ * ```ts
+ * await run(["--uses", "./flow.ts"]);
+ * ```
+ */
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs(name, args, flags);
+  if (typeof values.uses !== "string") throw new JinaError("jina-ts flow needs --uses ./flow.ts (see jina-ts flow --help)", ErrorCode.InvalidArgument);
+  await runFlowModule(values.uses, console.log);
+  return 0;
 }

@@ -35,7 +35,7 @@ async function pingOnce(target: PingTarget, address: CliAddress, signal: AbortSi
     } finally {
       client.close();
     }
-  } else if (address.scheme === "http") {
+  } else if (address.scheme !== "grpc") {
     const response = await fetch(`${base}/`, { signal });
     if (!response.ok) throw new JinaError(`GET / answered ${response.status}`, ErrorCode.Unavailable);
   } else {

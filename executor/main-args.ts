@@ -52,6 +52,33 @@ function jsonObject(flag: string, value: string | undefined): Record<string, unk
 }
 
 /**
+ * Every flag of `jina-ts executor` (and of `executor/main.ts`, which the flow spawns), with its help text: the one
+ * table {@link parseExecutorArgs} reads and `jina-ts executor --help` prints. Add a flag here and both follow.
+ *
+ * @example
+ * ```ts
+ * Object.keys(executorFlags); // ["uses", "name", "host", "port", …]
+ * ```
+ */
+export const executorFlags: Readonly<Record<string, { value?: string; help: string; default?: string }>> = {
+  uses: { value: "FILE#CLASS", help: "the executor class: a module path (.ts or .js, relative to the working directory) and the exported class name" },
+  name: { value: "NAME", help: "the executor's name (metas.name; in errors, logs and metrics)" },
+  host: { value: "HOST", help: "the address to bind", default: "127.0.0.1" },
+  port: { value: "N", help: "the gRPC port (0: a free one, printed in the ready line)", default: "0" },
+  "shard-id": { value: "N", help: "this shard's index (runtime_args.shard_id)", default: "0" },
+  shards: { value: "N", help: "how many shards the deployment has", default: "1" },
+  replicas: { value: "N", help: "how many replicas the deployment has", default: "1" },
+  workspace: { value: "DIR", help: "the executor's workspace folder (metas.workspace)" },
+  "pod-name": { value: "NAME", help: "the pod's name, e.g. encoder/rep-0 (runtime_args.name)" },
+  "uses-with": { value: "JSON", help: "a JSON object of constructor arguments (Jina's uses_with)" },
+  "uses-metas": { value: "JSON", help: "a JSON object of metas (name, description, workspace …)" },
+  "uses-requests": { value: "JSON", help: 'a JSON object mapping endpoints to method names, e.g. {"/index":"add"}' },
+  "uses-dynamic-batching": { value: "JSON", help: 'a JSON object of dynamic batching per endpoint, e.g. {"/encode":{"preferred_batch_size":16}}' },
+  monitoring: { help: "serve Prometheus metrics" },
+  "port-monitoring": { value: "N", help: "the metrics port, with --monitoring (0: a free one)", default: "0" },
+};
+
+/**
  * Parses `executor/main.ts`'s flags: `--uses ./file.ts#Class --name --host --port --shard-id --shards --replicas
  * --workspace --pod-name --uses-with JSON --uses-metas JSON --uses-requests JSON --uses-dynamic-batching JSON
  * --monitoring --port-monitoring N`.
@@ -71,17 +98,15 @@ export function parseExecutorArgs(argv: string[]): ExecutorMainArgs {
       allowPositionals: false,
       options: {
         ...Object.fromEntries(
-          ["uses", "name", "host", "port", "shard-id", "shards", "replicas", "workspace", "pod-name", "uses-with", "uses-metas", "uses-requests", "uses-dynamic-batching", "port-monitoring"]
-            .map((flag) => [flag, { type: "string" as const }]),
+          Object.entries(executorFlags).map(([flag, spec]) => [flag, { type: spec.value ? "string" as const : "boolean" as const }]),
         ),
-        monitoring: { type: "boolean" as const },
       },
     }).values as Record<string, string | boolean | undefined>;
     monitoring = parsed.monitoring === true;
     delete parsed.monitoring;
     values = parsed as Record<string, string | undefined>;
   } catch (error) {
-    throw new JinaError(`${(error as Error).message}; usage: main.ts --uses ./file.ts#Class [--port N] [--host H] ...`, ErrorCode.InvalidArgument);
+    throw new JinaError(`${(error as Error).message}; see jina-ts executor --help`, ErrorCode.InvalidArgument);
   }
   if (!values.uses) throw new JinaError("--uses is required, e.g. --uses ./executor.ts#MyExecutor", ErrorCode.InvalidArgument);
   const requests = jsonObject("uses-requests", values["uses-requests"]);

@@ -33,7 +33,7 @@ export { createExecutorTransport } from "./transport.ts";
 export { serveExecutor } from "./serve.ts";
 export { formatReadyLine, parseReadyLine } from "./ready-line.ts";
 export { loadExecutorClass, parseUses } from "./load-executor.ts";
-export { parseExecutorArgs } from "./main-args.ts";
+export { executorFlags, parseExecutorArgs } from "./main-args.ts";
 export { runExecutor } from "./run-executor.ts";
 export { executorFlagsOf, executorOptionsOf } from "./executor-settings.ts";
 export { isServing, setServing } from "./serving.ts";

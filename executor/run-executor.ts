@@ -32,7 +32,8 @@ function watchParent(onGone: () => void): void {
 /**
  * Serves one executor as a process, as `jina executor` does: parses Jina's flags (`--uses ./file.ts#Class`,
  * `--port`, `--uses-with` …), loads and constructs the class, serves it on gRPC and prints the readiness line
- * (`JINA_EXECUTOR_READY {"port":N}`; with `--monitoring` the metrics port too, `{"port":N,"portMonitoring":M}`). On SIGTERM/SIGINT it reports NOT_SERVING, stops the server, calls
+ * (`JINA_EXECUTOR_READY {"port":N}`; with `--monitoring` the metrics port too, `{"port":N,"portMonitoring":M}`),
+ * then a line for people: `executor NAME ready: grpc://host:port (…)`. On SIGTERM/SIGINT it reports NOT_SERVING, stops the server, calls
  * `executor.close()` and exits 0; it exits as well when the parent process (`JINA_PARENT_PID`) is gone.
  * Bad flags, a missing file or class, or a failing constructor print one clear line and exit 1.
  *
@@ -84,5 +85,13 @@ export async function runExecutor(argv: string[]): Promise<void> {
   }
   if (stopping) return;
   console.log(formatReadyLine(server.port, server.portMonitoring));
+  console.log(describeReady(executor.metas.name || cls.name, args.host, server.port, server.portMonitoring));
+}
+
+/** The human ready line printed beside the machine-readable one. */
+function describeReady(name: string, host: string, port: number, portMonitoring: number | undefined): string {
+  const where = host.includes(":") ? `[${host}]` : host;
+  const metrics = portMonitoring === undefined ? "" : `, metrics http://${where}:${portMonitoring}/metrics`;
+  return `executor ${name} ready: grpc://${where}:${port} (gRPC${metrics}; Ctrl-C to stop)`;
 }
 

@@ -54,11 +54,11 @@ for (const protocol of ["grpc", "http"] as const) {
   });
 }
 
-test("jina-ts post without --input says what it needs and exits non-zero", async () => {
+test("jina-ts post without an address says what it needs and exits non-zero", async () => {
   const lines: string[] = [];
-  const child = spawnScript(cli, { args: ["post", "127.0.0.1:1"], onLine: (line) => lines.push(line) });
+  const child = spawnScript(cli, { args: ["post", "--on", "/x"], onLine: (line) => lines.push(line) });
   assert.is.not(await child.exited, 0);
-  assert.match(lines.join("\n"), /needs an address and --input FILE/);
+  assert.match(lines.join("\n"), /needs an address \(see jina-ts post --help\)/);
 });
 
 test.run();
