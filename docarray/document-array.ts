@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { clone, create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { clone, create } from "@bufbuild/protobuf";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import {
   type DocumentArrayProto,
@@ -21,6 +21,7 @@ import { type FindOptions, nearestMatches, stackEmbeddings } from "./match.ts";
 import { NdArray, type NdArrayInit } from "./ndarray.ts";
 import { compileQuery, type QueryFilter } from "./query.ts";
 import { summarize } from "./summary.ts";
+import { decodeDocumentArray, encodeDocumentArray } from "./wire/codec.ts";
 
 type Holder = Record<string, unknown>;
 type Key = "docs" | "chunks" | "matches";
@@ -90,7 +91,7 @@ export class DocumentArray implements Iterable<Document> {
    * ```
    */
   static fromBytes(bytes: Uint8Array): DocumentArray {
-    return DocumentArray.fromProto(fromBinary(DocumentArrayProtoSchema, bytes));
+    return DocumentArray.fromProto(decodeDocumentArray(bytes));
   }
 
   /**
@@ -116,7 +117,7 @@ export class DocumentArray implements Iterable<Document> {
    *
    * @example
    * ```ts
-   * const bytes = toBinary(DocumentArrayProtoSchema, docs.toProto());
+   * const bytes = encodeDocumentArray(docs.toProto());
    * ```
    */
   toProto(): DocumentArrayProto {
@@ -391,7 +392,7 @@ export class DocumentArray implements Iterable<Document> {
    * ```
    */
   toBytes(): Uint8Array {
-    return toBinary(DocumentArrayProtoSchema, this.toProto());
+    return encodeDocumentArray(this.toProto());
   }
 
   /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { clone, create, fromBinary, type JsonObject, toBinary } from "@bufbuild/protobuf";
+import { clone, create, type JsonObject } from "@bufbuild/protobuf";
 import {
   type DocumentProto,
   DocumentProtoSchema,
@@ -16,6 +16,7 @@ import { documentFromJSON, type DocumentJson, documentToJSON } from "./document-
 import { randomId } from "./id.ts";
 import { type NamedScore, namedScoreView, toNamedScoreMap } from "./named-score.ts";
 import { NdArray, type NdArrayInit } from "./ndarray.ts";
+import { decodeDocument, encodeDocument } from "./wire/codec.ts";
 
 /**
  * The fields a {@link Document} is made from; every field is optional and `id` defaults to 32 random hex chars.
@@ -122,7 +123,7 @@ export class Document {
    * ```
    */
   static fromBytes(bytes: Uint8Array): Document {
-    return Document.fromProto(fromBinary(DocumentProtoSchema, bytes));
+    return Document.fromProto(decodeDocument(bytes));
   }
 
   /** The id (32 hex chars unless given). */
@@ -340,7 +341,7 @@ export class Document {
    * ```
    */
   toBytes(): Uint8Array {
-    return toBinary(DocumentProtoSchema, this.proto);
+    return encodeDocument(this.proto);
   }
 }
 

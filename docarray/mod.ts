@@ -30,3 +30,15 @@ export type { DataRequestInit } from "./request.ts";
 export { dataRequestFromJSON, dataRequestToJSON } from "./request-json.ts";
 export type { DataRequestJson, HeaderJson, RouteJson, StatusJson } from "./request-json.ts";
 export { randomId } from "./id.ts";
+export {
+  dataRequestSize,
+  decodeDataContent,
+  decodeDataRequest,
+  decodeDataRequestHead,
+  decodeDocument,
+  decodeDocumentArray,
+  encodeDataRequest,
+  encodeDocument,
+  encodeDocumentArray,
+} from "./wire/codec.ts";
+export type { DataRequestParts, EncodeDataRequestOptions } from "./wire/codec.ts";

@@ -2,7 +2,8 @@ import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
-import { createDataRequest, Document, DocumentArray, docsOf } from "../../docarray/mod.ts";
+import { createDataRequest, decodeDataRequest, Document, DocumentArray, docsOf, encodeDataRequest } from "../../docarray/mod.ts";
+import { DocumentArrayProtoSchema } from "../../proto/gen/docarray_pb.ts";
 import {
   float32Bytes,
   floatField,
@@ -46,37 +47,50 @@ test("a DataRequest built with createDataRequest encodes byte for byte as the ha
   assert.equal([...bytes], [...fixture]);
 });
 
-test("the fixture decodes to the same document values", () => {
-  const request = fromBinary(DataRequestProtoSchema, fixture);
-  assert.is(request.header?.requestId, "req-1");
-  assert.is(request.header?.execEndpoint, "/search");
-  assert.is(request.parameters, undefined);
-  const docs = docsOf(request);
-  assert.is(docs.length, 1);
-  const doc = docs.at(0) as Document;
-  assert.is(doc.id, "doc1");
-  assert.is(doc.text, "hello");
-  assert.equal(doc.tags, { k: "v", n: 1 });
-  assert.is(doc.embedding?.dtype, "<f4");
-  assert.equal(doc.embedding?.shape, [2]);
-  assert.equal([...(doc.embedding?.data ?? [])], [1, 2]);
-  assert.is(doc.proto.embedding?.clsName, "numpy");
-  assert.is(doc.matches.length, 1);
-  assert.is(doc.matches.at(0)?.id, "m1");
-  assert.is(doc.matches.at(0)?.scores.cosine?.value, 0.5);
-  assert.equal(doc.toJSON(), {
-    id: "doc1",
-    text: "hello",
-    tags: { k: "v", n: 1 },
-    embedding: [1, 2],
-    matches: [{ id: "m1", scores: { cosine: { value: 0.5 } } }],
-  });
+test("the fast codec encodes the same request byte for byte as the fixture, and decodes it as fromBinary does", () => {
+  assert.equal([...encodeDataRequest(buildRequest())], [...fixture]);
+  assert.equal(decodeDataRequest(fixture), fromBinary(DataRequestProtoSchema, fixture));
+  const docs = docsOf(buildRequest());
+  assert.equal([...docs.toBytes()], [...lenField(1, document)]);
+  assert.equal(DocumentArray.fromBytes(docs.toBytes()).toProto(), fromBinary(DocumentArrayProtoSchema, docs.toBytes()));
 });
+
+for (const [name, decode] of [["fromBinary", (b: Uint8Array) => fromBinary(DataRequestProtoSchema, b)], ["decodeDataRequest", decodeDataRequest]] as const) {
+  test(`the fixture decodes to the same document values (${name})`, () => {
+    const request = decode(fixture);
+    assert.is(request.header?.requestId, "req-1");
+    assert.is(request.header?.execEndpoint, "/search");
+    assert.is(request.parameters, undefined);
+    const docs = docsOf(request);
+    assert.is(docs.length, 1);
+    const doc = docs.at(0) as Document;
+    assert.is(doc.id, "doc1");
+    assert.is(doc.text, "hello");
+    assert.equal(doc.tags, { k: "v", n: 1 });
+    assert.is(doc.embedding?.dtype, "<f4");
+    assert.equal(doc.embedding?.shape, [2]);
+    assert.equal([...(doc.embedding?.data ?? [])], [1, 2]);
+    assert.is(doc.proto.embedding?.clsName, "numpy");
+    assert.is(doc.matches.length, 1);
+    assert.is(doc.matches.at(0)?.id, "m1");
+    assert.is(doc.matches.at(0)?.scores.cosine?.value, 0.5);
+    assert.equal(doc.toJSON(), {
+      id: "doc1",
+      text: "hello",
+      tags: { k: "v", n: 1 },
+      embedding: [1, 2],
+      matches: [{ id: "m1", scores: { cosine: { value: 0.5 } } }],
+    });
+  });
+}
 
 test("decoding then re-encoding the fixture gives the fixture back", () => {
   const request = fromBinary(DataRequestProtoSchema, fixture);
   docsOf(request).at(0)?.embedding; // reading views must not change the bytes
   assert.equal([...toBinary(DataRequestProtoSchema, request)], [...fixture]);
+  const fast = decodeDataRequest(fixture);
+  docsOf(fast).at(0)?.embedding;
+  assert.equal([...encodeDataRequest(fast)], [...fixture]);
 });
 
 test.run();

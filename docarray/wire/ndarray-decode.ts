@@ -1,0 +1,111 @@
+/**
+ * Decoding `NdArrayProto` into the objects protobuf-es builds. A dense buffer is a view over the received bytes
+ * (no copy); `NdArray` reads it as a typed array in place when its offset is aligned, or copies it once.
+ *
+ * @module
+ */
+import type { DenseNdArrayProto, NdArrayProto, SparseNdArrayProto } from "../../proto/gen/docarray_pb.ts";
+import { Fallback, type WireReader } from "./reader.ts";
+import { readStruct } from "./struct-decode.ts";
+
+/**
+ * Reads an `NdArrayProto` payload ending at `end`.
+ *
+ * @example
+ * ```ts
+ * const embedding = readNdArray(reader, reader.delimited(), 2);
+ * ```
+ */
+export function readNdArray(r: WireReader, end: number, depth: number): NdArrayProto {
+  const array = { $typeName: "docarray.NdArrayProto", content: { case: undefined }, clsName: "" } as NdArrayProto;
+  while (r.pos < end) {
+    const tag = r.varint();
+    switch (tag) {
+      case 0x0a:
+        if (array.content.case === "dense") throw new Fallback(); // a repeated message field merges
+        array.content = { case: "dense", value: readDense(r, r.delimited()) };
+        break;
+      case 0x12:
+        if (array.content.case === "sparse") throw new Fallback();
+        array.content = { case: "sparse", value: readSparse(r, r.delimited()) };
+        break;
+      case 0x1a:
+        array.clsName = r.string();
+        break;
+      case 0x22:
+        if (array.parameters !== undefined) throw new Fallback();
+        array.parameters = readStruct(r, r.delimited(), depth + 1);
+        break;
+      default:
+        if (tag >>> 3 <= 4) throw new Fallback();
+        r.unknown(array, tag);
+    }
+  }
+  r.expectEnd(end);
+  return array;
+}
+
+function readDense(r: WireReader, end: number): DenseNdArrayProto {
+  const dense = {
+    $typeName: "docarray.DenseNdArrayProto",
+    buffer: new Uint8Array(0),
+    shape: [] as number[],
+    dtype: "",
+  } as DenseNdArrayProto;
+  while (r.pos < end) {
+    const tag = r.varint();
+    switch (tag) {
+      case 0x0a:
+        dense.buffer = r.bytes();
+        break;
+      case 0x12:
+        readPackedUint32(r, dense.shape);
+        break;
+      case 0x10:
+        dense.shape.push(r.varint());
+        break;
+      case 0x1a:
+        dense.dtype = r.string();
+        break;
+      default:
+        if (tag >>> 3 <= 3) throw new Fallback();
+        r.unknown(dense, tag);
+    }
+  }
+  r.expectEnd(end);
+  return dense;
+}
+
+function readSparse(r: WireReader, end: number): SparseNdArrayProto {
+  const sparse = { $typeName: "docarray.SparseNdArrayProto", shape: [] as number[] } as SparseNdArrayProto;
+  while (r.pos < end) {
+    const tag = r.varint();
+    switch (tag) {
+      case 0x0a:
+        if (sparse.indices !== undefined) throw new Fallback();
+        sparse.indices = readDense(r, r.delimited());
+        break;
+      case 0x12:
+        if (sparse.values !== undefined) throw new Fallback();
+        sparse.values = readDense(r, r.delimited());
+        break;
+      case 0x1a:
+        readPackedUint32(r, sparse.shape);
+        break;
+      case 0x18:
+        sparse.shape.push(r.varint());
+        break;
+      default:
+        if (tag >>> 3 <= 3) throw new Fallback();
+        r.unknown(sparse, tag);
+    }
+  }
+  r.expectEnd(end);
+  return sparse;
+}
+
+function readPackedUint32(r: WireReader, into: number[]): void {
+  const end = r.delimited();
+  while (r.pos < end) into.push(r.varint());
+  r.expectEnd(end);
+}

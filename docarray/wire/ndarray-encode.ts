@@ -1,0 +1,101 @@
+/**
+ * Encoding `NdArrayProto` (dense or sparse, `cls_name`, `parameters`): the tensor's bytes are copied once, straight
+ * into the output buffer.
+ *
+ * @module
+ */
+import type { DenseNdArrayProto, NdArrayProto, SparseNdArrayProto } from "../../proto/gen/docarray_pb.ts";
+import { checkBytes, packedUint32Size, unknownSize, writePackedUint32, writeUnknown } from "./scalars.ts";
+import { sizeStruct, writeStruct } from "./struct-encode.ts";
+import { stringFieldSize, writeStringField } from "./utf8.ts";
+import { delimitedSize, sizeNested, type WireWriter } from "./writer.ts";
+
+/**
+ * The payload size of an `NdArrayProto` (pushing nested sizes on `sizes`, pre-order).
+ *
+ * @example
+ * ```ts
+ * const size = sizeNdArray(sizes, doc.proto.embedding!);
+ * ```
+ */
+export function sizeNdArray(sizes: number[], array: NdArrayProto): number {
+  let size = 0;
+  const content = array.content;
+  if (content.case === "dense") size += 1 + sizeNested(sizes, content.value, sizeDense);
+  else if (content.case === "sparse") size += 1 + sizeNested(sizes, content.value, sizeSparse);
+  size += stringFieldSize(array.clsName);
+  if (array.parameters !== undefined) size += 1 + sizeNested(sizes, array.parameters, sizeStruct);
+  return size + unknownSize(array.$unknown);
+}
+
+/**
+ * Writes an `NdArrayProto` payload (its sizes next on the writer).
+ *
+ * @example
+ * ```ts
+ * writeNdArray(writer, doc.proto.embedding!);
+ * ```
+ */
+export function writeNdArray(w: WireWriter, array: NdArrayProto): void {
+  const content = array.content;
+  if (content.case === "dense") {
+    w.buf[w.pos++] = 0x0a;
+    w.length();
+    writeDense(w, content.value);
+  } else if (content.case === "sparse") {
+    w.buf[w.pos++] = 0x12;
+    w.length();
+    writeSparse(w, content.value);
+  }
+  writeStringField(w, 0x1a, array.clsName);
+  if (array.parameters !== undefined) {
+    w.buf[w.pos++] = 0x22;
+    w.length();
+    writeStruct(w, array.parameters);
+  }
+  writeUnknown(w, array.$unknown);
+}
+
+function sizeDense(_sizes: number[], dense: DenseNdArrayProto): number {
+  let size = 0;
+  const length = checkBytes(dense.buffer).length;
+  if (length > 0) size += 1 + delimitedSize(length);
+  if (dense.shape.length > 0) size += 1 + delimitedSize(packedUint32Size(dense.shape));
+  size += stringFieldSize(dense.dtype);
+  return size + unknownSize(dense.$unknown);
+}
+
+function writeDense(w: WireWriter, dense: DenseNdArrayProto): void {
+  const buffer = dense.buffer;
+  if (buffer.length > 0) {
+    w.buf[w.pos++] = 0x0a;
+    w.varint(buffer.length);
+    w.raw(buffer);
+  }
+  writePackedUint32(w, 0x12, dense.shape);
+  writeStringField(w, 0x1a, dense.dtype);
+  writeUnknown(w, dense.$unknown);
+}
+
+function sizeSparse(sizes: number[], sparse: SparseNdArrayProto): number {
+  let size = 0;
+  if (sparse.indices !== undefined) size += 1 + sizeNested(sizes, sparse.indices, sizeDense);
+  if (sparse.values !== undefined) size += 1 + sizeNested(sizes, sparse.values, sizeDense);
+  if (sparse.shape.length > 0) size += 1 + delimitedSize(packedUint32Size(sparse.shape));
+  return size + unknownSize(sparse.$unknown);
+}
+
+function writeSparse(w: WireWriter, sparse: SparseNdArrayProto): void {
+  if (sparse.indices !== undefined) {
+    w.buf[w.pos++] = 0x0a;
+    w.length();
+    writeDense(w, sparse.indices);
+  }
+  if (sparse.values !== undefined) {
+    w.buf[w.pos++] = 0x12;
+    w.length();
+    writeDense(w, sparse.values);
+  }
+  writePackedUint32(w, 0x1a, sparse.shape);
+  writeUnknown(w, sparse.$unknown);
+}

@@ -1,0 +1,178 @@
+/**
+ * The read side of the wire codec: a cursor over the received bytes. Whatever it does not handle the fast way
+ * (groups, a known field with an unexpected wire type, a singular message field repeated for merging, overlong
+ * varints, truncated input, invalid UTF-8) throws {@link Fallback}, and the caller decodes the whole input with
+ * protobuf-es instead, which accepts it or throws its own error.
+ *
+ * @module
+ */
+import { readUtf8 } from "./utf8.ts";
+
+/**
+ * Thrown by the fast reader for input it leaves to protobuf-es. Never escapes the codec.
+ *
+ * @example
+ * ```ts
+ * try { fast(bytes) } catch (e) { if (e instanceof Fallback) return fromBinary(schema, bytes); throw e; }
+ * ```
+ */
+export class Fallback extends Error {}
+
+/**
+ * An unknown field as protobuf-es keeps it in `message.$unknown` (and writes it back after the known fields).
+ *
+ * @example
+ * ```ts
+ * const field: UnknownField = { no: 99, wireType: 0, data: new Uint8Array([1]) };
+ * ```
+ */
+export interface UnknownField {
+  no: number;
+  wireType: number;
+  data: Uint8Array;
+}
+
+/**
+ * A cursor reading protobuf wire primitives.
+ *
+ * @example
+ * ```ts
+ * const r = new WireReader(new Uint8Array([0xac, 0x02]));
+ * r.varint(); // 300
+ * ```
+ */
+export class WireReader {
+  readonly buf: Uint8Array;
+  readonly view: DataView;
+  pos = 0;
+
+  constructor(buf: Uint8Array) {
+    this.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /** An unsigned 32-bit varint (at most 5 bytes; anything longer goes to protobuf-es). */
+  varint(): number {
+    const buf = this.buf;
+    let b = buf[this.pos++] as number;
+    if (b < 0x80) return b;
+    let value = b & 0x7f;
+    for (let shift = 7; shift < 35; shift += 7) {
+      b = buf[this.pos++] as number;
+      if (b === undefined) throw new Fallback();
+      if (shift === 28 && b > 0x0f) throw new Fallback();
+      value |= (b & 0x7f) << shift;
+      if (b < 0x80) return value >>> 0;
+    }
+    throw new Fallback();
+  }
+
+  /** A signed int32 varint (negative values are ten bytes on the wire). */
+  int32(): number {
+    return Number(BigInt.asIntN(32, this.varint64()));
+  }
+
+  /** A 64-bit varint as an unsigned bigint. */
+  varint64(): bigint {
+    let value = 0n;
+    for (let shift = 0n; shift < 70n; shift += 7n) {
+      const b = this.buf[this.pos++];
+      if (b === undefined) throw new Fallback();
+      value |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return BigInt.asUintN(64, value);
+    }
+    throw new Fallback();
+  }
+
+  /** The end offset of a length-delimited payload starting at the cursor (after reading its length). */
+  delimited(): number {
+    const length = this.varint();
+    const end = this.pos + length;
+    if (end > this.buf.length) throw new Fallback();
+    return end;
+  }
+
+  /** A length-delimited byte string, as a view over the input. */
+  bytes(): Uint8Array {
+    const end = this.delimited();
+    const out = this.buf.subarray(this.pos, end);
+    this.pos = end;
+    return out;
+  }
+
+  /** A length-delimited strict UTF-8 string. */
+  string(): string {
+    const end = this.delimited();
+    let text: string;
+    try {
+      text = readUtf8(this.buf, this.pos, end);
+    } catch {
+      throw new Fallback();
+    }
+    this.pos = end;
+    return text;
+  }
+
+  /** A little-endian float32. */
+  float(): number {
+    if (this.pos + 4 > this.buf.length) throw new Fallback();
+    const value = this.view.getFloat32(this.pos, true);
+    this.pos += 4;
+    return value;
+  }
+
+  /** A little-endian float64. */
+  double(): number {
+    if (this.pos + 8 > this.buf.length) throw new Fallback();
+    const value = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return value;
+  }
+
+  /** Skips the value of a field of this wire type and returns its bytes (groups go to protobuf-es). */
+  skip(wireType: number): Uint8Array {
+    const start = this.pos;
+    switch (wireType) {
+      case 0:
+        this.varint64();
+        break;
+      case 1:
+        this.pos += 8;
+        break;
+      case 2:
+        this.pos = this.delimited();
+        break;
+      case 5:
+        this.pos += 4;
+        break;
+      default:
+        throw new Fallback();
+    }
+    if (this.pos > this.buf.length) throw new Fallback();
+    return this.buf.subarray(start, this.pos);
+  }
+
+  /**
+   * Skips the value of a field this decoder does not know. A known field number (`<= known`) with a wire type
+   * the caller did not expect goes to protobuf-es.
+   */
+  ignore(tag: number, known: number): void {
+    const no = tag >>> 3;
+    if (no === 0 || no <= known) throw new Fallback();
+    this.skip(tag & 7);
+  }
+
+  /** Records the field with this tag, whose value is at the cursor, as an unknown field of `message`. */
+  unknown(message: { $unknown?: UnknownField[] | undefined }, tag: number): void {
+    const no = tag >>> 3;
+    const wireType = tag & 7;
+    if (no === 0) throw new Fallback();
+    const data = this.skip(wireType);
+    (message.$unknown ??= []).push({ no, wireType, data });
+  }
+
+  /** Throws {@link Fallback} unless the cursor is exactly at `end` (a field ran past its message). */
+  expectEnd(end: number): void {
+    if (this.pos !== end) throw new Fallback();
+  }
+}

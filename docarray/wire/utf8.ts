@@ -1,0 +1,105 @@
+/**
+ * UTF-8 for the wire codec, exactly as `TextEncoder`/`TextDecoder` (what protobuf-es uses): lone surrogates encode
+ * as U+FFFD (3 bytes), and reading is strict (invalid UTF-8 throws, as protobuf-es does for proto3 strings).
+ *
+ * @module
+ */
+import { delimitedSize, type WireWriter } from "./writer.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The number of UTF-8 bytes `TextEncoder` writes for `text`.
+ *
+ * @example
+ * ```ts
+ * utf8Length("héllo"); // 6
+ * ```
+ */
+export function utf8Length(text: string): number {
+  const n = text.length;
+  let bytes = n;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: 4 bytes for 2 code units
+      i++;
+    } else bytes += 2; // 3 bytes (lone surrogates become U+FFFD, also 3)
+  }
+  return bytes;
+}
+
+/**
+ * Writes `text` as UTF-8 whose length the caller knows (`utf8Length(text)`), without the length prefix.
+ *
+ * @example
+ * ```ts
+ * writeUtf8(writer, "id-1", 4);
+ * ```
+ */
+export function writeUtf8(w: WireWriter, text: string, length: number): void {
+  const buf = w.buf;
+  let pos = w.pos;
+  if (length === text.length && length < 64) {
+    for (let i = 0; i < length; i++) buf[pos++] = text.charCodeAt(i);
+  } else {
+    encoder.encodeInto(text, buf.subarray(pos, pos + length));
+    pos += length;
+  }
+  w.pos = pos;
+}
+
+/**
+ * Writes a length-delimited string: its byte length, then its UTF-8 bytes.
+ *
+ * @example
+ * ```ts
+ * writeString(writer, "hello");
+ * ```
+ */
+export function writeString(w: WireWriter, text: string): void {
+  const length = utf8Length(text);
+  w.varint(length);
+  writeUtf8(w, text, length);
+}
+
+/**
+ * The size of a proto3 string field (tag of one byte included): 0 when empty, as it is then not written.
+ *
+ * @example
+ * ```ts
+ * stringFieldSize("ab"); // 4
+ * ```
+ */
+export function stringFieldSize(value: string): number {
+  return value === "" ? 0 : 1 + delimitedSize(utf8Length(value));
+}
+
+/**
+ * Writes a proto3 string field with a one-byte tag, unless it is empty.
+ *
+ * @example
+ * ```ts
+ * writeStringField(writer, 0x0a, doc.id);
+ * ```
+ */
+export function writeStringField(w: WireWriter, tag: number, value: string): void {
+  if (value === "") return;
+  w.buf[w.pos++] = tag;
+  writeString(w, value);
+}
+
+/**
+ * Reads `bytes[start, end)` as strict UTF-8 (throws a `TypeError` on invalid bytes).
+ *
+ * @example
+ * ```ts
+ * readUtf8(new Uint8Array([104, 105]), 0, 2); // "hi"
+ * ```
+ */
+export function readUtf8(bytes: Uint8Array, start: number, end: number): string {
+  return start === end ? "" : decoder.decode(bytes.subarray(start, end));
+}

@@ -1,0 +1,160 @@
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import {
+  createDataRequest,
+  decodeDataContent,
+  decodeDataRequest,
+  decodeDataRequestHead,
+  decodeDocumentArray,
+  DocumentArray,
+  docsOf,
+  encodeDataRequest,
+  encodeDocumentArray,
+} from "../../docarray/mod.ts";
+import { type DenseNdArrayProto, type DocumentArrayProto, DocumentArrayProtoSchema } from "../../proto/gen/docarray_pb.ts";
+import { DataRequestProto_DataContentProtoSchema, DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
+import { getEnv } from "../../runtime/mod.ts";
+import { createRng } from "../fuzz/_corpus.ts";
+import { randomRequest } from "./_random-request.ts";
+import { float32Bytes, floatField, lenField, stringField, tag, varintField } from "./wire-writer.ts";
+
+// The property: for random requests, the fast codec's bytes are protobuf-es's bytes, and decoding gives what
+// fromBinary gives. CODEC_SEED replays a run; CODEC_CASES sets how many.
+const seed = Number(getEnv("CODEC_SEED") ?? 20261130) >>> 0;
+const cases = Number(getEnv("CODEC_CASES") ?? 400);
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+function hex(bytes: Uint8Array): string {
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+test(`encodeDataRequest is byte-identical to toBinary over ${cases} random requests (seed ${seed})`, () => {
+  const rng = createRng(seed);
+  for (let i = 0; i < cases; i++) {
+    const request = randomRequest(rng);
+    const expected = toBinary(DataRequestProtoSchema, request);
+    const actual = encodeDataRequest(request);
+    if (!sameBytes(actual, expected)) assert.unreachable(`case ${i} (CODEC_SEED=${seed}): bytes differ`);
+  }
+});
+
+test(`decodeDataRequest gives what fromBinary gives over ${cases} random requests (seed ${seed})`, () => {
+  const rng = createRng(seed + 1);
+  for (let i = 0; i < cases; i++) {
+    const bytes = toBinary(DataRequestProtoSchema, randomRequest(rng));
+    const decoded = decodeDataRequest(bytes);
+    const expected = fromBinary(DataRequestProtoSchema, bytes);
+    assert.equal(decoded, expected, `case ${i} (CODEC_SEED=${seed})`);
+    // (not always `bytes`: TextDecoder drops a leading BOM of a string, in protobuf-es as here)
+    assert.is(hex(encodeDataRequest(decoded)), hex(toBinary(DataRequestProtoSchema, expected)), `case ${i}: re-encoded`);
+  }
+});
+
+test("decodeDataRequestHead leaves data as bytes; forwarding them gives the same request back", () => {
+  const rng = createRng(seed + 2);
+  for (let i = 0; i < 100; i++) {
+    const request = randomRequest(rng);
+    const bytes = toBinary(DataRequestProtoSchema, request);
+    const { request: head, data } = decodeDataRequestHead(bytes);
+    assert.is(head.data, undefined);
+    assert.is(data === undefined, request.data === undefined, `case ${i}`);
+    const forwarded = encodeDataRequest(head, { data });
+    const expected = fromBinary(DataRequestProtoSchema, toBinary(DataRequestProtoSchema, head));
+    if (data) expected.data = fromBinary(DataRequestProto_DataContentProtoSchema, data);
+    assert.equal(decodeDataRequest(forwarded), expected, `case ${i}`);
+    const again = decodeDataRequestHead(forwarded).data;
+    assert.is(again && hex(again), data && hex(data), `case ${i}: data forwarded as received`);
+    if (data) assert.equal(decodeDataContent(data), fromBinary(DataRequestProtoSchema, bytes).data, `case ${i}`);
+  }
+});
+
+test("mutated bytes: the fast decoder accepts and rejects exactly what fromBinary does, with the same result", () => {
+  const rng = createRng(seed + 3);
+  for (let i = 0; i < cases; i++) {
+    const bytes = toBinary(DataRequestProtoSchema, randomRequest(rng, 2)).slice();
+    if (bytes.length === 0) continue;
+    for (let n = 1 + rng.int(3); n > 0; n--) bytes[rng.int(bytes.length)] = rng.u32() & 0xff;
+    const cut = rng.chance(0.2) ? bytes.subarray(0, rng.int(bytes.length)) : bytes;
+    let expected: unknown;
+    let expectedError: unknown;
+    try {
+      expected = fromBinary(DataRequestProtoSchema, cut);
+    } catch (error) {
+      expectedError = error;
+    }
+    let actual: unknown;
+    try {
+      actual = decodeDataRequest(cut);
+    } catch (error) {
+      assert.ok(expectedError, `case ${i}: the fast decoder threw ${String(error)} but fromBinary accepted ${hex(cut)}`);
+      assert.is(String(error), String(expectedError));
+      continue;
+    }
+    assert.not.ok(expectedError, `case ${i}: fromBinary threw ${String(expectedError)} but the fast decoder accepted ${hex(cut)}`);
+    assert.equal(actual, expected, `case ${i}: ${hex(cut)}`);
+  }
+});
+
+test("non-canonical input: fields out of order, unpacked repeated fields, merged messages, groups, unknown fields", () => {
+  const dense = [...varintField(2, 2), ...stringField(3, "<f4"), ...lenField(1, float32Bytes([1, 2]))]; // shape unpacked, buffer last
+  const embedding = [...stringField(3, "numpy"), ...lenField(1, dense)];
+  const doc = [
+    ...floatField(13, 1.5), // location unpacked
+    ...lenField(16, embedding),
+    ...lenField(16, stringField(3, "torch")), // embedding again: protobuf-es merges the two
+    ...stringField(1, "d"),
+    ...varintField(5000, 7), // unknown
+    ...tag(6000, 3), ...varintField(1, 1), ...tag(6000, 4), // an unknown group
+    ...floatField(13, 2.5),
+  ];
+  for (const body of [doc, [...lenField(16, embedding), ...doc]]) {
+    const bytes = new Uint8Array(lenField(1, body));
+    const expected = fromBinary(DocumentArrayProtoSchema, bytes);
+    assert.equal(decodeDocumentArray(bytes), expected);
+    assert.equal([...encodeDocumentArray(expected)], [...toBinary(DocumentArrayProtoSchema, expected)]);
+  }
+  const plain = new Uint8Array(lenField(1, [...floatField(13, 1.5), ...stringField(1, "d"), ...varintField(5000, 7), ...floatField(13, 2.5)]));
+  const decoded = decodeDocumentArray(plain);
+  assert.equal(decoded.docs[0]?.location, [1.5, 2.5]);
+  assert.equal(decoded.docs[0]?.$unknown, [{ no: 5000, wireType: 0, data: new Uint8Array([7]) }]);
+  assert.equal(decoded, fromBinary(DocumentArrayProtoSchema, plain));
+});
+
+test("values protobuf-es refuses fail as in protobuf-es; truncated and invalid UTF-8 input too", () => {
+  const bad = new DocumentArray([{ id: "a", weight: 1e39 }]);
+  assert.throws(() => encodeDocumentArray(bad.toProto()), /invalid float32: 1e\+39/);
+  const negative = new DocumentArray([{ id: "a", granularity: -1 }]);
+  assert.throws(() => encodeDocumentArray(negative.toProto()), /invalid uint32: -1/);
+  const bytes = encodeDocumentArray(new DocumentArray([{ id: "abc", text: "héllo" }]).toProto());
+  assert.throws(() => decodeDocumentArray(bytes.subarray(0, bytes.length - 1)), /premature EOF|index out of range/);
+  const invalid = new Uint8Array(lenField(1, [...tag(1, 2), 2, 0xc3, 0x28]));
+  assert.throws(() => decodeDocumentArray(invalid), (e: unknown) => String(e) === String(catchError(() => fromBinary(DocumentArrayProtoSchema, invalid))));
+});
+
+test("1,000 × 768 float32 embeddings: same bytes as toBinary, tensors decoded as views of the input", () => {
+  const docs = new DocumentArray();
+  for (let i = 0; i < 1000; i++) docs.push({ id: `doc-${i}`, embedding: new Float32Array(768).fill(i / 7) });
+  const request = createDataRequest({ requestId: "r", endpoint: "/index", docs });
+  const bytes = encodeDataRequest(request);
+  assert.ok(sameBytes(bytes, toBinary(DataRequestProtoSchema, request)));
+  const decoded = decodeDataRequest(bytes);
+  const first = decoded.data?.documents.value as DocumentArrayProto;
+  const buffer = first.docs[999]?.embedding?.content.value as DenseNdArrayProto;
+  assert.is(buffer.buffer.buffer, bytes.buffer, "a view, not a copy");
+  assert.is(docsOf(decoded).at(999)?.embedding?.data[767], Math.fround(999 / 7));
+});
+
+function catchError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+test.run();
