@@ -10,10 +10,11 @@
  *
  * @module
  */
-import { fromBinary, fromJson, type JsonValue, toBinary } from "@bufbuild/protobuf";
+import { fromBinary, fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { codeFromString } from "@connectrpc/connect/protocol-connect";
-import { type DataRequestProto, DataRequestProtoSchema, type StatusProto, StatusProtoSchema } from "../proto/gen/jina_pb.ts";
+import { type DataRequestProto, type StatusProto, StatusProtoSchema } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { decodeDataRequest, encodeDataRequest } from "../docarray/mod.ts";
 import { abortError, networkError } from "./network-error.ts";
 import type { ResolvedClientOptions } from "./options.ts";
 import { createCallSet } from "./call-set.ts";
@@ -146,7 +147,7 @@ export function createWebSocketClientTransport(options: ResolvedClientOptions): 
             connection.send(endOfStream);
           } else {
             order.sent(item.value);
-            connection.send(toBinary(DataRequestProtoSchema, item.value));
+            connection.send(encodeDataRequest(item.value));
           }
         }
         const ready = order.take();
@@ -164,7 +165,7 @@ export function createWebSocketClientTransport(options: ResolvedClientOptions): 
         }
         let response: DataRequestProto;
         try {
-          response = fromBinary(DataRequestProtoSchema, event.data);
+          response = decodeDataRequest(event.data);
         } catch (error) {
           throw new JinaError(`the gateway at ${address} sent a frame that is not a DataRequestProto: ${(error as Error).message}`, ErrorCode.Internal, {
             cause: error,

@@ -21,9 +21,9 @@
  *
  * @module
  */
-import { toBinary } from "@bufbuild/protobuf";
 import type { Registry } from "prom-client";
-import { type DataRequestProto, DataRequestProtoSchema } from "../proto/gen/jina_pb.ts";
+import { dataRequestSize } from "../docarray/mod.ts";
+import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import { type Server, serveMetrics, type ServeMetricsOptions } from "../runtime/mod.ts";
 import type { Executor } from "./executor.ts";
 
@@ -141,7 +141,7 @@ async function createExecutorMetrics(executor: Executor): Promise<ExecutorMetric
     received(endpoint, requests) {
       const labels = endpointLabel(endpoint);
       for (const request of requests) {
-        const bytes = sizeOf(request);
+        const bytes = dataRequestSize(request);
         receivedBytes.observe(labels, bytes);
         receivedBytesDeprecated.observe(labels, bytes);
       }
@@ -158,15 +158,11 @@ async function createExecutorMetrics(executor: Executor): Promise<ExecutorMetric
     processed(endpoint, response, count) {
       const labels = endpointLabel(endpoint);
       documents.inc(labels, count);
-      sentBytes.observe(labels, sizeOf(response));
+      sentBytes.observe(labels, dataRequestSize(response));
     },
   };
 }
 
-/** The protobuf size of a request, as Jina's `request.nbytes`. */
-function sizeOf(request: DataRequestProto): number {
-  return toBinary(DataRequestProtoSchema, request).length;
-}
 
 /**
  * Where an executor's metrics port binds.

@@ -22,9 +22,9 @@
  *
  * @module
  */
-import { toBinary } from "@bufbuild/protobuf";
 import type { Counter, Gauge, Registry, Summary } from "prom-client";
-import { type DataRequestProto, DataRequestProtoSchema, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
+import { dataRequestSize } from "../docarray/mod.ts";
+import { type DataRequestProto, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
 import { type Server, serveMetrics, type ServeMetricsOptions } from "../runtime/mod.ts";
 
 /**
@@ -110,7 +110,7 @@ export async function createGatewayMetrics(options: GatewayMetricsOptions = {}):
     runtimeName,
     metrics: () => registry.metrics(),
     startRequest(request) {
-      const bytes = sizeOf(request);
+      const bytes = dataRequestSize(request);
       received.observe(bytes);
       receivedDeprecated.observe(bytes);
       pending.inc();
@@ -126,26 +126,22 @@ export async function createGatewayMetrics(options: GatewayMetricsOptions = {}):
         }
         receiving.observe((performance.now() - start) / 1000);
         successful.inc();
-        sentResponse.observe(sizeOf(response));
+        sentResponse.observe(dataRequestSize(response));
       };
     },
     startSend(parts) {
       let bytes = 0;
-      for (const part of parts) bytes += sizeOf(part);
+      for (const part of parts) bytes += dataRequestSize(part);
       sentRequest.observe(bytes);
       const start = performance.now();
       return (response) => {
         sending.observe((performance.now() - start) / 1000);
-        if (response !== undefined) receivedResponse.observe(sizeOf(response));
+        if (response !== undefined) receivedResponse.observe(dataRequestSize(response));
       };
     },
   };
 }
 
-/** The protobuf size of a request, as Jina's `request.nbytes`. */
-function sizeOf(request: DataRequestProto): number {
-  return toBinary(DataRequestProtoSchema, request).length;
-}
 
 /**
  * Serves a registry's text exposition on its own port (see `serveMetrics` in runtime/).

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { dataRequestToJSON } from "../docarray/mod.ts";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { dataRequestToJSON, decodeDataRequest, encodeDataRequest } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { type DataRequestProto, DataRequestProtoSchema, type StatusProto, StatusProtoSchema } from "../proto/gen/jina_pb.ts";
 import { offeredProtocols } from "../runtime/mod.ts";
@@ -105,7 +105,7 @@ function decodeBytes(data: string | Uint8Array): WebSocketFrame {
   }
   if (data.byteLength === 1 && data[0] === 0) return { kind: "end" };
   try {
-    return { kind: "request", request: fromBinary(DataRequestProtoSchema, data) };
+    return { kind: "request", request: decodeDataRequest(data) };
   } catch (error) {
     return invalid(
       new JinaError(`The binary frame is not a serialized DataRequestProto: ${(error as Error).message}`, ErrorCode.InvalidArgument, { cause: error }),
@@ -134,7 +134,7 @@ function invalid(error: JinaError, request?: DataRequestProto): WebSocketFrame {
  * ```
  */
 export function encodeResponse(mode: WebSocketMode, response: DataRequestProto): string | Uint8Array {
-  if (mode === "bytes") return toBinary(DataRequestProtoSchema, response);
+  if (mode === "bytes") return encodeDataRequest(response);
   try {
     return JSON.stringify(dataRequestToJSON(response));
   } catch (error) {
