@@ -20,6 +20,8 @@ import { isTypedArray } from "./dtype.ts";
 import { type FindOptions, nearestMatches, stackEmbeddings } from "./match.ts";
 import { NdArray, type NdArrayInit } from "./ndarray.ts";
 import { compileQuery, type QueryFilter } from "./query.ts";
+import type { StorageOptions } from "./storage/contract.ts";
+import { isStorageOptions, openStoredArray } from "./storage/registry.ts";
 import { summarize } from "./summary.ts";
 import { decodeDocumentArray, encodeDocumentArray } from "./wire/codec.ts";
 
@@ -58,7 +60,7 @@ export class DocumentArray implements Iterable<Document> {
   #holder: Holder;
   #key: Key;
 
-  constructor(docs?: Iterable<Document | DocumentInit>) {
+  constructor(docs?: Iterable<Document | DocumentInit> | StorageOptions) {
     if (adopting) {
       [this.#holder, this.#key] = adopting;
       adopting = undefined;
@@ -66,7 +68,47 @@ export class DocumentArray implements Iterable<Document> {
     }
     this.#holder = create(DocumentArrayProtoSchema) as unknown as Holder;
     this.#key = "docs";
-    if (docs) for (const doc of docs) this.protos.push(toDocument(doc).proto);
+    if (isStorageOptions(docs)) {
+      const stored = openStoredArray(docs);
+      if (stored) return stored;
+    } else if (docs) for (const doc of docs) this.protos.push(toDocument(doc).proto);
+  }
+
+  /** Where the documents live: `memory`, `sqlite` or `ann`. */
+  get storage(): string {
+    return "memory";
+  }
+
+  /**
+   * Makes every change durable (a no-op in memory; a committed transaction for sqlite and ann).
+   *
+   * @example
+   * ```ts
+   * docs.push(...batch);
+   * docs.flush(); // now on disk
+   * ```
+   */
+  flush(): void {}
+
+  /**
+   * Flushes and releases the storage (a no-op in memory).
+   *
+   * @example
+   * ```ts
+   * docs.close();
+   * ```
+   */
+  close(): void {}
+
+  /** `using docs = new DocumentArray({ storage, config })` closes it at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using docs = new DocumentArray({ storage, config })` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
   }
 
   /**
@@ -199,6 +241,39 @@ export class DocumentArray implements Iterable<Document> {
     const removed = protos.length - kept;
     protos.length = kept;
     return removed;
+  }
+
+  /**
+   * Replaces the document at `index` (negative counts from the end) or with id `key`; throws when absent.
+   *
+   * @example
+   * ```ts
+   * docs.set(0, { id: "a", text: "new" });
+   * ```
+   */
+  set(key: number | string, doc: Document | DocumentInit): void {
+    const protos = this.protos;
+    const index = typeof key === "number" ? (key < 0 ? protos.length + key : key) : protos.findIndex((p) => p.id === key);
+    if (!(index >= 0 && index < protos.length)) {
+      throw new JinaError(`set: no document at ${JSON.stringify(key)} (length ${protos.length})`, ErrorCode.NotFound);
+    }
+    protos[index] = toDocument(doc).proto;
+  }
+
+  /**
+   * Removes the document at `index` (negative counts from the end); returns it, or undefined when out of range.
+   *
+   * @example
+   * ```ts
+   * docs.removeAt(-1);
+   * ```
+   */
+  removeAt(index: number): Document | undefined {
+    const protos = this.protos;
+    const at = index < 0 ? protos.length + index : index;
+    if (!(at >= 0 && at < protos.length)) return undefined;
+    const [removed] = protos.splice(at, 1);
+    return removed ? Document.fromProto(removed) : undefined;
   }
 
   /** Iterates the documents. */

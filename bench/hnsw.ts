@@ -1,0 +1,126 @@
+/**
+ * HNSW (docarray/storage/ann) vs exact search on the same data, in one run: recall@10, queries/s of both,
+ * build time, index size on disk. Data: uniform random and clustered (Gaussian blobs), cosine.
+ * Exact baselines: `DocumentArray.find` (the library's brute force) and a tight Float32Array loop.
+ *
+ *   npx tsx bench/hnsw.ts [n=100000] [dim=128] [queries=200]
+ */
+import { statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DocumentArray, Hnsw } from "../docarray/mod.ts";
+import { writeHnswFile } from "../docarray/storage/ann/hnsw-file.ts";
+
+const [n, dim, queryCount] = [Number(process.argv[2] ?? 100_000), Number(process.argv[3] ?? 128), Number(process.argv[4] ?? 200)];
+const k = 10;
+
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(next: () => number): number {
+  return Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
+}
+
+function dataset(kind: "random" | "clustered", count: number, seed: number): Float32Array {
+  const next = rng(seed);
+  const out = new Float32Array(count * dim);
+  if (kind === "random") {
+    for (let i = 0; i < out.length; i++) out[i] = next() - 0.5;
+    return out;
+  }
+  const centers = Array.from({ length: 100 }, () => Float32Array.from({ length: dim }, () => gaussian(next)));
+  for (let i = 0; i < count; i++) {
+    const center = centers[Math.floor(next() * centers.length)] as Float32Array;
+    for (let j = 0; j < dim; j++) out[i * dim + j] = (center[j] as number) + 0.3 * gaussian(next);
+  }
+  return out;
+}
+
+/** The tight loop: cosine over a normalised contiguous matrix, keep the best k by insertion. */
+function exactTopK(normalised: Float32Array, query: Float32Array): number[] {
+  let norm = 0;
+  for (let j = 0; j < dim; j++) norm += (query[j] as number) ** 2;
+  norm = Math.sqrt(norm);
+  const best: [number, number][] = [];
+  for (let i = 0, at = 0; i < n; i++, at += dim) {
+    let dot = 0;
+    for (let j = 0; j < dim; j++) dot += (normalised[at + j] as number) * (query[j] as number);
+    const d = 1 - dot / norm;
+    if (best.length < k || d < (best[best.length - 1] as [number, number])[0]) {
+      let p = best.length < k ? best.length : k - 1;
+      if (best.length < k) best.push([d, i]);
+      while (p > 0 && (best[p - 1] as [number, number])[0] > d) {
+        best[p] = best[p - 1] as [number, number];
+        p--;
+      }
+      best[p] = [d, i];
+    }
+  }
+  return best.map((b) => b[1]);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const dir = mkdtempSync(join(tmpdir(), "jina-bench-hnsw-"));
+try {
+  console.log(`HNSW vs exact: n=${n}, dim=${dim}, ${queryCount} queries, k=${k}, cosine; defaults M=16, efConstruction=200, efSearch=64`);
+  for (const kind of ["random", "clustered"] as const) {
+    const data = dataset(kind, n, 42);
+    const queries = dataset(kind, queryCount, 7);
+    const normalised = data.slice();
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < dim; j++) s += (normalised[i * dim + j] as number) ** 2;
+      s = Math.sqrt(s);
+      for (let j = 0; j < dim; j++) normalised[i * dim + j] = (normalised[i * dim + j] as number) / s;
+    }
+    let t = performance.now();
+    const index = new Hnsw({ dim, metric: "cosine" }, n);
+    for (let i = 0; i < n; i++) index.add(data.subarray(i * dim, (i + 1) * dim));
+    const buildMs = performance.now() - t;
+    const file = join(dir, `${kind}.hnsw`);
+    writeHnswFile(file, index, { generation: 1, ids: Array.from({ length: n }, (_, i) => `d${i}`), columns: [] });
+    const bytes = statSync(file).size;
+
+    const truth: number[][] = [];
+    const exactMs: number[] = [];
+    for (let q = 0; q < queryCount; q++) {
+      t = performance.now();
+      truth.push(exactTopK(normalised, queries.subarray(q * dim, (q + 1) * dim)));
+      exactMs.push(performance.now() - t);
+    }
+    const annMs: number[] = [];
+    let hits = 0;
+    for (let q = 0; q < queryCount; q++) {
+      const query = queries.subarray(q * dim, (q + 1) * dim);
+      t = performance.now();
+      const { nodes } = index.search(query, k);
+      annMs.push(performance.now() - t);
+      const want = new Set(truth[q]);
+      hits += nodes.filter((node) => want.has(node)).length;
+    }
+    // the library's own brute force on a sample of queries (it builds documents: slower per query)
+    const docs = new DocumentArray(Array.from({ length: n }, (_, i) => ({ id: `d${i}`, embedding: data.subarray(i * dim, (i + 1) * dim) })));
+    const findMs: number[] = [];
+    for (let q = 0; q < Math.min(10, queryCount); q++) {
+      t = performance.now();
+      docs.find(queries.subarray(q * dim, (q + 1) * dim), { limit: k });
+      findMs.push(performance.now() - t);
+    }
+    const recall = hits / (queryCount * k);
+    console.log(
+      `${kind.padEnd(9)} build ${(buildMs / 1000).toFixed(1)} s (${Math.round(n / (buildMs / 1000))} vectors/s), index ${(bytes / 2 ** 20).toFixed(1)} MiB, ` +
+        `recall@10 ${recall.toFixed(3)}, query median: HNSW ${median(annMs).toFixed(3)} ms, tight loop ${median(exactMs).toFixed(2)} ms ` +
+        `(${(median(exactMs) / median(annMs)).toFixed(0)}×), DocumentArray.find ${median(findMs).toFixed(1)} ms (${(median(findMs) / median(annMs)).toFixed(0)}×)`,
+    );
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,86 @@
+/**
+ * `AnnIndexer`: Jina's AnnLiteIndexer — documents in sqlite and an HNSW index under the executor's workspace,
+ * `/search` by approximate nearest neighbours with `filter` on declared columns.
+ *
+ * @module
+ */
+import type { JsonObject } from "@bufbuild/protobuf";
+import { type AnnConfig, type AnnMetric, DocumentArray } from "../docarray/mod.ts";
+import { Executor, requests } from "../executor/mod.ts";
+import type { ExecutorOptions, HandlerArgs } from "../executor/mod.ts";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { checkOptions, deleteFrom, option, searchInto, updateIn } from "./indexer-core.ts";
+
+const known = ["nDim", "metric", "dataPath", "efConstruction", "efSearch", "maxConnection", "columns", "limit"];
+
+/**
+ * An HNSW indexer. Options (`uses_with`): `nDim` (required), `metric` (`cosine`, `euclidean`,
+ * `inner_product`), `efConstruction` (200), `efSearch` (64), `maxConnection` (16), `columns`
+ * (`{ price: "float" }`, filterable in `/search`'s `parameters.filter`), `dataPath` (default the workspace),
+ * `limit` (20).
+ *
+ * @example
+ * ```ts
+ * import { Flow } from "jina-ts";
+ * import { AnnIndexer, MatchMerger } from "jina-ts/executors";
+ * const flow = new Flow().add({
+ *   name: "ann", uses: AnnIndexer, usesWith: { nDim: 128, metric: "cosine" },
+ *   shards: 2, polling: { "/search": "ALL" }, usesAfter: MatchMerger,
+ * });
+ * ```
+ */
+export class AnnIndexer extends Executor {
+  readonly docs: DocumentArray;
+  readonly #limit: number;
+
+  constructor(options: ExecutorOptions = {}) {
+    super(options);
+    checkOptions("AnnIndexer", options, known);
+    const nDim = Number(option(options, "nDim"));
+    if (!(Number.isInteger(nDim) && nDim > 0)) {
+      throw new JinaError(`AnnIndexer: uses_with.nDim (the embedding size) is required, got ${JSON.stringify(option(options, "nDim"))}`, ErrorCode.InvalidArgument);
+    }
+    this.#limit = Number(option(options, "limit") ?? 20);
+    const config: AnnConfig = { nDim, dataPath: option<string>(options, "dataPath") ?? `${this.workspace}/ann` };
+    const metric = option<AnnMetric>(options, "metric");
+    if (metric) config.metric = metric;
+    for (const key of ["efConstruction", "efSearch", "maxConnection"] as const) {
+      const value = option<number>(options, key);
+      if (value !== undefined) config[key] = Number(value);
+    }
+    const columns = option<AnnConfig["columns"]>(options, "columns");
+    if (columns) config.columns = columns;
+    this.docs = new DocumentArray({ storage: "ann", config });
+  }
+
+  @requests("/index")
+  index({ docs }: HandlerArgs): JsonObject {
+    this.docs.push(...docs);
+    this.docs.flush();
+    return { indexed: docs.length };
+  }
+
+  @requests("/search")
+  search({ docs, parameters }: HandlerArgs): void {
+    searchInto(this.docs, docs, parameters, { limit: this.#limit });
+  }
+
+  @requests("/delete")
+  delete({ docs, parameters }: HandlerArgs): JsonObject {
+    return deleteFrom(this.docs, docs, parameters);
+  }
+
+  @requests("/update")
+  update({ docs }: HandlerArgs): JsonObject {
+    return updateIn(this.docs, docs);
+  }
+
+  @requests("/status")
+  status(): JsonObject {
+    return { count: this.docs.length, storage: this.docs.storage, shardId: this.runtimeArgs.shardId };
+  }
+
+  override close(): void {
+    this.docs.close();
+  }
+}

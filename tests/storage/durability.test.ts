@@ -1,0 +1,62 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { DocumentArray } from "../../docarray/mod.ts";
+import { spawnScript } from "../../runtime/mod.ts";
+import { tempDir } from "./_tmp.ts";
+
+const tmp = tempDir("jina-durability-");
+test.after(tmp.remove);
+
+const writer = new URL("./fixtures/writer.ts", import.meta.url);
+const repetitions = 20;
+
+/** Starts a writer, kills it with SIGKILL a random 0–120 ms after its first acknowledged flush; returns the last ack. */
+async function killMidWrite(kind: string, path: string, seed: number): Promise<number> {
+  let last = -1;
+  let firstAck: () => void = () => {};
+  const acked = new Promise<void>((resolve) => (firstAck = resolve));
+  const child = spawnScript(writer, {
+    args: [kind, path],
+    onLine: (line, stream) => {
+      const match = stream === "stdout" ? /^ack (\d+)$/.exec(line) : null;
+      if (match) {
+        last = Number(match[1]);
+        firstAck();
+      }
+    },
+  });
+  await Promise.race([acked, child.exited.then((code) => Promise.reject(new Error(`writer exited (${code}): ${child.lastOutput()}`)))]);
+  await new Promise((resolve) => setTimeout(resolve, (seed * 37) % 120));
+  child.kill("SIGKILL");
+  await child.exited;
+  return last;
+}
+
+test(`SIGKILL at a random moment, ${repetitions} times: every acknowledged flush is there and the file opens cleanly`, async () => {
+  const runs = Array.from({ length: repetitions }, (_, i) => ({ i, kind: i % 2 === 0 ? "sqlite" : "ann" }));
+  const worker = async (slice: typeof runs) => {
+    for (const { i, kind } of slice) {
+      const path = kind === "ann" ? tmp.file(`ann-${i}`) : tmp.file(`run-${i}.db`);
+      const last = await killMidWrite(kind, path, i);
+      const docs = kind === "ann"
+        ? new DocumentArray({ storage: "ann", config: { nDim: 8, dataPath: path } })
+        : new DocumentArray({ storage: "sqlite", config: { connection: path } });
+      try {
+        for (let batch = 0; batch <= last; batch++) {
+          for (const i of [0, 24]) assert.ok(docs.has(`b${batch}-${i}`), `${kind} run ${i}: acknowledged batch ${batch} of ${last} is missing`);
+        }
+        assert.ok(docs.length >= (last + 1) * 25, `${kind}: ${docs.length} docs for ${last + 1} acknowledged batches`);
+        assert.is(docs.length % 25, 0, "batches are all-or-nothing");
+        const hit = docs.find(Float32Array.from({ length: 8 }, (_, j) => Math.sin(j)), { limit: 1 });
+        assert.is(hit.at(0)?.id, "b0-0", `${kind}: the index answers after the crash`);
+        docs.push({ id: "after-crash", embedding: new Float32Array(8).fill(1) });
+        docs.flush();
+      } finally {
+        docs.close();
+      }
+    }
+  };
+  await Promise.all([0, 1, 2, 3].map((w) => worker(runs.filter((r) => r.i % 4 === w))));
+});
+
+test.run();

@@ -1,0 +1,64 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { Hnsw } from "../../docarray/mod.ts";
+
+function random(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296 - 0.5;
+  };
+}
+
+function exact(data: Float32Array[], query: Float32Array, k: number, metric: "cosine" | "euclidean" | "inner_product"): number[] {
+  const score = (v: Float32Array) => {
+    let dot = 0, aa = 0, bb = 0, sq = 0;
+    for (let i = 0; i < v.length; i++) {
+      dot += (v[i] as number) * (query[i] as number);
+      aa += (v[i] as number) ** 2;
+      bb += (query[i] as number) ** 2;
+      sq += ((v[i] as number) - (query[i] as number)) ** 2;
+    }
+    return metric === "cosine" ? 1 - dot / Math.sqrt(aa * bb) : metric === "euclidean" ? Math.sqrt(sq) : 1 - dot;
+  };
+  return data.map((v, i) => [score(v), i] as const).sort((a, b) => a[0] - b[0]).slice(0, k).map((p) => p[1]);
+}
+
+for (const metric of ["cosine", "euclidean", "inner_product"] as const) {
+  test(`recall@10 ≥ 0.9 on 1,000 × 16 random vectors (${metric}); distances as the metric reports them`, () => {
+    const next = random(7);
+    const data = Array.from({ length: 1000 }, () => Float32Array.from({ length: 16 }, next));
+    const index = new Hnsw({ dim: 16, metric, maxConnection: 12, efConstruction: 100, efSearch: 64 });
+    for (const v of data) index.add(v);
+    let found = 0;
+    for (let q = 0; q < 30; q++) {
+      const query = Float32Array.from({ length: 16 }, next);
+      const truth = new Set(exact(data, query, 10, metric));
+      const { nodes, distances } = index.search(query, 10);
+      found += nodes.filter((n) => truth.has(n)).length;
+      const best = exact(data, query, 1, metric)[0] as number;
+      if (nodes[0] === best) assert.ok(Math.abs((distances[0] as number) - (index.distances(query, [best])[0] as number)) < 1e-6);
+      for (let i = 1; i < distances.length; i++) assert.ok((distances[i] as number) >= (distances[i - 1] as number));
+    }
+    assert.ok(found / 300 >= 0.9, `recall ${found / 300}`);
+  });
+}
+
+test("deleted nodes and rejected nodes never come back; the filter still finds the nearest passing ones", () => {
+  const index = new Hnsw({ dim: 1, metric: "euclidean" });
+  for (let i = 0; i < 100; i++) index.add([i]);
+  index.markDeleted(50);
+  assert.equal(index.search([50], 3).nodes.sort((a, b) => a - b), [49, 51, 52].slice(0, 2).concat([48]).sort((a, b) => a - b));
+  assert.equal(index.search([50], 2, (n) => n % 10 === 0).nodes, [40, 60]);
+  assert.is(index.size, 99);
+});
+
+test("bad options are JinaErrors", () => {
+  assert.throws(() => new Hnsw({ dim: 0 }), /nDim must be a positive integer/);
+  assert.throws(() => new Hnsw({ dim: 2, metric: "manhattan" as never }), /unknown metric "manhattan"/);
+  assert.throws(() => new Hnsw({ dim: 2 }).add([1, 2, 3]), /vector has 3 values, the index holds 2/);
+});
+
+test.run();
