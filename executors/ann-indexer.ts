@@ -4,12 +4,11 @@
  *
  * @module
  */
-import type { JsonObject } from "@bufbuild/protobuf";
 import { type AnnConfig, type AnnMetric, DocumentArray } from "../docarray/mod.ts";
-import { Executor, requests } from "../executor/mod.ts";
-import type { ExecutorOptions, HandlerArgs } from "../executor/mod.ts";
+import type { ExecutorOptions } from "../executor/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { checkOptions, deleteFrom, option, searchInto, updateIn } from "./indexer-core.ts";
+import { checkOptions, option } from "./indexer-core.ts";
+import { StorageIndexer } from "./storage-indexer.ts";
 
 const known = ["nDim", "metric", "dataPath", "efConstruction", "efSearch", "maxConnection", "columns", "limit"];
 
@@ -29,9 +28,8 @@ const known = ["nDim", "metric", "dataPath", "efConstruction", "efSearch", "maxC
  * });
  * ```
  */
-export class AnnIndexer extends Executor {
+export class AnnIndexer extends StorageIndexer {
   readonly docs: DocumentArray;
-  readonly #limit: number;
 
   constructor(options: ExecutorOptions = {}) {
     super(options);
@@ -40,7 +38,6 @@ export class AnnIndexer extends Executor {
     if (!(Number.isInteger(nDim) && nDim > 0)) {
       throw new JinaError(`AnnIndexer: uses_with.nDim (the embedding size) is required, got ${JSON.stringify(option(options, "nDim"))}`, ErrorCode.InvalidArgument);
     }
-    this.#limit = Number(option(options, "limit") ?? 20);
     const config: AnnConfig = { nDim, dataPath: option<string>(options, "dataPath") ?? `${this.workspace}/ann` };
     const metric = option<AnnMetric>(options, "metric");
     if (metric) config.metric = metric;
@@ -51,36 +48,5 @@ export class AnnIndexer extends Executor {
     const columns = option<AnnConfig["columns"]>(options, "columns");
     if (columns) config.columns = columns;
     this.docs = new DocumentArray({ storage: "ann", config });
-  }
-
-  @requests("/index")
-  index({ docs }: HandlerArgs): JsonObject {
-    this.docs.push(...docs);
-    this.docs.flush();
-    return { indexed: docs.length };
-  }
-
-  @requests("/search")
-  search({ docs, parameters }: HandlerArgs): void {
-    searchInto(this.docs, docs, parameters, { limit: this.#limit });
-  }
-
-  @requests("/delete")
-  delete({ docs, parameters }: HandlerArgs): JsonObject {
-    return deleteFrom(this.docs, docs, parameters);
-  }
-
-  @requests("/update")
-  update({ docs }: HandlerArgs): JsonObject {
-    return updateIn(this.docs, docs);
-  }
-
-  @requests("/status")
-  status(): JsonObject {
-    return { count: this.docs.length, storage: this.docs.storage, shardId: this.runtimeArgs.shardId };
-  }
-
-  override close(): void {
-    this.docs.close();
   }
 }

@@ -16,5 +16,6 @@
 export { SimpleIndexer } from "./simple-indexer.ts";
 export { AnnIndexer } from "./ann-indexer.ts";
 export { MatchMerger } from "./match-merger.ts";
+export { StorageIndexer } from "./storage-indexer.ts";
 export { checkOptions, deleteFrom, option, searchInto, updateIn } from "./indexer-core.ts";
 export type { SearchDefaults } from "./indexer-core.ts";

@@ -4,11 +4,10 @@
  *
  * @module
  */
-import type { JsonObject } from "@bufbuild/protobuf";
 import { DocumentArray, type Metric } from "../docarray/mod.ts";
-import { Executor, requests } from "../executor/mod.ts";
-import type { ExecutorOptions, HandlerArgs } from "../executor/mod.ts";
-import { checkOptions, deleteFrom, option, searchInto, updateIn } from "./indexer-core.ts";
+import type { ExecutorOptions } from "../executor/mod.ts";
+import { checkOptions, option } from "./indexer-core.ts";
+import { StorageIndexer } from "./storage-indexer.ts";
 
 const known = ["storage", "tableName", "connection", "metric", "limit"];
 
@@ -25,17 +24,13 @@ const known = ["storage", "tableName", "connection", "metric", "limit"];
  * const flow = new Flow().add({ name: "indexer", uses: SimpleIndexer, usesWith: { storage: "sqlite", limit: 5 } });
  * ```
  */
-export class SimpleIndexer extends Executor {
+export class SimpleIndexer extends StorageIndexer {
   readonly docs: DocumentArray;
-  readonly #metric: Metric | undefined;
-  readonly #limit: number;
 
   constructor(options: ExecutorOptions = {}) {
-    super(options);
+    super(options, option<Metric>(options, "metric"));
     checkOptions("SimpleIndexer", options, known);
     const storage = option<string>(options, "storage") ?? "sqlite";
-    this.#metric = option<Metric>(options, "metric");
-    this.#limit = Number(option(options, "limit") ?? 20);
     this.docs = storage === "memory"
       ? new DocumentArray()
       : new DocumentArray({
@@ -45,36 +40,5 @@ export class SimpleIndexer extends Executor {
           tableName: option<string>(options, "tableName") ?? "docs",
         },
       });
-  }
-
-  @requests("/index")
-  index({ docs }: HandlerArgs): JsonObject {
-    this.docs.push(...docs);
-    this.docs.flush();
-    return { indexed: docs.length };
-  }
-
-  @requests("/search")
-  search({ docs, parameters }: HandlerArgs): void {
-    searchInto(this.docs, docs, parameters, { limit: this.#limit, ...(this.#metric ? { metric: this.#metric } : {}) });
-  }
-
-  @requests("/delete")
-  delete({ docs, parameters }: HandlerArgs): JsonObject {
-    return deleteFrom(this.docs, docs, parameters);
-  }
-
-  @requests("/update")
-  update({ docs }: HandlerArgs): JsonObject {
-    return updateIn(this.docs, docs);
-  }
-
-  @requests("/status")
-  status(): JsonObject {
-    return { count: this.docs.length, storage: this.docs.storage, shardId: this.runtimeArgs.shardId };
-  }
-
-  override close(): void {
-    this.docs.close();
   }
 }
