@@ -247,6 +247,7 @@ export class Flow implements AsyncDisposable {
         "timeoutSend",
         "retries",
         "retryPolicy",
+        "gracePeriod",
         "title",
         "description",
         "noDebugEndpoints",
@@ -272,16 +273,22 @@ export class Flow implements AsyncDisposable {
     return this;
   }
 
-  /** Stops the gateway and every deployment; no child process stays alive and every port is freed. */
+  /**
+   * Shuts down gracefully: the gateway drains (health NOT_SERVING, new calls 503 / UNAVAILABLE, calls in flight
+   * finish up to `gracePeriod`, default 10 s, then are cancelled with UNAVAILABLE), then every deployment stops; no
+   * child process stays alive and every port is freed.
+   */
   async close(): Promise<void> {
     this.#removeShutdownHook?.();
+    // Drain first (new calls refused, calls in flight — this flow's own client's too — finish up to gracePeriod),
+    // then stop the servers, the pools, this flow's client and the deployments.
+    await this.#gateway?.close();
+    this.#gateway = undefined;
     const client = this.#client;
     this.#client = undefined;
     client?.close();
     this.#servers = [];
     this.#monitoring = undefined;
-    await this.#gateway?.close(); // stops the servers it started, then its connection pools
-    this.#gateway = undefined;
     const running = this.#running.splice(0);
     await Promise.allSettled(running.map((deployment) => deployment.close()));
     this.#starting = undefined;

@@ -112,6 +112,11 @@ export interface FlowOptions {
   retries?: number;
   /** Backoff between retries and the endpoints retried after a mid-flight failure (see `RetryPolicy`). */
   retryPolicy?: RetryPolicy;
+  /**
+   * How long `close()` (and SIGTERM/SIGINT in `block()`) lets requests in flight finish, in ms, before cancelling
+   * them; new requests get 503 / UNAVAILABLE meanwhile. Default 10,000.
+   */
+  gracePeriod?: number;
   /** Workspace root (default `.workspace`). */
   workspace?: string;
   /** Environment variables for every spawned executor. */

@@ -12,6 +12,7 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { type DataRequestProto, HeaderProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
 import { createHealthState, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
 import { allEnv, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
+import { createRequestTracker, defaultGracePeriodMs, type DrainOutcome } from "./drain.ts";
 import { dryRun } from "./dry-run.ts";
 import { createEndpointDiscovery, type EndpointDiscovery } from "./endpoint-discovery.ts";
 import { createTopologyGraph, type TopologyGraph } from "./graph.ts";
@@ -27,6 +28,9 @@ import { endSpan, startDeploymentSpan, startRequestSpan } from "./tracing.ts";
 import { type NodeReply, walkGraph, type WalkNodeOptions } from "./walk.ts";
 import { createGatewayWebSocket } from "./websocket-routes.ts";
 import type { Context } from "@opentelemetry/api";
+
+/** How long a drain waits, after the last request settled, for its answer to be written before closing servers. */
+const answerFlushMs = 100;
 
 /** How long `close()` lets calls of floating deployments finish before it cancels them. */
 const floatingGraceMs = 5000;
@@ -92,10 +96,18 @@ export interface Gateway {
    */
   serveMonitoring(options?: ServeMetricsOptions): Promise<Server>;
   /**
-   * Stops the servers started by `serve`, lets calls of floating deployments finish (up to 5 s, then cancels
-   * them), and closes the connection pools.
+   * Drains (see {@link Gateway.drain}) with the gateway's `gracePeriod`, then stops the servers started by
+   * `serve`, lets calls of floating deployments finish (up to 5 s, then cancels them), and closes the pools.
    */
   close(): Promise<void>;
+  /**
+   * Graceful shutdown (Kubernetes' SIGTERM contract), what `close()` does: health answers NOT_SERVING at once and
+   * new requests are refused (HTTP 503, gRPC UNAVAILABLE) while the ports stay open; the requests in flight get
+   * up to `gracePeriod` ms (default: the gateway's option, else 10 s) to finish, then the rest fail with
+   * UNAVAILABLE ("shut down before this request finished"); then everything closes. Resolves with how many
+   * requests finished and how many were cancelled; a second call returns the first call's outcome.
+   */
+  drain(gracePeriod?: number): Promise<DrainOutcome>;
 }
 
 /**
@@ -125,11 +137,14 @@ class JinaGateway implements Gateway {
   readonly #nodes: ReadonlyMap<string, WalkNodeOptions>;
   readonly #discovery: EndpointDiscovery;
   readonly #inFlight: InFlightLimit;
-  readonly #closing = new AbortController();
+  readonly #stopping = new AbortController();
   readonly #floating = new Set<Promise<void>>();
   readonly #servers = new Set<Server>();
   readonly #session = { sessionId: randomId(), startedAt: new Date() };
   readonly #health = createHealthState();
+  readonly #requests = createRequestTracker();
+  #closing: Promise<DrainOutcome> | undefined;
+  #drainReason: JinaError | undefined;
   #closed = false;
   #app: Hono | undefined;
   #routes: ((router: ConnectRouter) => void) | undefined;
@@ -153,6 +168,9 @@ class JinaGateway implements Gateway {
     if (options.compression !== undefined && options.compression !== "gzip" && options.compression !== "none") {
       throw new JinaError(`compression must be "gzip" or "none", got ${JSON.stringify(options.compression)}`, ErrorCode.InvalidArgument);
     }
+    if (options.gracePeriod !== undefined && !(Number.isFinite(options.gracePeriod) && options.gracePeriod >= 0)) {
+      throw new JinaError(`gracePeriod must be a number of milliseconds ≥ 0, got ${JSON.stringify(options.gracePeriod)}`, ErrorCode.InvalidArgument);
+    }
     resolveExposedRoutes(options.exposeEndpoints); // fails now, naming the endpoint, rather than at serve()
     this.#logger = options.logger ?? console;
     if (options.monitoring) {
@@ -166,12 +184,30 @@ class JinaGateway implements Gateway {
       deployments: this.#pool.deployments,
       discover: (name, signal) => this.#pool.endpoints(name, signal),
       logger: this.#logger,
-      signal: this.#closing.signal,
+      signal: this.#stopping.signal,
     });
   }
 
-  async handle(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto> {
-    if (this.#closed) throw new JinaError("The gateway is closed", ErrorCode.Unavailable);
+  handle(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto> {
+    if (this.#closed) {
+      return Promise.reject(
+        new JinaError(
+          this.#servers.size > 0 ? "The gateway is shutting down and takes no new requests: retry on another gateway" : "The gateway is closed",
+          ErrorCode.Unavailable,
+        ),
+      );
+    }
+    return this.#requests.track(
+      (tracked) =>
+        this.#handle(request, tracked).catch((error) => {
+          // Cancelled by the drain: say so (UNAVAILABLE, gracePeriod), not as the walk's generic "cancelled".
+          throw tracked.aborted && tracked.reason === this.#drainReason ? this.#drainReason : error;
+        }),
+      signal,
+    );
+  }
+
+  async #handle(request: DataRequestProto, signal: AbortSignal): Promise<DataRequestProto> {
     const header = { ...(request.header ?? create(HeaderProtoSchema)) };
     header.requestId ||= randomId();
     header.execEndpoint ??= "/";
@@ -188,8 +224,8 @@ class JinaGateway implements Gateway {
         send: (node, parts, nodeSignal) => this.#send(node, parts, { endpoint, signal: nodeSignal, parent: traced.context, metrics }),
         nodes: this.#nodes,
         binds: (node) => this.#discovery.binds(node, endpoint),
-        ...(signal ? { signal } : {}),
-        floatingSignal: this.#closing.signal,
+        signal,
+        floatingSignal: this.#stopping.signal,
         trackFloating: (task) => {
           this.#floating.add(task);
           void task.finally(() => this.#floating.delete(task));
@@ -321,9 +357,24 @@ class JinaGateway implements Gateway {
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
+    await this.drain();
+  }
+
+  drain(gracePeriod?: number): Promise<DrainOutcome> {
+    return (this.#closing ??= this.#drain(gracePeriod ?? this.#options.gracePeriod ?? defaultGracePeriodMs));
+  }
+
+  async #drain(graceMs: number): Promise<DrainOutcome> {
     this.#closed = true;
     this.#health.set(false);
+    this.#drainReason = new JinaError(
+      `The gateway shut down before this request finished: it was still running after the grace period of ${graceMs} ms`,
+      ErrorCode.Unavailable,
+    );
+    const reason = this.#drainReason;
+    const outcome = await this.#requests.drain(graceMs, () => reason);
+    // The last answers are being written: give them a moment before the servers end their connections.
+    if (outcome.finished + outcome.cancelled > 0) await new Promise((resolve) => setTimeout(resolve, answerFlushMs));
     await Promise.allSettled([...this.#servers].map((server) => server.close()));
     this.#servers.clear();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -332,9 +383,10 @@ class JinaGateway implements Gateway {
       new Promise<void>((resolve) => (timer = setTimeout(resolve, floatingGraceMs))),
     ]);
     clearTimeout(timer);
-    this.#closing.abort(new JinaError("The gateway is closing", ErrorCode.Canceled));
+    this.#stopping.abort(new JinaError("The gateway is closing", ErrorCode.Canceled));
     await Promise.allSettled([...this.#floating]);
     await this.#pool.close();
+    return outcome;
   }
 
   #info(): JinaInfo {

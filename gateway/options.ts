@@ -136,6 +136,11 @@ export interface GatewayOptions {
    * holding the call); default: 50 ms doubling up to 1 s, every endpoint (as Jina). See {@link RetryPolicy}.
    */
   retryPolicy?: RetryPolicy;
+  /**
+   * How long a shutdown (`close()`, SIGTERM) lets requests in flight finish, in milliseconds, before it cancels
+   * them; new requests are refused meanwhile. Default 10,000.
+   */
+  gracePeriod?: number;
   /** Title of the HTTP API (for its OpenAPI description). */
   title?: string;
   /** Description of the HTTP API (for its OpenAPI description). */

@@ -1,0 +1,98 @@
+/**
+ * Graceful drain (Kubernetes' SIGTERM contract): the requests a server is running are tracked, so that on
+ * shutdown it can refuse new ones, let those in flight finish up to a grace period, and cancel the rest with a
+ * clear status.
+ *
+ * @module
+ */
+import { onAbort } from "./abort-fanout.ts";
+
+/** Default grace period of a drain: 10 s (Kubernetes gives 30 s before SIGKILL). */
+export const defaultGracePeriodMs = 10_000;
+
+/**
+ * What a drain did.
+ *
+ * @example
+ * ```ts
+ * const outcome: DrainOutcome = { finished: 4, cancelled: 0, waitedMs: 1520 };
+ * ```
+ */
+export interface DrainOutcome {
+  /** Requests that finished on their own during the grace period. */
+  finished: number;
+  /** Requests still running at its end, cancelled. */
+  cancelled: number;
+  /** How long the drain waited. */
+  waitedMs: number;
+}
+
+/**
+ * The requests in flight, each with its own abort signal.
+ *
+ * @example
+ * ```ts
+ * const requests = createRequestTracker();
+ * const answer = await requests.track((signal) => handle(request, signal), callerSignal);
+ * const outcome = await requests.drain(10_000, () => new Error("shutting down"));
+ * ```
+ */
+export interface RequestTracker {
+  /**
+   * Runs `run` with a signal that aborts when `signal` (the caller's) does, or when a drain gives up on it; the
+   * request counts as in flight until `run` settles.
+   */
+  track<T>(run: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** How many requests are in flight. */
+  readonly size: number;
+  /**
+   * Waits up to `graceMs` for the requests in flight to settle, then aborts the rest with `reason()` and waits
+   * for them to settle (they stop at their next await of the signal).
+   */
+  drain(graceMs: number, reason: () => Error): Promise<DrainOutcome>;
+}
+
+/**
+ * Creates an empty request tracker.
+ *
+ * @example
+ * ```ts
+ * const requests = createRequestTracker();
+ * ```
+ */
+export function createRequestTracker(): RequestTracker {
+  const running = new Map<Promise<unknown>, AbortController>();
+  return {
+    get size() {
+      return running.size;
+    },
+    track(run, signal) {
+      const controller = new AbortController();
+      const forward = () => controller.abort(signal?.reason);
+      let unsubscribe: (() => void) | undefined;
+      if (signal?.aborted) forward();
+      else if (signal) unsubscribe = onAbort(signal, forward);
+      const task = run(controller.signal);
+      const settled = task.then(() => {}, () => {}).finally(() => {
+        running.delete(settled);
+        unsubscribe?.();
+      });
+      running.set(settled, controller);
+      return task;
+    },
+    async drain(graceMs, reason) {
+      const started = Date.now();
+      const before = running.size;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.allSettled([...running.keys()]),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, graceMs)))),
+      ]);
+      clearTimeout(timer);
+      const left = [...running.entries()];
+      for (const [, controller] of left) controller.abort(reason());
+      await Promise.allSettled(left.map(([task]) => task));
+      return { finished: before - left.length, cancelled: left.length, waitedMs: Date.now() - started };
+    },
+  };
+}
