@@ -60,8 +60,8 @@ export function flowReadyLines(flow: Pick<Flow, "host" | "protocols" | "ports">)
  * ```
  */
 export async function runFlowModule(path: string, report: (line: string) => void): Promise<void> {
-  const [{ Flow }, { fileUrl }] = await Promise.all([import("../flow/mod.ts"), import("../runtime/mod.ts")]);
-  const module = (await import(fileUrl(path)).catch((error) => {
+  const [{ Flow }, { fileUrl, importModule }] = await Promise.all([import("../flow/mod.ts"), import("../runtime/mod.ts")]);
+  const module = (await importModule(fileUrl(path)).catch((error) => {
     throw new JinaError(`Cannot load the flow module "${path}": ${JinaError.from(error).rawMessage}`, ErrorCode.NotFound);
   })) as Record<string, unknown>;
   const flow = [module.default, module.flow].find((value): value is Flow => value instanceof Flow);

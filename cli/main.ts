@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The `jina-ts` command: a registry of subcommands, one file each (`cli/<name>-command.ts`, see
  * {@link CliCommand}), in Jina's kebab-case flags. `jina-ts <command> --help` prints a command's every flag.

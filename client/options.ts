@@ -24,14 +24,19 @@ export type ClientProtocol = "grpc" | "http" | "websocket" | "connect";
  * @example
  * ```ts
  * const options: ClientOptions = { host: "127.0.0.1", port: 54321, protocol: "grpc" };
+ * const same: ClientOptions = { host: "grpc://127.0.0.1:54321" };
  * const client = new Client(options);
  * ```
  */
 export interface ClientOptions {
-  /** Host name or address of the gateway, without a scheme (default `127.0.0.1`). */
+  /**
+   * The gateway (default `127.0.0.1`): a host name or address, `"host:port"`, or Jina's URL form
+   * `"grpc://host:port"`, `"grpcs://…"`, `"http://…"`, `"https://…"`, `"ws://…"`, `"wss://…"`, which sets
+   * `protocol`, `tls` and `port` (https/wss/grpcs default to 443, http/ws to 80).
+   */
   host?: string;
-  /** Port of the gateway (1–65535). */
-  port: number;
+  /** Port of the gateway (1–65535); required unless `host` names it. */
+  port?: number;
   /**
    * `grpc` (default; Jina's `JinaRPC/Call` stream), `http` (Jina's JSON `POST /post`), `websocket` (Jina's `ws /`
    * with the `bytes` subprotocol) or `connect` (the Connect protocol over fetch, for browsers).
@@ -126,6 +131,53 @@ export const defaultHttpPrefetch = 4;
 
 const protocols: readonly ClientProtocol[] = ["grpc", "http", "websocket", "connect"];
 
+/** Jina's URL schemes for `host`: the protocol, TLS and the port when the URL names none. */
+const schemes: Record<string, { protocol: ClientProtocol; tls: boolean; port?: number }> = {
+  grpc: { protocol: "grpc", tls: false },
+  grpcs: { protocol: "grpc", tls: true, port: 443 },
+  http: { protocol: "http", tls: false, port: 80 },
+  https: { protocol: "http", tls: true, port: 443 },
+  ws: { protocol: "websocket", tls: false, port: 80 },
+  wss: { protocol: "websocket", tls: true, port: 443 },
+};
+
+/**
+ * Reads Jina's forms of `host`: a name or address, `"host:port"`, or a URL `grpc://`, `grpcs://`, `http://`,
+ * `https://`, `ws://`, `wss://` that sets the protocol, TLS and port. A URL's part must not contradict an option
+ * given beside it.
+ */
+function splitHost(options: ClientOptions): { host: string; port: unknown; protocol: ClientProtocol; tls: boolean } {
+  const { host = "127.0.0.1" } = options;
+  if (typeof host !== "string" || host === "") throw invalid(`Client option "host" must be a non-empty string, got ${show(host)}`);
+  const url = /^([a-z]+):\/\/(\[[^\]]+\]|[^:/\[\]]+)(?::(\d+))?\/?$/i.exec(host);
+  if (host.includes("://")) {
+    const scheme = schemes[url?.[1]?.toLowerCase() ?? ""];
+    if (!url || !scheme) {
+      throw invalid(`Client option "host" ${show(host)} is not a URL jina-ts reads: use grpc://, grpcs://, http://, https://, ws:// or wss:// followed by host[:port]`);
+    }
+    const port = url[3] !== undefined ? Number(url[3]) : options.port ?? scheme.port;
+    if (url[3] !== undefined && options.port !== undefined && options.port !== port) {
+      throw invalid(`Client option "host" ${show(host)} names port ${port} but "port" is ${show(options.port)}: give one`);
+    }
+    for (const [name, value] of [["protocol", scheme.protocol], ["tls", scheme.tls]] as const) {
+      if (options[name] !== undefined && options[name] !== value && !(name === "protocol" && options.protocol === "connect" && scheme.protocol === "http")) {
+        throw invalid(`Client option "host" ${show(host)} means ${name} ${show(value)} but "${name}" is ${show(options[name])}: give one`);
+      }
+    }
+    if (port === undefined) throw invalid(`Client option "host" ${show(host)} names no port: add ":PORT" (gRPC has no default port)`);
+    return { host: url[2]!.replace(/^\[|\]$/g, ""), port, protocol: options.protocol ?? scheme.protocol, tls: scheme.tls };
+  }
+  const hostPort = /^(\[[^\]]+\]|[^:\[\]]+):(\d+)$/.exec(host);
+  if (hostPort) {
+    const port = Number(hostPort[2]);
+    if (options.port !== undefined && options.port !== port) {
+      throw invalid(`Client option "host" ${show(host)} names port ${port} but "port" is ${show(options.port)}: give one`);
+    }
+    return { host: hostPort[1]!.replace(/^\[|\]$/g, ""), port, protocol: options.protocol ?? "grpc", tls: options.tls ?? false };
+  }
+  return { host, port: options.port, protocol: options.protocol ?? "grpc", tls: options.tls ?? false };
+}
+
 /**
  * Checks client options and fills in the defaults; throws a JinaError (InvalidArgument) naming the bad option.
  *
@@ -138,11 +190,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   if (typeof options !== "object" || options === null) {
     throw invalid(`Client options must be an object like { host: "127.0.0.1", port: 54321 }`);
   }
-  const { host = "127.0.0.1", port, protocol = "grpc", tls = false } = options;
-  if (typeof host !== "string" || host === "") throw invalid(`Client option "host" must be a non-empty string, got ${show(host)}`);
-  if (host.includes("://")) {
-    throw invalid(`Client option "host" must be a host name or address without a scheme, got ${show(host)}: set "protocol" and "tls" instead`);
-  }
+  const { host, port, protocol, tls } = splitHost(options);
   if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
     throw invalid(`Client option "port" must be an integer from 1 to 65535, got ${show(port)}`);
   }

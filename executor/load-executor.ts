@@ -5,7 +5,7 @@
  * @module
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { absolutePath, fileUrl, readText } from "../runtime/mod.ts";
+import { absolutePath, fileUrl, importModule, readText } from "../runtime/mod.ts";
 import { type Executor, isExecutorClass } from "./executor.ts";
 
 /**
@@ -59,7 +59,7 @@ export async function loadExecutorClass(uses: string): Promise<ExecutorClass> {
   const resolved = absolutePath(path);
   let module: Record<string, unknown>;
   try {
-    module = (await import(fileUrl(path))) as Record<string, unknown>;
+    module = await importModule(fileUrl(path));
   } catch (error) {
     if (!fileExists(path)) {
       throw new JinaError(`Cannot load executor "${uses}": file "${path}" does not exist (resolved to ${resolved})`, ErrorCode.NotFound, { cause: error });

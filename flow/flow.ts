@@ -8,10 +8,11 @@ import { Client, type PostOptions } from "../client/mod.ts";
 import type { Document, DocumentArray, DocumentInit } from "../docarray/mod.ts";
 import { createGateway, type Gateway } from "../gateway/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { onShutdown, readText, type Server, type TlsOptions } from "../runtime/mod.ts";
+import { callerFile, onShutdown, readText, type Server, type TlsOptions } from "../runtime/mod.ts";
 import { checkName, positiveInteger, startDeployment, type ResolvedDeployment, type RunningDeployment } from "./deployment.ts";
 import { toGatewayDeployments } from "./gateway-targets.ts";
 import { checkDeploymentOptions } from "./check-options.ts";
+import { resolveUsesFromCaller } from "./resolve-uses.ts";
 import { buildGraphDescription, resolveNeeds } from "./graph.ts";
 import type { DeploymentOptions, FlowDescription, FlowOptions, Protocol } from "./options.ts";
 
@@ -63,7 +64,7 @@ export class Flow implements AsyncDisposable {
   add(options: DeploymentOptions = {}): this {
     this.#assertNotStarted("add()");
     const name = checkName(options.name ?? `executor${this.#deployments.length}`);
-    const checked = checkDeploymentOptions(name, options);
+    const checked = resolveUsesFromCaller(checkDeploymentOptions(name, options), callerFile());
     if (this.#deployments.some((deployment) => deployment.name === name)) {
       throw new JinaError(`A deployment named "${name}" is already in the flow: names must be unique`, ErrorCode.InvalidArgument);
     }

@@ -6,11 +6,12 @@
  */
 import { executorFlagsOf, parseReadyLine } from "../executor/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { ChildExitedError, processId, spawnScript, type ChildHandle } from "../runtime/mod.ts";
+import { ChildExitedError, moduleSibling, processId, spawnScript, type ChildHandle } from "../runtime/mod.ts";
 import { type ReplicaSpec, type RunningReplica, settingsOf } from "./replica.ts";
 import { superviseChild, type SuperviseOptions } from "./supervisor.ts";
 
-const executorMain = new URL("../executor/main.ts", import.meta.url);
+/** `executor/main.ts` from the sources, `executor/main.js` from the package build (plain Node, no loader). */
+const executorMain = moduleSibling("../executor/main.ts", import.meta.url);
 
 /** A replica process that printed its readiness line. */
 interface Launched {

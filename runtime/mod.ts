@@ -20,6 +20,8 @@ export { absolutePath, ensureDir, fileUrl, insideRoot, readText, writeText } fro
 export { stderrIsTerminal, writeStderr } from "./terminal.ts";
 export { serveMetrics } from "./serve-metrics.ts";
 export { packageFilePath, readPackageFile } from "./package-asset.ts";
+export { importModule, moduleSibling, needsTypeScriptLoader } from "./typescript.ts";
+export { callerFile, resolveFromCaller } from "./caller.ts";
 
 export type { RuntimeName } from "./detect.ts";
 export type { Server, TlsOptions } from "./server.ts";

@@ -1,5 +1,6 @@
 /**
- * Starts a TypeScript file in a child process with the current runtime (Node through tsx, Deno, Bun), collects
+ * Starts a TypeScript or JavaScript file in a child process with the current runtime (Node: JavaScript as it is,
+ * TypeScript through tsx; Deno; Bun), collects
  * its output line by line and stops it with everything it started.
  *
  * @module
@@ -70,7 +71,8 @@ export function scriptCommand(file: string): [string, string[]] {
     case "bun":
       return [execPath, ["run", file]];
     default:
-      return [execPath, ["--import", import.meta.resolve("tsx"), file]];
+      // Compiled JavaScript (the package build) runs as it is; TypeScript (the sources) through tsx.
+      return /\.[cm]?js$/.test(file) ? [execPath, [file]] : [execPath, ["--import", import.meta.resolve("tsx"), file]];
   }
 }
 

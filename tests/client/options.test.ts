@@ -23,12 +23,47 @@ test("Client options are checked with errors naming the option", () => {
   invalid(() => new Client({ port: 1.5 }), /"port"/);
   invalid(() => new Client({} as never), /"port".*undefined/);
   invalid(() => new Client({ port: 80, protocol: "smtp" as never }), /"protocol" must be one of "grpc", "http", "websocket", "connect", got "smtp"/);
-  invalid(() => new Client({ port: 80, host: "grpc://localhost" }), /"host".*without a scheme/);
+  invalid(() => new Client({ host: "ftp://localhost:21" }), /"host" "ftp:\/\/localhost:21" is not a URL jina-ts reads/);
+  invalid(() => new Client({ host: "grpc://localhost" }), /names no port/);
+  invalid(() => new Client({ host: "grpc://h:1", port: 2 }), /names port 1 but "port" is 2/);
+  invalid(() => new Client({ host: "https://h:1", tls: false }), /means tls true but "tls" is false/);
   invalid(() => new Client({ port: 80, host: "" }), /"host"/);
   const client = new Client({ port: 8080 });
   assert.equal([client.host, client.port, client.protocol, client.tls], ["127.0.0.1", 8080, "grpc", false]);
   assert.is(client.address, "grpc://127.0.0.1:8080");
   assert.is(new Client({ port: 443, host: "::1", protocol: "http", tls: true }).address, "https://[::1]:443");
+});
+
+test("Client host takes Jina's URL form and host:port, setting protocol, tls and port", () => {
+  const seen = (host: string, extra: object = {}) => {
+    const client = new Client({ host, ...extra });
+    return [client.host, client.port, client.protocol, client.tls, client.address];
+  };
+  assert.equal(seen("grpc://127.0.0.1:54321"), ["127.0.0.1", 54321, "grpc", false, "grpc://127.0.0.1:54321"]);
+  assert.equal(seen("grpcs://h:8443"), ["h", 8443, "grpc", true, "grpcs://h:8443"]);
+  assert.equal(seen("https://h:443"), ["h", 443, "http", true, "https://h:443"]);
+  assert.equal(seen("https://h"), ["h", 443, "http", true, "https://h:443"]);
+  assert.equal(seen("http://h/"), ["h", 80, "http", false, "http://h:80"]);
+  assert.equal(seen("ws://127.0.0.1:9000"), ["127.0.0.1", 9000, "websocket", false, "ws://127.0.0.1:9000"]);
+  assert.equal(seen("wss://[::1]:9000").slice(0, 4), ["::1", 9000, "websocket", true]);
+  assert.equal(seen("h:1234"), ["h", 1234, "grpc", false, "grpc://h:1234"]);
+  assert.equal(seen("h:1234", { protocol: "http" }).slice(0, 3), ["h", 1234, "http"]);
+  assert.equal(seen("[::1]:80").slice(0, 2), ["::1", 80]);
+  assert.equal(seen("http://h:80", { protocol: "connect" }).slice(0, 3), ["h", 80, "connect"]);
+});
+
+test("a Client with a URL host posts to a running flow", async () => {
+  const { Flow } = await import("../../mod.ts");
+  const { Encoder } = await import("../flow/fixtures/executors.ts");
+  await using flow = await new Flow({ protocol: ["grpc", "http"] }).add({ uses: Encoder }).start();
+  for (const [i, scheme] of ["grpc", "http"].entries()) {
+    const client = new Client({ host: `${scheme}://127.0.0.1:${flow.ports[i]}` });
+    try {
+      assert.is((await client.post("/", [{ text: "a" }])).length, 1);
+    } finally {
+      client.close();
+    }
+  }
 });
 
 test("post() options are checked before anything is sent", async () => {

@@ -7,8 +7,21 @@ import { jinaTsVersion } from "../../proto/server/mod.ts";
 const packageJson = JSON.parse(readText("package.json"));
 const denoJson = JSON.parse(readText("deno.json"));
 
-test("deno.json exports equal package.json exports", () => {
-  assert.equal(denoJson.exports, packageJson.exports);
+test("package.json exports are deno.json's entries, built: types + import in dist/ (npm run build syncs them)", () => {
+  const built = Object.fromEntries(Object.entries(denoJson.exports as Record<string, string>).map(([key, source]) => {
+    const base = source.replace(/^\.\//, "./dist/").replace(/\.ts$/, "");
+    return [key, { types: `${base}.d.ts`, import: `${base}.js` }];
+  }));
+  assert.equal(packageJson.exports, { ...built, "./package.json": "./package.json" });
+  for (const entry of [".", "./client", "./docarray", "./executor", "./gateway", "./proto", "./runtime"]) assert.ok(denoJson.exports[entry], entry);
+});
+
+test("the package ships dist/, the .proto sources, README and LICENSE only; the bin and prepack use the build", () => {
+  assert.equal(packageJson.files, ["dist/", "proto/*.proto", "proto/**/*.proto", "README.md", "LICENSE"]);
+  assert.is(packageJson.bin["jina-ts"], "./dist/cli/main.js");
+  assert.match(packageJson.scripts.prepack, /build/);
+  assert.match(readText("LICENSE"), /Apache License\s+Version 2\.0/);
+  assert.is(packageJson.license, "Apache-2.0");
 });
 
 test("deno.json and package.json carry the same version", () => {

@@ -1,0 +1,62 @@
+/**
+ * Which user file called into jina-ts, read from the stack, so that a relative `uses: "./my.ts#MyExec"` resolves
+ * against the file that declares the flow — as `import` resolves — instead of the working directory.
+ *
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** jina-ts's own folder (the repository, or `dist/` in the package); its library frames are skipped. */
+const ownRoot = fileURLToPath(new URL("../", import.meta.url));
+/** Folders of the repository that hold callers, not the library. */
+const callerFolders = new Set(["tests", "examples", "bench", "scripts", "playground"]);
+const frameFile = /\(?((?:file:\/\/)?\/[^()\s]+?):\d+:\d+\)?\s*$/;
+
+function isLibraryFile(path: string): boolean {
+  if (!path.startsWith(ownRoot)) return false;
+  const rest = path.slice(ownRoot.length);
+  return rest.includes("/") && !callerFolders.has(rest.split("/")[0]!) && !rest.startsWith("node_modules/");
+}
+
+/**
+ * The absolute path of the first file on the call stack outside jina-ts's library; `undefined` when the stack
+ * names none (e.g. code evaluated from a string).
+ *
+ * @example
+ * ```ts
+ * // in /home/me/app/flow.ts
+ * new Flow().add({ uses: "./enc.ts#Encoder" }); // Flow.add calls callerFile() → "/home/me/app/flow.ts"
+ * ```
+ */
+export function callerFile(): string | undefined {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 50;
+  const stack = new Error().stack ?? "";
+  Error.stackTraceLimit = limit;
+  for (const line of stack.split("\n").slice(1)) {
+    const match = frameFile.exec(line);
+    if (!match) continue;
+    const path = match[1]!.startsWith("file:") ? fileURLToPath(match[1]!) : match[1]!;
+    if (!isLibraryFile(path)) return path;
+  }
+  return undefined;
+}
+
+/**
+ * Resolves a relative `uses` (`"./file.ts#Class"`) against the folder of `caller`, when the file is there;
+ * anything else (a class name, an absolute path, a file only the working directory has) comes back unchanged.
+ *
+ * @example
+ * ```ts
+ * resolveFromCaller("./enc.ts#Encoder", "/home/me/app/flow.ts"); // "/home/me/app/enc.ts#Encoder" (if it exists)
+ * ```
+ */
+export function resolveFromCaller(uses: string, caller: string | undefined): string {
+  const hash = uses.lastIndexOf("#");
+  const path = hash >= 0 ? uses.slice(0, hash) : uses;
+  if (!caller || isAbsolute(path) || !/^\.\.?\//.test(path)) return uses;
+  const candidate = resolve(dirname(caller), path);
+  return existsSync(candidate) ? candidate + (hash >= 0 ? uses.slice(hash) : "") : uses;
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// `npm run build`: the package build in dist/ — ESM JavaScript, .d.ts and source maps, module for module, by tsc
+// (tsconfig.build.json, rewriteRelativeImportExtensions turns "./x.ts" into "./x.js").
+//   1. package.json "exports" follow deno.json "exports" (the one list of public entries: add a line there);
+//   2. dist/ is emitted afresh; relative ".ts" specifiers in the .d.ts files become ".js" (tsc keeps them), and
+//      declarations that use Disposable reference @types/node (a dependency);
+//   3. dist/cli/main.js (the `jina-ts` bin) becomes executable.
+// Usage: node scripts/build.mjs [--exports-only]
+import { spawnSync } from "node:child_process";
+import { chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(fileURLToPath(import.meta.url), "../..");
+const dist = join(root, "dist");
+
+/** package.json's export entry for one deno.json entry ("./client/mod.ts" → dist/client/mod.{js,d.ts}). */
+export function packageExport(source) {
+  const base = source.replace(/^\.\//, "./dist/").replace(/\.ts$/, "");
+  return { types: `${base}.d.ts`, import: `${base}.js` };
+}
+
+function syncExports() {
+  const deno = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+  const path = join(root, "package.json");
+  const text = readFileSync(path, "utf8");
+  const pkg = JSON.parse(text);
+  const exports = Object.fromEntries(Object.entries(deno.exports).map(([key, source]) => [key, packageExport(source)]));
+  exports["./package.json"] = "./package.json";
+  if (JSON.stringify(exports) === JSON.stringify(pkg.exports)) return;
+  pkg.exports = exports;
+  writeFileSync(path, JSON.stringify(pkg, null, 2) + "\n");
+  console.log("build: package.json exports updated from deno.json");
+}
+
+function* files(dir) {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) yield* files(path);
+    else yield path;
+  }
+}
+
+syncExports();
+if (!process.argv.includes("--exports-only")) {
+  rmSync(dist, { recursive: true, force: true });
+  const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  const relativeTs = /((?:from\s+|import\()\s*["'])(\.{1,2}\/[^"']+)\.ts(["'])/g;
+  let count = 0;
+  for (const file of files(dist)) {
+    if (!file.endsWith(".d.ts")) continue;
+    const text = readFileSync(file, "utf8");
+    let rewritten = text.replace(relativeTs, "$1$2.js$3");
+    // Disposable/AsyncDisposable and Symbol.(async)dispose come from @types/node (a dependency) for users whose lib
+    // lacks esnext.disposable.
+    if (/\b(?:Async)?Disposable\b|Symbol\.(?:async)?[dD]ispose/.test(rewritten) && !rewritten.startsWith("/// <reference types=\"node\"")) {
+      rewritten = `/// <reference types="node" />\n${rewritten}`;
+    }
+    if (rewritten !== text) writeFileSync(file, rewritten);
+    count++;
+  }
+  chmodSync(join(dist, "cli/main.js"), 0o755);
+  console.log(`build: dist/ written (${count} declaration files)`);
+}

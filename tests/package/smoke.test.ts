@@ -1,0 +1,66 @@
+// The package as a user gets it: `npm pack` the tarball, install it into a fresh project in a temporary folder
+// (from the npm cache where it can), and run the same small app (tests/package/app/: one executor in process, one
+// in its own process from a relative `uses`, a post over gRPC and one over HTTP) with plain `node app.mjs`,
+// `node --import tsx app.ts` (the shipped loader, Node 20), `deno run` (as `npm:jina-ts`) and `bun`; and
+// `tsc --noEmit` on the user project (strict, NodeNext, skipLibCheck false). The folder is removed afterwards.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runtimeName } from "../../runtime/mod.ts";
+
+const root = resolve(fileURLToPath(import.meta.url), "../../..");
+const app = join(root, "tests/package/app");
+const bin = (name: string) => join(root, "node_modules/.bin", name);
+const node = globalThis.process.execPath;
+
+function run(command: string, args: string[], cwd: string, timeoutMs = 60_000): SpawnSyncReturns<string> & { ms: number } {
+  const started = performance.now();
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: timeoutMs, env: { ...globalThis.process.env, NO_COLOR: "1" } });
+  const ms = Math.round(performance.now() - started);
+  console.log(`  ${[command.split("/").pop(), ...args].join(" ")}: ${ms} ms`);
+  return Object.assign(result, { ms });
+}
+
+function ok(result: SpawnSyncReturns<string>, what: string): void {
+  assert.is(result.status, 0, `${what} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+}
+
+if (runtimeName() !== "node") {
+  // It starts every runtime itself; running it again from Deno and Bun would only repeat the same work.
+  test.skip("the packed tarball works from a user's project (runs from the Node suite: it starts Node, Deno and Bun itself)", () => {});
+} else {
+  test("the packed tarball works from a user's project on Node (JS and TS), Deno and Bun, and type-checks", () => {
+    const dir = mkdtempSync(join(tmpdir(), "jina-ts-smoke-"));
+    try {
+      ok(run("npm", ["pack", "--silent", "--pack-destination", dir], root, 120_000), "npm pack");
+      const tarball = readdirSync(dir).find((name) => name.endsWith(".tgz"))!;
+      for (const file of readdirSync(app)) copyFileSync(join(app, file), join(dir, file));
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "smoke", private: true, type: "module" }));
+      ok(run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", `./${tarball}`], dir, 150_000), "npm install");
+
+      const js = run(node, [join(dir, "app.mjs")], tmpdir()); // another working directory: uses resolves against app.mjs
+      ok(js, "node app.mjs");
+      assert.match(js.stdout, /smoke ok/);
+      const ts = run(node, ["--import", "tsx", "app.ts"], dir);
+      ok(ts, "node --import tsx app.ts");
+      assert.match(ts.stdout, /smoke ok/);
+      const deno = run(bin("deno"), ["run", "-A", "--quiet", "deno-app.ts"], dir);
+      ok(deno, "deno run -A deno-app.ts");
+      assert.match(deno.stdout, /smoke ok/);
+      const bun = run(bin("bun"), ["app.ts"], dir);
+      ok(bun, "bun app.ts");
+      assert.match(bun.stdout, /smoke ok/);
+      const tsc = run(node, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], dir);
+      ok(tsc, "tsc --noEmit");
+      for (const result of [js, ts, deno, bun, tsc]) assert.ok(result.ms < 60_000, `under a minute: ${result.ms} ms`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test.run();
