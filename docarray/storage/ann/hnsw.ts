@@ -27,7 +27,7 @@ export interface HnswOptions {
   maxConnection?: number | undefined;
   /** Candidate list while inserting. Default 200. */
   efConstruction?: number | undefined;
-  /** Candidate list while searching (at least `limit`). Default 64. */
+  /** Candidate list while searching (at least `limit`). Default 128: recall@10 ≥ 0.95 on clustered 128-d data (bench/hnsw.ts). */
   efSearch?: number | undefined;
   /** Seed of the level generator (default 100, as hnswlib). */
   seed?: number | undefined;
@@ -88,7 +88,7 @@ export class Hnsw {
     this.M = positive(options.maxConnection ?? 16, "maxConnection");
     this.M0 = 2 * this.M;
     this.efConstruction = positive(options.efConstruction ?? 200, "efConstruction");
-    this.efSearch = positive(options.efSearch ?? 64, "efSearch");
+    this.efSearch = positive(options.efSearch ?? 128, "efSearch");
     this.#mL = 1 / Math.log(Math.max(2, this.M));
     this.#rng = (options.seed ?? 100) >>> 0 || 1;
     this.#normalize = this.metric === "cosine";
@@ -260,17 +260,37 @@ export class Hnsw {
   #distance(query: Float32Array, node: number): number {
     const v = this.vectors;
     const dim = this.dim;
-    let at = node * dim;
-    let sum = 0;
+    const at = node * dim;
+    const tail = dim & ~3;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
     if (this.metric === "euclidean") {
-      for (let i = 0; i < dim; i++, at++) {
-        const d = (query[i] as number) - (v[at] as number);
-        sum += d * d;
+      for (let i = 0; i < tail; i += 4) {
+        const d0 = (query[i] as number) - (v[at + i] as number);
+        const d1 = (query[i + 1] as number) - (v[at + i + 1] as number);
+        const d2 = (query[i + 2] as number) - (v[at + i + 2] as number);
+        const d3 = (query[i + 3] as number) - (v[at + i + 3] as number);
+        s0 += d0 * d0;
+        s1 += d1 * d1;
+        s2 += d2 * d2;
+        s3 += d3 * d3;
       }
-      return sum;
+      for (let i = tail; i < dim; i++) {
+        const d = (query[i] as number) - (v[at + i] as number);
+        s0 += d * d;
+      }
+      return s0 + s1 + s2 + s3;
     }
-    for (let i = 0; i < dim; i++, at++) sum += (query[i] as number) * (v[at] as number);
-    return 1 - sum;
+    for (let i = 0; i < tail; i += 4) {
+      s0 += (query[i] as number) * (v[at + i] as number);
+      s1 += (query[i + 1] as number) * (v[at + i + 1] as number);
+      s2 += (query[i + 2] as number) * (v[at + i + 2] as number);
+      s3 += (query[i + 3] as number) * (v[at + i + 3] as number);
+    }
+    for (let i = tail; i < dim; i++) s0 += (query[i] as number) * (v[at + i] as number);
+    return 1 - (s0 + s1 + s2 + s3);
   }
 
   #greedy(query: Float32Array, start: number, startDist: number, layer: number): [number, number] {
