@@ -23,6 +23,15 @@ import { compileQuery, type QueryFilter } from "./query.ts";
 import type { StorageOptions } from "./storage/contract.ts";
 import { isStorageOptions, openStoredArray } from "./storage/registry.ts";
 import { summarize } from "./summary.ts";
+import { attributeOf } from "./api/attributes.ts";
+import { mapConcurrent } from "./api/concurrency.ts";
+import { csvToDocuments, parseCsv } from "./api/csv.ts";
+import { idsOnly } from "./api/custom-metric.ts";
+import { type EvaluateOptions, evaluateMatches } from "./api/evaluate.ts";
+import { globToRegex } from "./api/glob.ts";
+import { traverseFlat } from "./api/traversal.ts";
+import { decodeBase64, encodeBase64 } from "./base64.ts";
+import { fileInfo, listFiles, readBytes } from "../runtime/sync-files.ts";
 import { decodeDocumentArray, encodeDocumentArray } from "./wire/codec.ts";
 
 type Holder = Record<string, unknown>;
@@ -195,7 +204,12 @@ export class DocumentArray implements Iterable<Document> {
    * docs.get("a")?.text;
    * ```
    */
-  get(id: string): Document | undefined {
+  get(id: string): Document | undefined;
+  /** With a list of fields: one list of values per field (docarray's `da[:, ['id', 'text']]`). */
+  get(fields: string[]): unknown[][];
+  get(key: string | string[]): Document | undefined | unknown[][] {
+    if (Array.isArray(key)) return key.map((field) => this.getAttributes(field));
+    const id = key;
     const proto = this.protos.find((p) => p.id === id);
     return proto ? Document.fromProto(proto) : undefined;
   }
@@ -430,9 +444,11 @@ export class DocumentArray implements Iterable<Document> {
     }
     const vector = query instanceof Document ? query.embedding : NdArray.from(query);
     if (!vector) throw new JinaError(`find: the query document ${query instanceof Document ? query.id : ""} has no embedding`, ErrorCode.InvalidArgument);
-    const candidates = options.filter ? this.find(options.filter) : this;
+    const pool = options.on ? DocumentArray.fromProto(traverseFlat(this.protos, options.on)) : this;
+    const candidates = options.filter ? pool.find(options.filter) : pool;
     const excluded = options.excludeSelf && query instanceof Document ? [query.id] : [];
-    return DocumentArray.fromProto(nearestMatches([vector], candidates.protos, options, excluded)[0] ?? []);
+    const matches = nearestMatches([vector], candidates.protos, options, excluded)[0] ?? [];
+    return DocumentArray.fromProto(options.onlyId ? idsOnly(matches) : matches);
   }
 
   /**
@@ -452,9 +468,10 @@ export class DocumentArray implements Iterable<Document> {
       if (!embedding) throw new JinaError(`match: document ${i} (id ${doc.id}) has no embedding`, ErrorCode.InvalidArgument);
       return embedding;
     });
-    const candidates = options.filter ? other.find(options.filter) : other;
+    const pool = options.on ? DocumentArray.fromProto(traverseFlat(other.protos, options.on)) : other;
+    const candidates = options.filter ? pool.find(options.filter) : pool;
     const results = nearestMatches(queries, candidates.protos, options, options.excludeSelf ? this.ids : []);
-    this.protos.forEach((p, i) => (p.matches = results[i] ?? []));
+    this.protos.forEach((p, i) => (p.matches = options.onlyId ? idsOnly(results[i] ?? []) : results[i] ?? []));
     return this;
   }
 
@@ -485,6 +502,202 @@ export class DocumentArray implements Iterable<Document> {
   /** Shown by `console.log` / `util.inspect` (Node, Deno, Bun): the summary table. */
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.summary();
+  }
+
+  /**
+   * `n` empty documents with fresh ids (docarray's `DocumentArray.empty`).
+   *
+   * @example
+   * ```ts
+   * DocumentArray.empty(3).length; // 3
+   * ```
+   */
+  static empty(n: number): DocumentArray {
+    if (!(Number.isInteger(n) && n >= 0)) throw new JinaError(`empty: n must be a non-negative integer, got ${n}`, ErrorCode.InvalidArgument);
+    return new DocumentArray(Array.from({ length: n }, () => new Document()));
+  }
+
+  /**
+   * One document per row of a matrix, the row as its `tensor` (docarray's default) or `embedding`.
+   *
+   * @example
+   * ```ts
+   * DocumentArray.fromNdarray([[1, 2], [3, 4]], { field: "embedding" }).embeddings?.shape; // [2, 2]
+   * ```
+   */
+  static fromNdarray(matrix: NdArrayInit, options: { field?: "tensor" | "embedding" } = {}): DocumentArray {
+    const array = NdArray.from(matrix);
+    const rows = array.shape[0] ?? 0;
+    return new DocumentArray(Array.from({ length: rows }, (_, i) => ({ [options.field ?? "tensor"]: array.row(i) })));
+  }
+
+  /**
+   * Documents from CSV (`text`, or `{ path }` to read a file): the header names the fields; `id`, `text`, `uri`,
+   * … set those attributes, other columns become tags. `fieldResolver` renames columns first.
+   *
+   * @example
+   * ```ts
+   * DocumentArray.fromCsv("id,question,lang\na,hi?,en\n", { fieldResolver: { question: "text" } }).texts; // ["hi?"]
+   * ```
+   */
+  static fromCsv(source: string | { path: string }, options: { fieldResolver?: Record<string, string>; delimiter?: string; size?: number } = {}): DocumentArray {
+    const text = typeof source === "string" ? source : new TextDecoder().decode(readBytes(source.path));
+    return new DocumentArray(csvToDocuments(parseCsv(text, options.delimiter), options.fieldResolver, options.size));
+  }
+
+  /**
+   * One document per file matching a glob (`*`, `?`, `**`, `{a,b}`), with `uri` the absolute path; `readMode`
+   * `"r"` loads the text, `"rb"` the bytes as `blob`. Sorted by path; `size` caps the count.
+   *
+   * @example
+   * ```ts
+   * DocumentArray.fromFiles("data/**\/*.txt", { readMode: "r" }).texts;
+   * ```
+   */
+  static fromFiles(glob: string | string[], options: { readMode?: "r" | "rb"; size?: number } = {}): DocumentArray {
+    const out = new DocumentArray();
+    for (const pattern of Array.isArray(glob) ? glob : [glob]) {
+      const [base, regex] = globToRegex(pattern);
+      if (!fileInfo(base).isDirectory) continue;
+      for (const path of listFiles(base, regex)) {
+        if (out.length >= (options.size ?? Infinity)) return out;
+        const init: DocumentInit = { uri: path };
+        if (options.readMode === "r") init.text = new TextDecoder().decode(readBytes(path));
+        if (options.readMode === "rb") init.blob = readBytes(path);
+        out.push(init);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads {@link toBase64}'s output.
+   *
+   * @example
+   * ```ts
+   * DocumentArray.fromBase64(docs.toBase64()).length === docs.length; // true
+   * ```
+   */
+  static fromBase64(text: string): DocumentArray {
+    const bytes = decodeBase64(text);
+    if (!bytes) throw new JinaError("fromBase64: not base64 text", ErrorCode.InvalidArgument);
+    return DocumentArray.fromBytes(bytes);
+  }
+
+  /**
+   * The binary `DocumentArrayProto` as base64 text.
+   *
+   * @example
+   * ```ts
+   * const text = docs.toBase64();
+   * ```
+   */
+  toBase64(): string {
+    return encodeBase64(this.toBytes());
+  }
+
+  /**
+   * One field of every document: an attribute (`text`, `mime_type`, …) or a tag path `tags__a__b`.
+   *
+   * @example
+   * ```ts
+   * docs.getAttributes("tags__lang"); // ["en", "de"]
+   * ```
+   */
+  getAttributes(field: string): unknown[] {
+    return this.map((doc) => attributeOf(doc, field));
+  }
+
+  /**
+   * The documents a traversal path reaches, flattened (`"@r"`, `"@c"`, `"@m"`, `"@cm"`, `"@r[:3]"`, `"@c,m"`),
+   * sharing the documents.
+   *
+   * @example
+   * ```ts
+   * docs.traverseFlat("@c").length; // every chunk
+   * ```
+   */
+  traverseFlat(path: string): DocumentArray {
+    return DocumentArray.fromProto(traverseFlat(this.protos, path));
+  }
+
+  /**
+   * Selects documents by a boolean mask (one entry per document), by indexes, or by ids (docarray's
+   * `da[[True, False]]`, `da[[0, 2]]`, `da[['a', 'b']]`), sharing the documents.
+   *
+   * @example
+   * ```ts
+   * docs.pick(docs.map((d) => d.text !== undefined));
+   * ```
+   */
+  pick(keys: boolean[] | number[] | string[]): DocumentArray {
+    const protos = this.protos;
+    if (keys.length > 0 && typeof keys[0] === "boolean") {
+      this.#checkLength(keys.length, "mask");
+      return DocumentArray.fromProto(protos.filter((_, i) => keys[i] === true));
+    }
+    const byId = typeof keys[0] === "string" ? new Map(protos.map((p) => [p.id, p])) : undefined;
+    return DocumentArray.fromProto(keys.map((key) => {
+      const proto = byId ? byId.get(key as string) : protos.at(key as number);
+      if (!proto) throw new JinaError(`pick: no document ${JSON.stringify(key)}`, ErrorCode.NotFound);
+      return proto;
+    }));
+  }
+
+  /**
+   * Sets every document's embedding from `encoder`, called on batches of `batchSize` (default 256) documents
+   * and returning one row per document; at most `concurrency` batches at once (default 1). Returns this array.
+   *
+   * @example
+   * ```ts
+   * await docs.embed((batch) => batch.texts.map(hashEmbed), { batchSize: 64 });
+   * ```
+   */
+  async embed(encoder: (batch: DocumentArray) => NdArrayInit | Promise<NdArrayInit>, options: { batchSize?: number; concurrency?: number } = {}): Promise<this> {
+    await this.mapBatch(async (batch) => {
+      batch.embeddings = await encoder(batch);
+    }, options);
+    return this;
+  }
+
+  /**
+   * Runs `fn` on batches of `batchSize` documents (default 256), at most `concurrency` at once; results in order.
+   *
+   * @example
+   * ```ts
+   * const counts = await docs.mapBatch((batch) => batch.length, { batchSize: 100, concurrency: 4 });
+   * ```
+   */
+  mapBatch<T>(fn: (batch: DocumentArray, index: number) => T | Promise<T>, options: { batchSize?: number; concurrency?: number } = {}): Promise<T[]> {
+    return mapConcurrent([...this.batch(options.batchSize ?? 256)], fn, options.concurrency ?? 1);
+  }
+
+  /**
+   * Runs `fn` on every document (it may change the document in place), at most `concurrency` at once (default
+   * 1). Returns this array.
+   *
+   * @example
+   * ```ts
+   * await docs.apply(async (doc) => { doc.text = doc.text?.trim(); }, { concurrency: 8 });
+   * ```
+   */
+  async apply(fn: (doc: Document, index: number) => unknown, options: { concurrency?: number } = {}): Promise<this> {
+    await mapConcurrent([...this], fn, options.concurrency ?? 1);
+    return this;
+  }
+
+  /**
+   * Scores each document's matches against its ground-truth document's matches (`recall_at_k`,
+   * `precision_at_k`, `ndcg_at_k`, `reciprocal_rank`, `hit_at_k`, `average_precision`, `f1_score_at_k`, or
+   * `[name, fn]`), stores `evaluations[metric]` on each document and returns each metric's mean.
+   *
+   * @example
+   * ```ts
+   * queries.match(index, { limit: 10 }).evaluate(truth, { metrics: ["recall_at_k", "ndcg_at_k"], k: 10 });
+   * ```
+   */
+  evaluate(groundTruth: DocumentArray, options: EvaluateOptions = {}): Record<string, number> {
+    return evaluateMatches(this.protos, groundTruth.protos, options);
   }
 
   #checkLength(length: number, field: string): void {

@@ -10,6 +10,7 @@ import { type DocumentProto, DocumentProtoSchema } from "../proto/gen/docarray_p
 import { toNamedScoreProto } from "./named-score.ts";
 import { NdArray } from "./ndarray.ts";
 import type { QueryFilter } from "./query.ts";
+import { type MetricFunction, nearestByFunction } from "./api/custom-metric.ts";
 
 /**
  * A distance metric: `cosine` (1 − cosine similarity), `euclidean` (L2) or `sqeuclidean` (squared L2).
@@ -30,8 +31,17 @@ export type Metric = "cosine" | "euclidean" | "sqeuclidean";
  * ```
  */
 export interface FindOptions {
-  /** `cosine` (1 − cosine similarity, the default), `euclidean` or `sqeuclidean`; lower is closer. */
-  metric?: Metric;
+  /**
+   * `cosine` (1 − cosine similarity, the default), `euclidean` or `sqeuclidean`, or a function `(a, b) =>
+   * distance` over two float64 vectors; lower is closer.
+   */
+  metric?: Metric | MetricFunction;
+  /** The score name for a function metric (default the function's name, else `custom`). */
+  metricName?: string;
+  /** Matches carry only their id and scores (docarray's `only_id`). */
+  onlyId?: boolean;
+  /** Search the documents this traversal path reaches instead of the array itself (`"@c"`: the chunks). */
+  on?: string;
   /** How many matches to keep (default 20; `Infinity` for all). */
   limit?: number;
   /** Only consider candidates that pass this query-language filter. */
@@ -138,6 +148,9 @@ export function nearestMatches(
   excluded: (string | undefined)[] = [],
 ): DocumentProto[][] {
   const metric = options.metric ?? "cosine";
+  if (typeof metric === "function") {
+    return nearestByFunction(queries, candidates, metric, options.metricName ?? (metric.name || "custom"), options.limit ?? 20, excluded);
+  }
   return nearest(queries, candidates, metric, options.limit ?? 20, excluded).map((hits) =>
     hits.map(({ index, value }) => {
       const match = clone(DocumentProtoSchema, candidates[index] as DocumentProto);

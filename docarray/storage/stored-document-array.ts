@@ -17,6 +17,7 @@ import type { QueryFilter } from "../query.ts";
 import { summarize } from "../summary.ts";
 import type { DocumentStore } from "./contract.ts";
 import { checkVector } from "./validate.ts";
+import { idsOnly } from "../api/custom-metric.ts";
 import { toNamedScoreProto } from "../named-score.ts";
 
 const pageSize = 512;
@@ -65,8 +66,11 @@ export class StoredDocumentArray extends DocumentArray {
     return at >= 0 ? this.#lend(this.#store.at(at)) : undefined;
   }
 
-  override get(id: string): Document | undefined {
-    return this.#lend(this.#store.byId(id));
+  override get(id: string): Document | undefined;
+  override get(fields: string[]): unknown[][];
+  override get(key: string | string[]): Document | undefined | unknown[][] {
+    if (Array.isArray(key)) return super.get(key);
+    return this.#lend(this.#store.byId(key));
   }
 
   override has(id: string): boolean {
@@ -152,8 +156,12 @@ export class StoredDocumentArray extends DocumentArray {
   override find(query: NdArrayInit | Document, options?: FindOptions): DocumentArray;
   override find(query: QueryFilter | NdArrayInit | Document, options: FindOptions = {}): DocumentArray {
     if (isVectorQuery(query)) {
+      if (options.on || typeof options.metric === "function") return DocumentArray.fromProto(this.protos).find(query, options);
       const vector = query instanceof Document ? query.embedding : NdArray.from(query);
-      if (vector) return DocumentArray.fromProto(this.#nearest(vector, options, query instanceof Document ? query.id : undefined));
+      if (vector) {
+        const matches = this.#nearest(vector, options, query instanceof Document ? query.id : undefined);
+        return DocumentArray.fromProto(options.onlyId ? idsOnly(matches) : matches);
+      }
     }
     return super.find(query as QueryFilter);
   }
@@ -188,9 +196,12 @@ export class StoredDocumentArray extends DocumentArray {
     checkVector(values, this.#store.dim, this.#store.location, "find: the query");
     const limit = options.limit ?? 20;
     if (this.#store.search) {
+      if (options.metric !== undefined && options.metric !== this.#store.searchMetric) {
+        throw new JinaError(`${this.#store.location}: find: the index is built for ${this.#store.searchMetric}, not ${String(options.metric)}: leave metric out, or use another storage`, ErrorCode.InvalidArgument);
+      }
       this.#writeBack();
       const hits = this.#store.search(values, limit + (excluded ? 1 : 0), options.filter);
-      const metric = this.#store.searchMetric ?? "cosine";
+      const metric = options.metricName ?? this.#store.searchMetric ?? "cosine";
       return hits.filter((hit) => hit.proto.id !== excluded).slice(0, limit).map(({ proto, value }) => {
         proto.matches = [];
         proto.scores[metric] = toNamedScoreProto({ value });
