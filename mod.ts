@@ -50,4 +50,5 @@ export { httpStatusOf } from "./proto/errors.ts";
 export type { DocumentInit } from "./docarray/mod.ts";
 export type { DynamicBatchingOptions, ExecutorOptions } from "./executor/mod.ts";
 export type { DeploymentOptions, FlowOptions, Protocol } from "./flow/mod.ts";
+export type { ExecutorSpec, LoadConfigOptions } from "./config/mod.ts";
 export type { ClientOptions, PostOptions } from "./client/mod.ts";

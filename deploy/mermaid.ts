@@ -105,10 +105,11 @@ function deploymentLines(id: string, deployment: ResolvedDeployment): string[] {
   return lines;
 }
 
-/** What a node shows for `uses`: the module specifier, the class name, or Jina's default `BaseExecutor`. */
+/** What a node shows for `uses`: the module specifier (a spec's `jtype`), the class name, or Jina's default `BaseExecutor`. */
 function usesLabel(uses: Uses | undefined): string {
   if (uses === undefined) return "BaseExecutor";
-  return typeof uses === "string" ? uses : uses.name || "Executor";
+  if (typeof uses === "string") return uses;
+  return typeof uses === "function" ? uses.name || "Executor" : uses.jtype; // an executor spec: its class specifier
 }
 
 /** Text safe inside a quoted mermaid label: no double quotes, no line breaks. */

@@ -10,6 +10,8 @@ import { applyRequestOverrides, classBindings } from "./bindings.ts";
 import { setInstanceBatching } from "./dynamic-batching-config.ts";
 import { drainOnClose } from "./dynamic-batching.ts";
 import { setInstanceBindings } from "./endpoints.ts";
+import { loadExecutor, rememberOptions, saveExecutor } from "./executor-yaml.ts";
+import type { LoadConfigOptions } from "../config/mod.ts";
 import type { ExecutorMetas, ExecutorOptions, RuntimeArgs } from "./options.ts";
 import { serveExecutor } from "./serve.ts";
 
@@ -79,6 +81,35 @@ export class Executor {
     const bindings = classBindings(new.target);
     setInstanceBindings(this, options.requests ? applyRequestOverrides(bindings, options.requests) : bindings);
     if (setInstanceBatching(this, options.dynamicBatching)) drainOnClose(this);
+    rememberOptions(this, options);
+  }
+
+  /**
+   * Loads an Executor YAML (`jtype`, `with`, `metas`, `requests`, `dynamic_batching`, `modules`) or
+   * `"./file.ts#Class"` and constructs the executor (Jina's `Executor.load_config`). Relative paths in the YAML
+   * resolve against its directory; `context` fills `${{ CONTEXT.X }}`.
+   *
+   * @example
+   * ```ts
+   * const executor = await Executor.load("executor1/config.yml");
+   * await executor.save("copy.yml");
+   * ```
+   */
+  static load(path: string, options: LoadConfigOptions = {}): Promise<Executor> {
+    return loadExecutor(path, Executor, options);
+  }
+
+  /**
+   * Writes this executor as Executor YAML: its class (and module, when loaded from one), its constructor values,
+   * metas and request overrides (Jina's `save_config`).
+   *
+   * @example
+   * ```ts
+   * new Encoder({ dim: 64 }).save("encoder.yml"); // jtype: Encoder, with: { dim: 64 }
+   * ```
+   */
+  async save(path: string): Promise<void> {
+    saveExecutor(this, path);
   }
 
   /** Marks the class chain, see {@link isExecutorClass}. */

@@ -34,6 +34,7 @@ export { serveExecutor } from "./serve.ts";
 export { formatReadyLine, parseReadyLine } from "./ready-line.ts";
 export { loadExecutorClass, parseUses } from "./load-executor.ts";
 export { executorFlags, parseExecutorArgs } from "./main-args.ts";
+export { configuredExecutor, isExecutorYamlPath, optionsOfSpec, underSpec } from "./executor-yaml.ts";
 export { runExecutor } from "./run-executor.ts";
 export { executorFlagsOf, executorOptionsOf } from "./executor-settings.ts";
 export { isServing, setServing } from "./serving.ts";

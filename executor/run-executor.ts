@@ -4,9 +4,9 @@
  * @module
  */
 import { exit, getEnv, isProcessAlive, onShutdown } from "../runtime/mod.ts";
-import type { Executor } from "./executor.ts";
+import { Executor } from "./executor.ts";
+import { configuredExecutor, underSpec } from "./executor-yaml.ts";
 import { executorOptionsOf } from "./executor-settings.ts";
-import { loadExecutorClass } from "./load-executor.ts";
 import { parseExecutorArgs } from "./main-args.ts";
 import { formatReadyLine } from "./ready-line.ts";
 import { type ExecutorServer, serveExecutor } from "./serve.ts";
@@ -30,8 +30,8 @@ function watchParent(onGone: () => void): void {
 }
 
 /**
- * Serves one executor as a process, as `jina executor` does: parses Jina's flags (`--uses ./file.ts#Class`,
- * `--port`, `--uses-with` …), loads and constructs the class, serves it on gRPC and prints the readiness line
+ * Serves one executor as a process, as `jina executor` does: parses Jina's flags (`--uses ./file.ts#Class`
+ * or an Executor YAML `--uses executor.yml`, whose `with` / `metas` / `requests` the flags override, `--port`, `--uses-with` …), loads and constructs the class, serves it on gRPC and prints the readiness line
  * (`JINA_EXECUTOR_READY {"port":N}`; with `--monitoring` the metrics port too, `{"port":N,"portMonitoring":M}`),
  * then a line for people: `executor NAME ready: grpc://host:port (…)`. On SIGTERM/SIGINT it reports NOT_SERVING, stops the server, calls
  * `executor.close()` and exits 0; it exits as well when the parent process (`JINA_PARENT_PID`) is gone.
@@ -67,9 +67,9 @@ export async function runExecutor(argv: string[]): Promise<void> {
       return fail("", error);
     }
   })();
-  const cls = await loadExecutorClass(args.uses).catch((error) => fail("", error));
+  const { cls, spec } = await configuredExecutor(args.uses, Executor).catch((error) => fail("", error));
   try {
-    executor = new cls(executorOptionsOf(args));
+    executor = new cls(underSpec(spec, executorOptionsOf(args)));
   } catch (error) {
     fail(`constructing ${cls.name} (${args.uses}) failed: `, error);
   }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isExecutorSpec } from "../config/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import type { DeploymentOptions, Uses } from "./options.ts";
 
@@ -68,9 +69,9 @@ export function checkWhen(deployment: string, when: unknown): void {
 }
 
 function checkUses(deployment: string, option: string, uses: Uses | undefined): void {
-  if (uses === undefined || typeof uses === "function") return;
+  if (uses === undefined || typeof uses === "function" || isExecutorSpec(uses)) return;
   if (typeof uses !== "string" || uses.trim() === "") {
-    throw invalid(deployment, `${option} must be an Executor class or "./file.ts#ClassName", got ${JSON.stringify(uses)}`);
+    throw invalid(deployment, `${option} must be an Executor class, "./file.ts#ClassName" or { jtype, with }, got ${JSON.stringify(uses)}`);
   }
 }
 
@@ -107,6 +108,7 @@ export function checkDeploymentOptions(name: string, options: DeploymentOptions)
   checkBoolean(name, "floating", options.floating);
   checkBoolean(name, "external", options.external);
   checkBoolean(name, "monitoring", options.monitoring);
+  checkBoolean(name, "inProcess", options.inProcess);
   checkPorts(name, "portMonitoring", options.portMonitoring);
   return options.polling === undefined ? { ...options } : { ...options, polling: checkPolling(name, options.polling) };
 }

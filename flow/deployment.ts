@@ -5,10 +5,9 @@
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { Executor } from "../executor/mod.ts";
-import { startInProcessReplica, type ExecutorClass } from "./in-process-replica.ts";
 import type { DeploymentOptions, Uses } from "./options.ts";
-import { startProcessReplica } from "./process-replica.ts";
 import { podName, type ReplicaSpec, type RunningReplica } from "./replica.ts";
+import { startReplica } from "./start-replica.ts";
 
 /** A deployment's options after defaults and validation. */
 export interface ResolvedDeployment {
@@ -126,11 +125,7 @@ export async function startDeployment(deployment: ResolvedDeployment, defaults: 
     portMonitoring: 0,
   });
   const startOne = async (uses: Uses, spec: ReplicaSpec, external = false): Promise<RunningReplica> => {
-    const replica = external
-      ? externalReplica(deployment, spec)
-      : typeof uses === "string"
-      ? await startProcessReplica(uses, spec)
-      : await startInProcessReplica(uses as ExecutorClass, spec);
+    const replica = external ? externalReplica(deployment, spec) : await startReplica(uses, spec, options.inProcess ?? false);
     started.push(replica);
     return replica;
   };

@@ -14,7 +14,9 @@ import { toGatewayDeployments } from "./gateway-targets.ts";
 import { checkDeploymentOptions } from "./check-options.ts";
 import { resolveUsesFromCaller } from "./resolve-uses.ts";
 import { buildGraphDescription, resolveNeeds } from "./graph.ts";
-import type { DeploymentOptions, FlowDescription, FlowOptions, Protocol } from "./options.ts";
+import type { DeploymentOptions, FlowDescription, FlowOptions, InheritedDeploymentOptions, Protocol } from "./options.ts";
+import { addDeployments, type AddedDeployment, configOfFlow, flowOptionsOf, type JoinMethod } from "./flow-yaml.ts";
+import { type LoadConfigOptions, loadFlowConfig, saveFlowConfig } from "../config/mod.ts";
 
 /** Inputs a flow accepts for `post()`. */
 export type FlowInputs = DocumentArray | Document | Iterable<Document | DocumentInit>;
@@ -39,6 +41,7 @@ export type FlowInputs = DocumentArray | Document | Iterable<Document | Document
 export class Flow implements AsyncDisposable {
   #options: FlowOptions;
   readonly #deployments: ResolvedDeployment[] = [];
+  readonly #added: AddedDeployment[] = [];
   readonly #inspects: string[] = [];
   #running: RunningDeployment[] = [];
   #gateway: Gateway | undefined;
@@ -62,7 +65,42 @@ export class Flow implements AsyncDisposable {
    * ```
    */
   add(options: DeploymentOptions = {}): this {
-    this.#assertNotStarted("add()");
+    return this.#add(options, "add");
+  }
+
+  /**
+   * Loads a Flow YAML file or text (Jina's v1 format: `jtype: Flow`, `with:`, `gateway:`, `executors:`), with
+   * variables from `context` and the environment; errors name `file:line:col` and the key path.
+   *
+   * @example
+   * ```ts
+   * await using flow = await (await Flow.load("flow.yml", { context: { replicas: 2 } })).start();
+   * ```
+   */
+  static async load<T extends Flow>(this: new (options?: FlowOptions) => T, pathOrText: string, options: LoadConfigOptions = {}): Promise<T> {
+    const config = await loadFlowConfig(pathOrText, options);
+    const flow = new this(flowOptionsOf(config));
+    addDeployments(flow, config.deployments);
+    return flow;
+  }
+
+  /**
+   * Writes the flow as Flow YAML: its options as given (gateway ones under `gateway:`, the rest under `with:`) and
+   * its deployments as added, paths relative to the file. `Flow.load(path)` gives the same flow back. A deployment
+   * whose `uses` is a class cannot be saved (give `"./file.ts#Class"`).
+   *
+   * @example
+   * ```ts
+   * await flow.save("flow.yml");
+   * ```
+   */
+  async save(path: string): Promise<void> {
+    saveFlowConfig(configOfFlow(this.#options, this.#added), path);
+  }
+
+  #add(given: DeploymentOptions, method: JoinMethod, recorded: DeploymentOptions = given): this {
+    this.#assertNotStarted(`${method}()`);
+    const options = { ...inheritedOf(this.#options), ...withoutUndefined(given) };
     const name = checkName(options.name ?? `executor${this.#deployments.length}`);
     const checked = resolveUsesFromCaller(checkDeploymentOptions(name, options), callerFile());
     if (this.#deployments.some((deployment) => deployment.name === name)) {
@@ -76,8 +114,9 @@ export class Flow implements AsyncDisposable {
       options: checked,
       needs,
       shards: positiveInteger(name, "shards", options.shards, 1),
-      replicas: positiveInteger(name, "replicas", options.replicas ?? external, 1),
+      replicas: positiveInteger(name, "replicas", given.replicas ?? external ?? options.replicas, 1),
     });
+    this.#added.push({ method, options: recorded });
     return this;
   }
 
@@ -106,7 +145,7 @@ export class Flow implements AsyncDisposable {
    * ```
    */
   needs(needs: string | string[], options: DeploymentOptions = {}): this {
-    return this.add({ name: options.name ?? "joiner", ...options, needs });
+    return this.#add({ name: options.name ?? "joiner", ...options, needs }, "needs");
   }
 
   /** Alias of {@link Flow.needs}. */
@@ -146,7 +185,7 @@ export class Flow implements AsyncDisposable {
    */
   inspect(options: Omit<DeploymentOptions, "needs" | "floating"> = {}): this {
     const name = options.name ?? "inspect";
-    this.add({ ...options, name, needs: this.#lastNonFloating() ?? "gateway", floating: true });
+    this.#add({ ...options, name, needs: this.#lastNonFloating() ?? "gateway", floating: true }, "inspect", { ...options, name });
     this.#inspects.push(name);
     return this;
   }
@@ -387,6 +426,11 @@ export class Flow implements AsyncDisposable {
     return this.host;
   }
 
+  /** The flow's name (`name` option; `"flow"` by default). */
+  get name(): string {
+    return this.#options.name ?? "flow";
+  }
+
   /** The flow's workspace root. */
   get workspace(): string {
     return this.#options.workspace ?? ".workspace";
@@ -427,6 +471,17 @@ export class Flow implements AsyncDisposable {
   #assertNotStarted(what: string): void {
     if (this.#starting) throw new JinaError(`${what} is not allowed once the flow has started`, ErrorCode.FailedPrecondition);
   }
+}
+
+const inheritedKeys = ["shards", "replicas", "polling", "usesWith", "usesMetas", "usesRequests", "usesDynamicBatching", "inProcess"] as const;
+
+/** The deployment options the flow passes on (Jina's flow-level executor arguments). */
+function inheritedOf(options: FlowOptions): InheritedDeploymentOptions {
+  return withoutUndefined(Object.fromEntries(inheritedKeys.map((key) => [key, options[key]])) as InheritedDeploymentOptions);
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
 }
 
 /** `AsyncFlow` is `Flow`: everything in jina-ts is async. */

@@ -4,6 +4,7 @@
  * @module
  */
 import type { JsonObject } from "@bufbuild/protobuf";
+import type { ExecutorSpec } from "../config/mod.ts";
 import type { DynamicBatchingOptions, Executor } from "../executor/mod.ts";
 import type { GatewayOptions, RetryPolicy } from "../gateway/mod.ts";
 import type { ResolvedDeployment } from "./deployment.ts";
@@ -11,8 +12,12 @@ import type { ResolvedDeployment } from "./deployment.ts";
 /** A gateway protocol. */
 export type Protocol = "grpc" | "http" | "websocket";
 
-/** What a deployment runs: an Executor class (in this process) or a module specifier `./file.ts#Class` (own processes). */
-export type Uses = (new (options?: never) => Executor) | string;
+/**
+ * What a deployment runs: an Executor class (in this process), a module specifier `./file.ts#Class` (one process
+ * per replica, or in this process with `inProcess`), or an executor spec `{ jtype: "./file.ts#Class", with,
+ * metas, requests, dynamicBatching }` (Jina's inline `uses`; `usesWith` & co. are merged over its values).
+ */
+export type Uses = (new (options?: never) => Executor) | string | ExecutorSpec;
 
 /** Options of one Deployment, as `Flow.add()` takes them. */
 export interface DeploymentOptions {
@@ -82,10 +87,28 @@ export interface DeploymentOptions {
   monitoring?: boolean;
   /** Metrics port(s) of the replicas, one per replica as `port` (default: free ports). */
   portMonitoring?: number | number[];
+  /**
+   * Run a string or spec `uses` in the flow's process (the class is imported) instead of one process per replica
+   * (jina-ts; default: the flow's, else false). A class `uses` always runs in process.
+   */
+  inProcess?: boolean;
 }
 
-/** Options of a Flow: the flow, its gateway, and defaults inherited by every deployment. */
-export interface FlowOptions {
+/**
+ * The deployment options a Flow passes on to every deployment that does not set its own (Jina's flow-level
+ * executor arguments).
+ */
+export type InheritedDeploymentOptions = Pick<
+  DeploymentOptions,
+  "shards" | "replicas" | "polling" | "usesWith" | "usesMetas" | "usesRequests" | "usesDynamicBatching" | "inProcess"
+>;
+
+/**
+ * Options of a Flow: the flow, its gateway, and defaults inherited by every deployment: `shards`, `replicas`,
+ * `polling`, `usesWith`, `usesMetas`, `usesRequests`, `usesDynamicBatching`, `inProcess` here, and `env`,
+ * `workspace`, `timeoutSend`, `retries`, `monitoring`, `timeoutReady` below.
+ */
+export interface FlowOptions extends InheritedDeploymentOptions {
   /** The flow's name (used in exports and logs). */
   name?: string;
   /** Gateway protocol(s) (default `"grpc"`). */

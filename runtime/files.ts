@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { currentDir } from "./process.ts";
@@ -43,6 +43,42 @@ export function writeText(path: string, text: string): void {
 /** An absolute path, resolved against the working directory. */
 export function absolutePath(path: string): string {
   return resolve(currentDir(), path);
+}
+
+/**
+ * `path` resolved against the directory `dir` (itself resolved against the working directory); an absolute
+ * `path` is returned as it is.
+ *
+ * @example
+ * ```ts
+ * resolveFrom("/srv/flows", "./enc.ts"); // "/srv/flows/enc.ts"
+ * ```
+ */
+export function resolveFrom(dir: string, path: string): string {
+  return resolve(currentDir(), dir, path);
+}
+
+/**
+ * `path` relative to the directory `dir`, starting with `./` or `../` (for writing paths into a file in `dir`).
+ *
+ * @example
+ * ```ts
+ * relativeTo("/srv/flows", "/srv/flows/ex/enc.ts"); // "./ex/enc.ts"
+ * ```
+ */
+export function relativeTo(dir: string, path: string): string {
+  const rel = relative(resolve(currentDir(), dir), resolve(currentDir(), path)).replaceAll("\\", "/");
+  return rel.startsWith(".") ? rel : `./${rel}`;
+}
+
+/** The directory part of a path, absolute. */
+export function directoryOf(path: string): string {
+  return dirname(resolve(currentDir(), path));
+}
+
+/** Whether a file or directory exists at `path` (resolved against the working directory). */
+export function fileExists(path: string): boolean {
+  return existsSync(resolve(currentDir(), path));
 }
 
 /** A `file://` URL for a path, resolved against the working directory. */

@@ -16,7 +16,7 @@ export { closeTooBig, isWebSocketUpgrade, offeredProtocols } from "./websocket.t
 export { defaultMaxRequestBytes, serveGrpc } from "./serve-grpc.ts";
 export { ChildExitedError, scriptCommand, spawnScript } from "./spawn.ts";
 export { allEnv, commandArgs, currentDir, exit, getEnv, isProcessAlive, killProcess, onShutdown, processId } from "./process.ts";
-export { absolutePath, ensureDir, fileUrl, insideRoot, readText, writeText } from "./files.ts";
+export { absolutePath, directoryOf, ensureDir, fileExists, fileUrl, insideRoot, readText, relativeTo, resolveFrom, writeText } from "./files.ts";
 export { stderrIsTerminal, writeStderr } from "./terminal.ts";
 export { serveMetrics } from "./serve-metrics.ts";
 export { packageFilePath, readPackageFile } from "./package-asset.ts";

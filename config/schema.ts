@@ -1,0 +1,202 @@
+/**
+ * The zod schemas of Flow YAML and Executor YAML (Jina's v1 format, keys in snake_case or camelCase): the one
+ * source of truth for validation and for the JSON Schema of `jina-ts export schema`.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { aliasedObject } from "./aliased.ts";
+
+const text = (description: string) => z.string().meta({ description });
+const flag = (description: string) => z.boolean().meta({ description });
+const port = z.number().int().min(0).max(65535);
+const ports = (description: string) => z.union([port, z.array(port).min(1)]).meta({ description });
+const positive = (description: string) => z.number().int().min(1).meta({ description });
+const jsonObject = (description: string) => z.record(z.string(), z.unknown()).meta({ description });
+const stringList = (description: string) => z.union([z.string().min(1), z.array(z.string().min(1))]).meta({ description });
+
+const pollingMode = z.string().regex(/^(any|all)$/i, 'must be "ANY" or "ALL"');
+const polling = z
+  .union([pollingMode, z.record(z.string(), pollingMode)])
+  .meta({ description: 'Shard polling: "ANY", "ALL", or endpoint → "ANY"/"ALL" with "*" as the default' });
+const env = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+  .meta({ description: "Environment variables of spawned executors" });
+const timeoutMs = (description: string) => z.number().int().min(-1).meta({ description });
+
+/** Dynamic batching of one endpoint or method (Jina's `dynamic_batching` entry). */
+export const batchingSchema = aliasedObject(
+  {
+    preferredBatchSize: positive("Run the handler once this many documents are queued"),
+    timeout: z.number().min(0).meta({ description: "Run it at the latest this many ms after the first request (default 10000)" }),
+  },
+  "a dynamic_batching entry",
+  ["preferredBatchSize"],
+);
+const batching = z.record(z.string(), batchingSchema).meta({ description: "Endpoint or method → { preferred_batch_size, timeout }" });
+
+/** Jina's `metas` of an executor. */
+export const metasSchema = aliasedObject(
+  {
+    name: text("The executor's name (default: the class name)"),
+    description: text("A free-text description"),
+    url: text("Where the executor comes from"),
+    keywords: z.array(z.string()).meta({ description: "Keywords" }),
+    workspace: text("Workspace root"),
+    modules: stringList("TS/JS modules that define the class (Jina's py_modules)"),
+    pyModules: stringList("Jina's spelling of modules"),
+  },
+  "metas",
+);
+
+/** The fields of an Executor YAML, and of an inline `uses: { jtype, with, metas }`. */
+const executorShape = {
+  jtype: text('The Executor class: a name exported by a module in `modules`, or "./file.ts#Class"'),
+  with: jsonObject("Constructor values (Jina's `with`)"),
+  metas: metasSchema,
+  requests: z.record(z.string(), z.string()).meta({ description: "Endpoint → method name" }),
+  dynamicBatching: batching,
+  modules: stringList("TS/JS modules that define the class, relative to this file (Jina's py_modules)"),
+  pyModules: stringList("Jina's spelling of modules"),
+};
+
+/**
+ * An Executor YAML file (`jtype`, `with`, `metas`, `requests`, `dynamic_batching`, `modules` / `py_modules`).
+ *
+ * @example
+ * ```ts
+ * executorSchema.parse({ jtype: "Encoder", with: { dim: 64 }, py_modules: ["encoder.ts"] });
+ * ```
+ */
+export const executorSchema = aliasedObject(executorShape, "an Executor YAML", ["jtype"]).meta({
+  title: "jina-ts Executor YAML",
+  description: "An Executor: its class, constructor values, metas, endpoint bindings",
+});
+
+/** What a deployment runs: a module specifier, an Executor YAML path, a class name, or an inline executor. */
+export const usesSchema = z
+  .union([z.string().min(1), aliasedObject(executorShape, "an inline uses", ["jtype"])])
+  .meta({ description: '"./file.ts#Class", "executor.yml", a class exported by a module in `modules`, or { jtype, with, metas }' });
+
+const exposedEndpoint = aliasedObject(
+  {
+    path: text("HTTP path (default: the endpoint)"),
+    methods: z.array(z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"])).meta({ description: "HTTP methods (default POST)" }),
+    summary: text("OpenAPI summary"),
+    description: text("OpenAPI description"),
+    tags: z.array(z.string()).meta({ description: "OpenAPI tags" }),
+  },
+  "an expose_endpoints entry",
+);
+
+const protocolName = z
+  .string()
+  .regex(/^(grpc|http|websocket)$/i, 'must be "grpc", "http" or "websocket"')
+  .transform((value) => value.toLowerCase() as "grpc" | "http" | "websocket");
+
+/** Gateway options (Jina's gateway arguments), in the `gateway:` section or in `with:`. */
+export const gatewayShape = {
+  protocol: z.union([protocolName, z.array(protocolName).min(1)]).meta({ description: "grpc, http, websocket, or a list" }),
+  port: ports("Gateway port(s), one per protocol"),
+  host: text("Gateway host (default 127.0.0.1)"),
+  cors: flag("Allow cross-origin HTTP requests"),
+  title: text("Title of the HTTP API"),
+  description: text("Description of the HTTP API"),
+  noDebugEndpoints: flag("Hide /post, /status, /dry_run"),
+  noCrudEndpoints: flag("Hide /index, /search, /update, /delete"),
+  exposeEndpoints: z.record(z.string(), exposedEndpoint).meta({ description: "Executor endpoints served as HTTP routes" }),
+  prefetch: z.number().int().min(0).meta({ description: "In-flight requests per client stream (0: unbounded)" }),
+  compression: z.enum(["gzip", "none"]).meta({ description: "Compression of gateway → executor messages" }),
+  monitoring: flag("Serve Prometheus metrics"),
+  portMonitoring: z.union([port, z.array(port).min(1)]).meta({ description: "Metrics port" }),
+  tls: aliasedObject({ cert: text("PEM certificate chain path"), key: text("PEM private key path") }, "tls", ["cert", "key"]),
+  sslCertfile: text("Jina's spelling of tls.cert"),
+  sslKeyfile: text("Jina's spelling of tls.key"),
+  timeoutSend: timeoutMs("Deadline of each gateway → executor call, in ms"),
+  retries: z.number().int().min(-1).meta({ description: "Retries on network errors (-1: max(3, replicas))" }),
+  maxRequestBytes: positive("Largest request the gateway accepts, in bytes"),
+};
+
+/** Deployment options every deployment inherits from the Flow's `with:` unless it sets its own. */
+export const inheritedShape = {
+  shards: positive("Shards per deployment"),
+  replicas: positive("Replicas per shard"),
+  polling,
+  usesWith: jsonObject("Constructor values of the executor"),
+  usesMetas: jsonObject("Metas of the executor"),
+  usesRequests: z.record(z.string(), z.string()).meta({ description: "Endpoint → method overrides" }),
+  usesDynamicBatching: batching,
+  env,
+  timeoutSend: timeoutMs("Deadline of each call to the deployment, in ms"),
+  retries: z.number().int().min(-1).meta({ description: "Retries on network errors" }),
+  workspace: text("Workspace root"),
+  monitoring: flag("Serve each replica's Prometheus metrics"),
+  timeoutReady: timeoutMs("How long start() waits, in ms (-1: forever)"),
+  inProcess: flag("Run string `uses` executors in the flow's process instead of one process per replica (jina-ts)"),
+};
+
+/** One entry of `executors:` (Jina's `add()` arguments). */
+export const deploymentSchema = aliasedObject(
+  {
+    ...inheritedShape,
+    jtype: z.literal("Deployment").meta({ description: "Optional: Deployment" }),
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, "must start with a letter or _ and hold only letters, digits, _ and -").meta({ description: "Unique name (default executor<N>)" }),
+    uses: usesSchema,
+    usesBefore: usesSchema,
+    usesAfter: usesSchema,
+    needs: stringList('Deployments this one needs ("gateway" for the start); default: the previous one'),
+    method: z.enum(["add", "needs", "inspect"]).meta({ description: "How it joins the flow (default add)" }),
+    when: jsonObject("A DocArray query on documents entering this deployment"),
+    external: flag("An executor that runs elsewhere (give host and port)"),
+    host: text("Host of an external executor, or where spawned replicas bind"),
+    port: ports("Port(s) of the replicas"),
+    tls: flag("Talk TLS to an external executor"),
+    floating: flag("Run without waiting for it"),
+    noReduce: flag("Give the executor all parts instead of reducing them"),
+    portMonitoring: ports("Metrics port(s) of the replicas"),
+  },
+  "a deployment",
+);
+
+/**
+ * The Flow's `with:`: flow arguments, gateway arguments, and deployment arguments every deployment inherits.
+ */
+export const flowWithSchema = aliasedObject(
+  {
+    ...gatewayShape,
+    ...inheritedShape,
+    name: text("The flow's name"),
+  },
+  "the flow's with",
+);
+
+/**
+ * A Flow YAML file (Jina's v1 format).
+ *
+ * @example
+ * ```ts
+ * flowSchema.parse({ jtype: "Flow", executors: [{ name: "enc", uses: "./enc.ts#Encoder", replicas: 2 }] });
+ * ```
+ */
+export const flowSchema = aliasedObject(
+  {
+    jtype: z.literal("Flow").meta({ description: "Flow" }),
+    version: z.union([z.literal("1"), z.literal(1)]).meta({ description: 'The YAML version: "1"' }),
+    with: flowWithSchema,
+    gateway: aliasedObject({ ...gatewayShape, jtype: z.literal("Gateway") }, "the gateway section"),
+    executors: z.array(z.union([z.string().min(1), deploymentSchema])).meta({ description: "The deployments, in order" }),
+    deployments: z.array(z.union([z.string().min(1), deploymentSchema])).meta({ description: "Alias of executors" }),
+    modules: stringList("TS/JS modules whose exported Executor classes `uses` may name (Jina's py_modules)"),
+    pyModules: stringList("Jina's spelling of modules"),
+  },
+  "a Flow YAML",
+).meta({ title: "jina-ts Flow YAML", description: "A Flow: gateway, flow-level defaults and deployments (Jina's v1 format)" });
+
+/** A validated Flow YAML (camelCase keys). */
+export type FlowYaml = z.output<typeof flowSchema>;
+/** A validated deployment entry. */
+export type DeploymentYaml = z.output<typeof deploymentSchema>;
+/** A validated Executor YAML or inline `uses`. */
+export type ExecutorYaml = z.output<typeof executorSchema>;
+/** The Flow's validated `with:`. */
+export type FlowWithYaml = z.output<typeof flowWithSchema>;

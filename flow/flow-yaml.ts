@@ -1,0 +1,81 @@
+/**
+ * Between a Flow and its YAML: the deployments and options a loaded Flow YAML gives, and the configuration a Flow
+ * saves (its options as given and each deployment as added, `uses` as module specifiers or executor specs).
+ *
+ * @module
+ */
+import type { DeploymentConfig, FlowConfig, FlowConfigOptions } from "../config/mod.ts";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import type { DeploymentOptions, FlowOptions } from "./options.ts";
+
+/** How a deployment joined the flow: `add()`, `needs()` (a joiner) or `inspect()`. */
+export type JoinMethod = "add" | "needs" | "inspect";
+
+/** A deployment as the user added it (before flow-level defaults), for `save()`. */
+export interface AddedDeployment {
+  method: JoinMethod;
+  options: DeploymentOptions;
+}
+
+/** The part of a Flow that a YAML file fills in. */
+export interface FlowBuilder {
+  add(options: DeploymentOptions): unknown;
+  needs(needs: string | string[], options: DeploymentOptions): unknown;
+  inspect(options: DeploymentOptions): unknown;
+}
+
+/**
+ * The Flow options of a loaded Flow YAML (`with:` and `gateway:` merged).
+ *
+ * @example
+ * ```ts
+ * new Flow(flowOptionsOf(await loadFlowConfig("flow.yml")));
+ * ```
+ */
+export function flowOptionsOf(config: FlowConfig): FlowOptions {
+  return config.options as FlowOptions;
+}
+
+/**
+ * Adds a loaded Flow YAML's deployments to a flow, each as its `method` says.
+ *
+ * @example
+ * ```ts
+ * addDeployments(flow, config.deployments);
+ * ```
+ */
+export function addDeployments(flow: FlowBuilder, deployments: readonly DeploymentConfig[]): void {
+  for (const { method, ...rest } of deployments) {
+    const options = rest as DeploymentOptions;
+    if (method === "needs") flow.needs(options.needs ?? "gateway", options);
+    else if (method === "inspect") {
+      const { needs: _needs, floating: _floating, ...inspected } = options;
+      flow.inspect(inspected);
+    } else flow.add(options);
+  }
+}
+
+/**
+ * What `flow.save()` writes: the flow's options as given and its deployments as added. A class `uses` cannot be
+ * written: the error names the deployment and says to use `"./file.ts#Class"`.
+ *
+ * @example
+ * ```ts
+ * saveFlowConfig(configOfFlow(options, added), "flow.yml");
+ * ```
+ */
+export function configOfFlow(options: FlowOptions, added: readonly AddedDeployment[]): { options: FlowConfigOptions; deployments: DeploymentConfig[] } {
+  const deployments = added.map(({ method, options: deployment }) => {
+    for (const field of ["uses", "usesBefore", "usesAfter"] as const) {
+      if (typeof deployment[field] === "function") {
+        throw new JinaError(
+          `Cannot save deployment "${deployment.name}": its ${field} is a class (${(deployment[field] as { name: string }).name}); ` +
+            `give it as "./file.ts#Class" to save the flow as YAML`,
+          ErrorCode.FailedPrecondition,
+        );
+      }
+    }
+    return { ...deployment, method } as DeploymentConfig;
+  });
+  return { options: options as FlowConfigOptions, deployments };
+}
