@@ -16,6 +16,8 @@ import { authorityOf, type ClientTransport, type StreamOptions } from "./transpo
 
 interface Connection {
   abort(): void;
+  /** The HTTP/2 session's state: "closed" or "error" once the connection is gone. */
+  state(): string;
   rpc: ConnectClient<typeof JinaRPC>;
   dryRun: ConnectClient<typeof JinaGatewayDryRunRPC>;
 }
@@ -67,15 +69,17 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
       });
       return {
         abort: () => session.abort(),
+        state: () => session.state(),
         rpc: createClient(JinaRPC, transport),
         dryRun: createClient(JinaGatewayDryRunRPC, transport),
       };
     }));
 
   async function* stream(requests: Iterable<DataRequestProto>, { signal, prefetch }: StreamOptions): AsyncGenerator<DataRequestProto> {
-    const { rpc } = await connect();
+    const { rpc, state } = await connect();
     const controller = new AbortController();
     const callSignal = AbortSignal.any([signal, controller.signal]);
+    const watch = watchConnection(state, controller, address);
     const gate = createGate(prefetch);
     const order = createResponseOrder();
     let inputError: { error: unknown } | undefined;
@@ -113,8 +117,10 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
     } catch (error) {
       if (inputError) throw inputError.error;
       if (signal.aborted) throw abortError(signal, address);
+      if (watch.lost) throw watch.lost;
       throw networkError(error, address);
     } finally {
+      watch.stop();
       controller.abort();
     }
     if (inputError) throw inputError.error;
@@ -144,6 +150,33 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
       current?.then((c) => c.abort(), () => {});
     },
   };
+}
+
+/** How often a call in flight checks that its HTTP/2 connection is still there. */
+const connectionCheckMs = 200;
+
+/**
+ * Node's http2 may close a stream with NO_ERROR when its session goes away before the answer (the gateway's process
+ * killed), and Connect then waits for an answer forever. So while a call is in flight, check the session: once it
+ * was up and is now closed, fail the call with UNAVAILABLE.
+ */
+function watchConnection(state: () => string, controller: AbortController, address: string): { lost: JinaError | undefined; stop(): void } {
+  let wasUp = false;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const watch: { lost: JinaError | undefined; stop(): void } = { lost: undefined, stop: () => clearInterval(timer) };
+  const check = () => {
+    const now = state();
+    if (now === "connecting" || now === "open" || now === "idle") wasUp = true;
+    else if (wasUp && (now === "closed" || now === "error")) {
+      watch.lost = new JinaError(`the connection to the gateway at ${address} closed before the call was answered`, ErrorCode.Unavailable);
+      clearInterval(timer);
+      controller.abort(watch.lost);
+    }
+  };
+  check();
+  timer = setInterval(check, connectionCheckMs);
+  (timer as { unref?: () => void }).unref?.();
+  return watch;
 }
 
 /** The specifier in a variable, so bundlers leave it alone: a browser bundle of the HTTP path never sees node:http2. */
