@@ -75,8 +75,10 @@ export function searchInto(index: DocumentArray, queries: DocumentArray, paramet
   }
   for (const query of queries) {
     if (!query.embedding) throw new JinaError(`/search: query ${query.id} has no embedding: encode it first`, ErrorCode.InvalidArgument);
-    query.matches = index.find(query, options);
   }
+  // an HNSW store answers one query at a time; exact search reads the index once for all queries
+  if (index.storage === "ann") for (const query of queries) query.matches = index.find(query, options);
+  else queries.match(index, options);
 }
 
 /**

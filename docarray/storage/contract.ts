@@ -85,6 +85,8 @@ export interface DocumentStore {
   readonly location: string;
   /** The embedding size documents must have, once known. */
   readonly dim: number | undefined;
+  /** A number that changes whenever the stored documents change (readers cache against it). */
+  readonly version: number;
   /** How many documents. */
   count(): number;
   /** The document at `index` (0-based, already normalised to 0 ≤ index < count). */

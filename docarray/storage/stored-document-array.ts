@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { toBinary } from "@bufbuild/protobuf";
 import { ErrorCode, JinaError } from "../../proto/errors.ts";
-import { type DocumentProto, DocumentProtoSchema } from "../../proto/gen/docarray_pb.ts";
+import type { DocumentProto } from "../../proto/gen/docarray_pb.ts";
+import { encodeDocument } from "../wire/codec.ts";
 import { Document, type DocumentInit } from "../document.ts";
 import { DocumentArray } from "../document-array.ts";
 import { type FindOptions, nearestMatches } from "../match.ts";
@@ -36,6 +36,7 @@ export class StoredDocumentArray extends DocumentArray {
   readonly #store: DocumentStore;
   #lent = new Map<string, [DocumentProto, Uint8Array]>();
   #closed = false;
+  #snapshot: [number, DocumentProto[]] | undefined;
 
   constructor(store: DocumentStore) {
     super();
@@ -51,10 +52,28 @@ export class StoredDocumentArray extends DocumentArray {
     return this.#store.backend;
   }
 
-  /** A snapshot of every document (read-only use: changes to it are not written back). */
+  /**
+   * Every document, read once and cached until the store changes (read-only use: changes made through this
+   * list are not written back; `filter`, `batch`, `find` and iteration hand out documents that are).
+   */
   override get protos(): DocumentProto[] {
     this.#writeBack();
-    return this.#store.range(0, this.#store.count());
+    const version = this.#store.version;
+    if (this.#snapshot?.[0] !== version) this.#snapshot = [version, this.#store.range(0, this.#store.count())];
+    return this.#snapshot[1];
+  }
+
+  override filter(fn: (doc: Document, index: number) => boolean): DocumentArray {
+    return this.#lendAll(super.filter(fn));
+  }
+
+  override *batch(size: number): Iterable<DocumentArray> {
+    for (const part of super.batch(size)) yield this.#lendAll(part);
+  }
+
+  override match(other: DocumentArray, options: FindOptions = {}): this {
+    new DocumentArray([...this]).match(other, options);
+    return this;
   }
 
   override get length(): number {
@@ -163,7 +182,7 @@ export class StoredDocumentArray extends DocumentArray {
         return DocumentArray.fromProto(options.onlyId ? idsOnly(matches) : matches);
       }
     }
-    return super.find(query as QueryFilter);
+    return this.#lendAll(super.find(query as QueryFilter));
   }
 
   /** Matches `queries` against this stored array (the backend's own index when it has one). */
@@ -212,11 +231,16 @@ export class StoredDocumentArray extends DocumentArray {
     return nearestMatches([vector], candidates, options, [excluded])[0] ?? [];
   }
 
+  /** The same documents, each registered for write-back (or replaced by the copy already lent). */
+  #lendAll(docs: DocumentArray): DocumentArray {
+    return DocumentArray.fromProto(docs.protos.map((proto) => (this.#lend(proto) as Document).proto));
+  }
+
   #lend(proto: DocumentProto | undefined): Document | undefined {
     if (!proto) return undefined;
     const known = this.#lent.get(proto.id);
     if (known) return Document.fromProto(known[0]);
-    this.#lent.set(proto.id, [proto, toBinary(DocumentProtoSchema, proto)]);
+    this.#lent.set(proto.id, [proto, encodeDocument(proto)]);
     return Document.fromProto(proto);
   }
 
@@ -228,7 +252,7 @@ export class StoredDocumentArray extends DocumentArray {
     const changed: DocumentProto[] = [];
     const renamed: string[] = [];
     for (const [id, [proto, bytes]] of lent) {
-      const now = toBinary(DocumentProtoSchema, proto);
+      const now = encodeDocument(proto);
       if (!sameBytes(now, bytes)) {
         changed.push(proto);
         if (proto.id !== id) renamed.push(id);

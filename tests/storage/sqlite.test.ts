@@ -109,6 +109,26 @@ test("await using closes; two tables in one file; unflushed changes are not visi
   reader.close();
 });
 
+test("embed, filter results and batches write back at flush; the cached snapshot follows every change", async () => {
+  const docs = open("embed.db");
+  docs.push(...[0, 1, 2].map((i) => ({ id: `e${i}`, text: "t".repeat(i + 1) })));
+  await docs.embed((batch) => batch.texts.map((t) => [t.length, 0]), { batchSize: 2 });
+  for (const doc of docs.find({ id: { $eq: "e1" } })) doc.tags = { picked: true };
+  assert.equal(docs.embeddings?.shape, [3, 2], "the snapshot sees the written-back embeddings");
+  docs.close();
+  const again = open("embed.db");
+  assert.equal(again.embeddings?.toList(), [[1, 0], [2, 0], [3, 0]]);
+  assert.is(again.get("e1")?.tags.picked, true);
+  again.push({ id: "e3", embedding: [4, 0] });
+  assert.is(again.protos.length, 4);
+  again.remove("e0");
+  assert.equal(again.protos.map((p) => p.id), ["e1", "e2", "e3"]);
+  const queries = new DocumentArray([{ id: "q", embedding: [4, 0] }]);
+  queries.match(again, { metric: "euclidean", limit: 1 });
+  assert.is(queries.at(0)?.matches.at(0)?.id, "e3");
+  again.close();
+});
+
 test("memory storage is the plain array", () => {
   const docs = new DocumentArray({ storage: "memory" });
   docs.push({ text: "x" });

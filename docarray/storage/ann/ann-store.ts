@@ -1,8 +1,8 @@
 /**
  * The ann backend (Jina's annlite): documents in a sqlite file (`<dataPath>/docs.db`), an HNSW index over their
  * embeddings in `<dataPath>/index.hnsw`, and filter columns kept beside each vector. `flush()` commits the
- * documents with a generation number, then writes the index file with the same number; on open a file whose
- * generation differs (a crash between the two) is rebuilt from the documents.
+ * documents with a generation number; the index file records the generation it was written at (on `close()`,
+ * or when it falls far behind), and on open an index file from another generation is rebuilt from the documents.
  *
  * Filters run during the HNSW search (a node that fails the filter is still a waypoint but never a result);
  * when that leaves fewer than `limit` results, the search falls back to an exact scan of the nodes that pass.
@@ -46,6 +46,9 @@ export class AnnStore implements DocumentStore {
   #columns: (Record<string, unknown> | null)[] = [];
   #nodeOf = new Map<string, number>();
   #generation = 0;
+  #writtenGeneration = 0;
+  #writtenAt = Date.now();
+  #changesSinceWrite = 0;
   #changed = false;
 
   constructor(config: AnnConfig) {
@@ -91,6 +94,10 @@ export class AnnStore implements DocumentStore {
   /** The HNSW index (for benchmarks and inspection). */
   get index(): Hnsw {
     return this.#index;
+  }
+
+  get version(): number {
+    return this.#docs.version;
   }
 
   count(): number {
@@ -157,19 +164,33 @@ export class AnnStore implements DocumentStore {
     return hits;
   }
 
-  flush(): void {
-    if (!this.#changed && !this.#docs.dirty) return;
-    if (this.#index.deletedCount > this.#index.count / 2 && this.#index.count > 1000) this.#rebuild();
-    this.#generation++;
-    this.#docs.setState("generation", String(this.#generation));
-    this.#docs.flush();
-    writeHnswFile(this.#indexFile, this.#index, { generation: this.#generation, ids: this.#ids, columns: this.#columns });
-    this.#changed = false;
+  /**
+   * Commits the documents (durable from here on). The index file is rewritten only when it is far behind — a
+   * quarter of the vectors changed, or 30 s passed — or on `close()`: until then a crash costs a rebuild of the
+   * index from the committed documents on the next open, never a document.
+   */
+  flush(force = false): void {
+    if (this.#changed || this.#docs.dirty) {
+      if (this.#index.deletedCount > this.#index.count / 2 && this.#index.count > 1000) this.#rebuild();
+      this.#generation++;
+      this.#docs.setState("generation", String(this.#generation));
+      this.#docs.flush();
+      this.#changed = false;
+    }
+    const behind = this.#generation - this.#writtenGeneration;
+    if (behind === 0) return;
+    const changedShare = this.#changesSinceWrite / Math.max(1, this.#index.size);
+    if (force || changedShare >= 0.25 || Date.now() - this.#writtenAt > 30_000) {
+      writeHnswFile(this.#indexFile, this.#index, { generation: this.#generation, ids: this.#ids, columns: this.#columns });
+      this.#writtenGeneration = this.#generation;
+      this.#writtenAt = Date.now();
+      this.#changesSinceWrite = 0;
+    }
   }
 
   close(): void {
     try {
-      this.flush();
+      this.flush(true);
     } finally {
       this.#docs.close();
     }
@@ -186,6 +207,7 @@ export class AnnStore implements DocumentStore {
   #add(proto: DocumentProto, vector: Float32Array): void {
     this.#drop(proto.id);
     const node = this.#index.add(vector);
+    this.#changesSinceWrite++;
     this.#ids[node] = proto.id;
     this.#columns[node] = columnValues(proto, this.#columnNames);
     this.#nodeOf.set(proto.id, node);
@@ -217,6 +239,7 @@ export class AnnStore implements DocumentStore {
         const [index, extra] = readHnswFile(this.#indexFile);
         if (extra.generation === generation && index.dim === this.dim && index.metric === this.#index.metric) {
           this.#index = index;
+          this.#writtenGeneration = generation;
           this.#index.efSearch = this.#options.efSearch ?? index.efSearch;
           this.#ids = extra.ids;
           this.#columns = extra.columns;
@@ -236,7 +259,7 @@ export class AnnStore implements DocumentStore {
     this.#rebuild();
     if (this.count() > 0) {
       this.#changed = true;
-      this.flush();
+      this.flush(true);
     }
   }
 

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { type DocumentProto, DocumentProtoSchema } from "../../../proto/gen/docarray_pb.ts";
+import type { DocumentProto } from "../../../proto/gen/docarray_pb.ts";
+import { decodeDocument, encodeDocument } from "../../wire/codec.ts";
 import type { SqliteDatabase, SqliteValue } from "../../../runtime/sqlite.ts";
 import type { DocumentStore, SqliteConfig } from "../contract.ts";
 import { checkConfigKeys, checkEmbeddings, embeddingOf } from "../validate.ts";
@@ -16,7 +16,7 @@ import { ensureSchema, quoteTable } from "./schema.ts";
 const configKeys = ["connection", "tableName", "synchronous", "busyTimeoutMs", "readOnly"] as const;
 
 function decode(value: SqliteValue | undefined): DocumentProto | undefined {
-  return value instanceof Uint8Array ? fromBinary(DocumentProtoSchema, value) : undefined;
+  return value instanceof Uint8Array ? decodeDocument(value) : undefined;
 }
 
 /**
@@ -40,6 +40,7 @@ export class SqliteStore implements DocumentStore {
   #dim: number | undefined;
   #dimKnown = false;
   #readOnly: boolean;
+  #version = 0;
 
   constructor(config: SqliteConfig = {}) {
     checkConfigKeys("sqlite", config, configKeys);
@@ -81,6 +82,10 @@ export class SqliteStore implements DocumentStore {
     }
   }
 
+  get version(): number {
+    return this.#version;
+  }
+
   get dim(): number | undefined {
     if (!this.#dimKnown) {
       const first = decode(this.#get("first")?.v);
@@ -114,26 +119,29 @@ export class SqliteStore implements DocumentStore {
   upsert(protos: DocumentProto[]): void {
     if (protos.length === 0) return;
     const dim = checkEmbeddings(protos, this.dim, this.location, "push");
+    this.#version++;
     this.#write(() => {
       const statement = this.#prepare("upsert");
-      for (const proto of protos) statement.run(proto.id, toBinary(DocumentProtoSchema, proto));
+      for (const proto of protos) statement.run(proto.id, encodeDocument(proto));
     }, "write");
     if (dim !== undefined) [this.#dim, this.#dimKnown] = [dim, true];
   }
 
   replaceAt(index: number, proto: DocumentProto): void {
     checkEmbeddings([proto], this.dim, this.location, "update");
+    this.#version++;
     this.#write(() => {
       const order = this.#get("orderAt", index)?.o;
       if (order === undefined) return;
       const old = this.at(index);
       if (old && old.id !== proto.id) this.#prepare("delete").run(proto.id);
-      this.#prepare("replace").run(proto.id, toBinary(DocumentProtoSchema, proto), order as number);
+      this.#prepare("replace").run(proto.id, encodeDocument(proto), order as number);
     }, "write");
   }
 
   deleteIds(ids: string[]): number {
     let deleted = 0;
+    this.#version++;
     this.#write(() => {
       const statement = this.#prepare("delete");
       for (const id of ids) deleted += statement.run(id).changes;
