@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createProgress } from "../../cli/progress.ts";
@@ -33,6 +33,7 @@ test("the progress display prints a line per tenth off a terminal, and redraws o
 for (const protocol of ["grpc", "http"] as const) {
   test(`jina-ts post sends a .jsonl file to a flow over ${protocol}, shows progress and writes what came back`, async () => {
     const dir = mkdtempSync(join(tmpdir(), "jina-ts-post-"));
+    await using _removed = { [Symbol.asyncDispose]: async () => rmSync(dir, { recursive: true, force: true }) };
     const input = join(dir, "docs.jsonl");
     const output = join(dir, "out.jsonl");
     writeFileSync(input, Array.from({ length: 250 }, (_, i) => JSON.stringify({ id: `d${i}`, text: `doc ${i}` })).join("\n"));

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, DocumentArray, Flow } from "../../mod.ts";
@@ -22,6 +22,7 @@ for (const protocol of ["grpc", "http", "websocket", "connect"] as const) {
   for (const where of ["in process", "own process"] as const) {
     test(`cancelling a client call (${protocol}) fires the executor handler's signal (${where})`, async () => {
       const workspace = mkdtempSync(join(tmpdir(), "jina-ts-cancel-"));
+      await using _removed = { [Symbol.asyncDispose]: async () => rmSync(workspace, { recursive: true, force: true }) }; // after the flow closes
       const uses = where === "in process" ? WaitsForCancel : `${fixtures}#WaitsForCancel`;
       // Connect is served on the HTTP port.
       await using flow = await new Flow({ protocol: protocol === "connect" ? "http" : protocol, workspace }).add({ name: "waiter", uses }).start();
