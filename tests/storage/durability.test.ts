@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DocumentArray } from "../../docarray/mod.ts";
 import { spawnScript } from "../../runtime/mod.ts";
+import { openSqlite } from "../../runtime/sqlite.ts";
 import { tempDir } from "./_tmp.ts";
 
 const tmp = tempDir("jina-durability-");
@@ -38,6 +39,9 @@ test(`SIGKILL at a random moment, ${repetitions} times: every acknowledged flush
     for (const { i, kind } of slice) {
       const path = kind === "ann" ? tmp.file(`ann-${i}`) : tmp.file(`run-${i}.db`);
       const last = await killMidWrite(kind, path, i);
+      const raw = openSqlite(kind === "ann" ? `${path}/docs.db` : path);
+      assert.is(raw.prepare("PRAGMA integrity_check").get()?.integrity_check, "ok", `${kind} run ${i}: integrity_check`);
+      raw.close();
       const docs = kind === "ann"
         ? new DocumentArray({ storage: "ann", config: { nDim: 8, dataPath: path } })
         : new DocumentArray({ storage: "sqlite", config: { connection: path } });
@@ -57,6 +61,39 @@ test(`SIGKILL at a random moment, ${repetitions} times: every acknowledged flush
     }
   };
   await Promise.all([0, 1, 2, 3].map((w) => worker(runs.filter((r) => r.i % 4 === w))));
+});
+
+test("two processes on one file: the second writer waits for the first one's flush, nothing is corrupted", async () => {
+  const path = tmp.file("shared.db");
+  let acks = 0;
+  let started: () => void = () => {};
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const child = spawnScript(writer, {
+    args: ["sqlite", path],
+    onLine: (line, stream) => {
+      if (stream === "stdout" && line.startsWith("ack ") && ++acks === 3) started();
+    },
+  });
+  try {
+    await Promise.race([running, child.exited.then((code) => Promise.reject(new Error(`writer exited (${code}): ${child.lastOutput()}`)))]);
+    const docs = new DocumentArray({ storage: "sqlite", config: { connection: path, busyTimeoutMs: 10_000 } });
+    assert.ok(docs.length >= 3 * 25, "a reader sees the other process's flushed batches");
+    for (let i = 0; i < 5; i++) {
+      docs.push({ id: `parent-${i}`, embedding: new Float32Array(8).fill(i) });
+      docs.flush();
+    }
+    docs.close();
+  } finally {
+    child.kill("SIGKILL");
+    await child.exited;
+  }
+  const raw = openSqlite(path);
+  assert.is(raw.prepare("PRAGMA integrity_check").get()?.integrity_check, "ok");
+  raw.close();
+  const again = new DocumentArray({ storage: "sqlite", config: { connection: path } });
+  for (let i = 0; i < 5; i++) assert.ok(again.has(`parent-${i}`));
+  assert.ok(again.has("b2-24"));
+  again.close();
 });
 
 test.run();
