@@ -42,5 +42,5 @@ export {
   encodeDocumentArray,
 } from "./wire/codec.ts";
 export type { DataRequestParts, EncodeDataRequestOptions } from "./wire/codec.ts";
-export { AnnStore, Hnsw, SqliteStore, StoredDocumentArray } from "./storage/mod.ts";
+export { AnnStore, Hnsw, MemoryStore, SqliteStore, StoredDocumentArray } from "./storage/mod.ts";
 export type { AnnConfig, AnnMetric, DocumentStore, HnswOptions, SqliteConfig, StorageOptions, StoreHit } from "./storage/mod.ts";

@@ -21,6 +21,7 @@ setStorageOpener((options) => new StoredDocumentArray(openStore(options)));
 
 export { StoredDocumentArray } from "./stored-document-array.ts";
 export { SqliteStore } from "./sqlite/sqlite-store.ts";
+export { MemoryStore } from "./memory/memory-store.ts";
 export { AnnStore } from "./ann/ann-store.ts";
 export { Hnsw } from "./ann/hnsw.ts";
 export type { HnswOptions } from "./ann/hnsw.ts";
