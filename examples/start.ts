@@ -1,36 +1,55 @@
 /**
- * `npm start`: a text-search flow served on gRPC and HTTP until Ctrl-C.
+ * `npm start`: semantic search over WordNet 3.1 (117,791 synsets), served on gRPC, HTTP (with the playground at
+ * http://127.0.0.1:54322/) and WebSocket until Ctrl-C.
  *
- * gateway → encoder (2 replicas, in this process) → indexer (its own process)
+ * encoder (hashed TF-IDF, 2 replicas) → indexer (2 shards, each its own process) → ranker
  *
- * It indexes a small corpus, runs one search to show it works, then prints how to query it with curl.
- * Ports: JINA_GRPC_PORT (default 54321) and JINA_HTTP_PORT (default 54322).
+ * The first start fits the encoder's model (document frequencies) and indexes the corpus with a progress line
+ * (docs/s, time left); the shards save their documents in the workspace, so later starts reuse them and are ready in
+ * seconds. `--reindex` starts from scratch.
+ *
+ * Flags (and environment): `--grpc-port` (JINA_GRPC_PORT, 54321), `--http-port` (JINA_HTTP_PORT, 54322),
+ * `--websocket-port` (JINA_WEBSOCKET_PORT, 54323), `--host` (JINA_HOST, 127.0.0.1), `--workspace`
+ * (JINA_WORKSPACE, .workspace/wordnet), `--limit N` (index only the first N synsets), `--reindex`.
  *
  * @module
  */
-import { Document, DocumentArray, Flow } from "../mod.ts";
-import { getEnv } from "../runtime/mod.ts";
-import { corpus } from "./text-search/corpus.ts";
-import { HashEncoder } from "./text-search/encoder.ts";
+import { parseArgs } from "node:util";
+import { commandArgs, getEnv } from "../runtime/mod.ts";
+import { prepareWordnet, queryWordnet } from "./wordnet/serve.ts";
 
-const grpcPort = Number(getEnv("JINA_GRPC_PORT") ?? 54321);
-const httpPort = Number(getEnv("JINA_HTTP_PORT") ?? 54322);
+const { values } = parseArgs({
+  args: commandArgs(),
+  options: {
+    "grpc-port": { type: "string", default: getEnv("JINA_GRPC_PORT") ?? "54321" },
+    "http-port": { type: "string", default: getEnv("JINA_HTTP_PORT") ?? "54322" },
+    "websocket-port": { type: "string", default: getEnv("JINA_WEBSOCKET_PORT") ?? "54323" },
+    host: { type: "string", default: getEnv("JINA_HOST") ?? "127.0.0.1" },
+    workspace: { type: "string", default: getEnv("JINA_WORKSPACE") ?? ".workspace/wordnet" },
+    limit: { type: "string" },
+    reindex: { type: "boolean", default: false },
+  },
+});
 
-const flow = new Flow({ protocol: ["grpc", "http"], port: [grpcPort, httpPort], title: "jina-ts text search" })
-  .add({ name: "encoder", uses: HashEncoder, usesWith: { dim: 256 }, replicas: 2 })
-  .add({ name: "indexer", uses: "./examples/text-search/indexer.ts#Indexer" });
-
-await flow.start();
-await flow.index(new DocumentArray(corpus.map((text) => new Document({ text }))));
-const [query] = await flow.search([new Document({ text: "how do I serve a model" })], { parameters: { limit: 2 } });
-console.log(`indexed ${corpus.length} documents; "how do I serve a model" matches:`);
-for (const match of query?.matches ?? []) {
-  console.log(`  ${match.scores.cosine?.value.toFixed(3)}  ${match.text}`);
+const started = performance.now();
+const flow = await prepareWordnet({
+  ports: [Number(values["grpc-port"]), Number(values["http-port"]), Number(values["websocket-port"])],
+  host: values.host,
+  workspace: values.workspace,
+  reindex: values.reindex,
+  ...(values.limit ? { limit: Number(values.limit) } : {}),
+  log: (line) => console.log(line),
+});
+console.log(`ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+for (const text of ["car", "feline", "a large body of water"]) {
+  const [best] = await queryWordnet(flow, text, 1);
+  console.log(`  "${text}" → ${best ? `${best.id} ${best.text?.slice(0, 90)}` : "nothing"}`);
 }
+const http = flow.ports[1];
 console.log(`
-Serving on gRPC 127.0.0.1:${flow.ports[0]} and HTTP http://127.0.0.1:${flow.ports[1]} — Ctrl-C to stop. Try:
-  curl -s http://127.0.0.1:${flow.ports[1]}/search -H 'content-type: application/json' \\
-    -d '{"data": [{"text": "vector search"}], "parameters": {"limit": 2}}'
+Serving on gRPC ${values.host}:${flow.ports[0]}, HTTP http://${values.host}:${http} (the playground), WebSocket ws://${values.host}:${flow.ports[2]} — Ctrl-C to stop. Try:
+  curl -s http://${values.host}:${http}/search -H 'content-type: application/json' \\
+    -d '{"data": [{"text": "a large body of water"}], "parameters": {"limit": 3}}'
 `);
 await flow.block();
 console.log("stopped");

@@ -298,6 +298,7 @@ export class Flow implements AsyncDisposable {
         "maxRequestBytes",
         "exposeEndpoints",
         "monitoring",
+        "playground",
       ]),
     });
     const ports = this.#requestedPorts();

@@ -164,6 +164,8 @@ export interface FlowOptions extends InheritedDeploymentOptions {
   monitoring?: boolean;
   /** The gateway's metrics port (default: a free one). */
   portMonitoring?: number;
+  /** The playground page at the HTTP port's `/` (default on; its `graph` shows the flow); `false` turns it off. */
+  playground?: NonNullable<GatewayOptions["playground"]>;
 }
 
 /**

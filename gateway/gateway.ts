@@ -294,6 +294,10 @@ class JinaGateway implements Gateway {
       description: this.#options.description,
       exposeEndpoints: this.#options.exposeEndpoints,
       routes: (router) => this.routes(router),
+      playground: this.#options.playground === false ? false : {
+        ...this.#options.playground,
+        ...(this.#options.monitoring ? { metrics: () => this.metrics() } : {}),
+      },
     }));
   }
 

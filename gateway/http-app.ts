@@ -32,6 +32,7 @@ import { crudDescription, dataRoute, dryRunRoute, healthRoute, infoRoute } from 
 import type { InFlightLimit } from "./in-flight-limit.ts";
 import { defaultApiTitle, mountOpenApi, registerRoute } from "./openapi.ts";
 import type { ExposedEndpoint } from "./options.ts";
+import { mountPlayground, type PlaygroundOptions } from "./playground.ts";
 import { mountSwaggerUi } from "./swagger-ui.ts";
 
 /**
@@ -64,6 +65,8 @@ export interface GatewayAppOptions {
   exposeEndpoints?: Record<string, ExposedEndpoint> | undefined;
   /** The gateway's Connect services, answered on the same port (Connect protocol and gRPC-web). */
   routes?: ((router: ConnectRouter) => void) | undefined;
+  /** The playground page at `GET /` for browsers (see `gateway/playground.ts`); `false` turns it off. */
+  playground?: PlaygroundOptions | false | undefined;
 }
 
 const crudRoutes = [["POST", "/index"], ["POST", "/search"], ["PUT", "/update"], ["DELETE", "/delete"]] as const;
@@ -120,7 +123,8 @@ export function createGatewayApp(options: GatewayAppOptions): OpenAPIHono<BlankE
   if (options.cors) app.use("*", cors({ exposeHeaders: [...connectCors.exposedHeaders] }));
   app.onError((error) => errorResponse(error));
   app.notFound((c) => errorResponse(new JinaError(`There is no route ${c.req.method} ${c.req.path} on this gateway`, ErrorCode.NotFound)));
-  registerRoute(app, healthRoute, (c) => c.json({}));
+  const page = options.playground === false ? undefined : mountPlayground(app, options.playground ?? {});
+  registerRoute(app, healthRoute, (c) => page?.(c) ?? c.json({}));
   if (!options.noDebugEndpoints) {
     registerRoute(app, infoRoute, (c) => c.json(options.info()));
     const postRoute = dataRoute({ method: "POST", path: "/post", summary: "Post a data request to some endpoint", tags: ["Debug"], body: "post" });

@@ -33,6 +33,7 @@ export { crudDescription, dataRoute, dryRunRoute, healthRoute, infoRoute } from 
 export { crudRequestSchema, documentSchema, healthSchema, infoSchema, postRequestSchema, responseSchema, statusSchema } from "./http-schemas.ts";
 export { defaultApiDescription, defaultApiTitle, mountOpenApi, registerRoute } from "./openapi.ts";
 export { mountSwaggerUi } from "./swagger-ui.ts";
+export { acceptsHtml, mountPlayground } from "./playground.ts";
 export { createGatewayRoutes, gatewayServices } from "./grpc-routes.ts";
 export { dryRun, dryRunEndpoint } from "./dry-run.ts";
 export { createGatewayMetrics, serveGatewayMetrics } from "./metrics.ts";
@@ -51,6 +52,7 @@ export type { NodeReply, NodeSender, WalkNodeOptions, WalkOptions } from "./walk
 export type { GatewayAppOptions } from "./http-app.ts";
 export type { ExposedEndpoint } from "./options.ts";
 export type { ExposedRoute } from "./http-expose.ts";
+export type { PlaygroundGraph, PlaygroundOptions } from "./playground.ts";
 export type { DataRouteOptions } from "./http-routes.ts";
 export type { ConnectAppOptions } from "./connect-app.ts";
 export type { OpenApiOptions } from "./openapi.ts";

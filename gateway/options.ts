@@ -6,6 +6,7 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
 import type { RetryPolicy } from "./retry-policy.ts";
+import type { PlaygroundGraph } from "./playground.ts";
 
 /**
  * Where the gateway reaches one replica: an in-memory Connect transport (executors in this process), or an
@@ -174,6 +175,11 @@ export interface GatewayOptions {
    * `gateway.metrics()`. Default false: no registry, no timers, `prom-client` is not even loaded.
    */
   monitoring?: boolean;
+  /**
+   * The playground page at `GET /` for browsers (`gateway/playground.ts`): `graph` hands it the flow's graph
+   * (mermaid, SVG). Default on; `false` turns it off (`GET /` then always answers `{}`).
+   */
+  playground?: { graph?: () => PlaygroundGraph | Promise<PlaygroundGraph> } | false;
 }
 
 /**
