@@ -255,6 +255,17 @@ export class Flow implements AsyncDisposable {
     return await plotFlow(this.describe(), path, options);
   }
 
+  /** The playground's graph: {@link plot}'s mermaid and its SVG (mermaid alone if rendering fails). */
+  async #plotForPlayground(): Promise<{ mermaid: string; svg?: string }> {
+    const mermaid = await this.plot();
+    try {
+      const { mermaidToSvg } = await import("../deploy/svg.ts");
+      return { mermaid, svg: mermaidToSvg(mermaid) };
+    } catch {
+      return { mermaid }; // the page draws it itself
+    }
+  }
+
   /**
    * Starts every deployment (in parallel) and the gateway; resolves when all are ready. On failure everything
    * started is stopped and the error names the deployment.
@@ -298,8 +309,8 @@ export class Flow implements AsyncDisposable {
         "maxRequestBytes",
         "exposeEndpoints",
         "monitoring",
-        "playground",
       ]),
+      playground: this.#options.playground === false ? false : { graph: () => this.#plotForPlayground(), ...this.#options.playground },
     });
     const ports = this.#requestedPorts();
     const tls = readTlsFiles(this.#options.tls);

@@ -202,7 +202,9 @@ async function pollMetrics() {
     if (previous) {
       const requests = now.count - previous.count;
       $("rate").textContent = ((1000 * requests) / (now.at - previous.at)).toFixed(1);
-      $("latency").textContent = requests > 0 ? `${((1000 * (now.sum - previous.sum)) / requests).toFixed(1)} ms` : "idle";
+      $("latency").textContent = requests > 0
+        ? `${((1000 * (now.sum - previous.sum)) / requests).toFixed(1)} ms`
+        : now.count > 0 ? `${((1000 * now.sum) / now.count).toFixed(1)} ms (all requests)` : "idle";
     }
     $("served").textContent = String(now.count);
     previous = now;

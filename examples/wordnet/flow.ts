@@ -5,8 +5,10 @@
  *
  * @module
  */
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Flow } from "../../mod.ts";
+import { currentDir } from "../../runtime/mod.ts";
 import { EmbeddingEncoder } from "./encoder.ts";
 import { Ranker } from "./ranker.ts";
 
@@ -40,7 +42,8 @@ export interface WordnetFlowOptions {
  * ```
  */
 export function wordnetFlow(options: WordnetFlowOptions): Flow {
-  const indexer = fileURLToPath(new URL("./vector-indexer.ts", import.meta.url));
+  // Relative to the working directory, as a `uses` path usually is (it also labels the node in the flow's graph).
+  const indexer = `./${relative(currentDir(), fileURLToPath(new URL("./vector-indexer.ts", import.meta.url)))}`;
   return new Flow({
     protocol: ["grpc", "http", "websocket"],
     port: options.ports,

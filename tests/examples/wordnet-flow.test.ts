@@ -34,7 +34,9 @@ test("first start indexes the subset across both shards; searches find the synse
     assert.match(await page.text(), /playground\.js/);
     assert.equal(await (await fetch(`${http}/`)).json(), {}, "non-browsers still get Jina's health answer");
     assert.match(await (await fetch(`${http}/playground/playground.js`)).text(), /openapi\.json/);
-    assert.is((await fetch(`${http}/playground/graph`)).status, 200);
+    const graph = (await (await fetch(`${http}/playground/graph`)).json()) as { mermaid: string; svg: string };
+    assert.match(graph.mermaid, /flowchart/);
+    assert.match(graph.svg, /^<svg/);
     const metrics = await fetch(`${http}/playground/metrics`);
     assert.match(await metrics.text(), /jina_receiving_request_seconds_count/);
     assert.is((await fetch(`${http}/playground/../package.json`)).status, 404);
