@@ -80,7 +80,10 @@ const dataSchema = z
  * createRoute({ method: "post", path: "/post", request: { body: { content: { "application/json": { schema: postRequestSchema } } } }, responses });
  * ```
  */
-export const postRequestSchema = postBodySchema.extend({ data: dataSchema }).openapi("JinaEndpointRequestModel");
+export const postRequestSchema = postBodySchema
+  .extend({ data: dataSchema })
+  // What Swagger UI prefills: a valid request (its generated sample of the loose document schema is not).
+  .openapi("JinaEndpointRequestModel", { example: { execEndpoint: "/", data: [{ text: "hello world" }], parameters: {} } });
 
 /**
  * The body of the CRUD and exposed routes (Jina's `JinaRequestModel`): the `/post` body without the endpoint.
@@ -90,7 +93,9 @@ export const postRequestSchema = postBodySchema.extend({ data: dataSchema }).ope
  * createRoute({ method: "post", path: "/index", request: { body: { content: { "application/json": { schema: crudRequestSchema } } } }, responses });
  * ```
  */
-export const crudRequestSchema = crudBodySchema.extend({ data: dataSchema }).openapi("JinaRequestModel");
+export const crudRequestSchema = crudBodySchema
+  .extend({ data: dataSchema })
+  .openapi("JinaRequestModel", { example: { data: [{ text: "hello world" }], parameters: {} } });
 
 const exceptionSchema = z
   .object({ name: z.string(), args: z.array(z.string()), stacks: z.array(z.string()), executor: z.string() })

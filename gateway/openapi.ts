@@ -77,7 +77,10 @@ export function mountOpenApi(app: OpenAPIHono, options: OpenApiOptions = {}): vo
         openapi: "3.1.0",
         info: {
           title: options.title ?? defaultApiTitle,
-          description: options.description ?? defaultApiDescription,
+          // The placeholder (which says how to set a title) only when neither is set.
+          ...(options.description !== undefined || options.title === undefined
+            ? { description: options.description ?? defaultApiDescription }
+            : {}),
           version: jinaTsVersion,
         },
       })) as object,

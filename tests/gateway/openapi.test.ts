@@ -101,6 +101,42 @@ test("the OpenAPI title and description come from the options, with Jina-like de
   }
 });
 
+test("with a title and no description, the document has no placeholder description", async () => {
+  const titled = gatewayWith(upper(), { title: "My flow" });
+  try {
+    const { json } = await call(titled, "GET", "/openapi.json");
+    assert.is(json.info.title, "My flow");
+    assert.is(json.info.description, undefined);
+  } finally {
+    await titled.close();
+  }
+});
+
+test("every data route's example in /openapi.json (what Swagger UI prefills) is a valid request: sent as is, it gets 200", async () => {
+  const gateway = gatewayWith(upper(), { exposeEndpoints: { "/foo": { path: "/bar", methods: ["GET", "POST", "PUT"] }, "/baz": {} } });
+  try {
+    const { json } = await call(gateway, "GET", "/openapi.json");
+    const schemas = json.components.schemas;
+    let sent = 0;
+    for (const [path, item] of Object.entries<any>(json.paths)) {
+      for (const [method, operation] of Object.entries<any>(item)) {
+        const body = operation.requestBody?.content?.["application/json"];
+        if (!body || method === "get") continue; // fetch (and Swagger UI) send no body with GET
+        const schema = body.schema.$ref ? schemas[body.schema.$ref.split("/").pop()] : body.schema;
+        const example = body.example ?? schema.example;
+        assert.ok(example, `${method.toUpperCase()} ${path} has an example`);
+        const answer = await call(gateway, method.toUpperCase(), path, example);
+        assert.is(answer.status, 200, `${method.toUpperCase()} ${path}: ${JSON.stringify(answer.json)}`);
+        assert.is(answer.json.data[0]?.text, "HELLO WORLD", `${method.toUpperCase()} ${path}`);
+        sent++;
+      }
+    }
+    assert.ok(sent >= 7, `sent ${sent} examples`);
+  } finally {
+    await gateway.close();
+  }
+});
+
 test("noDebugEndpoints / noCrudEndpoints leave their routes out of the document but /docs and /openapi.json stay", async () => {
   const gateway = gatewayWith(upper(), { noDebugEndpoints: true, noCrudEndpoints: true, exposeEndpoints: { "/search": {} } });
   try {
