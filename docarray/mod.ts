@@ -44,3 +44,4 @@ export {
 export type { DataRequestParts, EncodeDataRequestOptions } from "./wire/codec.ts";
 export { AnnStore, Hnsw, MemoryStore, SqliteStore, StoredDocumentArray } from "./storage/mod.ts";
 export type { AnnConfig, AnnMetric, DocumentStore, HnswOptions, SqliteConfig, StorageOptions, StoreHit } from "./storage/mod.ts";
+export { dataRequestCodec } from "./request-codec.ts";

@@ -9,7 +9,7 @@ import { flushBatches } from "./dynamic-batching.ts";
 import type { Executor } from "./executor.ts";
 import { serveExecutorMetrics } from "./metrics.ts";
 import { isServing, setServing } from "./serving.ts";
-import { createExecutorRoutes } from "./services.ts";
+import { createExecutorFastRoutes, createExecutorRoutes } from "./services.ts";
 
 /**
  * Options of {@link serveExecutor}.
@@ -77,6 +77,7 @@ export async function serveExecutor(executor: Executor, options: ServeExecutorOp
   try {
     server = await serveGrpc({
       routes: createExecutorRoutes(executor),
+      fastUnary: createExecutorFastRoutes(executor),
       fallback: createFallbackApp(executor).fetch,
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.host !== undefined ? { host: options.host } : {}),

@@ -19,9 +19,9 @@ import {
 import { endpointsOf } from "./endpoints.ts";
 import { type DispatchResult, dispatchRequests } from "./dispatch.ts";
 import type { Executor } from "./executor.ts";
-import { randomId } from "../docarray/mod.ts";
+import { dataRequestCodec, randomId } from "../docarray/mod.ts";
 import { createHealthService, createReflectionService, jinaInfo, withInvalidArgumentOnParseError } from "../proto/server/mod.ts";
-import { allEnv, runtimeName } from "../runtime/mod.ts";
+import { allEnv, fastUnaryRoute, type FastUnaryRoute, runtimeName } from "../runtime/mod.ts";
 import { healthOf } from "./serving.ts";
 import { executorMetricsOf } from "./metrics.ts";
 import { traceContextOf } from "./tracing.ts";
@@ -45,10 +45,58 @@ export const executorServices: DescService[] = [
   ServerReflection,
 ];
 
-/** Jina's trailing metadata for a response that carries an in-band error. */
-function flagError(result: DispatchResult, context: HandlerContext): DispatchResult {
-  if (result.failed) context.responseTrailer.set("is-error", "true");
-  return result;
+/**
+ * One RPC's requests as the executor's services see them: dispatched and answered, errors flagged in `trailer`.
+ *
+ * @example
+ * ```ts
+ * const handle: DataHandler = createDataHandler(executor);
+ * const response = await handle([request], signal, new Headers({ endpoint: "/index" }), new Headers());
+ * ```
+ */
+export type DataHandler = (requests: DataRequestProto[], signal: AbortSignal, header: Headers, trailer: Headers) => Promise<DataRequestProto>;
+
+/**
+ * Handles data RPCs: dispatched in the caller's trace context, timed and counted when metrics are on.
+ *
+ * @example
+ * ```ts
+ * const handle = createDataHandler(executor);
+ * ```
+ */
+export function createDataHandler(executor: Executor): DataHandler {
+  return async (requests, signal, header, trailer) => {
+    const observed = executorMetricsOf(executor)?.startRequest();
+    let result: DispatchResult;
+    try {
+      result = await dispatchRequests(executor, requests, signal, traceContextOf(header));
+    } catch (error) {
+      observed?.(true);
+      throw error;
+    }
+    observed?.(result.failed);
+    // Jina's trailing metadata for a response that carries an in-band error.
+    if (result.failed) trailer.set("is-error", "true");
+    return result.response;
+  };
+}
+
+/**
+ * The executor's unary data methods (`process_single_data`, `process_data`) for the gRPC fast path of
+ * `serveGrpc` (see `runtime/grpc-fast-unary.ts`): the same handling as {@link createExecutorRoutes}, without
+ * Connect's handler pipeline.
+ *
+ * @example
+ * ```ts
+ * await serveGrpc({ routes: createExecutorRoutes(executor), fastUnary: createExecutorFastRoutes(executor) });
+ * ```
+ */
+export function createExecutorFastRoutes(executor: Executor): FastUnaryRoute[] {
+  const handle = createDataHandler(executor);
+  return [
+    fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => handle([request], call.signal, call.requestHeader, call.responseTrailer), [dataRequestCodec]),
+    fastUnaryRoute(JinaDataRequestRPC.method.process_data, (list, call) => handle(list.requests, call.signal, call.requestHeader, call.responseTrailer)),
+  ];
 }
 
 /**
@@ -66,19 +114,8 @@ function flagError(result: DispatchResult, context: HandlerContext): DispatchRes
 export function createExecutorRoutes(executor: Executor): (router: ConnectRouter) => void {
   const names = executorServices.map((service) => service.typeName);
   const session = { sessionId: randomId(), startedAt: new Date() };
-  // One RPC's requests: dispatched in the caller's trace context, timed and counted when metrics are on.
-  const handle = async (requests: DataRequestProto[], context: HandlerContext): Promise<DataRequestProto> => {
-    const observed = executorMetricsOf(executor)?.startRequest();
-    let result: DispatchResult;
-    try {
-      result = await dispatchRequests(executor, requests, context.signal, traceContextOf(context.requestHeader));
-    } catch (error) {
-      observed?.(true);
-      throw error;
-    }
-    observed?.(result.failed);
-    return flagError(result, context).response;
-  };
+  const data = createDataHandler(executor);
+  const handle = (requests: DataRequestProto[], context: HandlerContext) => data(requests, context.signal, context.requestHeader, context.responseTrailer);
   return withInvalidArgumentOnParseError((router) => {
     router.service(JinaSingleDataRequestRPC, {
       process_single_data: (request, context) => handle([request], context),

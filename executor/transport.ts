@@ -1,14 +1,25 @@
 /**
- * An executor reached in memory: Connect's router transport over the executor's routes, no sockets.
+ * An executor reached in memory, as a Connect transport. The data methods (`process_single_data`, `process_data`)
+ * call the executor's dispatch with the request objects themselves: no protobuf, no `Request`/`Response`, no copy
+ * of a request its sender owns (see `proto/ownership.ts` for the clone-at-fork rule). Every other method goes through
+ * Connect's router transport over the executor's routes.
  *
  * @module
  */
-import { createRouterTransport, type Transport } from "@connectrpc/connect";
+import { clone, create, type DescMessage, type DescMethodUnary, isMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { Code, ConnectError, createRouterTransport, type Transport, type UnaryResponse } from "@connectrpc/connect";
+import { type DataRequestProto, DataRequestProto_DataContentProtoSchema, JinaDataRequestRPC, JinaSingleDataRequestRPC } from "../proto/gen/jina_pb.ts";
+import { isOwned } from "../proto/ownership.ts";
+import { HeaderView } from "../runtime/mod.ts";
 import type { Executor } from "./executor.ts";
-import { createExecutorRoutes } from "./services.ts";
+import { createDataHandler, createExecutorRoutes } from "./services.ts";
+
+const never = new AbortController().signal;
 
 /**
  * A Connect transport that calls `executor` in this process (what the gateway uses for in-process replicas).
+ * Deadlines (`timeoutMs`: DEADLINE_EXCEEDED, the handler's signal aborts) and cancellation (`signal`: CANCELED)
+ * behave as over gRPC; an in-band error comes with trailer `is-error: true`.
  *
  * @example
  * ```ts
@@ -19,5 +30,73 @@ import { createExecutorRoutes } from "./services.ts";
  * ```
  */
 export function createExecutorTransport(executor: Executor): Transport {
-  return createRouterTransport(createExecutorRoutes(executor));
+  const router = createRouterTransport(createExecutorRoutes(executor));
+  const handle = createDataHandler(executor);
+  const single = JinaSingleDataRequestRPC.method.process_single_data as DescMethodUnary;
+  const list = JinaDataRequestRPC.method.process_data as DescMethodUnary;
+  return {
+    async unary<I extends DescMessage, O extends DescMessage>(
+      method: DescMethodUnary<I, O>,
+      signal: AbortSignal | undefined,
+      timeoutMs: number | undefined,
+      header: HeadersInit | undefined,
+      input: MessageInitShape<I>,
+      contextValues?: Parameters<Transport["unary"]>[5],
+    ): Promise<UnaryResponse<I, O>> {
+      if ((method as DescMethodUnary) !== single && (method as DescMethodUnary) !== list) {
+        return await router.unary(method, signal, timeoutMs, header, input, contextValues);
+      }
+      const message = isMessage(input, method.input) ? input : create(method.input, input as MessageInitShape<I>);
+      const given = (method as DescMethodUnary) === single ? [message as unknown as DataRequestProto] : (message as unknown as { requests: DataRequestProto[] }).requests;
+      const requests = given.map(ownedCopy);
+      const trailer = new HeaderView({});
+      const response = await bounded(signal, timeoutMs, (callSignal) => handle(requests, callSignal, headersOf(header), trailer));
+      return { stream: false, service: method.parent, method, header: new HeaderView({}), trailer, message: response as unknown as MessageShape<O> };
+    },
+    stream: (method, signal, timeoutMs, header, input, contextValues) => router.stream(method, signal, timeoutMs, header, input, contextValues),
+  };
+}
+
+/** The request itself when its sender owns it, else a copy whose documents can be changed without touching the original. */
+function ownedCopy(request: DataRequestProto): DataRequestProto {
+  if (isOwned(request)) return request;
+  return { ...request, ...(request.data ? { data: clone(DataRequestProto_DataContentProtoSchema, request.data) } : {}) };
+}
+
+function headersOf(header: HeadersInit | undefined): Headers {
+  if (header instanceof Headers) return header;
+  if (header === undefined || Array.isArray(header)) return new Headers(header);
+  return new HeaderView(header as Record<string, string>);
+}
+
+/**
+ * Runs `work` with a signal that aborts on the caller's abort or the deadline, and settles as soon as either
+ * happens (CANCELED, DEADLINE_EXCEEDED) even if the handler ignores its signal. No timer or controller without them.
+ */
+async function bounded<T>(signal: AbortSignal | undefined, timeoutMs: number | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  if (signal?.aborted) throw ConnectError.from(signal.reason, Code.Canceled);
+  if (timeoutMs !== undefined && timeoutMs <= 0) throw new ConnectError("the operation timed out", Code.DeadlineExceeded);
+  if (timeoutMs === undefined && !signal) return await work(never).catch(rethrow);
+  // With a deadline the handler gets a signal of its own; with only the caller's signal, that signal itself.
+  const controller = timeoutMs === undefined ? undefined : new AbortController();
+  let fail!: (error: ConnectError) => void;
+  const stopped = new Promise<never>((_, reject) => (fail = reject));
+  stopped.catch(() => {});
+  const stop = (error: ConnectError) => {
+    controller?.abort(error);
+    fail(error);
+  };
+  const onAbort = () => stop(ConnectError.from(signal!.reason, Code.Canceled));
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => stop(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeoutMs);
+  try {
+    return await Promise.race([work(controller?.signal ?? signal!).catch(rethrow), stopped]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+function rethrow(error: unknown): never {
+  throw ConnectError.from(error);
 }

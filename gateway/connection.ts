@@ -1,12 +1,13 @@
 /**
  * A connection to one replica: Connect clients of `jina.JinaSingleDataRequestRPC` (one request),
  * `jina.JinaDataRequestRPC` (several parts at once) and `jina.JinaDiscoverEndpointsRPC`, over an in-memory
- * transport or over gRPC (HTTP/2) to `grpc://host:port` / `grpcs://host:port`.
+ * transport or over gRPC (HTTP/2) to `grpc://host:port` / `grpcs://host:port` on the lean transport of
+ * `runtime/grpc-transport.ts` (one HTTP/2 session per replica).
  *
  * @module
  */
 import { createClient, type Transport } from "@connectrpc/connect";
-import { compressionGzip, createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { dataRequestCodec } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { create } from "@bufbuild/protobuf";
 import { EmptySchema } from "@bufbuild/protobuf/wkt";
@@ -18,6 +19,7 @@ import {
   JinaSingleDataRequestRPC,
   StatusProto_StatusCode,
 } from "../proto/gen/jina_pb.ts";
+import { createLeanGrpcTransport } from "../runtime/mod.ts";
 import type { Compression, ReplicaTarget } from "./options.ts";
 import type { NodeReply } from "./walk.ts";
 
@@ -89,15 +91,12 @@ export interface ReplicaConnectionOptions {
  */
 export function createReplicaConnection(target: ReplicaTarget, name: string, options: ReplicaConnectionOptions = {}): ReplicaConnection {
   if (typeof target !== "string") return connect(target, `${name} (in memory)`, () => {});
-  const baseUrl = grpcBaseUrl(target, name);
-  const sessionManager = new Http2SessionManager(baseUrl);
-  const transport = createGrpcTransport({
-    baseUrl,
-    sessionManager,
-    acceptCompression: [compressionGzip],
-    ...(options.compression === "gzip" ? { sendCompression: compressionGzip } : {}),
+  const transport = createLeanGrpcTransport({
+    baseUrl: grpcBaseUrl(target, name),
+    ...(options.compression === "gzip" ? { sendCompression: "gzip" as const } : {}),
+    codecs: [dataRequestCodec],
   });
-  return connect(transport, target, () => sessionManager.abort());
+  return connect(transport, target, () => transport.close());
 }
 
 function connect(transport: Transport, address: string, close: () => void): ReplicaConnection {

@@ -16,7 +16,7 @@ import { createRequestTracker, defaultGracePeriodMs, type DrainOutcome } from ".
 import { dryRun } from "./dry-run.ts";
 import { createEndpointDiscovery, type EndpointDiscovery } from "./endpoint-discovery.ts";
 import { createTopologyGraph, type TopologyGraph } from "./graph.ts";
-import { createGatewayRoutes } from "./grpc-routes.ts";
+import { createGatewayFastRoutes, createGatewayRoutes, type GatewayRoutesOptions } from "./grpc-routes.ts";
 import { createGatewayApp } from "./http-app.ts";
 import { resolveExposedRoutes } from "./http-expose.ts";
 import { createInFlightLimit, type InFlightLimit } from "./in-flight-limit.ts";
@@ -302,15 +302,19 @@ class JinaGateway implements Gateway {
   }
 
   routes(router: ConnectRouter): void {
-    this.#routes ??= createGatewayRoutes({
+    this.#routes ??= createGatewayRoutes(this.#routesOptions());
+    this.#routes(router);
+  }
+
+  #routesOptions(): GatewayRoutesOptions {
+    return {
       handle: (request, signal) => this.handle(request, signal),
       info: () => this.#info(),
       dryRun: (signal) => this.#dryRun(signal),
       prefetch: this.#options.prefetch ?? 1000,
       inFlight: this.#inFlight,
       health: this.#health,
-    });
-    this.#routes(router);
+    };
   }
 
   async endpoints(): Promise<Record<string, readonly string[] | undefined>> {
@@ -330,6 +334,7 @@ class JinaGateway implements Gateway {
       case "grpc":
         server = await serveGrpc({
           routes: (router) => this.routes(router),
+          fastUnary: createGatewayFastRoutes(this.#routesOptions()),
           fallback: this.app.fetch,
           ...where,
           ...(this.#options.maxRequestBytes !== undefined ? { readMaxBytes: this.#options.maxRequestBytes } : {}),

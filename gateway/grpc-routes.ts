@@ -20,6 +20,7 @@ import {
   JinaSingleDataRequestRPC,
   type StatusProto,
 } from "../proto/gen/jina_pb.ts";
+import { dataRequestCodec } from "../docarray/mod.ts";
 import { mapConcurrent } from "./concurrent-map.ts";
 import type { InFlightLimit } from "./in-flight-limit.ts";
 import {
@@ -29,6 +30,7 @@ import {
   type JinaInfo,
   withInvalidArgumentOnParseError,
 } from "../proto/server/mod.ts";
+import { fastUnaryRoute, type FastUnaryRoute } from "../runtime/mod.ts";
 import { isErrorResponse } from "./walk.ts";
 
 /**
@@ -89,23 +91,41 @@ export function createGatewayRoutes(options: GatewayRoutesOptions): (router: Con
         }
       },
     });
-    router.service(JinaSingleDataRequestRPC, {
-      async process_single_data(request, context) {
-        const release = options.inFlight?.acquire();
-        try {
-          const response = await options.handle(request, context.signal);
-          if (isErrorResponse(response)) context.responseTrailer.set("is-error", "true");
-          return response;
-        } finally {
-          release?.();
-        }
-      },
-    });
+    const single = singleDataHandler(options);
+    router.service(JinaSingleDataRequestRPC, { process_single_data: (request, context) => single(request, context.signal, context.responseTrailer) });
     router.service(JinaGatewayDryRunRPC, { dry_run: (_, context) => options.dryRun(context.signal) });
     router.service(JinaInfoRPC, { _status: () => create(JinaInfoProtoSchema, options.info()) });
     router.service(Health, createHealthService(options.health, gatewayServices));
     router.service(ServerReflection, createReflectionService(serviceDescs));
   });
+}
+
+/** `process_single_data`: one request through the flow within the in-flight bound, `is-error` on an in-band error. */
+function singleDataHandler(options: GatewayRoutesOptions): (request: DataRequestProto, signal: AbortSignal, trailer: Headers) => Promise<DataRequestProto> {
+  return async (request, signal, trailer) => {
+    const release = options.inFlight?.acquire();
+    try {
+      const response = await options.handle(request, signal);
+      if (isErrorResponse(response)) trailer.set("is-error", "true");
+      return response;
+    } finally {
+      release?.();
+    }
+  };
+}
+
+/**
+ * The gateway's `process_single_data` for the gRPC fast path of `serveGrpc` (see `runtime/grpc-fast-unary.ts`):
+ * the same handling as in {@link createGatewayRoutes}, without Connect's handler pipeline.
+ *
+ * @example
+ * ```ts
+ * await serveGrpc({ routes: createGatewayRoutes(options), fastUnary: createGatewayFastRoutes(options) });
+ * ```
+ */
+export function createGatewayFastRoutes(options: GatewayRoutesOptions): FastUnaryRoute[] {
+  const single = singleDataHandler(options);
+  return [fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => single(request, call.signal, call.responseTrailer), [dataRequestCodec])];
 }
 
 function prefetchOf(header: string | null, fallback: number): number {

@@ -16,6 +16,7 @@ import { create, type JsonObject } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { docsOf, type DocumentPredicate } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { markOwned } from "../proto/ownership.ts";
 import { type DataRequestProto, HeaderProtoSchema, RouteProtoSchema, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
 import { filterRequest, sortLikeRequest } from "./conditions.ts";
 import { type GraphNode, startGateway, type TopologyGraph } from "./graph.ts";
@@ -160,9 +161,11 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
     const entering = when ? parts.map((part) => ({ ...part, request: filterRequest(part.request, when) })) : parts;
     const given = parametersOf(entering.map((part) => part.request));
     const parameters = specificParameters(given, node.name);
+    // A part nobody else holds is handed on as owned: an in-process executor then works on it without a copy.
+    const handOn = (request: DataRequestProto, owned: boolean) => (owned ? markOwned(request) : request);
     const outgoing = noReduce && entering.length > 1
-      ? entering.map((part) => ({ ...part.request, parameters, routes: [create(RouteProtoSchema, { executor: part.from })] }))
-      : [{ ...reduce(entering).request, parameters }];
+      ? entering.map((part) => handOn({ ...part.request, parameters, routes: [create(RouteProtoSchema, { executor: part.from })] }, part.owned))
+      : [(({ request, owned }) => handOn({ ...request, parameters }, owned))(reduce(entering))];
     const visit = startVisit(node.name);
     if (node.awaited) visits.push(visit);
     const reply = await options.send(node.name, outgoing, signal);

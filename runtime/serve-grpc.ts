@@ -10,6 +10,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { getRequestListener } from "@hono/node-server";
 import * as http2 from "node:http2";
 import type { Socket } from "node:net";
+import { createFastUnaryHandler, type FastUnaryRoute } from "./grpc-fast-unary.ts";
 import { listenError } from "./listen-error.ts";
 import { createServerHandle, type Server, type TlsOptions } from "./server.ts";
 import type { FetchHandler } from "./serve-http.ts";
@@ -30,6 +31,11 @@ export interface ServeGrpcOptions {
   readMaxBytes?: number;
   /** Compression to accept and to answer with when the client asks (gzip). Default: both on. */
   acceptCompression?: boolean;
+  /**
+   * Unary methods answered on the fast path (gRPC only, see `grpc-fast-unary.ts`) before Connect's handlers; the
+   * same methods registered in `routes` still serve gRPC-web and the Connect protocol.
+   */
+  fastUnary?: readonly FastUnaryRoute[];
 }
 
 /** Default largest request accepted by servers: 100 MiB, as issue 4 asks. */
@@ -47,12 +53,19 @@ export const defaultMaxRequestBytes = 100 * 1024 * 1024;
 export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 0;
-  const handler = connectNodeAdapter({
+  const readMaxBytes = options.readMaxBytes ?? defaultMaxRequestBytes;
+  const connectHandler = connectNodeAdapter({
     routes: options.routes,
-    readMaxBytes: options.readMaxBytes ?? defaultMaxRequestBytes,
+    readMaxBytes,
     ...(options.acceptCompression === false ? { acceptCompression: [] } : {}),
     ...(options.fallback ? { fallback: getRequestListener(options.fallback, { overrideGlobalObjects: false }) as never } : {}),
   });
+  const fast = options.fastUnary?.length
+    ? createFastUnaryHandler(options.fastUnary, { readMaxBytes, acceptCompression: options.acceptCompression !== false })
+    : undefined;
+  const handler = fast
+    ? (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => fast(req, res) || connectHandler(req, res)
+    : connectHandler;
   const server = options.tls
     ? http2.createSecureServer({ ...options.tls, allowHTTP1: false }, handler)
     : http2.createServer(handler);

@@ -1,0 +1,38 @@
+/**
+ * Which request objects their holder may hand on to be changed in place. The gateway marks a request it sends
+ * when nobody else holds it; an in-process executor then handles that very object (no copy), and clones any other
+ * (see `executor/transport.ts`). The rule this gives (clone-at-fork):
+ * - the request a caller gives the gateway is never changed: the first in-process hop works on a clone;
+ * - along a chain, each node's output is owned by the next node: no copy;
+ * - where the graph forks (a node with several successors), each branch gets its own clone;
+ * - over the network nothing is cloned (the bytes are the copy).
+ *
+ * @module
+ */
+
+const owned = new WeakSet<object>();
+
+/**
+ * Marks `request` as owned by whoever receives it (it may be changed in place); returns it.
+ *
+ * @example
+ * ```ts
+ * await send(markOwned({ ...part.request, parameters }));
+ * ```
+ */
+export function markOwned<T extends object>(request: T): T {
+  owned.add(request);
+  return request;
+}
+
+/**
+ * Whether `request` was marked with {@link markOwned}.
+ *
+ * @example
+ * ```ts
+ * const mine = isOwned(request) ? request : cloneRequest(request);
+ * ```
+ */
+export function isOwned(request: object): boolean {
+  return owned.has(request);
+}

@@ -1,0 +1,198 @@
+/**
+ * The server side of the lean hop: unary gRPC methods answered straight from the node:http2 request, without
+ * Connect's handler pipeline (async iterables, a fetch `Headers` per call, a linked AbortController per call).
+ * Only `POST` with content type `application/grpc` or `application/grpc+proto` on a registered path takes this
+ * way; gRPC-web, the Connect protocol and every other method stay with Connect's stock handlers.
+ *
+ * Kept gRPC behaviour: `grpc-timeout` (the signal aborts and the call answers DEADLINE_EXCEEDED when it passes;
+ * a malformed value is INVALID_ARGUMENT), cancellation (the client resetting the stream aborts the signal), gzip
+ * requests and answers (an unknown `grpc-encoding` is UNIMPLEMENTED; a payload that is not gzip INVALID_ARGUMENT),
+ * `readMaxBytes` (RESOURCE_EXHAUSTED, checked on the declared length before buffering), undecodable messages
+ * INVALID_ARGUMENT, the status in the trailers with the handler's own trailers (Jina's `is-error`).
+ *
+ * @module
+ */
+import { create, type DescMessage, type DescMethodUnary, isMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { parseTimeout } from "@connectrpc/connect/protocol-grpc";
+import type { Http2ServerRequest, Http2ServerResponse, OutgoingHttpHeaders } from "node:http2";
+import { type BinaryCodec, codecFor, encodeGrpcMessage, grpcEnvelope, gunzipMessage, gzipMessage, UnaryBody } from "./grpc-frame.ts";
+import { HeaderView } from "./header-view.ts";
+
+/**
+ * What a fast unary handler gets besides the request message.
+ *
+ * @example
+ * ```ts
+ * const handle = (request: DataRequestProto, call: FastUnaryCall) => {
+ *   call.responseTrailer.set("is-error", "true");
+ *   return work(request, call.signal);
+ * };
+ * ```
+ */
+export interface FastUnaryCall {
+  /** Aborts when the client cancels or the deadline passes (made on first use). */
+  readonly signal: AbortSignal;
+  /** The request metadata. */
+  readonly requestHeader: Headers;
+  /** Trailers sent after the message, beside `grpc-status`. */
+  readonly responseTrailer: Headers;
+}
+
+/**
+ * One unary method served on the fast path.
+ *
+ * @example
+ * ```ts
+ * const route = fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => handle(request, call));
+ * ```
+ */
+export interface FastUnaryRoute {
+  /** `/package.Service/Method`. */
+  readonly path: string;
+  /** Decodes, handles and encodes one call; rejects with the call's error. */
+  run(bytes: Uint8Array, call: FastUnaryCall): Promise<Uint8Array>;
+}
+
+/**
+ * Binds a handler to a unary method, with faster codecs for some message types (protobuf-es for the others).
+ * Bytes that do not decode as its input are INVALID_ARGUMENT.
+ *
+ * @example
+ * ```ts
+ * await serveGrpc({ routes, fastUnary: [fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, handle)] });
+ * ```
+ */
+export function fastUnaryRoute<I extends DescMessage, O extends DescMessage>(
+  method: DescMethodUnary<I, O>,
+  handle: (request: MessageShape<I>, call: FastUnaryCall) => Promise<MessageInitShape<O>> | MessageInitShape<O>,
+  codecs?: readonly BinaryCodec[],
+): FastUnaryRoute {
+  const input = codecFor(method.input, codecs);
+  const output = codecFor(method.output, codecs);
+  return {
+    path: `/${method.parent.typeName}/${method.name}`,
+    async run(bytes, call) {
+      let request: MessageShape<I>;
+      try {
+        request = input.decode(bytes);
+      } catch (error) {
+        throw new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.InvalidArgument);
+      }
+      const answer = await handle(request, call);
+      return output.encode(isMessage(answer, method.output) ? answer : create(method.output, answer));
+    },
+  };
+}
+
+/**
+ * Options of {@link createFastUnaryHandler}.
+ *
+ * @example
+ * ```ts
+ * const options: FastUnaryOptions = { readMaxBytes: 100 * 1024 * 1024, acceptCompression: true };
+ * ```
+ */
+export interface FastUnaryOptions {
+  /** Largest request message, in bytes (also after decompression). */
+  readMaxBytes: number;
+  /** Accept gzip requests and gzip answers of 1 KiB or more to clients that accept it. */
+  acceptCompression: boolean;
+}
+
+/** Answers of at least this many bytes are compressed for clients that accept gzip (Connect's default). */
+const compressMinBytes = 1024;
+
+/**
+ * A node:http2 request listener for `routes` that returns false (touching nothing) for any request it does not
+ * serve, so that the caller hands it to Connect's adapter.
+ *
+ * @example
+ * ```ts
+ * const fast = createFastUnaryHandler(routes, { readMaxBytes, acceptCompression: true });
+ * http2.createServer((req, res) => fast(req, res) || connectHandler(req, res));
+ * ```
+ */
+export function createFastUnaryHandler(routes: readonly FastUnaryRoute[], options: FastUnaryOptions): (req: Http2ServerRequest, res: Http2ServerResponse) => boolean {
+  const byPath = new Map(routes.map((route) => [route.path, route]));
+  return (req, res) => {
+    if (req.method !== "POST") return false;
+    const route = byPath.get(req.url);
+    if (!route) return false;
+    const contentType = req.headers["content-type"];
+    if (contentType !== "application/grpc" && contentType !== "application/grpc+proto") return false;
+    serve(route, req, res, contentType, options);
+    return true;
+  };
+}
+
+function serve(route: FastUnaryRoute, req: Http2ServerRequest, res: Http2ServerResponse, contentType: string, options: FastUnaryOptions): void {
+  const trailer: Record<string, string> = {};
+  let answered = false;
+  let controller: AbortController | undefined;
+  let abortedWith: ConnectError | undefined;
+  const abort = (reason: ConnectError) => {
+    if (abortedWith) return;
+    abortedWith = reason;
+    controller?.abort(reason);
+  };
+  const acceptsGzip = options.acceptCompression && /\bgzip\b/.test(String(req.headers["grpc-accept-encoding"] ?? ""));
+  const respond = (error: ConnectError | undefined, message?: Uint8Array, compressed = false) => {
+    if (answered) return;
+    answered = true;
+    if (timer !== undefined) clearTimeout(timer);
+    if (res.closed || res.destroyed) return;
+    const head: OutgoingHttpHeaders = { "content-type": contentType, "grpc-accept-encoding": options.acceptCompression ? "gzip" : "identity" };
+    if (compressed) head["grpc-encoding"] = "gzip";
+    res.writeHead(200, head);
+    if (message) res.write(grpcEnvelope(message, compressed));
+    res.addTrailers(error ? { ...trailer, "grpc-status": String(error.code), "grpc-message": encodeGrpcMessage(error.rawMessage.trim() || Code[error.code]!) } : { ...trailer, "grpc-status": "0" });
+    res.end();
+  };
+  const timeout = parseTimeout((req.headers["grpc-timeout"] as string | undefined) ?? null, 2 ** 31 - 1);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (timeout.timeoutMs !== undefined && !timeout.error) {
+    timer = setTimeout(() => {
+      const error = new ConnectError("the operation timed out", Code.DeadlineExceeded);
+      abort(error);
+      respond(error);
+    }, timeout.timeoutMs);
+  }
+  res.once("close", () => {
+    if (timer !== undefined) clearTimeout(timer);
+    if (!answered) abort(new ConnectError("the client cancelled the call", Code.Canceled));
+  });
+  const body = new UnaryBody(options.readMaxBytes);
+  req.on("data", (chunk: Buffer) => void body.push(chunk));
+  req.once("end", () => {
+    if (timeout.error) return respond(timeout.error);
+    const call: FastUnaryCall = {
+      get signal() {
+        if (!controller) {
+          controller = new AbortController();
+          if (abortedWith) controller.abort(abortedWith);
+        }
+        return controller.signal;
+      },
+      requestHeader: new HeaderView(req.headers),
+      responseTrailer: new HeaderView(trailer),
+    };
+    run(route, req, body, call, options)
+      .then(async (message) => {
+        const compressed = acceptsGzip && message.byteLength >= compressMinBytes;
+        respond(undefined, compressed ? await gzipMessage(message) : message, compressed);
+      })
+      .catch((error: unknown) => respond(ConnectError.from(error)));
+  });
+}
+
+async function run(route: FastUnaryRoute, req: Http2ServerRequest, body: UnaryBody, call: FastUnaryCall, options: FastUnaryOptions): Promise<Uint8Array> {
+  const encoding = req.headers["grpc-encoding"];
+  const gzip = encoding === "gzip" && options.acceptCompression;
+  if (encoding !== undefined && encoding !== "identity" && !gzip) {
+    throw new ConnectError(`unknown compression "${encoding}": supported encodings are ${options.acceptCompression ? "gzip" : "identity"}`, Code.Unimplemented);
+  }
+  const { bytes, compressed } = body.message();
+  if (compressed && !gzip) throw new ConnectError("protocol error: received compressed envelope, but do not know how to decompress", Code.InvalidArgument);
+  return await route.run(compressed ? await gunzipMessage(bytes, options.readMaxBytes) : bytes, call);
+}

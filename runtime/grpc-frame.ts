@@ -1,0 +1,240 @@
+/**
+ * gRPC over HTTP/2, the wire pieces the lean transport and the server fast path share: the 5-byte message
+ * envelope (flags, big-endian length), gzip with a bound on the inflated size, `grpc-message` percent-encoding,
+ * and the status of a Node HTTP/2 failure.
+ *
+ * @module
+ */
+import { type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { Buffer } from "node:buffer";
+import * as zlib from "node:zlib";
+
+/**
+ * A faster binary codec for one message type, used instead of protobuf-es's reflective `toBinary`/`fromBinary`
+ * (it must give the same bytes and objects, and throw where they throw).
+ *
+ * @example
+ * ```ts
+ * const codec: BinaryCodec<DataRequestProto> = { typeName: "jina.DataRequestProto", encode: encodeDataRequest, decode: decodeDataRequest };
+ * ```
+ */
+export interface BinaryCodec<T = any> {
+  /** The full protobuf name of the message, e.g. `jina.DataRequestProto`. */
+  readonly typeName: string;
+  encode(message: T): Uint8Array;
+  decode(bytes: Uint8Array): T;
+}
+
+/**
+ * The codec for `schema`: one of `codecs` by type name, else protobuf-es.
+ *
+ * @example
+ * ```ts
+ * const { encode } = codecFor(DataRequestProtoSchema, [dataRequestCodec]);
+ * ```
+ */
+export function codecFor<T extends DescMessage>(schema: T, codecs: readonly BinaryCodec[] | undefined): BinaryCodec<MessageShape<T>> {
+  return codecs?.find((codec) => codec.typeName === schema.typeName) ?? {
+    typeName: schema.typeName,
+    encode: (message) => toBinary(schema, message),
+    decode: (bytes) => fromBinary(schema, bytes),
+  };
+}
+
+/** The envelope flag of a compressed message. */
+export const compressedFlag = 0x01;
+
+/**
+ * One message in its envelope: flags (1 = compressed) and the length, then the bytes.
+ *
+ * @example
+ * ```ts
+ * stream.end(grpcEnvelope(toBinary(DataRequestProtoSchema, request), false));
+ * ```
+ */
+export function grpcEnvelope(message: Uint8Array, compressed: boolean): Buffer {
+  const frame = Buffer.allocUnsafe(5 + message.byteLength);
+  frame[0] = compressed ? compressedFlag : 0;
+  frame.writeUInt32BE(message.byteLength, 1);
+  frame.set(message, 5);
+  return frame;
+}
+
+/**
+ * Collects a body of exactly one enveloped message as chunks arrive, refusing early a declared length over
+ * `readMaxBytes` (RESOURCE_EXHAUSTED) so that an over-sized message is never buffered.
+ *
+ * @example
+ * ```ts
+ * const body = new UnaryBody(readMaxBytes);
+ * request.on("data", (chunk) => body.push(chunk));
+ * request.on("end", () => console.log(body.message()));
+ * ```
+ */
+export class UnaryBody {
+  #chunks: Buffer[] = [];
+  #length = 0;
+  /** The first failure (set as soon as the declared length is known to be too large). */
+  error: ConnectError | undefined;
+
+  constructor(private readonly readMaxBytes: number) {}
+
+  /** Takes one chunk of the body; false once the body has failed (later chunks are dropped). */
+  push(chunk: Buffer): boolean {
+    if (this.error) return false;
+    this.#chunks.push(chunk);
+    this.#length += chunk.byteLength;
+    if (this.#length >= 5) {
+      const declared = this.#head().readUInt32BE(1);
+      if (declared > this.readMaxBytes) {
+        this.error = new ConnectError(`message size ${declared} is larger than configured readMaxBytes ${this.readMaxBytes}`, Code.ResourceExhausted);
+        this.#chunks = [];
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The one message and whether it is flagged compressed; throws a ConnectError when the body is not that. */
+  message(): { bytes: Uint8Array; compressed: boolean } {
+    if (this.error) throw this.error;
+    if (this.#length === 0) throw new ConnectError("protocol error: missing input message for unary method", Code.Unimplemented);
+    if (this.#length < 5) throw new ConnectError(`protocol error: incomplete envelope (${this.#length} bytes)`, Code.InvalidArgument);
+    const body = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#length);
+    const flags = body[0]!;
+    const declared = body.readUInt32BE(1);
+    if (flags & ~compressedFlag) throw new ConnectError(`protocol error: invalid envelope flags ${flags}`, Code.InvalidArgument);
+    if (this.#length - 5 < declared) {
+      throw new ConnectError(`protocol error: promised ${declared} bytes in enveloped message, got ${this.#length - 5} bytes`, Code.InvalidArgument);
+    }
+    if (this.#length - 5 > declared) throw new ConnectError("protocol error: received extra input message for unary method", Code.InvalidArgument);
+    return { bytes: body.subarray(5), compressed: (flags & compressedFlag) !== 0 };
+  }
+
+  #head(): Buffer {
+    const first = this.#chunks[0]!;
+    return first.byteLength >= 5 ? first : Buffer.concat(this.#chunks, this.#length);
+  }
+}
+
+/**
+ * Gzips a message.
+ *
+ * @example
+ * ```ts
+ * const compressed = await gzipMessage(bytes);
+ * ```
+ */
+export function gzipMessage(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => zlib.gzip(bytes, (error, result) => (error ? reject(error) : resolve(result))));
+}
+
+/**
+ * Inflates a gzip message, at most `readMaxBytes` of it: RESOURCE_EXHAUSTED beyond, INVALID_ARGUMENT for bytes that
+ * are not gzip (the sender's fault).
+ *
+ * @example
+ * ```ts
+ * const bytes = await gunzipMessage(payload, 100 * 1024 * 1024);
+ * ```
+ */
+export function gunzipMessage(bytes: Uint8Array, readMaxBytes: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) =>
+    zlib.gunzip(bytes, { maxOutputLength: Math.min(readMaxBytes, 2 ** 32 - 1) || 1 }, (error, result) => {
+      if (!error) return resolve(result);
+      const code = (error as { code?: string }).code;
+      reject(
+        code === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError
+          ? new ConnectError(`message is larger than configured readMaxBytes ${readMaxBytes} after decompression`, Code.ResourceExhausted)
+          : new ConnectError(`decompression failed: ${error.message}`, Code.InvalidArgument),
+      );
+    })
+  );
+}
+
+/**
+ * `grpc-message` is percent-encoded (bytes outside printable ASCII, and `%`).
+ *
+ * @example
+ * ```ts
+ * encodeGrpcMessage("50% done"); // "50%25 done"
+ * ```
+ */
+export function encodeGrpcMessage(text: string): string {
+  return /^[\x20-\x24\x26-\x7e]*$/.test(text) ? text : encodeURIComponent(text);
+}
+
+/**
+ * Decodes a `grpc-message` (kept as it is when it is not valid percent-encoding).
+ *
+ * @example
+ * ```ts
+ * decodeGrpcMessage("50%25 done"); // "50% done"
+ * ```
+ */
+export function decodeGrpcMessage(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The ConnectError of a Node HTTP/2 failure, with the codes Connect gives them: a reset connection ABORTED, a
+ * refused or unresolvable one UNAVAILABLE, a header value HTTP/2 refuses INVALID_ARGUMENT, else UNAVAILABLE (the
+ * connection failed, the call may be retried elsewhere).
+ *
+ * @example
+ * ```ts
+ * stream.on("error", (error) => reject(grpcErrorOf(error)));
+ * ```
+ */
+export function grpcErrorOf(reason: unknown): ConnectError {
+  if (reason instanceof ConnectError) return reason;
+  const codes: string[] = [];
+  for (let error: unknown = reason; error instanceof Error && codes.length < 8; error = error.cause) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string") codes.push(code);
+  }
+  const has = (...names: string[]) => codes.some((code) => names.includes(code));
+  const code = has("ERR_HTTP2_INVALID_HEADER_VALUE", "ERR_INVALID_CHAR", "ERR_HTTP2_INVALID_CONNECTION_HEADERS")
+    ? Code.InvalidArgument
+    : has("ERR_STREAM_DESTROYED", "ERR_HTTP2_INVALID_STREAM", "ECONNRESET", "ERR_STREAM_WRITE_AFTER_END")
+    ? Code.Aborted
+    : Code.Unavailable;
+  const error = ConnectError.from(reason, code);
+  if (error !== reason) error.cause = reason;
+  return error;
+}
+
+/**
+ * The ConnectError of an HTTP/2 stream reset by the peer (Connect's mapping), or undefined for a plain close.
+ *
+ * @example
+ * ```ts
+ * stream.on("close", () => reject(resetErrorOf(stream.rstCode) ?? new ConnectError("closed", Code.Internal)));
+ * ```
+ */
+export function resetErrorOf(rstCode: number | undefined): ConnectError | undefined {
+  const name = rstNames[rstCode ?? 0];
+  if (!name) return undefined;
+  const code = rstCode === 7 ? Code.Unavailable : rstCode === 8 ? Code.Canceled : rstCode === 11 ? Code.ResourceExhausted : rstCode! >= 12 ? Code.PermissionDenied : Code.Internal;
+  return new ConnectError(`http/2 stream closed with error code ${name} (0x${rstCode!.toString(16)})`, code);
+}
+
+const rstNames: Record<number, string> = {
+  1: "PROTOCOL_ERROR",
+  2: "INTERNAL_ERROR",
+  3: "FLOW_CONTROL_ERROR",
+  4: "SETTINGS_TIMEOUT",
+  6: "FRAME_SIZE_ERROR",
+  7: "REFUSED_STREAM",
+  8: "CANCEL",
+  9: "COMPRESSION_ERROR",
+  10: "CONNECT_ERROR",
+  11: "ENHANCE_YOUR_CALM",
+  12: "INADEQUATE_SECURITY",
+  13: "HTTP_1_1_REQUIRED",
+};

@@ -1,0 +1,287 @@
+/**
+ * A lean gRPC client transport on node:http2 for unary calls: one long-lived HTTP/2 session per target, a stream
+ * per call multiplexed on it, the 5-byte envelope written and the status read from the trailers directly — no
+ * async-iterable pipeline, no AbortController per call (the caller's signal is listened to when there is one),
+ * header objects built once per method. It is a Connect `Transport`, so `createClient(service, transport)` stays
+ * the interface; streaming calls go through Connect's own gRPC transport.
+ *
+ * Kept gRPC behaviour: `grpc-timeout` from `timeoutMs` (and the call fails DEADLINE_EXCEEDED when it passes),
+ * cancellation through `signal` (RST_STREAM CANCEL, CANCELED), status and message from the trailers (or a
+ * trailers-only answer), response headers and trailers handed to `onHeader` / `onTrailer`, gzip both ways, TLS
+ * (`https://`), and a bound on the response size.
+ *
+ * @module
+ */
+import { create, type DescMessage, type DescMethodStreaming, type DescMethodUnary, isMessage, type MessageInitShape } from "@bufbuild/protobuf";
+import { Code, ConnectError, type StreamResponse, type Transport, type UnaryResponse } from "@connectrpc/connect";
+import { codeFromHttpStatus } from "@connectrpc/connect/protocol-grpc";
+import { compressionGzip, createGrpcTransport } from "@connectrpc/connect-node";
+import { Buffer } from "node:buffer";
+import * as http2 from "node:http2";
+import { type BinaryCodec, codecFor, decodeGrpcMessage, grpcEnvelope, grpcErrorOf, gunzipMessage, gzipMessage, resetErrorOf, UnaryBody } from "./grpc-frame.ts";
+import { HeaderView } from "./header-view.ts";
+
+/**
+ * Options of {@link createLeanGrpcTransport}.
+ *
+ * @example
+ * ```ts
+ * const options: LeanGrpcTransportOptions = { baseUrl: "http://127.0.0.1:54321", sendCompression: "gzip" };
+ * ```
+ */
+export interface LeanGrpcTransportOptions {
+  /** `http://host:port` (h2c) or `https://host:port` (TLS, trusting the runtime's CAs). */
+  baseUrl: string;
+  /** Compress request messages of at least `compressMinBytes` with gzip. Default: none. */
+  sendCompression?: "gzip" | undefined;
+  /** Smallest request message compressed when `sendCompression` is set (default 1 KiB, as Connect). */
+  compressMinBytes?: number | undefined;
+  /** Largest response message accepted, in bytes (default 4 GiB − 1, as Connect). */
+  readMaxBytes?: number | undefined;
+  /** Faster codecs for some message types (protobuf-es for the others). */
+  codecs?: readonly BinaryCodec[] | undefined;
+}
+
+/**
+ * A Connect transport that can be closed (its HTTP/2 session).
+ *
+ * @example
+ * ```ts
+ * const transport: ClosableTransport = createLeanGrpcTransport({ baseUrl: "http://127.0.0.1:54321" });
+ * transport.close();
+ * ```
+ */
+export interface ClosableTransport extends Transport {
+  /** Closes the session (calls in flight fail); a later call opens a new one. */
+  close(): void;
+}
+
+const userAgent = "jina-ts-grpc";
+
+/**
+ * Creates the transport for one target. The session opens on the first call, and again after it closed or failed.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "@connectrpc/connect";
+ * const transport = createLeanGrpcTransport({ baseUrl: "http://127.0.0.1:54321" });
+ * const client = createClient(JinaSingleDataRequestRPC, transport);
+ * const response = await client.process_single_data(request, { headers: { endpoint: "/index" }, timeoutMs: 5000 });
+ * transport.close();
+ * ```
+ */
+export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): ClosableTransport {
+  const sessions = createSessionHolder(options.baseUrl);
+  const gzip = options.sendCompression === "gzip";
+  const compressMinBytes = options.compressMinBytes ?? 1024;
+  const readMaxBytes = options.readMaxBytes ?? 0xffffffff;
+  const baseHeaders = new Map<string, http2.OutgoingHttpHeaders>();
+  let streaming: Transport | undefined;
+
+  const headersOf = (path: string, compressed: boolean): http2.OutgoingHttpHeaders => {
+    const key = compressed ? `${path} gzip` : path;
+    let headers = baseHeaders.get(key);
+    if (!headers) {
+      headers = {
+        ":method": "POST",
+        ":path": path,
+        "content-type": "application/grpc+proto",
+        te: "trailers",
+        "user-agent": userAgent,
+        "grpc-accept-encoding": "gzip",
+        ...(compressed ? { "grpc-encoding": "gzip" } : {}),
+      };
+      baseHeaders.set(key, headers);
+    }
+    return headers;
+  };
+
+  return {
+    async unary<I extends DescMessage, O extends DescMessage>(
+      method: DescMethodUnary<I, O>,
+      signal: AbortSignal | undefined,
+      timeoutMs: number | undefined,
+      header: HeadersInit | undefined,
+      input: MessageInitShape<I>,
+    ): Promise<UnaryResponse<I, O>> {
+      if (signal?.aborted) throw ConnectError.from(signal.reason, Code.Canceled);
+      if (timeoutMs !== undefined && timeoutMs <= 0) throw new ConnectError("the operation timed out", Code.DeadlineExceeded);
+      const message = isMessage(input, method.input) ? input : create(method.input, input as MessageInitShape<I>);
+      let bytes: Uint8Array;
+      try {
+        bytes = codecFor(method.input, options.codecs).encode(message);
+      } catch (error) {
+        throw new ConnectError(`serialize binary: ${error instanceof Error ? error.message : String(error)}`, Code.Internal);
+      }
+      const compressed = gzip && bytes.byteLength >= compressMinBytes;
+      if (compressed) bytes = await gzipMessage(bytes);
+      const base = headersOf(`/${method.parent.typeName}/${method.name}`, compressed);
+      const headers = header === undefined && timeoutMs === undefined ? base : withCallHeaders(base, header, timeoutMs);
+      const answer = await call(sessions, headers, grpcEnvelope(bytes, compressed), signal, timeoutMs, readMaxBytes);
+      let output = answer.body;
+      if (answer.compressed) {
+        if (answer.header["grpc-encoding"] !== "gzip") {
+          throw new ConnectError("protocol error: received compressed envelope, but do not know how to decompress", Code.Internal);
+        }
+        output = await gunzipMessage(output, readMaxBytes);
+      }
+      let decoded;
+      try {
+        decoded = codecFor(method.output, options.codecs).decode(output);
+      } catch (error) {
+        throw new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.Internal);
+      }
+      return {
+        stream: false,
+        service: method.parent,
+        method,
+        header: new HeaderView(answer.header),
+        trailer: new HeaderView(answer.trailer),
+        message: decoded,
+      };
+    },
+    stream<I extends DescMessage, O extends DescMessage>(
+      method: DescMethodStreaming<I, O>,
+      signal: AbortSignal | undefined,
+      timeoutMs: number | undefined,
+      header: HeadersInit | undefined,
+      input: AsyncIterable<MessageInitShape<I>>,
+    ): Promise<StreamResponse<I, O>> {
+      streaming ??= createGrpcTransport({
+        baseUrl: options.baseUrl,
+        acceptCompression: [compressionGzip],
+        ...(gzip ? { sendCompression: compressionGzip } : {}),
+        readMaxBytes,
+      });
+      return streaming.stream(method, signal, timeoutMs, header, input);
+    },
+    close: () => sessions.close(),
+  };
+}
+
+/** The base headers with the call's own metadata and `grpc-timeout`. */
+function withCallHeaders(base: http2.OutgoingHttpHeaders, header: HeadersInit | undefined, timeoutMs: number | undefined): http2.OutgoingHttpHeaders {
+  const headers: http2.OutgoingHttpHeaders = { ...base };
+  if (header instanceof Headers) header.forEach((value, key) => (headers[key] = value));
+  else if (Array.isArray(header)) for (const [key, value] of header) headers[key!.toLowerCase()] = value;
+  else if (header) for (const key in header) headers[key.toLowerCase()] = (header as Record<string, string>)[key];
+  if (timeoutMs !== undefined) headers["grpc-timeout"] = `${Math.ceil(timeoutMs)}m`;
+  return headers;
+}
+
+/** What one call got back. */
+interface Answer {
+  header: http2.IncomingHttpHeaders;
+  trailer: http2.IncomingHttpHeaders;
+  body: Uint8Array;
+  compressed: boolean;
+}
+
+/** One session at a time, opened on demand, referenced (keeping the process alive) only while calls are in flight. */
+interface SessionHolder {
+  get(): http2.ClientHttp2Session;
+  started(): void;
+  ended(): void;
+  close(): void;
+}
+
+function createSessionHolder(baseUrl: string): SessionHolder {
+  let session: http2.ClientHttp2Session | undefined;
+  let active = 0;
+  return {
+    get() {
+      if (session && !session.closed && !session.destroyed) return session;
+      const opened = http2.connect(baseUrl);
+      opened.on("error", () => {}); // a failed session shows up as the errors of its streams
+      opened.once("close", () => session === opened && (session = undefined));
+      opened.once("goaway", () => session === opened && (session = undefined));
+      if (active === 0) opened.unref?.();
+      return (session = opened);
+    },
+    started() {
+      if (active++ === 0) session?.ref?.();
+    },
+    ended() {
+      if (--active === 0) session?.unref?.();
+    },
+    close() {
+      session?.close();
+      session = undefined;
+    },
+  };
+}
+
+/** Sends one enveloped message on a new stream and resolves with the answer of status OK; rejects otherwise. */
+function call(
+  sessions: SessionHolder,
+  headers: http2.OutgoingHttpHeaders,
+  body: Buffer,
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+  readMaxBytes: number,
+): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
+    let stream: http2.ClientHttp2Stream;
+    try {
+      stream = sessions.get().request(headers);
+    } catch (error) {
+      return reject(grpcErrorOf(error));
+    }
+    sessions.started();
+    let header: http2.IncomingHttpHeaders = {};
+    let trailer: http2.IncomingHttpHeaders = {};
+    const response = new UnaryBody(readMaxBytes);
+    let settled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = (error: ConnectError | undefined, answer?: Answer) => {
+      if (settled) return;
+      settled = true;
+      sessions.ended();
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      if (error) {
+        if (!stream.closed) stream.close(http2.constants.NGHTTP2_CANCEL);
+        reject(error);
+      } else resolve(answer!);
+    };
+    const onAbort = () => finish(ConnectError.from(signal!.reason, Code.Canceled));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    if (timeoutMs !== undefined) timer = setTimeout(() => finish(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeoutMs);
+    stream.on("response", (received) => (header = received));
+    stream.on("trailers", (received) => (trailer = received));
+    stream.on("data", (chunk: Buffer) => {
+      if (!response.push(chunk)) finish(response.error);
+    });
+    stream.on("error", (error) => finish(grpcErrorOf(error)));
+    stream.on("close", () => {
+      if (settled) return;
+      const status = trailer["grpc-status"] ?? header["grpc-status"];
+      const httpStatus = Number(header[":status"] ?? 0);
+      if (status === undefined) {
+        return finish(
+          resetErrorOf(stream.rstCode) ??
+            (httpStatus !== 200 && httpStatus !== 0
+              ? new ConnectError(`HTTP ${httpStatus}`, codeFromHttpStatus(httpStatus))
+              : new ConnectError("protocol error: missing status", Code.Internal)),
+        );
+      }
+      const code = Number(status);
+      if (code !== 0) {
+        const text = trailer["grpc-message"] ?? header["grpc-message"];
+        const metadata = new HeaderView({ ...header, ...trailer });
+        return finish(new ConnectError(decodeGrpcMessage(String(text ?? "")), code in Code ? code : Code.Unknown, metadata));
+      }
+      if (!String(header["content-type"] ?? "").startsWith("application/grpc")) {
+        return finish(new ConnectError(`unexpected response content type ${header["content-type"]}`, Code.Internal));
+      }
+      let message: { bytes: Uint8Array; compressed: boolean };
+      try {
+        message = response.message();
+      } catch (error) {
+        return finish(new ConnectError(ConnectError.from(error).rawMessage, Code.Internal));
+      }
+      finish(undefined, { header, trailer, body: message.bytes, compressed: message.compressed });
+    });
+    stream.end(body);
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * The lean hop (runtime/grpc-transport.ts ↔ runtime/grpc-fast-unary.ts) keeps the gRPC behaviour Jina peers rely
+ * on: metadata, trailers (`is-error`), deadlines, cancellation reaching the handler, gzip both ways, the request size
+ * bound, UNAVAILABLE for a closed port, and calls multiplexed on one HTTP/2 session.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { createClient } from "@connectrpc/connect";
+import * as http2 from "node:http2";
+import { createDataRequest, Document, DocumentArray, docsOf } from "../../docarray/mod.ts";
+import { bindRequests, Executor, type HandlerArgs, serveExecutor } from "../../executor/mod.ts";
+import { ErrorCode } from "../../proto/errors.ts";
+import { JinaSingleDataRequestRPC, StatusProto_StatusCode } from "../../proto/gen/jina_pb.ts";
+import { createLeanGrpcTransport, fastUnaryRoute, serveGrpc } from "../../runtime/mod.ts";
+import { closedPort, sleep } from "../gateway/fakes.ts";
+
+class Probe extends Executor {
+  seen: { endpoint: string; aborted: boolean; texts: string[] }[] = [];
+  upper({ docs }: HandlerArgs) {
+    for (const doc of docs) doc.text = (doc.text ?? "").toUpperCase();
+  }
+  fail() {
+    throw new Error("on purpose");
+  }
+  async slow({ signal, docs }: HandlerArgs) {
+    const entry = { endpoint: "/slow", aborted: false, texts: docs.texts };
+    this.seen.push(entry);
+    await sleep(5_000, signal).catch(() => {});
+    entry.aborted = signal.aborted;
+  }
+}
+bindRequests(Probe, { "/upper": "upper", "/fail": "fail", "/slow": "slow" });
+
+const request = (endpoint: string, text = "hello") => createDataRequest({ endpoint, docs: new DocumentArray([new Document({ text })]) });
+
+async function withExecutor(run: (url: string, probe: Probe) => Promise<void>, readMaxBytes?: number): Promise<void> {
+  const probe = new Probe();
+  const server = await serveExecutor(probe, { port: 0, ...(readMaxBytes ? { readMaxBytes } : {}) });
+  try {
+    await run(`http://${server.host}:${server.port}`, probe);
+  } finally {
+    await server.close();
+    await probe.close();
+  }
+}
+
+test("a unary call answers with the executor's docs; an in-band error comes with trailer is-error: true", async () => {
+  await withExecutor(async (baseUrl) => {
+    const transport = createLeanGrpcTransport({ baseUrl });
+    try {
+      const client = createClient(JinaSingleDataRequestRPC, transport);
+      let trailer: Headers | undefined;
+      const ok = await client.process_single_data(request("/upper"), { headers: { endpoint: "/upper" }, onTrailer: (t) => (trailer = t) });
+      assert.equal(docsOf(ok).texts, ["HELLO"]);
+      assert.is(trailer?.get("is-error"), null);
+      const failed = await client.process_single_data(request("/fail"), { onTrailer: (t) => (trailer = t) });
+      assert.is(failed.header?.status?.code, StatusProto_StatusCode.ERROR);
+      assert.is(trailer?.get("is-error"), "true");
+    } finally {
+      transport.close();
+    }
+  });
+});
+
+test("timeoutMs sends grpc-timeout: the call fails DEADLINE_EXCEEDED and the handler's signal aborts", async () => {
+  await withExecutor(async (baseUrl, probe) => {
+    const transport = createLeanGrpcTransport({ baseUrl });
+    try {
+      const client = createClient(JinaSingleDataRequestRPC, transport);
+      const started = Date.now();
+      const error = await client.process_single_data(request("/slow"), { timeoutMs: 200 }).then(() => undefined, (e) => e);
+      assert.is(error?.code, ErrorCode.DeadlineExceeded);
+      assert.ok(Date.now() - started < 3_000);
+      for (let i = 0; i < 100 && !probe.seen[0]?.aborted; i++) await sleep(20);
+      assert.ok(probe.seen[0]?.aborted, "the handler saw the deadline");
+    } finally {
+      transport.close();
+    }
+  });
+});
+
+test("aborting the caller's signal cancels the call (CANCELED) and the cancellation reaches the handler", async () => {
+  await withExecutor(async (baseUrl, probe) => {
+    const transport = createLeanGrpcTransport({ baseUrl });
+    try {
+      const client = createClient(JinaSingleDataRequestRPC, transport);
+      const controller = new AbortController();
+      const pending = client.process_single_data(request("/slow"), { signal: controller.signal }).then(() => undefined, (e) => e);
+      for (let i = 0; i < 100 && probe.seen.length === 0; i++) await sleep(20);
+      controller.abort();
+      assert.is((await pending)?.code, ErrorCode.Canceled);
+      for (let i = 0; i < 100 && !probe.seen[0]?.aborted; i++) await sleep(20);
+      assert.ok(probe.seen[0]?.aborted, "the handler saw the cancellation");
+    } finally {
+      transport.close();
+    }
+  });
+});
+
+test("gzip: a large request goes compressed and the answer comes back compressed, intact", async () => {
+  const encodings: string[] = [];
+  const answers: boolean[] = [];
+  const server = await serveGrpc({
+    routes: () => {},
+    fastUnary: [fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (req, call) => {
+      encodings.push(call.requestHeader.get("grpc-encoding") ?? "identity");
+      return req;
+    })],
+  });
+  const transport = createLeanGrpcTransport({ baseUrl: `http://${server.host}:${server.port}`, sendCompression: "gzip" });
+  try {
+    const client = createClient(JinaSingleDataRequestRPC, transport);
+    const text = "jina ".repeat(2_000);
+    const response = await client.process_single_data(request("/x", text), { onHeader: (h) => answers.push(h.get("grpc-encoding") === "gzip") });
+    assert.equal(docsOf(response).texts, [text]);
+    const small = await client.process_single_data(request("/x", "tiny"));
+    assert.equal(docsOf(small).texts, ["tiny"]);
+    assert.equal(encodings, ["gzip", "identity"], "small messages are not compressed");
+    assert.equal(answers, [true]);
+  } finally {
+    transport.close();
+    await server.close();
+  }
+});
+
+test("a request over the server's readMaxBytes answers RESOURCE_EXHAUSTED, and the session keeps serving", async () => {
+  await withExecutor(async (baseUrl) => {
+    const transport = createLeanGrpcTransport({ baseUrl });
+    try {
+      const client = createClient(JinaSingleDataRequestRPC, transport);
+      const error = await client.process_single_data(request("/upper", "x".repeat(20_000))).then(() => undefined, (e) => e);
+      assert.is(error?.code, ErrorCode.ResourceExhausted);
+      assert.match(error.rawMessage, /larger than/);
+      assert.equal(docsOf(await client.process_single_data(request("/upper"))).texts, ["HELLO"]);
+    } finally {
+      transport.close();
+    }
+  }, 10_000);
+});
+
+test("a closed port fails UNAVAILABLE; 40 calls at once share one HTTP/2 session", async () => {
+  const refused = createLeanGrpcTransport({ baseUrl: `http://127.0.0.1:${await closedPort()}` });
+  const error = await createClient(JinaSingleDataRequestRPC, refused).process_single_data(request("/x")).then(() => undefined, (e) => e);
+  refused.close();
+  assert.is(error?.code, ErrorCode.Unavailable);
+
+  let sessions = 0;
+  const raw = http2.createServer();
+  raw.on("session", () => sessions++);
+  raw.on("stream", (stream, headers) => {
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.on("end", () => {
+      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0", "x-path": String(headers[":path"]) }));
+      stream.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+  const port = (raw.address() as { port: number }).port;
+  const transport = createLeanGrpcTransport({ baseUrl: `http://127.0.0.1:${port}` });
+  try {
+    const client = createClient(JinaSingleDataRequestRPC, transport);
+    const texts = await Promise.all(Array.from({ length: 40 }, (_, i) => client.process_single_data(request("/x", `t${i}`)).then((r) => docsOf(r).texts[0])));
+    assert.equal(texts, Array.from({ length: 40 }, (_, i) => `t${i}`));
+    assert.is(sessions, 1);
+  } finally {
+    transport.close();
+    await new Promise<void>((resolve) => raw.close(() => resolve()));
+  }
+});
+
+test.run();
