@@ -1,67 +1,102 @@
 /**
- * bench/hop: what a gateway hop costs. In one run, at concurrency 1 and 32:
- *   (a) a raw node:http2 echo of the same bytes (the baseline),
- *   (b) a direct gRPC call to one no-op executor (its own process),
- *   (c) the same request through a flow: client → gateway → that executor.
- * Servers run in child processes; this process only runs the clients. Prints p50, p99, req/s and the ratios
- * (c)/(a) and (c)/(b). Run: `npm run bench` (BENCH_REQUESTS to change the count).
+ * bench/hop: what a gateway hop costs, against its baseline, in one run (3 alternating reps, medians):
+ *   baseline  client → raw node:http2 proxy → raw node:http2 echo (two processes, the same bytes);
+ *   jina-ts   client → gRPC gateway → one no-op executor (two processes), `process_single_data`.
+ * The client is the same raw node:http2 loop for both (a gRPC-framed DataRequest, status read from the trailers).
+ * Prints p50 at concurrency 1, req/s at 32, the ratios, and the CPU time per request of the gateway and the
+ * executor processes (Linux). Run: `npx tsx bench/hop.ts` (BENCH_REQUESTS, BENCH_REPS to change the counts).
  */
-import { toBinary } from "@bufbuild/protobuf";
-import { createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
 import * as http2 from "node:http2";
-import { createDataRequest, Document, DocumentArray } from "../docarray/mod.ts";
-import { DataRequestProtoSchema, JinaSingleDataRequestRPC } from "../proto/gen/jina_pb.ts";
-import { getEnv, spawnScript, type ChildHandle } from "../runtime/mod.ts";
-import { measure, type Measurement, printTable } from "./measure.ts";
+import { createDataRequest, Document, DocumentArray, encodeDataRequest } from "../docarray/mod.ts";
+import { grpcEnvelope } from "../runtime/grpc-frame.ts";
+import { getEnv } from "../runtime/mod.ts";
+import { type BenchChild, childPids, cpuMs, startChild, stopAll } from "./children.ts";
+import { measure, median } from "./measure.ts";
 
-const requests = Number(getEnv("BENCH_REQUESTS") ?? 2000);
-
-async function startChild(file: string): Promise<{ child: ChildHandle; info: Record<string, number> }> {
-  const child = spawnScript(new URL(file, import.meta.url));
-  const info = await child
-    .waitForLine((line) => (line.startsWith("BENCH_READY ") ? JSON.parse(line.slice("BENCH_READY ".length)) as Record<string, number> : undefined))
-    .catch((error: unknown) => {
-      throw new Error(`${file}: ${error instanceof Error ? error.message : error}\n${child.lastOutput()}`);
-    });
-  return { child, info };
-}
-
+const requests = Number(getEnv("BENCH_REQUESTS") ?? 1000);
+const reps = Number(getEnv("BENCH_REPS") ?? 3);
 const docs = new DocumentArray([new Document({ id: "bench-doc", text: "hello jina-ts", tags: { n: 1 } })]);
-const request = createDataRequest({ endpoint: "/search", docs });
-const body = toBinary(DataRequestProtoSchema, request);
+const body = grpcEnvelope(encodeDataRequest(createDataRequest({ endpoint: "/search", docs })), false);
 
-const raw = await startChild("./serve-raw-echo.ts");
-const flow = await startChild("./serve-flow.ts");
-try {
-  const session = http2.connect(`http://127.0.0.1:${raw.info.port}`);
-  const rawCall = () =>
-    new Promise<void>((resolve, reject) => {
-      const stream = session.request({ ":method": "POST", ":path": "/echo", "content-type": "application/octet-stream" });
-      stream.on("data", () => {});
-      stream.on("end", () => resolve());
-      stream.on("error", reject);
-      stream.end(body);
-    });
-  const executor = createClient(JinaSingleDataRequestRPC, createGrpcTransport({ baseUrl: `http://127.0.0.1:${flow.info.executor}` }));
-  const gateway = createClient(JinaSingleDataRequestRPC, createGrpcTransport({ baseUrl: `http://127.0.0.1:${flow.info.gateway}` }));
-  const rows: Measurement[] = [];
-  for (const concurrency of [1, 32]) {
-    const options = { concurrency, requests };
-    rows.push(await measure("(a) raw http2 echo", rawCall, options));
-    rows.push(await measure("(b) direct gRPC to executor", () => executor.process_single_data(request, { headers: { endpoint: "/search" } }), options));
-    rows.push(await measure("(c) flow: gateway → executor", () => gateway.process_single_data(request), options));
-  }
-  printTable(rows);
-  console.log("");
-  for (const concurrency of [1, 32]) {
-    const [a, b, c] = rows.filter((row) => row.concurrency === concurrency);
-    console.log(
-      `concurrency ${concurrency}: p50 (c)/(a) = ${(c!.p50Ms / a!.p50Ms).toFixed(2)}, (c)/(b) = ${(c!.p50Ms / b!.p50Ms).toFixed(2)}; ` +
-        `req/s (c)/(a) = ${(c!.rps / a!.rps).toFixed(2)}, (c)/(b) = ${(c!.rps / b!.rps).toFixed(2)}`,
-    );
-  }
-  session.close();
-} finally {
-  await Promise.all([raw.child.stop(), flow.child.stop()]);
+/** One POST of `body` on `session`; rejects unless the answer is HTTP 200 with gRPC status 0 (or none, for the echo). */
+function post(session: http2.ClientHttp2Session, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" });
+    let status: string | undefined;
+    stream.on("response", (headers) => (status = headers["grpc-status"] as string | undefined));
+    stream.on("trailers", (trailers) => (status = trailers["grpc-status"] as string | undefined));
+    stream.on("data", () => {});
+    stream.on("error", reject);
+    stream.on("close", () => (status === undefined || status === "0" ? resolve() : reject(new Error(`grpc-status ${status}`))));
+    stream.end(body);
+  });
 }
+
+/** The figures of one hop bench run (printed as `BENCH_RESULT {json}` for bench/all.ts). */
+interface HopResult {
+  p50Ratio: number;
+  rpsRatio: number;
+  gatewayP50Ms: number;
+  proxyP50Ms: number;
+  gatewayRps: number;
+  proxyRps: number;
+  gatewayCpuMsPerRequest: number;
+  executorCpuMsPerRequest: number;
+}
+
+/** Runs the hop bench and prints its figures. */
+async function runHop(): Promise<HopResult> {
+  const started: (BenchChild | undefined)[] = [];
+  try {
+    const echo = await startChild("./serve-raw-echo.ts");
+    started.push(echo);
+    const proxy = await startChild("./serve-raw-proxy.ts", [String(echo.info.port)]);
+    started.push(proxy);
+    const flow = await startChild("./serve-flow.ts");
+    started.push(flow);
+    const proxySession = http2.connect(`http://127.0.0.1:${proxy.info.port}`);
+    const gatewaySession = http2.connect(`http://127.0.0.1:${flow.info.gateway}`);
+    const cases = {
+      proxy: () => post(proxySession, "/echo"),
+      gateway: () => post(gatewaySession, "/jina.JinaSingleDataRequestRPC/process_single_data"),
+    };
+    const gatewayPid = flow.child.pid;
+    const executorPid = childPids(gatewayPid)[0] ?? NaN;
+    const p50 = { proxy: [] as number[], gateway: [] as number[] };
+    const rps = { proxy: [] as number[], gateway: [] as number[] };
+    const cpu = { gateway: [] as number[], executor: [] as number[] };
+    for (let rep = 0; rep < reps; rep++) {
+      for (const name of ["proxy", "gateway"] as const) {
+        p50[name].push((await measure(name, cases[name], { concurrency: 1, requests: Math.ceil(requests / 4) })).p50Ms);
+        const before = [cpuMs(gatewayPid), cpuMs(executorPid)];
+        const loaded = await measure(name, cases[name], { concurrency: 32, requests, warmup: 64 });
+        rps[name].push(loaded.rps);
+        if (name === "gateway") {
+          cpu.gateway.push((cpuMs(gatewayPid) - before[0]!) / loaded.requests);
+          cpu.executor.push((cpuMs(executorPid) - before[1]!) / loaded.requests);
+        }
+      }
+    }
+    proxySession.close();
+    gatewaySession.close();
+    const result: HopResult = {
+      p50Ratio: median(p50.gateway.map((g, i) => g / p50.proxy[i]!)),
+      rpsRatio: median(rps.gateway.map((g, i) => g / rps.proxy[i]!)),
+      gatewayP50Ms: median(p50.gateway),
+      proxyP50Ms: median(p50.proxy),
+      gatewayRps: median(rps.gateway),
+      proxyRps: median(rps.proxy),
+      gatewayCpuMsPerRequest: median(cpu.gateway),
+      executorCpuMsPerRequest: median(cpu.executor),
+    };
+    console.log(`hop (${reps} reps, ${requests} requests at c=32):`);
+    console.log(`  c=1 p50: gateway ${result.gatewayP50Ms.toFixed(2)} ms, raw proxy ${result.proxyP50Ms.toFixed(2)} ms → ratio ${result.p50Ratio.toFixed(2)}× (goal ≤ 1.3×)`);
+    console.log(`  c=32 req/s: gateway ${result.gatewayRps.toFixed(0)}, raw proxy ${result.proxyRps.toFixed(0)} → ratio ${result.rpsRatio.toFixed(2)} (goal ≥ 0.8)`);
+    console.log(`  CPU per request: gateway ${result.gatewayCpuMsPerRequest.toFixed(2)} ms, executor ${result.executorCpuMsPerRequest.toFixed(2)} ms`);
+    return result;
+  } finally {
+    await stopAll(started);
+  }
+}
+
+console.log(`BENCH_RESULT ${JSON.stringify(await runHop())}`);

@@ -1,0 +1,81 @@
+/**
+ * bench/pipeline: a 3-stage HTTP pipeline of no-op stages against Moleculer (moleculer-web + 3 services), the same
+ * 10-document JSON body, concurrency 32, 3 alternating reps, medians of the per-rep ratios:
+ *   processes:      jina-ts gateway + 3 executor processes  vs  moleculer-web + 3 service nodes over NATS
+ *                   (Debian's nats-server; Moleculer's TCP transporter when it is not installed, said in the output);
+ *   one process:    jina-ts flow with 3 in-process executors  vs  one Moleculer broker with the 3 services.
+ * Prints `BENCH_RESULT {json}` last. Run: `npx tsx bench/pipeline.ts` (BENCH_REQUESTS, BENCH_REPS).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import * as net from "node:net";
+import { getEnv } from "../runtime/mod.ts";
+import { type BenchChild, startChild, stopAll } from "./children.ts";
+import { httpPoster } from "./http-load.ts";
+import { measure, median } from "./measure.ts";
+
+const requests = Number(getEnv("BENCH_REQUESTS") ?? 1000);
+const reps = Number(getEnv("BENCH_REPS") ?? 3);
+const concurrency = 32;
+const body = JSON.stringify({
+  data: Array.from({ length: 10 }, (_, i) => ({ id: `doc-${i}`, text: `document number ${i} of the pipeline bench`, tags: { i, lang: "en" } })),
+  execEndpoint: "/",
+});
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Starts Debian's nats-server on a free port, or returns undefined when it is not installed. */
+async function startNats(): Promise<{ url: string; stop(): void } | undefined> {
+  if (spawnSync("nats-server", ["--version"]).status !== 0) return undefined;
+  const port = await freePort();
+  const child = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1", () => (socket.end(), resolve(true)));
+      socket.on("error", () => resolve(false));
+    });
+    if (up) return { url: `nats://127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill("SIGKILL");
+  return undefined;
+}
+
+const nats = await startNats();
+const transporter = nats ? { type: "NATS", options: { url: nats.url } } : { type: "TCP", options: { udpDiscovery: false } };
+const started: (BenchChild | undefined)[] = [];
+try {
+  const servers = {
+    oursProcesses: await startChild("./serve-pipeline.ts", ["processes"]),
+    oursInProcess: await startChild("./serve-pipeline.ts", ["inprocess"]),
+    moleculerProcesses: await startChild("./serve-moleculer.ts", [JSON.stringify(transporter)]),
+    moleculerOneBroker: await startChild("./serve-moleculer.ts", ["local"]),
+  };
+  started.push(...Object.values(servers));
+  const rps: Record<keyof typeof servers, number[]> = { oursProcesses: [], oursInProcess: [], moleculerProcesses: [], moleculerOneBroker: [] };
+  for (let rep = 0; rep < reps; rep++) {
+    for (const name of Object.keys(servers) as (keyof typeof servers)[]) {
+      const poster = httpPoster(servers[name].info.http!, "/post", body, concurrency);
+      rps[name].push((await measure(name, poster.post, { concurrency, requests, warmup: 64 })).rps);
+      poster.close();
+    }
+  }
+  const result = {
+    transporter: nats ? "NATS (nats-server)" : "TCP (nats-server not installed)",
+    processesRatio: median(rps.oursProcesses.map((ours, i) => ours / rps.moleculerProcesses[i]!)),
+    oneProcessRatio: median(rps.oursInProcess.map((ours, i) => ours / rps.moleculerOneBroker[i]!)),
+    rps: Object.fromEntries(Object.entries(rps).map(([name, values]) => [name, Math.round(median(values))])),
+  };
+  console.log(`pipeline (3 no-op stages, 10-doc JSON body, c=${concurrency}, ${reps} reps × ${requests} requests; Moleculer over ${result.transporter}):`);
+  console.log(`  processes: jina-ts ${result.rps.oursProcesses} req/s, Moleculer ${result.rps.moleculerProcesses} → ratio ${result.processesRatio.toFixed(2)} (goal ≥ 1.5)`);
+  console.log(`  one process: jina-ts ${result.rps.oursInProcess} req/s, Moleculer ${result.rps.moleculerOneBroker} → ratio ${result.oneProcessRatio.toFixed(2)} (goal ≥ 3)`);
+  console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+} finally {
+  await stopAll(started);
+  nats?.stop();
+}
