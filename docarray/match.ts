@@ -1,6 +1,6 @@
 /**
- * Nearest neighbours by embedding: the distances docarray's `find`/`match` use (cosine = 1 − cosine similarity,
- * euclidean, sqeuclidean; lower is closer) and stacking embeddings into a matrix.
+ * Nearest neighbours by embedding for docarray's `find`/`match` (cosine = 1 − cosine similarity, euclidean,
+ * sqeuclidean, dot; lower is closer; the kernels are in top-k.ts) and stacking embeddings into a matrix.
  *
  * @module
  */
@@ -8,19 +8,22 @@ import { clone } from "@bufbuild/protobuf";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { type DocumentProto, DocumentProtoSchema } from "../proto/gen/docarray_pb.ts";
 import { toNamedScoreProto } from "./named-score.ts";
+import { embeddingMatrix } from "./embedding-matrix.ts";
 import { NdArray } from "./ndarray.ts";
 import type { QueryFilter } from "./query.ts";
 import { type MetricFunction, nearestByFunction } from "./api/custom-metric.ts";
+import { type Metric as TopKMetric, metrics, topK } from "./top-k.ts";
 
 /**
- * A distance metric: `cosine` (1 − cosine similarity), `euclidean` (L2) or `sqeuclidean` (squared L2).
+ * A distance metric, lower is closer: `cosine` (1 − cosine similarity), `euclidean` (L2), `sqeuclidean`
+ * (squared L2), or `dot` (1 − inner product).
  *
  * @example
  * ```ts
  * const metric: Metric = "cosine";
  * ```
  */
-export type Metric = "cosine" | "euclidean" | "sqeuclidean";
+export type Metric = TopKMetric;
 
 /**
  * Options of `DocumentArray.find` with a vector and of `DocumentArray.match`.
@@ -32,8 +35,8 @@ export type Metric = "cosine" | "euclidean" | "sqeuclidean";
  */
 export interface FindOptions {
   /**
-   * `cosine` (1 − cosine similarity, the default), `euclidean` or `sqeuclidean`, or a function `(a, b) =>
-   * distance` over two float64 vectors; lower is closer.
+   * `cosine` (1 − cosine similarity, the default), `euclidean`, `sqeuclidean`, `dot` (1 − a·b), or a function
+   * `(a, b) => distance` over two float64 vectors; lower is closer.
    */
   metric?: Metric | MetricFunction;
   /** The score name for a function metric (default the function's name, else `custom`). */
@@ -63,41 +66,11 @@ export interface Hit {
   value: number;
 }
 
-const metrics: readonly string[] = ["cosine", "euclidean", "sqeuclidean"];
-const epsilon = 1e-7;
-
-/**
- * The distance between two vectors of the same length.
- *
- * @example
- * ```ts
- * distance("euclidean", Float64Array.of(0, 0), Float64Array.of(3, 4)); // 5
- * ```
- */
-export function distance(metric: Metric, a: Float64Array, b: Float64Array): number {
-  let dot = 0;
-  let aa = 0;
-  let bb = 0;
-  let sq = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    if (metric === "cosine") {
-      dot += x * y;
-      aa += x * x;
-      bb += y * y;
-    } else {
-      sq += (x - y) * (x - y);
-    }
-  }
-  if (metric === "cosine") return 1 - dot / (Math.max(Math.sqrt(aa), epsilon) * Math.max(Math.sqrt(bb), epsilon));
-  return metric === "euclidean" ? Math.sqrt(sq) : sq;
-}
-
 /**
  * For every query vector, the `limit` closest candidates (ascending distance, ties in candidate order),
- * skipping the candidate whose id is `excluded[q]`. Throws a `JinaError` (InvalidArgument) for an unknown
- * metric, a candidate without embedding, or mismatched dimensions.
+ * skipping the candidates whose id is `excluded[q]`. The candidates' embeddings are read as one matrix (kept
+ * between calls when they are all float32; see `embedding-matrix.ts`), the queries in blocks (`topK`). Throws a
+ * `JinaError` (InvalidArgument) for an unknown metric, a candidate without embedding, or mismatched dimensions.
  *
  * @example
  * ```ts
@@ -109,27 +82,20 @@ export function nearest(queries: NdArray[], candidates: DocumentProto[], metric:
     throw new JinaError(`unknown metric ${JSON.stringify(metric)}: use one of ${metrics.join(", ")}`, ErrorCode.InvalidArgument);
   }
   if (!(limit >= 0)) throw new JinaError(`limit must be a non-negative number, got ${limit}`, ErrorCode.InvalidArgument);
-  const vectors = candidates.map((doc, i) => {
-    const embedding = doc.embedding?.content.case ? NdArray.fromProto(doc.embedding) : undefined;
-    if (!embedding) throw new JinaError(`document ${i} (id ${doc.id}) of the index has no embedding`, ErrorCode.InvalidArgument);
-    return embedding.toFloat64();
+  const dim = queries[0]?.size ?? 0;
+  const matrix = embeddingMatrix(candidates, dim);
+  if (candidates.length === 0 || dim === 0) return queries.map(() => []);
+  const queryMatrix = new Float64Array(queries.length * dim);
+  queries.forEach((query, q) => {
+    if (query.size !== dim) {
+      throw new JinaError(`embedding of document 0 (id ${candidates[0]?.id}) has ${dim} values but the query has ${query.size}`, ErrorCode.InvalidArgument);
+    }
+    queryMatrix.set(query.dtype === "<f4" || query.dtype === "<f8" ? (query.data as ArrayLike<number>) : query.toFloat64(), q * dim);
   });
-  return queries.map((query, q) => {
-    const vector = query.toFloat64();
-    const hits: Hit[] = [];
-    vectors.forEach((candidate, index) => {
-      if (candidate.length !== vector.length) {
-        throw new JinaError(
-          `embedding of document ${index} (id ${candidates[index]?.id}) has ${candidate.length} values but the query has ${vector.length}`,
-          ErrorCode.InvalidArgument,
-        );
-      }
-      if (excluded[q] !== undefined && candidates[index]?.id === excluded[q]) return;
-      hits.push({ index, value: distance(metric, vector, candidate) });
-    });
-    hits.sort((a, b) => a.value - b.value || a.index - b.index);
-    return hits.slice(0, limit);
-  });
+  const skip = excluded.some((id) => id !== undefined) ? (q: number, row: number) => excluded[q] !== undefined && candidates[row]?.id === excluded[q] : undefined;
+  return topK(matrix, dim, queryMatrix, limit, metric, { skip }).map(({ rows, distances }) =>
+    Array.from(rows, (index, i) => ({ index, value: distances[i] as number })),
+  );
 }
 
 /**

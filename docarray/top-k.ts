@@ -1,0 +1,180 @@
+/**
+ * Brute-force k-nearest-neighbour search over a contiguous row-major matrix, at memory speed: distances are
+ * computed straight from the Float32Array (or Float64Array) rows without converting them, queries are processed in
+ * blocks so each row is read once per block, and a bounded max-heap per query keeps the `k` best (no full sort).
+ * Storage backends call this over their own matrices.
+ *
+ * @module
+ */
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { BoundedHeap } from "./bounded-heap.ts";
+
+/**
+ * A distance, lower is closer: `cosine` (1 − cosine similarity), `euclidean` (L2), `sqeuclidean` (squared L2),
+ * `dot` (1 − inner product, as hnswlib's and annlite's inner-product space; equal to cosine for unit vectors).
+ *
+ * @example
+ * ```ts
+ * const metric: Metric = "cosine";
+ * ```
+ */
+export type Metric = "cosine" | "euclidean" | "sqeuclidean" | "dot";
+
+/**
+ * The metrics {@link topK} knows.
+ *
+ * @example
+ * ```ts
+ * metrics.includes("dot"); // true
+ * ```
+ */
+export const metrics: readonly Metric[] = ["cosine", "euclidean", "sqeuclidean", "dot"];
+
+/**
+ * The `k` nearest rows for one query, closest first (ties: lower row first).
+ *
+ * @example
+ * ```ts
+ * const { rows, distances } = topK(matrix, 128, query, 10, "cosine")[0]!;
+ * ```
+ */
+export interface TopKResult {
+  rows: Int32Array;
+  distances: Float64Array;
+}
+
+/**
+ * Options of {@link topK}.
+ *
+ * @example
+ * ```ts
+ * const options: TopKOptions = { skip: (q, row) => ids[row] === queryIds[q] };
+ * ```
+ */
+export interface TopKOptions {
+  /** Rows to leave out for a query (asked only of rows that would enter its top k). */
+  skip?: ((query: number, row: number) => boolean) | undefined;
+  /** Queries per block (default 8): each block reads the matrix once. */
+  block?: number | undefined;
+}
+
+/** A numeric matrix or vector, row-major. */
+type Floats = Float32Array | Float64Array;
+
+/** Cosine norms below this count as this (docarray's epsilon), so zero vectors do not divide by zero. */
+const epsilon = 1e-7;
+
+/**
+ * For each query (rows of `queries`, `dim` wide), the `k` rows of `matrix` (`dim` wide) closest by `metric`.
+ * `k` may be `Infinity` (all rows, sorted). Throws a `JinaError` (InvalidArgument) for an unknown metric, a
+ * negative `k`, or lengths that are not a multiple of `dim`.
+ *
+ * @example
+ * ```ts
+ * const matrix = new Float32Array([1, 0, 0, 1, 1, 1]); // 3 rows of 2
+ * topK(matrix, 2, Float32Array.of(1, 0.1), 2, "cosine")[0]?.rows; // Int32Array [0, 2]
+ * ```
+ */
+export function topK(matrix: Floats, dim: number, queries: Floats, k: number, metric: Metric, options: TopKOptions = {}): TopKResult[] {
+  if (!metrics.includes(metric)) {
+    throw new JinaError(`unknown metric ${JSON.stringify(metric)}: use one of ${metrics.join(", ")}`, ErrorCode.InvalidArgument);
+  }
+  if (!(k >= 0)) throw new JinaError(`limit must be a non-negative number, got ${k}`, ErrorCode.InvalidArgument);
+  if (!(Number.isInteger(dim) && dim > 0) || matrix.length % dim !== 0 || queries.length % dim !== 0) {
+    throw new JinaError(`topK: the matrix (${matrix.length}) and queries (${queries.length}) must be rows of ${dim} values`, ErrorCode.InvalidArgument);
+  }
+  const rows = matrix.length / dim;
+  const count = queries.length / dim;
+  const keep = Math.min(k, rows);
+  const heaps = Array.from({ length: count }, () => new BoundedHeap(keep));
+  const rowNorms = metric === "cosine" && count > 1 ? norms(matrix, dim) : undefined;
+  const queryNorms = metric === "cosine" ? norms(queries, dim) : undefined;
+  const block = Math.max(1, options.block ?? 8);
+  const scores = new Float64Array(block);
+  const skip = options.skip;
+  for (let q0 = 0; q0 < count; q0 += block) {
+    const q1 = Math.min(count, q0 + block);
+    for (let row = 0; row < rows; row++) {
+      distances(matrix, row, dim, queries, q0, q1, metric, rowNorms, queryNorms, scores);
+      for (let q = q0; q < q1; q++) {
+        const heap = heaps[q] as BoundedHeap;
+        const d = scores[q - q0] as number;
+        if (heap.accepts(d, row) && !(skip && skip(q, row))) heap.push(d, row);
+      }
+    }
+  }
+  return heaps.map((heap) => heap.sorted());
+}
+
+/** Fills `out[q - q0]` with the distance between `row` of `matrix` and queries `q0..q1`. */
+function distances(
+  matrix: Floats,
+  row: number,
+  dim: number,
+  queries: Floats,
+  q0: number,
+  q1: number,
+  metric: Metric,
+  rowNorms: Float64Array | undefined,
+  queryNorms: Float64Array | undefined,
+  out: Float64Array,
+): void {
+  const base = row * dim;
+  if (metric === "euclidean" || metric === "sqeuclidean") {
+    for (let q = q0; q < q1; q++) {
+      const sq = squaredDistance(matrix, base, queries, q * dim, dim);
+      out[q - q0] = metric === "euclidean" ? Math.sqrt(sq) : sq;
+    }
+    return;
+  }
+  if (metric === "dot") {
+    for (let q = q0; q < q1; q++) out[q - q0] = 1 - dot(matrix, base, queries, q * dim, dim);
+    return;
+  }
+  const rowNorm = rowNorms ? (rowNorms[row] as number) : Math.sqrt(dot(matrix, base, matrix, base, dim));
+  for (let q = q0; q < q1; q++) {
+    const similarity = dot(matrix, base, queries, q * dim, dim) / (Math.max(rowNorm, epsilon) * Math.max((queryNorms as Float64Array)[q] as number, epsilon));
+    out[q - q0] = 1 - similarity;
+  }
+}
+
+/** The inner product of `a[i..i+dim)` and `b[j..j+dim)`, four lanes at a time. */
+function dot(a: Floats, i: number, b: Floats, j: number, dim: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let n = 0;
+  for (; n + 3 < dim; n += 4) {
+    s0 += (a[i + n] as number) * (b[j + n] as number);
+    s1 += (a[i + n + 1] as number) * (b[j + n + 1] as number);
+    s2 += (a[i + n + 2] as number) * (b[j + n + 2] as number);
+    s3 += (a[i + n + 3] as number) * (b[j + n + 3] as number);
+  }
+  for (; n < dim; n++) s0 += (a[i + n] as number) * (b[j + n] as number);
+  return s0 + s1 + (s2 + s3);
+}
+
+/** The squared L2 distance between `a[i..i+dim)` and `b[j..j+dim)`. */
+function squaredDistance(a: Floats, i: number, b: Floats, j: number, dim: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let n = 0;
+  for (; n + 1 < dim; n += 2) {
+    const d0 = (a[i + n] as number) - (b[j + n] as number);
+    const d1 = (a[i + n + 1] as number) - (b[j + n + 1] as number);
+    s0 += d0 * d0;
+    s1 += d1 * d1;
+  }
+  for (; n < dim; n++) {
+    const d = (a[i + n] as number) - (b[j + n] as number);
+    s0 += d * d;
+  }
+  return s0 + s1;
+}
+
+function norms(matrix: Floats, dim: number): Float64Array {
+  const out = new Float64Array(matrix.length / dim);
+  for (let row = 0; row < out.length; row++) out[row] = Math.sqrt(dot(matrix, row * dim, matrix, row * dim, dim));
+  return out;
+}
