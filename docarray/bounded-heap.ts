@@ -21,6 +21,11 @@ export class BoundedHeap {
   #distances: Float64Array;
   #rows: Int32Array;
   #size = 0;
+  /**
+   * A distance no kept pair beats: `!(d >= limit)` is a quick pre-check before {@link accepts} (NaN while the
+   * heap is not full, so everything passes it).
+   */
+  limit = Number.NaN;
 
   constructor(capacity: number) {
     this.#capacity = capacity;
@@ -65,6 +70,7 @@ export class BoundedHeap {
     }
     d[at] = distance;
     r[at] = row;
+    if (this.#size === this.#capacity) this.limit = d[0] as number;
   }
 
   /** The kept pairs, closest first (ties by row). */

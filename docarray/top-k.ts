@@ -85,61 +85,90 @@ export function topK(matrix: Floats, dim: number, queries: Floats, k: number, me
   }
   const rows = matrix.length / dim;
   const count = queries.length / dim;
-  const keep = Math.min(k, rows);
-  const heaps = Array.from({ length: count }, () => new BoundedHeap(keep));
-  const rowNorms = metric === "cosine" && count > 1 ? norms(matrix, dim) : undefined;
-  const queryNorms = metric === "cosine" ? norms(queries, dim) : undefined;
+  const q64 = queries instanceof Float64Array ? queries : Float64Array.from(queries);
+  const heaps = Array.from({ length: count }, () => new BoundedHeap(Math.min(k, rows)));
+  const queryNorms = norms(q64, dim);
   const block = Math.max(1, options.block ?? 8);
   const scores = new Float64Array(block);
   const skip = options.skip;
   for (let q0 = 0; q0 < count; q0 += block) {
     const q1 = Math.min(count, q0 + block);
     for (let row = 0; row < rows; row++) {
-      distances(matrix, row, dim, queries, q0, q1, metric, rowNorms, queryNorms, scores);
+      rowDistances(matrix, row * dim, dim, q64, q0, q1, metric, queryNorms, scores);
       for (let q = q0; q < q1; q++) {
         const heap = heaps[q] as BoundedHeap;
         const d = scores[q - q0] as number;
-        if (heap.accepts(d, row) && !(skip && skip(q, row))) heap.push(d, row);
+        // one comparison rejects the usual row; the heap settles NaN, ties and a heap not yet full
+        if (!(d >= heap.limit) && heap.accepts(d, row) && !(skip && skip(q, row))) heap.push(d, row);
       }
     }
   }
   return heaps.map((heap) => heap.sorted());
 }
 
-/** Fills `out[q - q0]` with the distance between `row` of `matrix` and queries `q0..q1`. */
-function distances(
+/** Fills `out[q - q0]` with the distance between the row at `base` and queries `q0..q1` (one pass over the row). */
+function rowDistances(
   matrix: Floats,
-  row: number,
+  base: number,
   dim: number,
-  queries: Floats,
+  queries: Float64Array,
   q0: number,
   q1: number,
   metric: Metric,
-  rowNorms: Float64Array | undefined,
-  queryNorms: Float64Array | undefined,
+  queryNorms: Float64Array,
   out: Float64Array,
 ): void {
-  const base = row * dim;
-  if (metric === "euclidean" || metric === "sqeuclidean") {
-    for (let q = q0; q < q1; q++) {
-      const sq = squaredDistance(matrix, base, queries, q * dim, dim);
-      out[q - q0] = metric === "euclidean" ? Math.sqrt(sq) : sq;
+  switch (metric) {
+    case "cosine": {
+      // the first query's dot product and the row's norm in one pass; the others' dot products after it
+      const first = dotAndNorm(matrix, base, queries, q0 * dim, dim);
+      const rowNorm = Math.max(Math.sqrt(normOut), epsilon);
+      out[0] = 1 - first / (rowNorm * Math.max(queryNorms[q0] as number, epsilon));
+      for (let q = q0 + 1; q < q1; q++) {
+        out[q - q0] = 1 - dot(matrix, base, queries, q * dim, dim) / (rowNorm * Math.max(queryNorms[q] as number, epsilon));
+      }
+      return;
     }
-    return;
-  }
-  if (metric === "dot") {
-    for (let q = q0; q < q1; q++) out[q - q0] = 1 - dot(matrix, base, queries, q * dim, dim);
-    return;
-  }
-  const rowNorm = rowNorms ? (rowNorms[row] as number) : Math.sqrt(dot(matrix, base, matrix, base, dim));
-  for (let q = q0; q < q1; q++) {
-    const similarity = dot(matrix, base, queries, q * dim, dim) / (Math.max(rowNorm, epsilon) * Math.max((queryNorms as Float64Array)[q] as number, epsilon));
-    out[q - q0] = 1 - similarity;
+    case "dot":
+      for (let q = q0; q < q1; q++) out[q - q0] = 1 - dot(matrix, base, queries, q * dim, dim);
+      return;
+    default:
+      for (let q = q0; q < q1; q++) {
+        const sq = squaredDistance(matrix, base, queries, q * dim, dim);
+        out[q - q0] = metric === "euclidean" ? Math.sqrt(sq) : sq;
+      }
   }
 }
 
+/** The squared norm of the row {@link dotAndNorm} read last (a second return value without an allocation). */
+let normOut = 0;
+
+/** The inner product of `a[i..i+dim)` and `b[j..j+dim)`, and (in `normOut`) the squared norm of `a[i..i+dim)`. */
+function dotAndNorm(a: Floats, i: number, b: Float64Array, j: number, dim: number): number {
+  let d0 = 0;
+  let d1 = 0;
+  let n0 = 0;
+  let n1 = 0;
+  let n = 0;
+  for (; n + 1 < dim; n += 2) {
+    const x0 = a[i + n] as number;
+    const x1 = a[i + n + 1] as number;
+    d0 += x0 * (b[j + n] as number);
+    d1 += x1 * (b[j + n + 1] as number);
+    n0 += x0 * x0;
+    n1 += x1 * x1;
+  }
+  if (n < dim) {
+    const x = a[i + n] as number;
+    d0 += x * (b[j + n] as number);
+    n0 += x * x;
+  }
+  normOut = n0 + n1;
+  return d0 + d1;
+}
+
 /** The inner product of `a[i..i+dim)` and `b[j..j+dim)`, four lanes at a time. */
-function dot(a: Floats, i: number, b: Floats, j: number, dim: number): number {
+function dot(a: Floats, i: number, b: Float64Array, j: number, dim: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -156,7 +185,7 @@ function dot(a: Floats, i: number, b: Floats, j: number, dim: number): number {
 }
 
 /** The squared L2 distance between `a[i..i+dim)` and `b[j..j+dim)`. */
-function squaredDistance(a: Floats, i: number, b: Floats, j: number, dim: number): number {
+function squaredDistance(a: Floats, i: number, b: Float64Array, j: number, dim: number): number {
   let s0 = 0;
   let s1 = 0;
   let n = 0;
@@ -173,8 +202,12 @@ function squaredDistance(a: Floats, i: number, b: Floats, j: number, dim: number
   return s0 + s1;
 }
 
-function norms(matrix: Floats, dim: number): Float64Array {
-  const out = new Float64Array(matrix.length / dim);
-  for (let row = 0; row < out.length; row++) out[row] = Math.sqrt(dot(matrix, row * dim, matrix, row * dim, dim));
+function norms(queries: Float64Array, dim: number): Float64Array {
+  const out = new Float64Array(queries.length / dim);
+  for (let q = 0; q < out.length; q++) {
+    let sum = 0;
+    for (let n = q * dim; n < (q + 1) * dim; n++) sum += (queries[n] as number) * (queries[n] as number);
+    out[q] = Math.sqrt(sum);
+  }
   return out;
 }

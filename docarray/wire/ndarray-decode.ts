@@ -5,7 +5,7 @@
  * @module
  */
 import type { DenseNdArrayProto, NdArrayProto, SparseNdArrayProto } from "../../proto/gen/docarray_pb.ts";
-import { Fallback, type WireReader } from "./reader.ts";
+import { Fallback, type UnknownField, type WireReader } from "./reader.ts";
 import { readStruct } from "./struct-decode.ts";
 
 /**
@@ -46,33 +46,33 @@ export function readNdArray(r: WireReader, end: number, depth: number): NdArrayP
 }
 
 function readDense(r: WireReader, end: number): DenseNdArrayProto {
-  const dense = {
-    $typeName: "docarray.DenseNdArrayProto",
-    buffer: new Uint8Array(0),
-    shape: [] as number[],
-    dtype: "",
-  } as DenseNdArrayProto;
+  let buffer: Uint8Array | undefined;
+  const shape: number[] = [];
+  let dtype = "";
+  let unknown: { $unknown?: UnknownField[] } | undefined;
   while (r.pos < end) {
     const tag = r.varint();
     switch (tag) {
       case 0x0a:
-        dense.buffer = r.bytes();
+        buffer = r.bytes();
         break;
       case 0x12:
-        readPackedUint32(r, dense.shape);
+        readPackedUint32(r, shape);
         break;
       case 0x10:
-        dense.shape.push(r.varint());
+        shape.push(r.varint());
         break;
       case 0x1a:
-        dense.dtype = r.string();
+        dtype = r.string();
         break;
       default:
         if (tag >>> 3 <= 3) throw new Fallback();
-        r.unknown(dense, tag);
+        r.unknown((unknown ??= {}), tag);
     }
   }
   r.expectEnd(end);
+  const dense = { $typeName: "docarray.DenseNdArrayProto", buffer: buffer ?? new Uint8Array(0), shape, dtype } as DenseNdArrayProto;
+  if (unknown) dense.$unknown = unknown.$unknown;
   return dense;
 }
 

@@ -101,5 +101,25 @@ export function writeStringField(w: WireWriter, tag: number, value: string): voi
  * ```
  */
 export function readUtf8(bytes: Uint8Array, start: number, end: number): string {
-  return start === end ? "" : decoder.decode(bytes.subarray(start, end));
+  const length = end - start;
+  if (length === 0) return "";
+  if (length <= 6) {
+    // short ASCII strings ("<f4", "numpy", "cosine") repeat in every document: look them up by their bytes
+    let key = length;
+    for (let i = start; i < end; i++) {
+      const byte = bytes[i] as number;
+      if (byte >= 0x80) return decoder.decode(bytes.subarray(start, end));
+      key = key * 128 + byte;
+    }
+    let text = shortStrings.get(key);
+    if (text === undefined) {
+      text = String.fromCharCode(...bytes.subarray(start, end));
+      if (shortStrings.size < 4096) shortStrings.set(key, text);
+    }
+    return text;
+  }
+  return decoder.decode(bytes.subarray(start, end));
 }
+
+/** Short ASCII strings already read, by their length and bytes packed into one number (at most 45 bits). */
+const shortStrings = new Map<number, string>();

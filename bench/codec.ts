@@ -1,0 +1,49 @@
+/**
+ * bench/codec: encode + decode of a DataRequest with 1,000 documents × 768 float32 embeddings, against copying the
+ * same bytes. In one run, alternating: the fast codec (encodeDataRequest + decodeDataRequest), protobuf-es
+ * (toBinary + fromBinary), a memcpy of the encoded bytes into a buffer (`set`) and an allocate-and-copy
+ * (`slice`). Prints medians and the ratios to the memcpy. Bounded to a few seconds (BENCH_CODEC_REPS).
+ *
+ * @module
+ */
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { createDataRequest, decodeDataRequest, DocumentArray, encodeDataRequest } from "../docarray/mod.ts";
+import { DataRequestProtoSchema } from "../proto/gen/jina_pb.ts";
+import { getEnv } from "../runtime/mod.ts";
+import { median } from "./measure.ts";
+
+const reps = Number(getEnv("BENCH_CODEC_REPS") ?? 30);
+const docs = new DocumentArray();
+for (let i = 0; i < 1000; i++) {
+  const embedding = new Float32Array(768);
+  for (let j = 0; j < 768; j++) embedding[j] = Math.sin(i * 768 + j);
+  docs.push({ embedding });
+}
+const request = createDataRequest({ endpoint: "/index", docs });
+const bytes = encodeDataRequest(request);
+const target = new Uint8Array(bytes.length);
+
+const cases: Record<string, () => unknown> = {
+  "memcpy (set)": () => target.set(bytes),
+  "alloc + copy (slice)": () => bytes.slice(),
+  "encodeDataRequest + decodeDataRequest": () => decodeDataRequest(encodeDataRequest(request)),
+  "protobuf-es toBinary + fromBinary": () => fromBinary(DataRequestProtoSchema, toBinary(DataRequestProtoSchema, request)),
+};
+const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
+for (let rep = 0; rep < reps; rep++) {
+  for (const [name, run] of Object.entries(cases)) {
+    if (name.startsWith("protobuf-es") && rep % 5 !== 0) continue; // slow: every fifth rep is enough
+    const inner = name.startsWith("memcpy") || name.startsWith("alloc") ? 20 : 1;
+    const t0 = performance.now();
+    for (let i = 0; i < inner; i++) run();
+    times[name]?.push((performance.now() - t0) / inner);
+  }
+}
+const base = median(times["memcpy (set)"] ?? []);
+console.log(`\nDataRequest encode+decode, 1,000 × 768 float32 (${(bytes.length / 1e6).toFixed(1)} MB), ${reps} alternating reps:`);
+console.log("| case | median ms | ÷ memcpy |");
+console.log("|---|---|---|");
+for (const [name, list] of Object.entries(times)) {
+  const m = median(list);
+  console.log(`| ${name} | ${m.toFixed(3)} | ${(m / base).toFixed(1)}× |`);
+}
