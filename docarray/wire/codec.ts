@@ -41,6 +41,11 @@ export type { DataRequestParts } from "./request-decode.ts";
 export interface EncodeDataRequestOptions {
   /** The `data` field's payload (a `DataContentProto`) already encoded, written as is instead of `request.data`. */
   data?: Uint8Array | undefined;
+  /**
+   * Bytes to leave free at the start of the returned buffer (e.g. 5 for a gRPC envelope written in place, so the
+   * message is not copied again into a frame). The message follows them.
+   */
+  reserve?: number | undefined;
 }
 
 /**
@@ -57,6 +62,7 @@ export function encodeDataRequest(request: DataRequestProto, options: EncodeData
     (sizes) => sizeDataRequest(sizes, request, data),
     (w) => writeDataRequest(w, request, data),
     () => toBinary(DataRequestProtoSchema, data === undefined ? request : { ...request, data: decodeDataContent(data) }),
+    options.reserve ?? 0,
   );
 }
 
@@ -177,15 +183,21 @@ export function decodeDocument(bytes: Uint8Array): DocumentProto {
 /** The size pass's scratch list, reused (encoding is synchronous). */
 const scratch: number[] = [];
 
-function encode(size: (sizes: number[]) => number, write: (w: WireWriter) => void, fallback: () => Uint8Array): Uint8Array {
+function encode(size: (sizes: number[]) => number, write: (w: WireWriter) => void, fallback: () => Uint8Array, reserve = 0): Uint8Array {
   scratch.length = 0;
   let total: number;
   try {
-    total = size(scratch);
+    total = reserve + size(scratch);
   } catch {
-    return fallback(); // a value protobuf-es refuses: its own error, or its own encoding of an odd value
+    // a value protobuf-es refuses: its own error, or its own encoding of an odd value
+    const bytes = fallback();
+    if (reserve === 0) return bytes;
+    const out = new Uint8Array(reserve + bytes.length);
+    out.set(bytes, reserve);
+    return out;
   }
   const w = new WireWriter(new Uint8Array(total), scratch);
+  w.pos = reserve;
   write(w);
   if (w.pos !== total || w.next !== scratch.length) throw new Error(`wire codec: wrote ${w.pos} of ${total} bytes`);
   return w.buf;

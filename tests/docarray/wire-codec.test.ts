@@ -148,6 +148,15 @@ test("1,000 × 768 float32 embeddings: same bytes as toBinary, tensors decoded a
   assert.is(docsOf(decoded).at(999)?.embedding?.data[767], Math.fround(999 / 7));
 });
 
+test("reserve leaves bytes free before the message (a gRPC envelope written in place)", () => {
+  const request = createDataRequest({ requestId: "r", docs: new DocumentArray([{ id: "a", text: "é" }]) });
+  const framed = encodeDataRequest(request, { reserve: 5 });
+  assert.equal([...framed.subarray(0, 5)], [0, 0, 0, 0, 0]);
+  assert.ok(sameBytes(framed.subarray(5), toBinary(DataRequestProtoSchema, request)));
+  const refused = createDataRequest({ docs: new DocumentArray([{ weight: 1e39 }]) });
+  assert.throws(() => encodeDataRequest(refused, { reserve: 5 }), /invalid float32/);
+});
+
 function catchError(fn: () => unknown): unknown {
   try {
     fn();
