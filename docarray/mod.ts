@@ -22,6 +22,8 @@ export { DocumentArray } from "./document-array.ts";
 export type { DocumentJson, NamedScoreJson } from "./document-json.ts";
 export type { NamedScore } from "./named-score.ts";
 export type { FindOptions, Metric } from "./match.ts";
+export { topK } from "./top-k.ts";
+export type { TopKOptions, TopKResult } from "./top-k.ts";
 export { compileQuery } from "./query.ts";
 export type { DocumentPredicate, QueryFilter } from "./query.ts";
 export { reduceAll, reduceDocs } from "./reduce.ts";
