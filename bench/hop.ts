@@ -6,31 +6,17 @@
  * Prints p50 at concurrency 1, req/s at 32, the ratios, and the CPU time per request of the gateway and the
  * executor processes (Linux). Run: `npx tsx bench/hop.ts` (BENCH_REQUESTS, BENCH_REPS to change the counts).
  */
-import * as http2 from "node:http2";
 import { createDataRequest, Document, DocumentArray, encodeDataRequest } from "../docarray/mod.ts";
 import { grpcEnvelope } from "../runtime/grpc-frame.ts";
 import { getEnv } from "../runtime/mod.ts";
 import { type BenchChild, childPids, cpuMs, startChild, stopAll } from "./children.ts";
+import { grpcPoster } from "./grpc-load.ts";
 import { measure, median } from "./measure.ts";
 
 const requests = Number(getEnv("BENCH_REQUESTS") ?? 1000);
 const reps = Number(getEnv("BENCH_REPS") ?? 3);
 const docs = new DocumentArray([new Document({ id: "bench-doc", text: "hello jina-ts", tags: { n: 1 } })]);
 const body = grpcEnvelope(encodeDataRequest(createDataRequest({ endpoint: "/search", docs })), false);
-
-/** One POST of `body` on `session`; rejects unless the answer is HTTP 200 with gRPC status 0 (or none, for the echo). */
-function post(session: http2.ClientHttp2Session, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" });
-    let status: string | undefined;
-    stream.on("response", (headers) => (status = headers["grpc-status"] as string | undefined));
-    stream.on("trailers", (trailers) => (status = trailers["grpc-status"] as string | undefined));
-    stream.on("data", () => {});
-    stream.on("error", reject);
-    stream.on("close", () => (status === undefined || status === "0" ? resolve() : reject(new Error(`grpc-status ${status}`))));
-    stream.end(body);
-  });
-}
 
 /** The figures of one hop bench run (printed as `BENCH_RESULT {json}` for bench/all.ts). */
 interface HopResult {
@@ -54,12 +40,9 @@ async function runHop(): Promise<HopResult> {
     started.push(proxy);
     const flow = await startChild("./serve-flow.ts");
     started.push(flow);
-    const proxySession = http2.connect(`http://127.0.0.1:${proxy.info.port}`);
-    const gatewaySession = http2.connect(`http://127.0.0.1:${flow.info.gateway}`);
-    const cases = {
-      proxy: () => post(proxySession, "/echo"),
-      gateway: () => post(gatewaySession, "/jina.JinaSingleDataRequestRPC/process_single_data"),
-    };
+    const proxyPoster = grpcPoster(proxy.info.port!, "/echo", body);
+    const gatewayPoster = grpcPoster(flow.info.gateway!, "/jina.JinaSingleDataRequestRPC/process_single_data", body);
+    const cases = { proxy: proxyPoster.post, gateway: gatewayPoster.post };
     const gatewayPid = flow.child.pid;
     const executorPid = childPids(gatewayPid)[0] ?? NaN;
     const p50 = { proxy: [] as number[], gateway: [] as number[] };
@@ -77,8 +60,8 @@ async function runHop(): Promise<HopResult> {
         }
       }
     }
-    proxySession.close();
-    gatewaySession.close();
+    proxyPoster.close();
+    gatewayPoster.close();
     const result: HopResult = {
       p50Ratio: median(p50.gateway.map((g, i) => g / p50.proxy[i]!)),
       rpsRatio: median(rps.gateway.map((g, i) => g / rps.proxy[i]!)),

@@ -1,0 +1,32 @@
+/**
+ * `npm run bench`: the data-plane benchmarks one after the other (bench/hop.ts, bench/pipeline.ts,
+ * bench/replicas.ts), each against its baseline in the same run, then one table of ratios next to the goals of
+ * issue 8. Counts are kept small so that the whole run takes a few minutes (BENCH_REQUESTS / BENCH_REPS override).
+ */
+import { getEnv, spawnScript } from "../runtime/mod.ts";
+
+type Result = Record<string, number | string | Record<string, number> | number[]>;
+
+async function run(file: string, requests: number): Promise<Result> {
+  const child = spawnScript(new URL(file, import.meta.url), {
+    env: { BENCH_REQUESTS: getEnv("BENCH_REQUESTS") ?? String(requests) },
+    onLine: (line) => void (line.startsWith("BENCH_RESULT ") || console.log(line)),
+  });
+  const result = await child.waitForLine((line) => (line.startsWith("BENCH_RESULT ") ? JSON.parse(line.slice(13)) as Result : undefined));
+  await child.exited;
+  return result;
+}
+
+const hop = await run("./hop.ts", 600);
+const pipeline = await run("./pipeline.ts", 400);
+const replicas = await run("./replicas.ts", 120);
+const rows: [string, string, string][] = [
+  ["gRPC gateway + 1 no-op executor (processes), c=32 req/s ÷ raw node:http2 2-hop proxy", (hop.rpsRatio as number).toFixed(2), "≥ 0.8"],
+  ["same, p50 at c=1 ÷ raw proxy", `${(hop.p50Ratio as number).toFixed(2)}×`, "≤ 1.3×"],
+  [`HTTP gateway + 3 no-op executors (processes), 10 docs, c=32 ÷ Moleculer over ${pipeline.transporter}`, (pipeline.processesRatio as number).toFixed(2), "≥ 1.5"],
+  ["all in one process ÷ one Moleculer broker", (pipeline.oneProcessRatio as number).toFixed(2), "≥ 3"],
+  ["CPU-bound executor, replicas 2 ÷ replicas 1", (replicas.ratio as number).toFixed(2), "≥ 1.7"],
+];
+console.log("\n| measure (medians of per-rep ratios) | ratio | goal |\n|---|---|---|");
+for (const [measure, ratio, goal] of rows) console.log(`| ${measure} | ${ratio} | ${goal} |`);
+console.log(`\nCPU per request (gRPC hop): gateway ${(hop.gatewayCpuMsPerRequest as number).toFixed(2)} ms, executor ${(hop.executorCpuMsPerRequest as number).toFixed(2)} ms`);
