@@ -47,7 +47,7 @@ async function startNats(): Promise<{ url: string; stop(): void } | undefined> {
 }
 
 const nats = await startNats();
-const transporter = nats ? { type: "NATS", options: { url: nats.url } } : { type: "TCP", options: { udpDiscovery: false } };
+const transporter = nats ? { type: "NATS", options: { url: nats.url } } : { type: "TCP" };
 const started: (BenchChild | undefined)[] = [];
 try {
   const servers = {
