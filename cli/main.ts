@@ -22,12 +22,14 @@ import { commandArgs, exit } from "../runtime/mod.ts";
 import { type CliCommand, wantsHelp } from "./command.ts";
 import * as executor from "./executor-command.ts";
 import * as flow from "./flow-command.ts";
+import * as gateway from "./gateway-command.ts";
 import * as ping from "./ping-command.ts";
 import * as post from "./post-command.ts";
 
 /** Every subcommand, in the order `jina-ts --help` lists them. */
 const commands: readonly CliCommand[] = [
   executor,
+  gateway,
   flow,
   ping,
   post,

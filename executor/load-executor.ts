@@ -6,7 +6,7 @@
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { absolutePath, fileUrl, importModule, readText } from "../runtime/mod.ts";
-import { type Executor, isExecutorClass } from "./executor.ts";
+import { Executor, isExecutorClass } from "./executor.ts";
 
 /**
  * An Executor class, constructed with Jina's options object.
@@ -46,7 +46,7 @@ function fileExists(path: string): boolean {
 
 /**
  * Imports the module named by `uses` (a path resolved against the working directory) and returns the Executor
- * class it names.
+ * class it names; `"BaseExecutor"` is the base class itself (a no-op, as Jina's).
  *
  * @example
  * ```ts
@@ -55,6 +55,7 @@ function fileExists(path: string): boolean {
  * ```
  */
 export async function loadExecutorClass(uses: string): Promise<ExecutorClass> {
+  if (uses === "BaseExecutor") return Executor as ExecutorClass; // Jina's name for the no-op executor (joiners in exports)
   const { path, className } = parseUses(uses);
   const resolved = absolutePath(path);
   let module: Record<string, unknown>;

@@ -79,9 +79,24 @@ export const executorFlags: Readonly<Record<string, { value?: string; help: stri
 };
 
 /**
+ * Jina's deployment flags that `jina executor` accepts but that a lone executor does not act on (the gateway does
+ * the polling, `when`, reduce, retries and timeouts; `uses_before` / `uses_after` are executors of their own;
+ * the environment is the process's): accepted so that the commands Jina's exports write run unchanged.
+ */
+const deploymentOnlyFlags = {
+  ...Object.fromEntries(
+    ["polling", "uses-before", "uses-after", "uses-before-address", "uses-after-address", "needs", "when", "timeout-send", "retries", "timeout-ready", "env", "gpus", "volumes", "external", "entrypoint"]
+      .map((flag) => [flag, { type: "string" as const, multiple: true as const }]),
+  ),
+  ...Object.fromEntries(["no-reduce", "floating", "native", "quiet", "tls", "disable-auto-volume"].map((flag) => [flag, { type: "boolean" as const }])),
+};
+const ignoredFlags = Object.keys(deploymentOnlyFlags);
+
+/**
  * Parses `executor/main.ts`'s flags: `--uses ./file.ts#Class --name --host --port --shard-id --shards --replicas
  * --workspace --pod-name --uses-with JSON --uses-metas JSON --uses-requests JSON --uses-dynamic-batching JSON
- * --monitoring --port-monitoring N`.
+ * --monitoring --port-monitoring N`, and Jina's deployment flags (`--polling`, `--uses-before`, `--when`, `--env`, …),
+ * which are accepted and left to the gateway.
  *
  * @example
  * ```ts
@@ -100,10 +115,12 @@ export function parseExecutorArgs(argv: string[]): ExecutorMainArgs {
         ...Object.fromEntries(
           Object.entries(executorFlags).map(([flag, spec]) => [flag, { type: spec.value ? "string" as const : "boolean" as const }]),
         ),
+        ...deploymentOnlyFlags,
       },
     }).values as Record<string, string | boolean | undefined>;
     monitoring = parsed.monitoring === true;
     delete parsed.monitoring;
+    for (const flag of ignoredFlags) delete parsed[flag];
     values = parsed as Record<string, string | undefined>;
   } catch (error) {
     throw new JinaError(`${(error as Error).message}; see jina-ts executor --help`, ErrorCode.InvalidArgument);

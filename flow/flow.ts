@@ -267,6 +267,40 @@ export class Flow implements AsyncDisposable {
   }
 
   /**
+   * Writes Jina's Kubernetes export of this flow under `dir` (`deploy/kubernetes.ts`): per shard of each
+   * deployment a ConfigMap, a headless Service and a Deployment (StatefulSet with `volumes`), and the gateway.
+   * The flow is not started. Resolves with the files written; deploy with `kubectl apply -R -f dir`.
+   *
+   * @example
+   * ```ts
+   * await new Flow({ name: "search" }).add({ name: "encoder", uses: "./encoder.ts#Encoder", replicas: 2 }).toKubernetesYaml("k8s");
+   * ```
+   */
+  async toKubernetesYaml(dir: string, options: { namespace?: string; image?: string } = {}): Promise<string[]> {
+    const { toKubernetesYaml } = await import("../deploy/kubernetes.ts");
+    return await toKubernetesYaml(this.describe(), dir, options);
+  }
+
+  /** Alias of {@link Flow.toKubernetesYaml} (Jina's `to_k8s_yaml`). */
+  toK8sYaml(dir: string, options: { namespace?: string; image?: string } = {}): Promise<string[]> {
+    return this.toKubernetesYaml(dir, options);
+  }
+
+  /**
+   * Writes Jina's docker-compose export of this flow to `path` (default `docker-compose.yml`; `deploy/docker-compose.ts`):
+   * a service per replica, the gateway listing them all. The flow is not started. Resolves with the path.
+   *
+   * @example
+   * ```ts
+   * await flow.toDockerComposeYaml("docker-compose.yml", { networkName: "search", includeGateway: true });
+   * ```
+   */
+  async toDockerComposeYaml(path?: string, options: { networkName?: string; includeGateway?: boolean; image?: string } = {}): Promise<string> {
+    const { toDockerComposeYaml } = await import("../deploy/docker-compose.ts");
+    return await toDockerComposeYaml(this.describe(), path, options);
+  }
+
+  /**
    * Starts every deployment (in parallel) and the gateway; resolves when all are ready. On failure everything
    * started is stopped and the error names the deployment.
    */

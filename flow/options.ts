@@ -92,6 +92,18 @@ export interface DeploymentOptions {
    * (jina-ts; default: the flow's, else false). A class `uses` always runs in process.
    */
   inProcess?: boolean;
+  /**
+   * Exports only: the container image of this deployment's pods (default: the `JINA_TS_IMAGE` environment variable,
+   * else `jina-ts:<version>`). Local flows ignore it.
+   */
+  image?: string;
+  /**
+   * Exports only: volumes as docker writes them, `"host-or-name:/container/path"`. docker-compose mounts them;
+   * Kubernetes makes the deployment a StatefulSet with a PersistentVolumeClaim per volume at the container path.
+   */
+  volumes?: string[];
+  /** Exports only: GPUs per pod (`nvidia.com/gpu` limit on Kubernetes, a device reservation on docker-compose). */
+  gpus?: number;
 }
 
 /**

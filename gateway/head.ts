@@ -123,7 +123,8 @@ export function createDeploymentHead(deployment: GatewayDeployment, options: Dep
 
   return {
     name,
-    async send(parts, sendOptions) {
+    async send(parts, callOptions) {
+      const sendOptions = deployment.metadata ? { ...callOptions, headers: { ...deployment.metadata, ...callOptions.headers } } : callOptions;
       if (!sharded) return await shards[0]!.send(parts, sendOptions);
       let input = parts;
       if (before) {

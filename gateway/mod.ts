@@ -41,6 +41,9 @@ export { endSpan, startDeploymentSpan, startRequestSpan } from "./tracing.ts";
 export { createGatewayWebSocket } from "./websocket-routes.ts";
 export { decodeFrame, encodeResponse, encodeStatus, webSocketModeOf } from "./websocket-codec.ts";
 export { errorEcho, errorResponse } from "./http-errors.ts";
+export { gatewayFlags, gatewayFlagsOf, gatewayOptionsOf, parseGatewayArgs } from "./main-args.ts";
+export { gatewayReadyPrefix, runGateway } from "./run-gateway.ts";
+export { resolveDeploymentTargets, resolveTargets } from "./resolve-targets.ts";
 
 export type { Gateway, GatewayServeOptions } from "./gateway.ts";
 export type { GatewayDeployment, GatewayLogger, GatewayOptions, Polling, PollingType, ReplicaTarget } from "./options.ts";
@@ -63,4 +66,5 @@ export type { ServeMetricsOptions } from "../runtime/mod.ts";
 export type { TracedSpan } from "./tracing.ts";
 export type { GatewayWebSocketOptions } from "./websocket-routes.ts";
 export type { WebSocketFrame, WebSocketMode } from "./websocket-codec.ts";
+export type { DeploymentExtras, GatewayMainArgs, GatewayProtocol } from "./main-args.ts";
 export type { JinaInfo as GatewayInfo } from "../proto/server/mod.ts";

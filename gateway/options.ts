@@ -97,6 +97,8 @@ export interface GatewayDeployment {
   retries?: number;
   /** Backoff between retries and which endpoints are retried after a mid-flight failure (overrides the gateway's). */
   retryPolicy?: RetryPolicy;
+  /** gRPC metadata sent with every call to this deployment (Jina's `--deployments-metadata`). */
+  metadata?: Record<string, string>;
 }
 
 /**

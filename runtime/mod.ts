@@ -25,6 +25,7 @@ export { serveMetrics } from "./serve-metrics.ts";
 export { packageFilePath, readPackageFile } from "./package-asset.ts";
 export { importModule, moduleSibling, needsTypeScriptLoader } from "./typescript.ts";
 export { callerFile, resolveFromCaller } from "./caller.ts";
+export { resolveHost } from "./dns.ts";
 
 export type { RuntimeName } from "./detect.ts";
 export type { Server, TlsOptions } from "./server.ts";

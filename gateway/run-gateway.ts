@@ -1,0 +1,64 @@
+/**
+ * A gateway on its own (Jina's `jina gateway`): pointed at executors it did not start, as the exports run it in
+ * a container next to executor containers.
+ *
+ * @module
+ */
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { exit, onShutdown, readText } from "../runtime/mod.ts";
+import { createGateway, type Gateway } from "./gateway.ts";
+import { gatewayOptionsOf, parseGatewayArgs } from "./main-args.ts";
+import { resolveDeploymentTargets } from "./resolve-targets.ts";
+
+/** The line a standalone gateway prints once every port listens. */
+export const gatewayReadyPrefix = "JINA_GATEWAY_READY ";
+
+/**
+ * Serves a gateway from `jina-ts gateway`'s flags (see `gateway/main-args.ts`): resolves each address's host name
+ * to all of its addresses (every pod behind a headless Service becomes a replica), serves every protocol on its
+ * port, the metrics port with `--monitoring`, then prints `JINA_GATEWAY_READY {"ports":[…]}` (and
+ * `"portMonitoring"`). SIGTERM / SIGINT close it and exit 0. Bad flags print one line and exit 1.
+ *
+ * @example
+ * ```ts
+ * await runGateway(["--graph-description", '{"start-gateway":["enc"],"enc":["end-gateway"]}',
+ *   "--deployments-addresses", '{"enc":["grpc://10.0.0.5:8080"]}', "--protocol", "grpc", "http", "--port", "8080", "8081"]);
+ * ```
+ */
+export async function runGateway(argv: string[]): Promise<void> {
+  let gateway: Gateway | undefined;
+  let stopping = false;
+  onShutdown(async () => {
+    stopping = true;
+    await gateway?.close().catch(() => {});
+    exit(0);
+  });
+  try {
+    const args = parseGatewayArgs(argv);
+    const options = gatewayOptionsOf(args);
+    const read = (flag: string, path: string) => {
+      try {
+        return readText(path);
+      } catch (error) {
+        throw new JinaError(`jina-ts gateway: ${flag}: cannot read ${path} (${(error as Error).message})`, ErrorCode.InvalidArgument);
+      }
+    };
+    if ((args.sslCertfile === undefined) !== (args.sslKeyfile === undefined)) {
+      throw new JinaError("jina-ts gateway: give both --ssl-certfile and --ssl-keyfile", ErrorCode.InvalidArgument);
+    }
+    const tls = args.sslCertfile && args.sslKeyfile ? { cert: read("--ssl-certfile", args.sslCertfile), key: read("--ssl-keyfile", args.sslKeyfile) } : undefined;
+    gateway = createGateway({ ...options, deployments: await resolveDeploymentTargets(options.deployments) });
+    const ports: number[] = [];
+    for (const [index, protocol] of args.protocols.entries()) {
+      const server = await gateway.serve({ protocol, port: args.ports[index] ?? 0, host: args.host, ...(tls ? { tls } : {}) });
+      ports.push(server.port);
+    }
+    const monitoring = args.monitoring ? await gateway.serveMonitoring({ port: args.portMonitoring ?? 0, host: args.host }) : undefined;
+    if (stopping) return;
+    console.log(`${gatewayReadyPrefix}${JSON.stringify(monitoring ? { ports, portMonitoring: monitoring.port } : { ports })}`);
+  } catch (error) {
+    await gateway?.close().catch(() => {});
+    console.error(`jina-ts gateway: ${JinaError.from(error).rawMessage.replace(/^jina-ts gateway: /, "")}`);
+    exit(1);
+  }
+}
