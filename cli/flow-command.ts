@@ -60,6 +60,21 @@ export function flowReadyLines(flow: Pick<Flow, "host" | "protocols" | "ports">)
  * ```
  */
 export async function runFlowModule(path: string, report: (line: string) => void): Promise<void> {
+  const flow = await loadFlowModule(path);
+  await flow.start();
+  for (const line of flowReadyLines(flow)) report(line);
+  await flow.block();
+}
+
+/**
+ * Imports `path` and returns the Flow it exports (as `default` or `flow`), without starting it.
+ *
+ * @example
+ * ```ts
+ * const flow = await loadFlowModule("./flows/search.ts");
+ * ```
+ */
+export async function loadFlowModule(path: string): Promise<Flow> {
   const [{ Flow }, { fileUrl, importModule }] = await Promise.all([import("../flow/mod.ts"), import("../runtime/mod.ts")]);
   const module = (await importModule(fileUrl(path)).catch((error) => {
     throw new JinaError(`Cannot load the flow module "${path}": ${JinaError.from(error).rawMessage}`, ErrorCode.NotFound);
@@ -71,9 +86,7 @@ export async function runFlowModule(path: string, report: (line: string) => void
       ErrorCode.InvalidArgument,
     );
   }
-  await flow.start();
-  for (const line of flowReadyLines(flow)) report(line);
-  await flow.block();
+  return flow;
 }
 
 /**

@@ -21,6 +21,7 @@ import { jinaTsVersion } from "../proto/server/version.ts";
 import { commandArgs, exit } from "../runtime/mod.ts";
 import { type CliCommand, wantsHelp } from "./command.ts";
 import * as executor from "./executor-command.ts";
+import * as exportCommand from "./export-command.ts";
 import * as flow from "./flow-command.ts";
 import * as gateway from "./gateway-command.ts";
 import * as ping from "./ping-command.ts";
@@ -33,6 +34,7 @@ const commands: readonly CliCommand[] = [
   flow,
   ping,
   post,
+  exportCommand,
 ];
 
 function overview(): string {
