@@ -8,6 +8,7 @@ import { Flow } from "../../mod.ts";
 import { dockerComposeSpec, kubernetesManifests, type KubernetesObject } from "../../deploy/mod.ts";
 import { parseExecutorArgs } from "../../executor/main-args.ts";
 import { parseGatewayArgs } from "../../gateway/mod.ts";
+import { skipIf } from "../_setup.ts";
 import { composeSchemaErrors, dockerComposeConfig, dockerComposeMissing, validateKubernetesObject } from "./_validate.ts";
 
 const golden = new URL("./golden/", import.meta.url).pathname;
@@ -124,9 +125,7 @@ test("docker-compose export: the golden file, valid against the compose-spec sch
   }
 });
 
-const missing = dockerComposeMissing();
-test(`docker-compose config -q accepts the exported file${missing ? ` (skip: ${missing})` : ""}`, async () => {
-  if (missing) return;
+skipIf(test, dockerComposeMissing(), "docker-compose config -q accepts the exported file", async () => {
   const dir = mkdtempSync(join(tmpdir(), "jina-ts-compose-"));
   try {
     dockerComposeConfig(await goldenFlow().toDockerComposeYaml(join(dir, "docker-compose.yml"), { image: "jina-ts:test" }));
