@@ -43,7 +43,8 @@ export { decodeFrame, encodeResponse, encodeStatus, webSocketModeOf } from "./we
 export { errorEcho, errorResponse } from "./http-errors.ts";
 export { gatewayFlags, gatewayFlagsOf, gatewayOptionsOf, parseGatewayArgs } from "./main-args.ts";
 export { gatewayReadyPrefix, runGateway } from "./run-gateway.ts";
-export { resolveDeploymentTargets, resolveTargets } from "./resolve-targets.ts";
+export { isNamedTarget, resolveTargets } from "./resolve-targets.ts";
+export { watchDns } from "./dns-watch.ts";
 
 export type { Gateway, GatewayServeOptions } from "./gateway.ts";
 export type { GatewayDeployment, GatewayLogger, GatewayOptions, Polling, PollingType, ReplicaTarget } from "./options.ts";
@@ -67,4 +68,5 @@ export type { TracedSpan } from "./tracing.ts";
 export type { GatewayWebSocketOptions } from "./websocket-routes.ts";
 export type { WebSocketFrame, WebSocketMode } from "./websocket-codec.ts";
 export type { DeploymentExtras, GatewayMainArgs, GatewayProtocol } from "./main-args.ts";
+export type { DnsWatch, DnsWatchOptions } from "./dns-watch.ts";
 export type { JinaInfo as GatewayInfo } from "../proto/server/mod.ts";

@@ -9,6 +9,7 @@ import { ErrorCode } from "../proto/errors.ts";
 import { createReplicaConnection, type ReplicaConnection, type ReplicaConnectionOptions } from "./connection.ts";
 import type { ReplicaTarget } from "./options.ts";
 import { createOutlierDetector, type OutlierDetector } from "./outlier.ts";
+import { type DnsWatchOptions, watchDns } from "./dns-watch.ts";
 
 /**
  * A round-robin list of connections.
@@ -44,22 +45,39 @@ export interface ReplicaList {
 /**
  * Connects to every target of a deployment (lazily for gRPC: the HTTP/2 session opens on the first call); the
  * replicas are named `<prefix>-<index>` (`encoder/rep-0`, `indexer/shard-1/rep-0`). A bad target throws the
- * JinaError of {@link createReplicaConnection}, after closing the connections already made.
+ * JinaError of {@link createReplicaConnection}, after closing the connections already made. A target whose host
+ * is a name (`grpc://indexer.search.svc:8080`) becomes one replica per address it resolves to, resolved again after
+ * an ejection and every 30 s (`options.dns`; see `gateway/dns-watch.ts`): pods behind a headless Service are
+ * balanced over without a mesh.
  *
  * @example
  * ```ts
  * const replicas = createReplicaList("encoder/rep", [createRouterTransport(routes)]);
  * ```
  */
-export function createReplicaList(prefix: string, targets: readonly ReplicaTarget[], options: ReplicaConnectionOptions = {}): ReplicaList {
+export function createReplicaList(prefix: string, targets: readonly ReplicaTarget[], options: ReplicaConnectionOptions & { dns?: DnsWatchOptions } = {}): ReplicaList {
   const connections: ReplicaConnection[] = [];
+  let named = 0;
+  const open = (target: ReplicaTarget) => createReplicaConnection(target, `${prefix}-${named++}`, options);
   try {
-    for (const [index, target] of targets.entries()) connections.push(createReplicaConnection(target, `${prefix}-${index}`, options));
+    for (const target of targets) connections.push(open(target));
   } catch (error) {
     for (const connection of connections) connection.close();
     throw error;
   }
   const outliers: OutlierDetector<ReplicaConnection> = createOutlierDetector({ probe: probeReplica });
+  // Host names become one replica per address, resolved again after a failure (gateway/dns-watch.ts).
+  const dns = watchDns(targets, (resolved) => {
+    const wanted = new Set(resolved.map(String));
+    for (const target of resolved) if (!connections.some((connection) => connection.address === target)) connections.push(open(target));
+    for (let index = connections.length - 1; index >= 0 && connections.length > 1; index--) {
+      const connection = connections[index]!;
+      if (wanted.has(connection.address)) continue;
+      connections.splice(index, 1);
+      outliers.restore(connection);
+      connection.close();
+    }
+  }, options.dns);
   let cursor = 0;
   const next = (): ReplicaConnection => {
     const connection = connections[cursor % connections.length]!;
@@ -79,7 +97,9 @@ export function createReplicaList(prefix: string, targets: readonly ReplicaTarge
     return undefined;
   };
   return {
-    size: connections.length,
+    get size() {
+      return connections.length;
+    },
     connections,
     next,
     pick(exclude) {
@@ -87,10 +107,14 @@ export function createReplicaList(prefix: string, targets: readonly ReplicaTarge
       if (fresh) return { connection: fresh, fresh: true };
       return { connection: scan((connection) => !exclude?.has(connection)) ?? next(), fresh: false };
     },
-    eject: (connection) => outliers.eject(connection),
+    eject(connection) {
+      outliers.eject(connection);
+      dns?.refresh();
+    },
     restore: (connection) => outliers.restore(connection),
     isDown: (connection) => outliers.isDown(connection),
     close() {
+      dns?.close();
       outliers.close();
       for (const connection of connections) connection.close();
     },

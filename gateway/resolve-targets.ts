@@ -6,7 +6,26 @@
  * @module
  */
 import { resolveHost } from "../runtime/mod.ts";
-import type { GatewayDeployment, ReplicaTarget } from "./options.ts";
+import type { ReplicaTarget } from "./options.ts";
+
+/**
+ * Whether a target is an address whose host is a name to resolve (not a transport, an IP literal or `localhost`).
+ *
+ * @example
+ * ```ts
+ * isNamedTarget("grpc://indexer:8080"); // true
+ * isNamedTarget("grpc://127.0.0.1:8080"); // false
+ * ```
+ */
+export function isNamedTarget(target: ReplicaTarget): boolean {
+  if (typeof target !== "string") return false;
+  try {
+    const host = new URL(target).hostname;
+    return host !== "" && host !== "localhost" && !/^[\d.]+$|^\[.*\]$/.test(host);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Expands one list of replica targets: `grpc://indexer:8080` → `grpc://10.1.0.7:8080`, `grpc://10.1.0.9:8080`.
@@ -18,40 +37,15 @@ import type { GatewayDeployment, ReplicaTarget } from "./options.ts";
  * await resolveTargets(["grpc://indexer.search.svc:8080"]); // ["grpc://10.1.0.7:8080", "grpc://10.1.0.9:8080"]
  * ```
  */
-export async function resolveTargets(targets: readonly ReplicaTarget[], resolve = resolveHost): Promise<ReplicaTarget[]> {
+export async function resolveTargets(targets: readonly ReplicaTarget[], resolve: (host: string) => Promise<string[]> = resolveHost): Promise<ReplicaTarget[]> {
   const lists = await Promise.all(
     targets.map(async (target) => {
-      if (typeof target !== "string") return [target];
-      let url: URL;
-      try {
-        url = new URL(target);
-      } catch {
-        return [target];
-      }
-      if (url.hostname === "localhost" || /^[\d.]+$|^\[.*\]$/.test(url.hostname)) return [target];
+      if (typeof target !== "string" || !isNamedTarget(target)) return [target];
+      const url = new URL(target);
       const addresses = await resolve(url.hostname).catch(() => [] as string[]);
       if (addresses.length === 0) return [target];
       return addresses.map((address) => `${url.protocol}//${address.includes(":") ? `[${address}]` : address}:${url.port}`);
     }),
   );
   return [...new Set(lists.flat())];
-}
-
-/**
- * {@link resolveTargets} for every shard and `usesBefore` / `usesAfter` of every deployment.
- *
- * @example
- * ```ts
- * const gateway = createGateway({ ...options, deployments: await resolveDeploymentTargets(options.deployments) });
- * ```
- */
-export async function resolveDeploymentTargets(deployments: readonly GatewayDeployment[], resolve = resolveHost): Promise<GatewayDeployment[]> {
-  return await Promise.all(
-    deployments.map(async (deployment) => ({
-      ...deployment,
-      shards: await Promise.all(deployment.shards.map((shard) => resolveTargets(shard, resolve))),
-      ...(deployment.usesBefore ? { usesBefore: await resolveTargets(deployment.usesBefore, resolve) } : {}),
-      ...(deployment.usesAfter ? { usesAfter: await resolveTargets(deployment.usesAfter, resolve) } : {}),
-    })),
-  );
 }

@@ -8,14 +8,13 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { exit, onShutdown, readText } from "../runtime/mod.ts";
 import { createGateway, type Gateway } from "./gateway.ts";
 import { gatewayOptionsOf, parseGatewayArgs } from "./main-args.ts";
-import { resolveDeploymentTargets } from "./resolve-targets.ts";
 
 /** The line a standalone gateway prints once every port listens. */
 export const gatewayReadyPrefix = "JINA_GATEWAY_READY ";
 
 /**
- * Serves a gateway from `jina-ts gateway`'s flags (see `gateway/main-args.ts`): resolves each address's host name
- * to all of its addresses (every pod behind a headless Service becomes a replica), serves every protocol on its
+ * Serves a gateway from `jina-ts gateway`'s flags (see `gateway/main-args.ts`) — an address whose host is a name
+ * becomes one replica per address it resolves to (`gateway/dns-watch.ts`) —, serves every protocol on its
  * port, the metrics port with `--monitoring`, then prints `JINA_GATEWAY_READY {"ports":[…]}` (and
  * `"portMonitoring"`). SIGTERM / SIGINT close it and exit 0. Bad flags print one line and exit 1.
  *
@@ -47,7 +46,7 @@ export async function runGateway(argv: string[]): Promise<void> {
       throw new JinaError("jina-ts gateway: give both --ssl-certfile and --ssl-keyfile", ErrorCode.InvalidArgument);
     }
     const tls = args.sslCertfile && args.sslKeyfile ? { cert: read("--ssl-certfile", args.sslCertfile), key: read("--ssl-keyfile", args.sslKeyfile) } : undefined;
-    gateway = createGateway({ ...options, deployments: await resolveDeploymentTargets(options.deployments) });
+    gateway = createGateway(options);
     const ports: number[] = [];
     for (const [index, protocol] of args.protocols.entries()) {
       const server = await gateway.serve({ protocol, port: args.ports[index] ?? 0, host: args.host, ...(tls ? { tls } : {}) });
