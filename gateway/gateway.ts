@@ -24,6 +24,7 @@ import { createNodeOptions } from "./node-options.ts";
 import type { GatewayLogger, GatewayOptions } from "./options.ts";
 import { createGatewayMetrics, type GatewayMetrics, serveGatewayMetrics } from "./metrics.ts";
 import { type ConnectionPool, createConnectionPool } from "./pool.ts";
+import type { DeploymentHealth } from "./head.ts";
 import { endSpan, startDeploymentSpan, startRequestSpan } from "./tracing.ts";
 import { type NodeReply, walkGraph, type WalkNodeOptions } from "./walk.ts";
 import { createGatewayWebSocket } from "./websocket-routes.ts";
@@ -398,8 +399,8 @@ class JinaGateway implements Gateway {
     return outcome;
   }
 
-  #info(): JinaInfo {
-    return jinaInfo({ env: allEnv(), runtime: runtimeName(), ...this.#session });
+  #info(): JinaInfo & { deployments: Record<string, DeploymentHealth> } {
+    return { ...jinaInfo({ env: allEnv(), runtime: runtimeName(), ...this.#session }), deployments: this.#pool.health() };
   }
 
   #dryRun(signal?: AbortSignal): Promise<StatusProto> {

@@ -11,7 +11,7 @@ import { ErrorCode } from "../proto/errors.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import type { Compression, GatewayDeployment, GatewayLogger, ReplicaTarget } from "./options.ts";
 import { createPollingResolver } from "./polling.ts";
-import { createReplicaGroup, type GroupSendOptions, type ReplicaGroup } from "./replica-group.ts";
+import { createReplicaGroup, type GroupSendOptions, type ReplicaGroup, type ReplicaHealth } from "./replica-group.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
 import { combineShards, labelShard, survivingShards } from "./shard-results.ts";
 import type { NodeReply } from "./walk.ts";
@@ -49,6 +49,8 @@ export interface DeploymentHeadOptions {
  */
 export interface DeploymentHead {
   readonly name: string;
+  /** Its replicas by shard (and `usesBefore` / `usesAfter`), each with its address and whether it is down. */
+  health(): DeploymentHealth;
   /**
    * Sends the parts (one request, or several with `noReduce`) and resolves with the deployment's answer. An
    * in-band error of any call comes back as the reply (`isError`). Rejects with the JinaError of a network
@@ -63,6 +65,20 @@ export interface DeploymentHead {
   endpoints(signal?: AbortSignal): Promise<string[] | undefined>;
   /** Closes every connection. */
   close(): void;
+}
+
+/**
+ * A deployment's replicas as `/status` reports them.
+ *
+ * @example
+ * ```ts
+ * const health: DeploymentHealth = { shards: [[{ address: "grpc://10.1.0.7:8080", down: false }]] };
+ * ```
+ */
+export interface DeploymentHealth {
+  shards: ReplicaHealth[][];
+  usesBefore?: ReplicaHealth[];
+  usesAfter?: ReplicaHealth[];
 }
 
 /**
@@ -123,6 +139,11 @@ export function createDeploymentHead(deployment: GatewayDeployment, options: Dep
 
   return {
     name,
+    health: () => ({
+      shards: shards.map((shard) => shard.replicas()),
+      ...(before ? { usesBefore: before.replicas() } : {}),
+      ...(after ? { usesAfter: after.replicas() } : {}),
+    }),
     async send(parts, callOptions) {
       const sendOptions = deployment.metadata ? { ...callOptions, headers: { ...deployment.metadata, ...callOptions.headers } } : callOptions;
       if (!sharded) return await shards[0]!.send(parts, sendOptions);

@@ -160,8 +160,18 @@ export const responseSchema = z
  * infoSchema.parse({ jina: { "jina-ts": "0.1.0" }, envs: {} });
  * ```
  */
+const replicaHealthSchema = z.object({ address: z.string(), down: z.boolean() });
+
 export const infoSchema = z
-  .object({ jina: z.record(z.string(), z.string()), envs: z.record(z.string(), z.string().nullable()) })
+  .object({
+    jina: z.record(z.string(), z.string()),
+    envs: z.record(z.string(), z.string().nullable()),
+    /** jina-ts: every deployment's replicas by shard, and whether the gateway holds each down after a failure. */
+    deployments: z.record(
+      z.string(),
+      z.object({ shards: z.array(z.array(replicaHealthSchema)), usesBefore: z.array(replicaHealthSchema).optional(), usesAfter: z.array(replicaHealthSchema).optional() }),
+    ).optional(),
+  })
   .openapi("JinaStatusModel");
 
 /**

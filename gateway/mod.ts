@@ -69,4 +69,6 @@ export type { GatewayWebSocketOptions } from "./websocket-routes.ts";
 export type { WebSocketFrame, WebSocketMode } from "./websocket-codec.ts";
 export type { DeploymentExtras, GatewayMainArgs, GatewayProtocol } from "./main-args.ts";
 export type { DnsWatch, DnsWatchOptions } from "./dns-watch.ts";
+export type { DeploymentHealth } from "./head.ts";
+export type { ReplicaHealth } from "./replica-group.ts";
 export type { JinaInfo as GatewayInfo } from "../proto/server/mod.ts";

@@ -6,7 +6,7 @@
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
-import { createDeploymentHead, type DeploymentHead } from "./head.ts";
+import { createDeploymentHead, type DeploymentHead, type DeploymentHealth } from "./head.ts";
 import type { Compression, GatewayDeployment, GatewayLogger, ReplicaTarget } from "./options.ts";
 import { checkRetryPolicy, type RetryPolicy } from "./retry-policy.ts";
 import type { NodeReply } from "./walk.ts";
@@ -71,6 +71,8 @@ export interface ConnectionPool {
   send(deployment: string, request: DataRequestProto | readonly DataRequestProto[], options: PoolSendOptions): Promise<NodeReply>;
   /** The endpoints a deployment binds (see {@link DeploymentHead.endpoints}). */
   endpoints(deployment: string, signal?: AbortSignal): Promise<string[] | undefined>;
+  /** Every deployment's replicas, each with its address and whether it is down (what `/status` shows). */
+  health(): Record<string, DeploymentHealth>;
   /** Closes every connection; later sends reject. */
   close(): Promise<void>;
 }
@@ -113,6 +115,7 @@ export function createConnectionPool(options: ConnectionPoolOptions): Connection
     async send(deployment, request, sendOptions) {
       return await headOf(deployment).send(Array.isArray(request) ? request : [request as DataRequestProto], sendOptions);
     },
+    health: () => Object.fromEntries([...heads].map(([name, head]) => [name, head.health()])),
     async endpoints(deployment, signal) {
       return await headOf(deployment).endpoints(signal);
     },

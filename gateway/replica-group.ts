@@ -55,6 +55,19 @@ export interface GroupSendOptions {
 }
 
 /**
+ * One replica as `/status` reports it: where it is, and whether the gateway holds it down after a failure.
+ *
+ * @example
+ * ```ts
+ * const health: ReplicaHealth = { address: "grpc://10.1.0.7:8080", down: true };
+ * ```
+ */
+export interface ReplicaHealth {
+  address: string;
+  down: boolean;
+}
+
+/**
  * Replicas called in turn, with retries.
  *
  * @example
@@ -66,6 +79,8 @@ export interface GroupSendOptions {
 export interface ReplicaGroup {
   /** How errors name it. */
   readonly label: string;
+  /** Every replica's address and whether it is down (ejected after a failure until its probe answers). */
+  replicas(): ReplicaHealth[];
   /** Deadline of each call, in milliseconds. */
   readonly timeoutMs: number | undefined;
   /**
@@ -105,6 +120,7 @@ export function createReplicaGroup(targets: readonly ReplicaTarget[], options: R
     label,
     timeoutMs,
     close: () => replicas.close(),
+    replicas: () => replicas.connections.map((connection) => ({ address: connection.address, down: replicas.isDown(connection) })),
     async send(parts, sendOptions) {
       const failed = new Set<ReplicaConnection>();
       const tried: string[] = [];

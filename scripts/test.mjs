@@ -3,9 +3,10 @@
 // "N passed, N failed, N skipped". Usage:
 //   node scripts/test.mjs                         all suites, all runtimes
 //   node scripts/test.mjs --runtime node tests/docarray/document.test.ts
-// Environment: JINA_TEST_JOBS (parallel files, default 2), JINA_TEST_TIMEOUT (ms per file, default 180000).
+// Environment: JINA_TEST_JOBS (parallel files, default 2), JINA_TEST_TIMEOUT (ms per file, default 180000; a file
+// may raise its own with a line `// jina-test-timeout: <ms>`).
 import { spawn } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -45,6 +46,12 @@ function findTests(dir) {
   return found;
 }
 
+/** A file may ask for more time than the default with a line `// jina-test-timeout: <ms>` (heavy multi-process suites). */
+function fileTimeout(file, timeoutMs) {
+  const asked = /^\/\/ jina-test-timeout: (\d+)$/m.exec(readFileSync(file, "utf8"))?.[1];
+  return Math.max(timeoutMs, Number(asked ?? 0));
+}
+
 const strip = (text) => text.replace(/\x1b\[[0-9;]*m/g, "");
 
 /** Runs one file on one runtime; resolves with uvu's counts and the output. */
@@ -61,7 +68,8 @@ function runFile(runtime, file, timeoutMs) {
     child.stderr.on("data", (chunk) => (output += chunk));
     const timer = setTimeout(() => {
       output += `\n[test runner] timed out after ${timeoutMs} ms, killed\n`;
-      child.kill("SIGKILL");
+      child.kill("SIGTERM"); // lets a suite clean up what it made outside its process (namespaces, links)
+      setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
     }, timeoutMs);
     child.on("close", (code) => {
       clearTimeout(timer);
@@ -95,7 +103,7 @@ async function main() {
     for (let task = queue.shift(); task; task = queue.shift()) {
       const t0 = Date.now();
       // The package smoke test packs, installs and runs four runtimes: it gets three times the time of a suite.
-      const result = await runFile(task.runtime, task.file, task.file.endsWith("smoke.test.ts") ? timeoutMs * 3 : timeoutMs);
+      const result = await runFile(task.runtime, task.file, task.file.endsWith("smoke.test.ts") ? timeoutMs * 3 : fileTimeout(task.file, timeoutMs));
       const name = `${task.runtime.padEnd(4)} ${relative(root, task.file)}`;
       const failed = result.ok ? 0 : Math.max(1, result.total - result.passed - result.skipped);
       totals.passed += result.passed;

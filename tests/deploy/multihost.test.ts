@@ -2,6 +2,8 @@
 // own: Linux network namespaces joined by veth pairs (root ↔ gateway, gateway ↔ each replica), addresses in
 // 10.200.<k>.0/24 that exist only on these links. Root only; skipped by name otherwise. Everything it creates is
 // removed on every exit path (finally, and SIGINT/SIGTERM), and leftovers of a crashed run are removed first.
+// Three processes start and 1,000 requests run: on a busy machine that can take minutes.
+// jina-test-timeout: 420000
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -201,6 +203,11 @@ skipIf(test, skipReason(), "multi-host: the exported compose topology on network
     assert.is(done, 2 * perProtocol);
     assert.equal([...pods.before].sort(), ["encoder/rep-0", "encoder/rep-1"], "both replicas answered before the kill");
     assert.is(failed, 0, `no request fails when a replica's host dies: ${errors.join(" | ")}`);
+    const status = (await (await fetch(`http://${net(2)}:8081/status`)).json()) as { deployments: Record<string, { shards: Array<Array<{ address: string; down: boolean }>> }> };
+    assert.equal(status.deployments.encoder!.shards[0], [
+      { address: `grpc://${replicaAddress(0)}:8081`, down: false },
+      { address: `grpc://${replicaAddress(1)}:8081`, down: true },
+    ], "the gateway's /status reports the dead replica's address as down");
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
