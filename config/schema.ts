@@ -154,6 +154,9 @@ export const deploymentSchema = aliasedObject(
     floating: flag("Run without waiting for it"),
     noReduce: flag("Give the executor all parts instead of reducing them"),
     portMonitoring: ports("Metrics port(s) of the replicas"),
+    image: text("Exports only: the container image of this deployment (default: JINA_TS_IMAGE)"),
+    volumes: stringList('Exports only: volumes "name-or-path:/container/path" (Kubernetes: a StatefulSet with a PVC each)'),
+    gpus: z.number().int().min(0).meta({ description: "Exports only: GPUs per pod" }),
   },
   "a deployment",
 );

@@ -42,6 +42,10 @@ test("jina-ts export kubernetes|docker-compose|flowchart|dockerfile write their 
     assert.is(readFileSync(join(dir, "image/Dockerfile"), "utf8"), dockerfileText());
     assert.ok(existsSync(join(dir, "image/.dockerignore")));
     for (const key of Object.keys(exporters)) assert.ok(usage.includes(`jina-ts export ${key} `), `--help lists ${key}`);
+    // A flow YAML (Flow.load): paths in it are written relative to the working directory, as the image's /app.
+    await quietly(["kubernetes", "tests/config/fixtures/flows/07-shards.yml", join(dir, "yaml")]);
+    assert.match(readFileSync(join(dir, "yaml/indexer/indexer-1.yml"), "utf8"), /- --uses\n\s+- \.\/tests\/config\/fixtures\/executors\.ts#Indexer\n/);
+    assert.ok(existsSync(join(dir, "yaml/indexer/indexer-uses-before.yml")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
