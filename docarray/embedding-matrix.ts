@@ -4,7 +4,8 @@
  * document's embedding buffer is rewritten to be a view of its row (same values, same wire bytes), so later calls
  * on the same list reuse it after an identity check per document, and writes into `doc.embedding.data` land in
  * it. Rows that already sit back to back in one buffer (as `DocumentArray.embeddings = matrix` leaves them) are
- * used in place. Any other mix is gathered into a Float64Array copy per call.
+ * used in place. A list whose rows another list keeps (a filtered subset) gets a copy for the call and leaves the
+ * rows where they are. Any other mix is gathered into a Float64Array copy per call.
  *
  * @module
  */
@@ -34,10 +35,17 @@ export function embeddingMatrix(docs: DocumentProto[], dim: number): Float32Arra
   if (known && known.matrix.length === docs.length * dim && stillKept(docs, known)) return known.matrix;
   const dense = plainFloat32(docs, dim);
   if (dense === undefined) return gather(docs, dim);
-  const matrix = contiguous(dense, dim) ?? copyRows(dense, dim);
+  const inPlace = contiguous(dense, dim);
+  // rows already kept by another list (a filtered subset of it): copy them for this call, leave them where they are
+  if (!inPlace && dense.some((d) => keptBuffers.has(d.buffer.buffer))) return copyRows(dense, dim, false);
+  const matrix = inPlace ?? copyRows(dense, dim, true);
+  keptBuffers.add(matrix.buffer);
   kept.set(docs, { matrix, dense, views: dense.map((d) => d.buffer) });
   return matrix;
 }
+
+/** The buffers of kept matrices. */
+const keptBuffers = new WeakSet<ArrayBufferLike>();
 
 /** The dense protos when every embedding is a well-formed `<f4` vector of `dim` values, else undefined. */
 function plainFloat32(docs: DocumentProto[], dim: number): DenseNdArrayProto[] | undefined {
@@ -76,14 +84,14 @@ function contiguous(dense: DenseNdArrayProto[], dim: number): Float32Array | und
   return new Float32Array(first.buffer, first.byteOffset, dense.length * dim);
 }
 
-/** Copies the rows into one new matrix and points each proto's buffer at its row. */
-function copyRows(dense: DenseNdArrayProto[], dim: number): Float32Array {
+/** Copies the rows into one new matrix; with `repoint`, each proto's buffer becomes a view of its row. */
+function copyRows(dense: DenseNdArrayProto[], dim: number, repoint: boolean): Float32Array {
   const matrix = new Float32Array(dense.length * dim);
   const bytes = new Uint8Array(matrix.buffer);
   for (let i = 0; i < dense.length; i++) {
     const d = dense[i] as DenseNdArrayProto;
     bytes.set(d.buffer, 4 * dim * i);
-    d.buffer = bytes.subarray(4 * dim * i, 4 * dim * (i + 1));
+    if (repoint) d.buffer = bytes.subarray(4 * dim * i, 4 * dim * (i + 1));
   }
   return matrix;
 }

@@ -74,4 +74,16 @@ test("find keeps float32 embeddings in one matrix: results stay right after in-p
   assert.equal(matrix.find(Float32Array.of(1, 0), { limit: 3, metric: "sqeuclidean" }).ids, ["m1", "m2", "m0"]);
 });
 
+test("a filtered find leaves the rows in the array's kept matrix", () => {
+  const docs = new DocumentArray(Array.from({ length: 20 }, (_, i) => ({ id: `d${i}`, tags: { even: i % 2 === 0 }, embedding: Float32Array.of(i, 1) })));
+  const bytes = docs.toBytes();
+  const decoded = DocumentArray.fromBytes(bytes);
+  decoded.find(Float32Array.of(1, 0), { limit: 1 });
+  const row = decoded.at(4)?.proto.embedding?.content.value as { buffer: Uint8Array };
+  const before = row.buffer;
+  assert.equal(decoded.find(Float32Array.of(5, 1), { limit: 2, metric: "euclidean", filter: { tags__even: true } }).ids, ["d4", "d6"]);
+  assert.is(row.buffer, before, "the filtered find copied, it did not take the row");
+  assert.equal(decoded.find(Float32Array.of(5, 1), { limit: 1, metric: "euclidean" }).ids, ["d5"]);
+});
+
 test.run();
