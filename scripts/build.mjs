@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm run build`: the package build in dist/ — ESM JavaScript, .d.ts and source maps, module for module, by tsc
 // (tsconfig.build.json, rewriteRelativeImportExtensions turns "./x.ts" into "./x.js").
-//   1. package.json "exports" follow deno.json "exports" (the one list of public entries: add a line there);
+//   1. package.json "exports" follow deno.json "exports" (the one list of public entries: add a line there), and
+//      deno.json "imports" (the import map Deno and JSR use) follow package.json's (optional) dependencies;
 //   2. dist/ is emitted afresh; relative ".ts" specifiers in the .d.ts files become ".js" (tsc keeps them), and
 //      declarations that use Disposable reference @types/node (a dependency);
 //   3. dist/cli/main.js (the `jina-ts` bin) becomes executable.
-// Usage: node scripts/build.mjs [--exports-only]
+// Usage: node scripts/build.mjs [--manifests-only]   (--manifests-only: step 1 alone, no dist/)
 import { spawnSync } from "node:child_process";
 import { chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -13,6 +14,17 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(fileURLToPath(import.meta.url), "../..");
 const dist = join(root, "dist");
+
+/** deno.json's import map for package.json's dependencies: "x" → "npm:x@version", and "x/" for subpaths. */
+export function denoImports(pkg) {
+  const dependencies = { ...pkg.dependencies, ...pkg.optionalDependencies };
+  return Object.fromEntries(
+    Object.entries(dependencies)
+      .filter(([name]) => !name.startsWith("@types/"))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .flatMap(([name, version]) => [[name, `npm:${name}@${version}`], [`${name}/`, `npm:/${name}@${version}/`]]),
+  );
+}
 
 /** package.json's export entry for one deno.json entry ("./client/mod.ts" → dist/client/mod.{js,d.ts}). */
 export function packageExport(source) {
@@ -27,10 +39,17 @@ function syncExports() {
   const pkg = JSON.parse(text);
   const exports = Object.fromEntries(Object.entries(deno.exports).map(([key, source]) => [key, packageExport(source)]));
   exports["./package.json"] = "./package.json";
-  if (JSON.stringify(exports) === JSON.stringify(pkg.exports)) return;
-  pkg.exports = exports;
-  writeFileSync(path, JSON.stringify(pkg, null, 2) + "\n");
-  console.log("build: package.json exports updated from deno.json");
+  if (JSON.stringify(exports) !== JSON.stringify(pkg.exports)) {
+    pkg.exports = exports;
+    writeFileSync(path, JSON.stringify(pkg, null, 2) + "\n");
+    console.log("build: package.json exports updated from deno.json");
+  }
+  const imports = denoImports(pkg);
+  if (JSON.stringify(imports) !== JSON.stringify(deno.imports)) {
+    deno.imports = imports;
+    writeFileSync(join(root, "deno.json"), JSON.stringify(deno, null, 2) + "\n");
+    console.log("build: deno.json imports updated from package.json");
+  }
 }
 
 function* files(dir) {
@@ -42,7 +61,7 @@ function* files(dir) {
 }
 
 syncExports();
-if (!process.argv.includes("--exports-only")) {
+if (!process.argv.includes("--manifests-only")) {
   rmSync(dist, { recursive: true, force: true });
   const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);

@@ -16,6 +16,16 @@ test("package.json exports are deno.json's entries, built: types + import in dis
   for (const entry of [".", "./client", "./docarray", "./executor", "./gateway", "./proto", "./runtime"]) assert.ok(denoJson.exports[entry], entry);
 });
 
+test("deno.json's import map names every runtime dependency of package.json at its exact version (npm run build syncs it)", () => {
+  const dependencies: Record<string, string> = { ...packageJson.dependencies, ...packageJson.optionalDependencies };
+  for (const [name, version] of Object.entries(dependencies)) {
+    if (name.startsWith("@types/")) continue;
+    assert.is(denoJson.imports[name], `npm:${name}@${version}`, name);
+    assert.is(denoJson.imports[`${name}/`], `npm:/${name}@${version}/`, `${name}/`);
+  }
+  for (const [name, version] of Object.entries(dependencies)) assert.match(version, /^\d+\.\d+\.\d+/, `${name} is pinned`);
+});
+
 test("the package ships dist/, the .proto sources, README and LICENSE only; the bin and prepack use the build", () => {
   assert.equal(packageJson.files, ["dist/", "proto/*.proto", "proto/**/*.proto", "README.md", "LICENSE"]);
   assert.is(packageJson.bin["jina-ts"], "./dist/cli/main.js");
