@@ -2,11 +2,11 @@
 // (from the npm cache where it can), and run the same small app (tests/package/app/: one executor in process, one
 // in its own process from a relative `uses`, a post over gRPC and one over HTTP) with plain `node app.mjs`,
 // `node --import tsx app.ts` (the shipped loader, Node 20), `deno run` (as `npm:jina-ts`) and `bun`; and
-// `tsc --noEmit` on the user project (strict, NodeNext, skipLibCheck false). The folder is removed afterwards.
+// `tsc --noEmit` on the user project (strict, NodeNext, skipLibCheck false) with the README's examples. The folder is removed afterwards.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +40,13 @@ if (runtimeName() !== "node") {
       const tarball = readdirSync(dir).find((name) => name.endsWith(".tgz"))!;
       for (const file of readdirSync(app)) copyFileSync(join(app, file), join(dir, file));
       writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "smoke", private: true, type: "module" }));
+      // The README's examples are type-checked with the app (the first TypeScript block of each section).
+      const readme = readFileSync(join(root, "README.md"), "utf8");
+      for (const [index, section] of ["## In ten lines", "## Use it in your project"].entries()) {
+        const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf(section)))?.[1];
+        assert.ok(block && readme.includes(section), `README has a TypeScript example under "${section}"`);
+        writeFileSync(join(dir, `readme-${index + 1}.ts`), block);
+      }
       ok(run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", `./${tarball}`], dir, 150_000), "npm install");
 
       const js = run(node, [join(dir, "app.mjs")], tmpdir()); // another working directory: uses resolves against app.mjs
