@@ -42,8 +42,8 @@ function wall(args: string[]): number {
 
 const flows: Record<string, string[]> = {
   [`${executors} bare node processes`]: [`${root}bench/start/bare.mjs`, String(executors)],
-  [`flow, dist/ (plain node)`]: [`${root}bench/start/flow-dist.mjs`, String(executors)],
-  ...(withSource ? { [`flow, sources (tsx)`]: [...tsx, `${root}bench/start/flow-source.ts`, String(executors)] } : {}),
+  [`flow, dist/ (plain node)`]: [`${root}bench/start/flow.mjs`, String(executors), "dist"],
+  ...(withSource ? { [`flow, sources (tsx)`]: [...tsx, `${root}bench/start/flow.mjs`, String(executors), "source"] } : {}),
 };
 const flowTimes: Record<string, Array<[number, number]>> = Object.fromEntries(Object.keys(flows).map((name) => [name, []]));
 for (let rep = 0; rep < reps; rep++) {

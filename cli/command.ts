@@ -10,7 +10,19 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ErrorCode, JinaError } from "../proto/errors.ts";
+
+/**
+ * A mistake in the command line (a bad flag or a missing argument): `jina-ts` prints its message on one line and
+ * exits 1. Defined here, without the protobuf-based JinaError, so that parsing a command line loads nothing heavy.
+ *
+ * @example
+ * ```ts
+ * throw new CliUsageError("jina-ts flow needs --uses ./flow.ts (see jina-ts flow --help)");
+ * ```
+ */
+export class CliUsageError extends Error {
+  override name = "CliUsageError";
+}
 
 /**
  * One subcommand of `jina-ts`.
@@ -100,7 +112,7 @@ export interface ParsedCommandArgs {
 }
 
 /**
- * Parses `args` against `flags` (strictly: an unknown flag is an error naming `jina-ts <name> --help`).
+ * Parses `args` against `flags` (strictly: an unknown flag is a {@link CliUsageError} naming `jina-ts <name> --help`).
  *
  * @example
  * ```ts
@@ -121,7 +133,7 @@ export function parseCommandArgs(name: string, args: string[], flags: CliFlags):
     });
     return { values: values as ParsedCommandArgs["values"], positionals };
   } catch (error) {
-    throw new JinaError(`${(error as Error).message} (see jina-ts ${name} --help)`, ErrorCode.InvalidArgument);
+    throw new CliUsageError(`${(error as Error).message} (see jina-ts ${name} --help)`);
   }
 }
 

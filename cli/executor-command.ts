@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { executorFlags } from "../executor/main-args.ts";
+import { executorFlags } from "../executor/flags.ts";
 import { type CliFlags, formatUsage } from "./command.ts";
 
 /** The command's name. */

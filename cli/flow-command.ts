@@ -5,8 +5,7 @@
  * @module
  */
 import type { Flow } from "../flow/mod.ts";
-import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { type CliFlags, formatUsage, parseCommandArgs } from "./command.ts";
+import { CliUsageError, type CliFlags, formatUsage, parseCommandArgs } from "./command.ts";
 
 /** The command's name. */
 export const name = "flow";
@@ -75,7 +74,11 @@ export async function runFlowModule(path: string, report: (line: string) => void
  * ```
  */
 export async function loadFlowModule(path: string): Promise<Flow> {
-  const [{ Flow }, { fileUrl, importModule }] = await Promise.all([import("../flow/mod.ts"), import("../runtime/mod.ts")]);
+  const [{ Flow }, { fileUrl, importModule }, { ErrorCode, JinaError }] = await Promise.all([
+    import("../flow/mod.ts"),
+    import("../runtime/mod.ts"),
+    import("../proto/errors.ts"),
+  ]);
   const module = (await importModule(fileUrl(path)).catch((error) => {
     throw new JinaError(`Cannot load the flow module "${path}": ${JinaError.from(error).rawMessage}`, ErrorCode.NotFound);
   })) as Record<string, unknown>;
@@ -99,7 +102,7 @@ export async function loadFlowModule(path: string): Promise<Flow> {
  */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommandArgs(name, args, flags);
-  if (typeof values.uses !== "string") throw new JinaError("jina-ts flow needs --uses ./flow.ts (see jina-ts flow --help)", ErrorCode.InvalidArgument);
+  if (typeof values.uses !== "string") throw new CliUsageError("jina-ts flow needs --uses ./flow.ts (see jina-ts flow --help)");
   await runFlowModule(values.uses, console.log);
   return 0;
 }

@@ -16,10 +16,9 @@
  *
  * @module
  */
-import { JinaError } from "../proto/errors.ts";
 import { jinaTsVersion } from "../proto/server/version.ts";
-import { commandArgs, exit } from "../runtime/mod.ts";
-import { type CliCommand, wantsHelp } from "./command.ts";
+import { commandArgs, exit } from "../runtime/process.ts";
+import { type CliCommand, CliUsageError, wantsHelp } from "./command.ts";
 import * as executor from "./executor-command.ts";
 import * as exportCommand from "./export-command.ts";
 import * as flow from "./flow-command.ts";
@@ -79,6 +78,8 @@ try {
   const code = await main(commandArgs());
   if (code !== "serving") exit(code);
 } catch (error) {
-  console.error(`jina-ts: ${JinaError.from(error).rawMessage}`);
+  // Only the commands load the protobuf-based JinaError; a usage mistake is printed without it.
+  const message = error instanceof CliUsageError ? error.message : (await import("../proto/errors.ts")).JinaError.from(error).rawMessage;
+  console.error(`jina-ts: ${message}`);
   exit(1);
 }

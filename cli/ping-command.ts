@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { type CliFlags, formatUsage, parseCommandArgs } from "./command.ts";
+import { CliUsageError, type CliFlags, formatUsage, parseCommandArgs } from "./command.ts";
 
 /** The command's name. */
 export const name = "ping";
@@ -30,7 +29,7 @@ export const usage = formatUsage(
 
 function count(flag: string, value: string | boolean | undefined): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new JinaError(`--${flag} must be a positive integer, got "${value}"`, ErrorCode.InvalidArgument);
+  if (!Number.isInteger(number) || number < 1) throw new CliUsageError(`--${flag} must be a positive integer, got "${value}"`);
   return number;
 }
 
@@ -46,7 +45,7 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(name, args, flags);
   const [target, address] = positionals;
   if (target !== "executor" && target !== "gateway" && target !== "flow" || !address) {
-    throw new JinaError("jina-ts ping needs a target (executor, gateway or flow) and an address (see jina-ts ping --help)", ErrorCode.InvalidArgument);
+    throw new CliUsageError("jina-ts ping needs a target (executor, gateway or flow) and an address (see jina-ts ping --help)");
   }
   const { ping } = await import("./ping.ts");
   const ok = await ping(target, address, {

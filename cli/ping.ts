@@ -6,7 +6,6 @@
  */
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
-import { Client } from "../client/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { Health, HealthCheckResponse_ServingStatus } from "../proto/gen/grpc/health_pb.ts";
 import { StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
@@ -28,6 +27,7 @@ export interface PingOptions {
 async function pingOnce(target: PingTarget, address: CliAddress, signal: AbortSignal): Promise<void> {
   const base = `${address.tls ? "https" : "http"}://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}`;
   if (target === "flow") {
+    const { Client } = await import("../client/mod.ts");
     const client = new Client({ host: address.host, port: address.port, protocol: address.scheme, tls: address.tls });
     try {
       const status = await client.dryRun({ signal });

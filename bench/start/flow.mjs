@@ -1,0 +1,14 @@
+// Starts a flow of N process executors, closes it, and prints "START_MS <start→ready ms> <start→closed ms>".
+// `dist`: jina-ts's package build and a JavaScript executor (plain node, no loader in any process);
+// `source`: the TypeScript sources and a TypeScript executor (run with `node --import tsx`: tsx in every process).
+const [count = "10", from = "dist"] = process.argv.slice(2);
+const [{ Flow }, uses] = from === "dist"
+  ? [await import("../../dist/mod.js"), new URL("./noop-executor.mjs", import.meta.url).pathname + "#Noop"]
+  : [await import("../../mod.ts"), new URL("../noop-executor.ts", import.meta.url).pathname + "#Noop"];
+const started = performance.now();
+const flow = new Flow();
+for (let i = 0; i < Number(count); i++) flow.add({ name: `noop${i}`, uses, needs: "gateway" });
+await flow.start();
+const ready = performance.now();
+await flow.close();
+console.log(`START_MS ${(ready - started).toFixed(0)} ${(performance.now() - started).toFixed(0)}`);
