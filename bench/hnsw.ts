@@ -71,7 +71,7 @@ function exactTopK(normalised: Float32Array, query: Float32Array): number[] {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const dir = mkdtempSync(join(tmpdir(), "jina-bench-hnsw-"));
 try {
-  console.log(`HNSW vs exact: n=${n}, dim=${dim}, ${queryCount} queries, k=${k}, cosine; defaults M=16, efConstruction=200, efSearch=128`);
+  console.log(`HNSW vs exact: n=${n}, dim=${dim}, ${queryCount} queries, k=${k}, cosine; defaults M=16, efConstruction=200, efSearch=256`);
   for (const kind of ["random", "clustered"] as const) {
     const data = dataset(kind, n, 42);
     const queries = dataset(kind, queryCount, 7);
@@ -123,7 +123,7 @@ try {
         hits += nodes.filter((node) => want.has(node)).length;
       }
       console.log(
-        `  efSearch ${String(ef).padStart(3)}${ef === 128 ? " (default)" : "          "}: recall@10 ${(hits / (queryCount * k)).toFixed(3)}, ` +
+        `  efSearch ${String(ef).padStart(3)}${ef === 256 ? " (default)" : "          "}: recall@10 ${(hits / (queryCount * k)).toFixed(3)}, ` +
           `median ${median(annMs).toFixed(3)} ms/query = ${(median(exactMs) / median(annMs)).toFixed(0)}× the tight loop, ` +
           `${(median(findMs) / median(annMs)).toFixed(0)}× DocumentArray.find`,
       );

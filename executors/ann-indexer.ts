@@ -14,7 +14,7 @@ const known = ["nDim", "metric", "dataPath", "efConstruction", "efSearch", "maxC
 
 /**
  * An HNSW indexer. Options (`uses_with`): `nDim` (required), `metric` (`cosine`, `euclidean`,
- * `inner_product`), `efConstruction` (200), `efSearch` (128), `maxConnection` (16), `columns`
+ * `inner_product`), `efConstruction` (200), `efSearch` (256), `maxConnection` (16), `columns`
  * (`{ price: "float" }`, filterable in `/search`'s `parameters.filter`), `dataPath` (default the workspace),
  * `limit` (20).
  *

@@ -32,7 +32,7 @@ export interface AnnConfig {
   dataPath: string;
   /** Candidate list size while building (default 200). */
   efConstruction?: number;
-  /** Candidate list size while searching (default 128; raised to `limit` when smaller). */
+  /** Candidate list size while searching (default 256; raised to `limit` when smaller). */
   efSearch?: number;
   /** Links per node per layer, `M` (default 16; 32 on layer 0). */
   maxConnection?: number;

@@ -27,7 +27,7 @@ export interface HnswOptions {
   maxConnection?: number | undefined;
   /** Candidate list while inserting. Default 200. */
   efConstruction?: number | undefined;
-  /** Candidate list while searching (at least `limit`). Default 128: recall@10 ≥ 0.95 on clustered 128-d data (bench/hnsw.ts). */
+  /** Candidate list while searching (at least `limit`). Default 256: recall@10 0.957 on 20,000 clustered 128-d vectors (bench/hnsw.ts). */
   efSearch?: number | undefined;
   /** Seed of the level generator (default 100, as hnswlib). */
   seed?: number | undefined;
@@ -88,7 +88,7 @@ export class Hnsw {
     this.M = positive(options.maxConnection ?? 16, "maxConnection");
     this.M0 = 2 * this.M;
     this.efConstruction = positive(options.efConstruction ?? 200, "efConstruction");
-    this.efSearch = positive(options.efSearch ?? 128, "efSearch");
+    this.efSearch = positive(options.efSearch ?? 256, "efSearch");
     this.#mL = 1 / Math.log(Math.max(2, this.M));
     this.#rng = (options.seed ?? 100) >>> 0 || 1;
     this.#normalize = this.metric === "cosine";
