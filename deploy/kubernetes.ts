@@ -85,7 +85,18 @@ export function kubernetesManifests(description: FlowDescription, options: Kuber
  * ```
  */
 export async function toKubernetesYaml(flow: Flow | FlowDescription, dir: string, options: KubernetesOptions = {}): Promise<string[]> {
-  const files = kubernetesManifests("describe" in flow ? flow.describe() : flow, options);
+  return writeKubernetesFiles(kubernetesManifests("describe" in flow ? flow.describe() : flow, options), dir);
+}
+
+/**
+ * Writes files of {@link kubernetesManifests} under `dir` (each a multi-document YAML) and returns their paths.
+ *
+ * @example
+ * ```ts
+ * writeKubernetesFiles(kubernetesManifests(flow.describe()), "k8s");
+ * ```
+ */
+export function writeKubernetesFiles(files: KubernetesFile[], dir: string): string[] {
   const written: string[] = [];
   for (const file of files) {
     const path = `${dir.replace(/\/+$/, "")}/${file.path}`;

@@ -15,7 +15,9 @@
 export { toMermaid } from "./mermaid.ts";
 export { mermaidToSvg } from "./svg.ts";
 export { plotFlow } from "./plot.ts";
-export { kubernetesManifests, kubernetesMonitoringPort, kubernetesPort, toKubernetesYaml } from "./kubernetes.ts";
+export { kubernetesManifests, kubernetesMonitoringPort, kubernetesPort, toKubernetesYaml, writeKubernetesFiles } from "./kubernetes.ts";
+export { deploymentToKubernetesYaml } from "./deployment-export.ts";
+export { dockerfileText, dockerignoreText } from "./dockerfile.ts";
 export { composeMonitoringPort, composePort, dockerComposeSpec, toDockerComposeYaml } from "./docker-compose.ts";
 export { containerWorkspace, defaultImage, exportUnits, toCompatibleName } from "./units.ts";
 export { gatewayCommand, gatewayPorts } from "./gateway-args.ts";
@@ -24,4 +26,5 @@ export type { MermaidOptions } from "./mermaid.ts";
 export type { KubernetesFile, KubernetesObject, KubernetesOptions } from "./kubernetes.ts";
 export type { DockerComposeOptions } from "./docker-compose.ts";
 export type { ExportOptions, ExportUnit } from "./units.ts";
+export type { DockerfileOptions } from "./dockerfile.ts";
 export type { UnitAddresses } from "./gateway-args.ts";

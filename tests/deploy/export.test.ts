@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseAllDocuments, parse } from "yaml";
 import { Flow } from "../../mod.ts";
-import { dockerComposeSpec, kubernetesManifests, type KubernetesObject } from "../../deploy/mod.ts";
+import { deploymentToKubernetesYaml, dockerComposeSpec, kubernetesManifests, type KubernetesObject } from "../../deploy/mod.ts";
 import { parseExecutorArgs } from "../../executor/main-args.ts";
 import { parseGatewayArgs } from "../../gateway/mod.ts";
 import { skipIf } from "../_setup.ts";
@@ -130,6 +130,19 @@ skipIf(test, dockerComposeMissing(), "docker-compose config -q accepts the expor
   try {
     dockerComposeConfig(await goldenFlow().toDockerComposeYaml(join(dir, "docker-compose.yml"), { image: "jina-ts:test" }));
     dockerComposeConfig(await new Flow().add({ name: "one", uses: "./one.ts#One" }).toDockerComposeYaml(join(dir, "one.yml")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("deploymentToKubernetesYaml writes one executor deployment (Jina's Deployment.to_kubernetes_yaml), the gateway only when asked", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "jina-ts-k8s-one-"));
+  try {
+    const written = await deploymentToKubernetesYaml({ name: "encoder", uses: "./encoder.ts#Encoder", replicas: 3 }, dir, { namespace: "search" });
+    assert.equal(written.map((path) => path.slice(dir.length + 1)), ["namespace.yml", "encoder/encoder.yml"]);
+    for (const document of parseAllDocuments(readFileSync(written[1]!, "utf8"))) validateKubernetesObject(document.toJS() as KubernetesObject);
+    const withGateway = await deploymentToKubernetesYaml({ name: "encoder", uses: "./encoder.ts#Encoder" }, dir, { includeGateway: true });
+    assert.ok(withGateway.some((path) => path.endsWith("gateway/gateway.yml")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
