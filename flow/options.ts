@@ -152,6 +152,14 @@ export interface FlowOptions extends InheritedDeploymentOptions {
    * them; new requests get 503 / UNAVAILABLE meanwhile. Default 10,000.
    */
   gracePeriod?: number;
+  /** Largest number of documents in one request (default 100,000; see the gateway's `maxDocs`). */
+  maxDocs?: number;
+  /** Deadline of a whole request, in ms (default 600,000; 0: none). `timeoutSend` still bounds each executor call. */
+  requestTimeout?: number;
+  /** Stacks in the gateway's own error answers (default false). */
+  debug?: boolean;
+  /** Host names the gateway's HTTP port answers (default: localhost and the bind host; any when bound to 0.0.0.0). */
+  allowedHosts?: string[];
   /** Workspace root (default `.workspace`). */
   workspace?: string;
   /** Environment variables for every spawned executor. */

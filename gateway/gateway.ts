@@ -146,6 +146,8 @@ class JinaGateway implements Gateway {
   readonly #requests = createRequestTracker();
   #closing: Promise<DrainOutcome> | undefined;
   #drainReason: JinaError | undefined;
+  /** The hosts `serve()` bound (for the default `allowedHosts`). */
+  readonly #hosts: string[] = [];
   #closed = false;
   #app: Hono | undefined;
   #routes: ((router: ConnectRouter) => void) | undefined;
@@ -171,6 +173,11 @@ class JinaGateway implements Gateway {
     }
     if (options.gracePeriod !== undefined && !(Number.isFinite(options.gracePeriod) && options.gracePeriod >= 0)) {
       throw new JinaError(`gracePeriod must be a number of milliseconds ≥ 0, got ${JSON.stringify(options.gracePeriod)}`, ErrorCode.InvalidArgument);
+    }
+    for (const [name, value] of [["maxDocs", options.maxDocs], ["requestTimeout", options.requestTimeout]] as const) {
+      if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
+        throw new JinaError(`${name} must be an integer ≥ 0, got ${JSON.stringify(value)}`, ErrorCode.InvalidArgument);
+      }
     }
     resolveExposedRoutes(options.exposeEndpoints); // fails now, naming the endpoint, rather than at serve()
     this.#logger = options.logger ?? console;
@@ -198,14 +205,26 @@ class JinaGateway implements Gateway {
         ),
       );
     }
-    return this.#requests.track(
-      (tracked) =>
-        this.#handle(request, tracked).catch((error) => {
-          // Cancelled by the drain: say so (UNAVAILABLE, gracePeriod), not as the walk's generic "cancelled".
-          throw tracked.aborted && tracked.reason === this.#drainReason ? this.#drainReason : error;
-        }),
-      signal,
-    );
+    const timeoutMs = this.#options.requestTimeout ?? defaultRequestTimeoutMs;
+    return this.#requests.track(async (tracked) => {
+      const deadline = timeoutMs > 0 ? new AbortController() : undefined;
+      const expired = new JinaError(
+        `The request did not finish within requestTimeout=${timeoutMs} ms: raise the gateway's requestTimeout for longer requests`,
+        ErrorCode.DeadlineExceeded,
+      );
+      const timer = deadline ? setTimeout(() => deadline.abort(expired), timeoutMs) : undefined;
+      const walkSignal = deadline ? AbortSignal.any([tracked, deadline.signal]) : tracked;
+      try {
+        return await this.#handle(request, walkSignal);
+      } catch (error) {
+        // Cancelled by the drain or the deadline: say so, not as the walk's generic "cancelled".
+        if (tracked.aborted && tracked.reason === this.#drainReason) throw this.#drainReason;
+        if (deadline?.signal.aborted) throw expired;
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    }, signal);
   }
 
   async #handle(request: DataRequestProto, signal: AbortSignal): Promise<DataRequestProto> {
@@ -214,8 +233,17 @@ class JinaGateway implements Gateway {
     header.execEndpoint ??= "/";
     const endpoint = header.execEndpoint;
     checkEndpoint(endpoint);
+    checkTargetExecutor(header.targetExecutor);
     const copy: DataRequestProto = { ...request, header };
-    docsOf(copy);
+    const count = docsOf(copy).length;
+    const maxDocs = this.#options.maxDocs ?? defaultMaxDocs;
+    if (maxDocs > 0 && count > maxDocs) {
+      throw new JinaError(
+        `The request has ${count} documents, more than maxDocs=${maxDocs}: send them in batches (the client's requestSize) or raise maxDocs`,
+        ErrorCode.ResourceExhausted,
+        { httpStatus: 413 },
+      );
+    }
     void this.#discovery.start();
     const metrics = this.#metrics ?? (this.#metricsLoading ? await this.#metricsLoading : undefined);
     const observed = metrics?.startRequest(request);
@@ -299,6 +327,8 @@ class JinaGateway implements Gateway {
         ...this.#options.playground,
         ...(this.#options.monitoring ? { metrics: () => this.metrics() } : {}),
       },
+      debug: this.#options.debug,
+      allowHost: (hostname) => this.#allowsHost(hostname),
     }));
   }
 
@@ -363,6 +393,7 @@ class JinaGateway implements Gateway {
         );
     }
     this.#servers.add(server);
+    this.#hosts.push(options.host ?? "127.0.0.1");
     return server;
   }
 
@@ -399,6 +430,14 @@ class JinaGateway implements Gateway {
     return outcome;
   }
 
+  /** The `allowedHosts` check: the option's list, else localhost and the hosts served (any when one is a wildcard). */
+  #allowsHost(hostname: string): boolean {
+    const listed = this.#options.allowedHosts;
+    const hosts = listed ?? ["localhost", "127.0.0.1", "::1", ...this.#hosts];
+    if (hosts.includes("*") || (!listed && this.#hosts.some((host) => host === "0.0.0.0" || host === "::" || host === ""))) return true;
+    return hosts.some((host) => host.toLowerCase() === hostname.toLowerCase());
+  }
+
   #info(): JinaInfo & { deployments: Record<string, DeploymentHealth> } {
     return { ...jinaInfo({ env: allEnv(), runtime: runtimeName(), ...this.#session }), deployments: this.#pool.health() };
   }
@@ -425,9 +464,33 @@ function checkTls(tls: TlsOptions): TlsOptions {
  * anything else here, once for every protocol, instead of failing (and retrying) at the hop.
  */
 function checkEndpoint(endpoint: string): void {
+  if (endpoint.length > maxNameLength) {
+    throw new JinaError(
+      `field "header.execEndpoint" is ${endpoint.length} characters long, more than ${maxNameLength}: use names like "/search"`,
+      ErrorCode.InvalidArgument,
+    );
+  }
   if (!/^[\x20-\x7e]*$/.test(endpoint)) {
     throw new JinaError(
       `field "header.execEndpoint" must be printable ASCII (it travels as gRPC metadata), got ${JSON.stringify(endpoint)}: use names like "/search"`,
+      ErrorCode.InvalidArgument,
+    );
+  }
+}
+
+/** Longest endpoint or `targetExecutor` accepted (an endpoint travels as gRPC metadata to every executor). */
+const maxNameLength = 1024;
+
+/** Default of `maxDocs`: documents in one request. */
+const defaultMaxDocs = 100_000;
+
+/** Default of `requestTimeout`: 10 minutes. */
+const defaultRequestTimeoutMs = 600_000;
+
+function checkTargetExecutor(targetExecutor: string | undefined): void {
+  if (targetExecutor !== undefined && targetExecutor.length > maxNameLength) {
+    throw new JinaError(
+      `field "header.targetExecutor" is ${targetExecutor.length} characters long, more than ${maxNameLength}: give a regex of executor names, e.g. "encoder|indexer"`,
       ErrorCode.InvalidArgument,
     );
   }

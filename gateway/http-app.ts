@@ -67,6 +67,43 @@ export interface GatewayAppOptions {
   routes?: ((router: ConnectRouter) => void) | undefined;
   /** The playground page at `GET /` for browsers (see `gateway/playground.ts`); `false` turns it off. */
   playground?: PlaygroundOptions | false | undefined;
+  /** Put stacks in the gateway's own error answers (default false: `Name: message` only, no server paths). */
+  debug?: boolean | undefined;
+  /**
+   * Whether a request's host name (from its URL, i.e. the Host header) may be served; others answer 421 (against
+   * DNS rebinding). Default: every host.
+   */
+  allowHost?: ((hostname: string) => boolean) | undefined;
+}
+
+/**
+ * Data routes take JSON: a body with another media type (`text/plain`, a form: what a cross-site page can send
+ * without a CORS preflight) is refused with 415 before the flow runs. No content type at all (curl) is taken as JSON.
+ */
+function checkJsonContentType(contentType: string | undefined): void {
+  if (contentType === undefined || contentType === "") return;
+  const type = contentType.split(";")[0]!.trim().toLowerCase();
+  if (type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type)) return;
+  throw new JinaError(
+    `Data routes take JSON: send the body with content-type application/json (got ${JSON.stringify(contentType.slice(0, 100))})`,
+    ErrorCode.InvalidArgument,
+    { httpStatus: 415 },
+  );
+}
+
+/** Answers 421 when the request's host name is not allowed (DNS rebinding: a foreign name pointing at us). */
+function checkHost(allowHost: (hostname: string) => boolean): MiddlewareHandler {
+  return async (c, next) => {
+    const hostname = new URL(c.req.url).hostname.replace(/^\[|\]$/g, "");
+    if (!allowHost(hostname)) {
+      throw new JinaError(
+        `Host ${JSON.stringify(hostname.slice(0, 100))} is not served here: add it to the gateway's allowedHosts`,
+        ErrorCode.PermissionDenied,
+        { httpStatus: 421 },
+      );
+    }
+    await next();
+  };
 }
 
 const crudRoutes = [["POST", "/index"], ["POST", "/search"], ["PUT", "/update"], ["DELETE", "/delete"]] as const;
@@ -111,20 +148,26 @@ export function createGatewayApp(options: GatewayAppOptions): OpenAPIHono<BlankE
       release?.();
     }
   };
+  const echo = { debug: options.debug };
   const post = (endpoint?: string): Handler => async (c: Context) => {
+    checkJsonContentType(c.req.header("content-type"));
     const request = parseRequestBody(await readJsonBody(c.req), endpoint ? { endpoint } : {});
     try {
       return c.json(dataRequestToJSON(await options.handle(request, c.req.raw.signal)));
     } catch (error) {
-      return errorResponse(error, request);
+      return errorResponse(error, request, echo);
     }
   };
 
+  if (options.allowHost) app.use("*", checkHost(options.allowHost));
   if (options.cors) app.use("*", cors({ exposeHeaders: [...connectCors.exposedHeaders] }));
   app.onError((error) => errorResponse(error));
   app.notFound((c) => errorResponse(new JinaError(`There is no route ${c.req.method} ${c.req.path} on this gateway`, ErrorCode.NotFound)));
   const page = options.playground === false ? undefined : mountPlayground(app, options.playground ?? {});
   registerRoute(app, healthRoute, (c) => page?.(c) ?? c.json({}));
+  app.onError((error) => errorResponse(error, undefined, echo));
+  app.notFound((c) => errorResponse(new JinaError(`There is no route ${c.req.method} ${c.req.path} on this gateway`, ErrorCode.NotFound), undefined, echo));
+  registerRoute(app, healthRoute, (c) => c.json({}));
   if (!options.noDebugEndpoints) {
     registerRoute(app, infoRoute, (c) => c.json(options.info()));
     const postRoute = dataRoute({ method: "POST", path: "/post", summary: "Post a data request to some endpoint", tags: ["Debug"], body: "post" });

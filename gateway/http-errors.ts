@@ -19,9 +19,9 @@ import { type DataRequestProto, DataRequestProtoSchema, HeaderProtoSchema } from
  * errorResponse(new JinaError("bad", ErrorCode.InvalidArgument)).status; // 400
  * ```
  */
-export function errorResponse(error: unknown, request?: DataRequestProto): Response {
+export function errorResponse(error: unknown, request?: DataRequestProto, options: ErrorEchoOptions = {}): Response {
   const jinaError = JinaError.from(error);
-  const echo = errorEcho(jinaError, request);
+  const echo = errorEcho(jinaError, request, options);
   let body: unknown;
   try {
     body = dataRequestToJSON(echo);
@@ -41,11 +41,24 @@ export function errorResponse(error: unknown, request?: DataRequestProto): Respo
  * echo.header?.status?.code; // 1 (ERROR)
  * ```
  */
-export function errorEcho(error: unknown, request?: DataRequestProto): DataRequestProto {
+export function errorEcho(error: unknown, request?: DataRequestProto, options: ErrorEchoOptions = {}): DataRequestProto {
   const jinaError = JinaError.from(error);
-  const status = toStatusProto(jinaError, jinaError.executor ?? "gateway");
+  const status = toStatusProto(jinaError, jinaError.executor ?? "gateway", { stack: options.debug === true });
   return request
     ? { ...request, header: { ...(request.header ?? create(HeaderProtoSchema)), status } }
     : create(DataRequestProtoSchema, { header: { status } });
 }
 
+/**
+ * How the gateway words its own errors: without `debug` (the default) the status carries no stack (no server
+ * paths), only `Name: message`; executors' in-band errors are passed on as they came, stacks included (Jina's
+ * protocol).
+ *
+ * @example
+ * ```ts
+ * errorResponse(error, request, { debug: true } satisfies ErrorEchoOptions);
+ * ```
+ */
+export interface ErrorEchoOptions {
+  debug?: boolean | undefined;
+}

@@ -144,6 +144,20 @@ export interface GatewayOptions {
    * them; new requests are refused meanwhile. Default 10,000.
    */
   gracePeriod?: number;
+  /** Largest number of documents in one request (HTTP 413 / gRPC RESOURCE_EXHAUSTED beyond). Default 100,000. */
+  maxDocs?: number;
+  /**
+   * Deadline of a whole request through the flow, in milliseconds (DEADLINE_EXCEEDED / HTTP 504 beyond); 0: none.
+   * Default 600,000 (10 min). Each executor call keeps its own `timeoutSend` (Jina's semantics).
+   */
+  requestTimeout?: number;
+  /** Put stacks (server paths) in the gateway's own error answers. Default false; executors' in-band stacks always pass. */
+  debug?: boolean;
+  /**
+   * Host names the HTTP port answers (the Host header), against DNS rebinding; others get 421. `"*"` allows any.
+   * Default: `localhost`, `127.0.0.1`, `::1` and every host the gateway serves on (any host when it binds 0.0.0.0 or ::).
+   */
+  allowedHosts?: string[];
   /** Title of the HTTP API (for its OpenAPI description). */
   title?: string;
   /** Description of the HTTP API (for its OpenAPI description). */

@@ -65,7 +65,8 @@ export function isEncodingFailure(message: string): boolean {
  * How a deployment retries (beside `retries`, the number of retries): the backoff between attempts and which
  * endpoints may be retried after the request may already have reached a replica.
  *
- * A call that never reached a replica (connection refused, host unknown) is always safe to retry. A call cut
+ * A call that never reached a replica (connection refused, host unknown, stream refused or not opened after a
+ * GOAWAY) is always safe to retry. A call cut
  * mid-flight (the replica died or reset the stream after taking the request) may have run its handler already:
  * it is retried only when its endpoint is in `inFlight`. Jina retries every call, so the default is `"all"`:
  * executors behind replicas are expected to be idempotent (indexers upsert by id). Set `inFlight: ["/search"]`
@@ -112,7 +113,7 @@ export function backoffDelayMs(retry: number, policy: RetryPolicy): number {
  * ```
  */
 export function mayRetry(message: string, endpoint: string, policy: RetryPolicy): boolean {
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/.test(message)) return true;
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|REFUSED_STREAM|after receiving a GOAWAY/.test(message)) return true;
   const inFlight = policy.inFlight ?? "all";
   if (inFlight === "all") return true;
   if (inFlight === "none") return false;

@@ -167,12 +167,13 @@ export function codeOfHttpStatus(status: number): Code {
  * const status = toStatusProto(new TypeError("bad doc"), "Encoder");
  * status.exception?.name; // "TypeError"
  * toStatusProto(new JinaError("bad field", ErrorCode.InvalidArgument)).description; // 'JinaError("bad field")'
+ * toStatusProto(error, "gateway", { stack: false }); // stacks: ["TypeError: bad doc\n"], no file paths
  * ```
  */
-export function toStatusProto(error: unknown, executor = ""): StatusProto {
+export function toStatusProto(error: unknown, executor = "", options: { stack?: boolean } = {}): StatusProto {
   const name = errorName(error);
   const message = error instanceof ConnectError ? error.rawMessage : error instanceof Error ? error.message : String(error);
-  const stack = error instanceof Error && error.stack
+  const stack = options.stack !== false && error instanceof Error && error.stack
     ? error instanceof JinaError ? error.stack.replace(/^ConnectError\b/, name) : error.stack
     : `${name}: ${message}`;
   return create(StatusProtoSchema, {

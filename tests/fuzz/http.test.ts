@@ -12,7 +12,7 @@ import { type Fake, fakeExecutor } from "../gateway/fakes.ts";
 import { createRng, describeBody, type FuzzCase, fuzzSeed, jsonCases, randomString, runCases, validCrudBodies, validPostBodies, assertFuzzPassed } from "./_corpus.ts";
 
 const maxRequestBytes = 64 * 1024;
-const allowed = new Set([200, 400, 404, 405, 413, 429]);
+const allowed = new Set([200, 400, 404, 405, 413, 415, 429]);
 const dataRoutes: ReadonlyArray<readonly [string, string]> = [["POST", "/post"], ["POST", "/index"], ["POST", "/search"], ["PUT", "/update"], ["DELETE", "/delete"]];
 const contentTypes = ["application/json", "application/json", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=utf-16", undefined];
 
@@ -45,7 +45,7 @@ interface HttpCase extends FuzzCase {
 }
 
 /** Checks one answer: a status from `allowed`, JSON, and for errors Jina's shape with a message saying what was wrong. */
-function checkAnswer(c: { method: string; path: string; label: string }, status: number, text: string): string | undefined {
+function checkAnswer(c: { method: string; path: string; label: string; contentType?: string | undefined }, status: number, text: string): string | undefined {
   if (!allowed.has(status)) return `HTTP ${status} (want one of ${[...allowed].join(", ")}): ${text.slice(0, 400)}`;
   if (c.method === "HEAD") return undefined;
   let json: any;
@@ -68,10 +68,12 @@ function checkAnswer(c: { method: string; path: string; label: string }, status:
   const expected: Record<number, RegExp> = {
     400: /(request body|JSON|field|expected|must)/i,
     404: /no route/i,
-    413: /maxRequestBytes/,
+    413: /maxRequestBytes|maxDocs/,
+    415: /content-type application\/json/,
   };
   const want = expected[status];
   if (want && !want.test(message)) return `HTTP ${status} message does not say what was wrong (${want}): ${message.slice(0, 200)}`;
+  if (status === 415 && c.contentType !== undefined && !/^application\/json/.test(c.contentType)) return undefined; // not JSON: refused
   if (c.label === "valid" && isData) return `a valid body answered ${status}: ${message}`;
   return undefined;
 }
