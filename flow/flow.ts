@@ -337,6 +337,7 @@ export class Flow implements AsyncDisposable {
         "requestTimeout",
         "debug",
         "allowedHosts",
+        "limits",
         "title",
         "description",
         "noDebugEndpoints",

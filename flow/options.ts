@@ -152,6 +152,8 @@ export interface FlowOptions extends InheritedDeploymentOptions {
    * them; new requests get 503 / UNAVAILABLE meanwhile. Default 10,000.
    */
   gracePeriod?: number;
+  /** Bounds on the gateway's ports (HTTP/2 streams per connection, connections, idle and slow-client timeouts). */
+  limits?: NonNullable<GatewayOptions["limits"]>;
   /** Largest number of documents in one request (default 100,000; see the gateway's `maxDocs`). */
   maxDocs?: number;
   /** Deadline of a whole request, in ms (default 600,000; 0: none). `timeoutSend` still bounds each executor call. */

@@ -356,6 +356,7 @@ class JinaGateway implements Gateway {
   async serve(options: GatewayServeOptions): Promise<Server> {
     if (this.#closed) throw new JinaError("The gateway is closed: create a new one to serve again", ErrorCode.FailedPrecondition);
     const where = {
+      ...(this.#options.limits !== undefined ? { limits: this.#options.limits } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.host !== undefined ? { host: options.host } : {}),
       ...(options.tls !== undefined ? { tls: checkTls(options.tls) } : {}),

@@ -7,6 +7,7 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
 import type { RetryPolicy } from "./retry-policy.ts";
 import type { PlaygroundGraph } from "./playground.ts";
+import type { ServerLimits } from "../runtime/mod.ts";
 
 /**
  * Where the gateway reaches one replica: an in-memory Connect transport (executors in this process), or an
@@ -158,6 +159,11 @@ export interface GatewayOptions {
    * Default: `localhost`, `127.0.0.1`, `::1` and every host the gateway serves on (any host when it binds 0.0.0.0 or ::).
    */
   allowedHosts?: string[];
+  /**
+   * Bounds on the gateway's ports: HTTP/2 streams per connection, connections, idle and slow-client timeouts
+   * (defaults: `defaultServerLimits` of `jina-ts/runtime`).
+   */
+  limits?: ServerLimits;
   /** Title of the HTTP API (for its OpenAPI description). */
   title?: string;
   /** Description of the HTTP API (for its OpenAPI description). */

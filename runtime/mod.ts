@@ -13,7 +13,7 @@
 export { runtimeName } from "./detect.ts";
 export { serveHttp } from "./serve-http.ts";
 export { closeTooBig, isWebSocketUpgrade, offeredProtocols } from "./websocket.ts";
-export { defaultMaxRequestBytes, serveGrpc } from "./serve-grpc.ts";
+export { defaultMaxRequestBytes, defaultServerLimits, serveGrpc } from "./serve-grpc.ts";
 export { createFastUnaryHandler, fastUnaryRoute } from "./grpc-fast-unary.ts";
 export { createLeanGrpcTransport } from "./grpc-transport.ts";
 export { HeaderView } from "./header-view.ts";
@@ -31,7 +31,7 @@ export type { RuntimeName } from "./detect.ts";
 export type { Server, TlsOptions } from "./server.ts";
 export type { FetchHandler, ServeHttpOptions } from "./serve-http.ts";
 export type { ServeWebSocketOptions, WebSocketConnection, WebSocketHandler } from "./websocket.ts";
-export type { ServeGrpcOptions } from "./serve-grpc.ts";
+export type { ServeGrpcOptions, ServerLimits } from "./serve-grpc.ts";
 export type { BinaryCodec } from "./grpc-frame.ts";
 export type { FastUnaryCall, FastUnaryOptions, FastUnaryRoute } from "./grpc-fast-unary.ts";
 export type { ClosableTransport, LeanGrpcTransportOptions } from "./grpc-transport.ts";

@@ -36,7 +36,47 @@ export interface ServeGrpcOptions {
    * same methods registered in `routes` still serve gRPC-web and the Connect protocol.
    */
   fastUnary?: readonly FastUnaryRoute[];
+  /** Bounds on connections and streams (defaults: {@link defaultServerLimits}). */
+  limits?: ServerLimits;
 }
+
+/**
+ * Bounds a server puts on its peers, so that no client can hold unbounded memory or sockets.
+ *
+ * @example
+ * ```ts
+ * const limits: ServerLimits = { maxConcurrentStreams: 100, maxConnections: 1000, idleTimeoutMs: 120_000 };
+ * ```
+ */
+export interface ServerLimits {
+  /** HTTP/2: streams one connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). */
+  maxConcurrentStreams?: number;
+  /** Connections open at once; more are refused at accept. */
+  maxConnections?: number;
+  /** A connection with no traffic this long is closed gracefully (streams in flight finish). 0: never. */
+  idleTimeoutMs?: number;
+  /** HTTP/1.1: the request headers must arrive within this time (slowloris). */
+  headersTimeoutMs?: number;
+  /** HTTP/1.1: the whole request (headers and body) must arrive within this time. */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The default bounds of every jina-ts server: 256 streams per HTTP/2 connection, 4,096 connections, idle
+ * connections closed after 2 minutes, headers within 10 s, a whole request body within 5 minutes.
+ *
+ * @example
+ * ```ts
+ * defaultServerLimits.maxConcurrentStreams; // 256
+ * ```
+ */
+export const defaultServerLimits: Required<ServerLimits> = {
+  maxConcurrentStreams: 256,
+  maxConnections: 4096,
+  idleTimeoutMs: 120_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 300_000,
+};
 
 /** Default largest request accepted by servers: 100 MiB, as issue 4 asks. */
 export const defaultMaxRequestBytes = 100 * 1024 * 1024;
@@ -66,9 +106,23 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
   const handler = fast
     ? (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => fast(req, res) || connectHandler(req, res)
     : connectHandler;
+  const limits = { ...defaultServerLimits, ...options.limits };
+  const settings = { settings: { maxConcurrentStreams: limits.maxConcurrentStreams } };
+  // Once the answer is complete, a request still being sent (a body over the size limit) is reset, not left half-open.
+  const bounded = (request: http2.Http2ServerRequest, response: http2.Http2ServerResponse) => {
+    response.once("finish", () => {
+      if (!request.complete && !request.stream.destroyed) request.stream.close(http2.constants.NGHTTP2_NO_ERROR);
+    });
+    handler(request, response);
+  };
   const server = options.tls
-    ? http2.createSecureServer({ ...options.tls, allowHTTP1: false }, handler)
-    : http2.createServer(handler);
+    ? http2.createSecureServer({ ...options.tls, allowHTTP1: false, ...settings }, bounded)
+    : http2.createServer(settings, bounded);
+  server.maxConnections = limits.maxConnections;
+  if (limits.idleTimeoutMs > 0) {
+    server.setTimeout(limits.idleTimeoutMs);
+    server.on("timeout", (session: http2.ServerHttp2Session) => session.close());
+  }
   const sessions = new Set<http2.ServerHttp2Session>();
   const sockets = new Set<Socket>();
   server.on("session", (session) => {
@@ -99,7 +153,7 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
       setTimeout(() => {
         for (const session of sessions) session.destroy();
         for (const socket of sockets) socket.destroy();
-      }, 100).unref?.();
+      }, 100); // not unref'd: close() must resolve even when nothing else keeps the process alive
     })
   );
 }

@@ -9,6 +9,7 @@ import { bunGlobal, denoGlobal } from "./detect.ts";
 import { listenError } from "./listen-error.ts";
 import { createServerHandle, type Server, type TlsOptions } from "./server.ts";
 import type { ServeWebSocketOptions } from "./websocket.ts";
+import { defaultServerLimits, type ServerLimits } from "./serve-grpc.ts";
 
 /** A fetch-style request handler. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -25,6 +26,11 @@ export interface ServeHttpOptions {
   tls?: TlsOptions;
   /** Also serve WebSockets: upgrade requests go to `websocket.accept` (see {@link ServeWebSocketOptions}). */
   websocket?: ServeWebSocketOptions;
+  /**
+   * Bounds on connections and slow clients (defaults: `defaultServerLimits`): Node applies `maxConnections`,
+   * `headersTimeoutMs` and `requestTimeoutMs`; Bun's and Deno's servers keep their own built-in limits.
+   */
+  limits?: ServerLimits;
 }
 
 /**
@@ -97,11 +103,20 @@ async function serveWithDeno(options: ServeHttpOptions, host: string, port: numb
 async function serveWithNode(options: ServeHttpOptions, host: string, port: number): Promise<Server> {
   const { createAdaptorServer } = await import("@hono/node-server");
   const https = options.tls ? await import("node:https") : undefined;
+  const limits = { ...defaultServerLimits, ...options.limits };
+  // How often Node checks the header and request timeouts (its default, 30 s, would let a slow client stay 30 s).
+  const connectionsCheckingInterval = Math.max(100, Math.min(1000, limits.headersTimeoutMs / 2));
   const server = createAdaptorServer({
     fetch: options.fetch,
     hostname: host,
-    ...(https ? { createServer: https.createServer, serverOptions: options.tls } : {}),
+    serverOptions: { ...options.tls, connectionsCheckingInterval },
+    ...(https ? { createServer: https.createServer } : {}),
   }) as import("node:http").Server;
+  server.maxConnections = limits.maxConnections;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  // Idle keep-alive connections close after Node's keepAliveTimeout (5 s) and silent new ones after headersTimeout;
+  // no socket timeout while a request runs (a long flow call sends nothing until its answer).
   const closeSockets = options.websocket
     ? (await import("./websocket-node.ts")).attachNodeWebSocket(server, options.websocket, options.fetch, !!options.tls)
     : undefined;

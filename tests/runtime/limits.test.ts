@@ -1,0 +1,113 @@
+/**
+ * Bounds on every port (issue 14): HTTP/2 streams per connection (SETTINGS), connections, idle connections, slow
+ * headers (slowloris), and a 200 MB body over HTTP/2 refused with its stream closed rather than left half-open.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import * as http2 from "node:http2";
+import { connect as netConnect } from "node:net";
+import { createGateway } from "../../gateway/mod.ts";
+import { serveGrpc, serveHttp } from "../../runtime/mod.ts";
+import { skipOn } from "../_setup.ts";
+import { fakeExecutor } from "../gateway/fakes.ts";
+
+const connectH2 = (port: number) => http2.connect(`http://127.0.0.1:${port}`);
+const settingsOf = (session: http2.ClientHttp2Session) =>
+  new Promise<http2.Settings>((resolve) => session.once("remoteSettings", resolve));
+const closed = (emitter: { once(event: "close", listener: () => void): unknown }, ms: number) =>
+  new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    emitter.once("close", () => (clearTimeout(timer), resolve(true)));
+  });
+
+test("HTTP/2: SETTINGS_MAX_CONCURRENT_STREAMS is 256 by default and follows limits.maxConcurrentStreams", async () => {
+  for (const [limits, expected] of [[undefined, 256], [{ maxConcurrentStreams: 8 }, 8]] as const) {
+    const server = await serveGrpc({ routes: () => {}, ...(limits ? { limits } : {}) });
+    const session = connectH2(server.port);
+    try {
+      assert.is((await settingsOf(session)).maxConcurrentStreams, expected);
+    } finally {
+      session.destroy();
+      await server.close();
+    }
+  }
+});
+
+test("HTTP/2: a connection idle for limits.idleTimeoutMs is closed", async () => {
+  const server = await serveGrpc({ routes: () => {}, limits: { idleTimeoutMs: 300 } });
+  const session = connectH2(server.port);
+  try {
+    await settingsOf(session);
+    assert.ok(await closed(session, 5000), "closed by the server");
+  } finally {
+    session.destroy();
+    await server.close();
+  }
+});
+
+test("HTTP/2: beyond limits.maxConnections a new connection is refused", async () => {
+  const server = await serveGrpc({ routes: () => {}, limits: { maxConnections: 2 } });
+  const sessions = [connectH2(server.port), connectH2(server.port)];
+  try {
+    await Promise.all(sessions.map(settingsOf));
+    const third = connectH2(server.port);
+    third.on("error", () => {});
+    sessions.push(third);
+    assert.ok(await closed(third, 5000), "the third connection was closed");
+  } finally {
+    for (const session of sessions) session.destroy();
+    await server.close();
+  }
+});
+
+skipOn(test, ["deno"], "HTTP/2: a 200 MB body is answered 413 and its stream closed, long before 200 MB are sent", "Deno's node:http2 server does not close the stream on stream.close() after the answer (the 413 arrives, the stream stays open)", async () => {
+  const fake = fakeExecutor("enc");
+  const gateway = createGateway({ graph: { "start-gateway": ["enc"], enc: ["end-gateway"] }, deployments: [{ name: "enc", shards: [[fake.transport]] }] });
+  const server = await gateway.serve({ protocol: "grpc", port: 0 });
+  const session = connectH2(server.port);
+  try {
+    const total = 200 * 1024 * 1024;
+    const stream = session.request({ ":method": "POST", ":path": "/post", "content-type": "application/json", "content-length": String(total) });
+    stream.on("error", () => {});
+    stream.resume(); // read the answer
+    let status = 0;
+    stream.on("response", (headers) => (status = Number(headers[":status"])));
+    const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+    let sent = 0;
+    let ended = false;
+    const done = closed(stream, 20_000).then((value) => (ended = true, value));
+    while (sent < total && !ended) {
+      const flushed = stream.write(chunk);
+      sent += chunk.length;
+      if (!flushed) await Promise.race([new Promise((resolve) => stream.once("drain", resolve)), done]);
+    }
+    assert.ok(await done, "the stream was closed");
+    assert.is(status, 413);
+    assert.ok(sent < total, `sent ${sent / 1024 / 1024} MiB of 200`);
+    assert.is(fake.calls.length, 0);
+  } finally {
+    session.destroy();
+    await server.close();
+    await gateway.close();
+  }
+});
+
+skipOn(test, ["deno", "bun"], "HTTP/1.1: a client that never finishes its headers (slowloris) is cut after headersTimeoutMs", "Deno.serve and Bun.serve keep their own header timeouts, not configurable", async () => {
+  const server = await serveHttp({ fetch: () => new Response("ok"), limits: { headersTimeoutMs: 500 } });
+  const socket = netConnect(server.port, "127.0.0.1");
+  socket.on("error", () => {});
+  try {
+    socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    const started = Date.now();
+    const timer = setInterval(() => socket.write("X-a: b\r\n"), 100);
+    const wasClosed = await closed(socket, 5000);
+    clearInterval(timer);
+    assert.ok(wasClosed, "the slow client was cut");
+    assert.ok(Date.now() - started < 4000, `cut after ${Date.now() - started} ms`);
+  } finally {
+    socket.destroy();
+    await server.close();
+  }
+});
+
+test.run();
