@@ -262,9 +262,15 @@ export function gatewayFlagsOf(args: GatewayMainArgs): string[] {
   ];
 }
 
+/** Jina's compose export writes `encoder:8081` without a scheme: gRPC is meant. */
+function withScheme(addresses: string[]): string[] {
+  return addresses.map((address) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(address) ? address : `grpc://${address}`));
+}
+
 /**
  * The {@link GatewayOptions} of parsed flags: one {@link GatewayDeployment} per deployment, its shards from
- * `--deployments-addresses`, `when` from `--graph-conditions`, `noReduce`, and the jina-ts extras.
+ * `--deployments-addresses` (`host:port` without a scheme, as Jina's compose export writes, is gRPC), `when` from
+ * `--graph-conditions`, `noReduce`, and the jina-ts extras.
  *
  * @example
  * ```ts
@@ -274,14 +280,14 @@ export function gatewayFlagsOf(args: GatewayMainArgs): string[] {
 export function gatewayOptionsOf(args: GatewayMainArgs): GatewayOptions {
   const deployments: GatewayDeployment[] = Object.entries(args.addresses).map(([name, list]) => {
     const extras = args.deploymentOptions[name] ?? {};
-    const shards = list.length > 0 && Array.isArray(list[0]) ? (list as string[][]) : [list as string[]];
+    const shards = (list.length > 0 && Array.isArray(list[0]) ? (list as string[][]) : [list as string[]]).map(withScheme);
     const metadata = args.metadata[name];
     return {
       name,
       shards,
       ...(extras.polling === undefined ? {} : { polling: extras.polling }),
-      ...(extras.usesBefore ? { usesBefore: extras.usesBefore } : {}),
-      ...(extras.usesAfter ? { usesAfter: extras.usesAfter } : {}),
+      ...(extras.usesBefore ? { usesBefore: withScheme(extras.usesBefore) } : {}),
+      ...(extras.usesAfter ? { usesAfter: withScheme(extras.usesAfter) } : {}),
       ...(extras.timeoutSend === undefined ? {} : { timeoutSend: extras.timeoutSend }),
       ...(extras.retries === undefined ? {} : { retries: extras.retries }),
       ...(args.conditions[name] ? { when: args.conditions[name] } : {}),

@@ -4,7 +4,7 @@ import { Client, DocumentArray } from "../../mod.ts";
 import { type Executor, type ExecutorServer, type ExecutorSettings, executorOptionsOf, serveExecutor } from "../../executor/mod.ts";
 import { parseExecutorArgs } from "../../executor/main-args.ts";
 import { MergeAfter, PodTagger, ShardIndexer } from "../flow/fixtures/executors.ts";
-import { gatewayFlagsOf, gatewayReadyPrefix, parseGatewayArgs, resolveTargets } from "../../gateway/mod.ts";
+import { gatewayFlagsOf, gatewayOptionsOf, gatewayReadyPrefix, parseGatewayArgs, resolveTargets } from "../../gateway/mod.ts";
 import { type ChildHandle, spawnScript } from "../../runtime/mod.ts";
 
 const cli = new URL("../../cli/main.ts", import.meta.url);
@@ -98,6 +98,14 @@ test("jina-ts gateway refuses bad flags with one line naming the flag, and exits
   const child = spawnScript(cli, { args: ["gateway", "--graph-description", "{"] });
   assert.is(await child.exited, 1);
   assert.match(child.lastOutput(), /^jina-ts gateway: --graph-description must be JSON/m);
+});
+
+test("gatewayOptionsOf reads Jina's compose addresses without a scheme as gRPC", () => {
+  const options = gatewayOptionsOf(parseGatewayArgs([
+    "--graph-description", '{"start-gateway":["enc"],"enc":["end-gateway"]}',
+    "--deployments-addresses", '{"enc":["enc-rep-0:8081","grpcs://enc-rep-1:8081"]}',
+  ]));
+  assert.equal(options.deployments[0]!.shards, [["grpc://enc-rep-0:8081", "grpcs://enc-rep-1:8081"]]);
 });
 
 test("resolveTargets turns a name into one target per address and keeps IPs, localhost and unresolvable names", async () => {
