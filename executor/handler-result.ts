@@ -87,7 +87,9 @@ export async function callHandler(executor: Executor, method: string, args: Hand
 
 /**
  * Applies a handler's return value to `request` (Jina's `_set_result`): nothing keeps `docs`, a DocumentArray
- * replaces them, a plain object goes to `parameters.__results__[metas.name]`; anything else throws a TypeError.
+ * replaces them, a plain object goes to `parameters.__results__[metas.name]` (`<metas.name>/shard-<id>` when the
+ * deployment has several shards, so that the shards' answers to an ALL-polled endpoint such as `/status` do not hide
+ * each other; Jina keys them by runtime name, which names the shard too); anything else throws a TypeError.
  *
  * @example
  * ```ts
@@ -108,7 +110,9 @@ export function applyResult(executor: Executor, method: string, endpoint: string
     }
     const parameters = (request.parameters ??= {});
     const previous = parameters[resultsKey];
-    parameters[resultsKey] = { ...(isPlainObject(previous) ? (previous as JsonObject) : {}), [executor.metas.name]: json };
+    const { shards, shardId } = executor.runtimeArgs;
+    const key = shards > 1 ? `${executor.metas.name}/shard-${shardId}` : executor.metas.name;
+    parameters[resultsKey] = { ...(isPlainObject(previous) ? (previous as JsonObject) : {}), [key]: json };
     setDocs(request, docs);
   } else {
     throw new TypeError(

@@ -77,7 +77,7 @@ export async function prepareWordnet(options: PrepareWordnetOptions): Promise<Fl
     total = frequencies.documents;
     log(`fitted the encoder's document frequencies on ${total} synsets in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
-  const flow = await wordnetFlow({ model, workspace: options.workspace, ports: options.ports, ...(options.host ? { host: options.host } : {}) }).start();
+  const flow = await (await wordnetFlow({ model, workspace: options.workspace, ports: options.ports, ...(options.host ? { host: options.host } : {}) })).start();
   try {
     const count = await indexedCount(flow);
     if (count > 0) {

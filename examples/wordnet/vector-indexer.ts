@@ -5,8 +5,7 @@
  * read back when it starts.
  *
  * Endpoints: `/index` (stores), `/search` (parameter `limit`, default 10: fills each query's matches, with
- * `scores.cosine` the cosine distance), `/flush` (saves now), `/status` (`{ count, dim }` in `__results__`, under
- * `<name>/shard-<id>` when sharded).
+ * `scores.cosine` the cosine distance), `/flush` (saves now), `/status` (`{ count, dim }` in `__results__`).
  *
  * @module
  */
@@ -27,11 +26,7 @@ export class VectorIndexer extends Executor {
   readonly #loaded: Promise<void>;
 
   constructor(options: ExecutorOptions = {}) {
-    // Each shard answers /status under a name of its own (`indexer/shard-1`): `__results__` is keyed by metas.name,
-    // so shards sharing one name would hide each other's counts.
-    const shards = options.runtimeArgs?.shards ?? 1;
-    const name = options.metas?.name || "VectorIndexer";
-    super(shards > 1 ? { ...options, metas: { ...options.metas, name: `${name}/shard-${options.runtimeArgs?.shardId ?? 0}` } } : options);
+    super(options);
     this.#loaded = this.#load();
     this.#loaded.catch(() => {}); // reported by the first request
   }

@@ -52,6 +52,12 @@ test("a returned plain object goes to parameters.__results__[metas.name] and the
   assert.is(response.parameters?.limit, 3);
 });
 
+test("a shard's plain object goes to parameters.__results__[<metas.name>/shard-<id>], so shards do not hide each other", async () => {
+  const executor = new Upper({ metas: { name: "upper" }, runtimeArgs: { name: "upper/shard-1/rep-0", shardId: 1, shards: 2, replicas: 1 } });
+  const response = await single(executor).process_single_data(createDataRequest({ endpoint: "/tally", docs: docs("a", "b") }));
+  assert.equal(Object.keys(response.parameters?.__results__ as object), ["upper/shard-1"]);
+});
+
 test("parameters[metas.name] is merged into the handler's parameters, the request's parameters stay as sent", async () => {
   const request = createDataRequest({ endpoint: "/count", docs: docs("a"), parameters: { limit: 1, upper: { limit: 5, only: true }, other: { limit: 9 } } });
   const response = await single(new Upper({ metas: { name: "upper" } })).process_single_data(request);
