@@ -80,11 +80,24 @@ export class HashedTfidfEmbedder implements TextEmbedder {
     return texts.map((text) => this.embedOne(text));
   }
 
+  /**
+   * A text's sparse TF-IDF vector (feature hash → weight, not normalised): what {@link embedOne} projects, and what
+   * the re-ranker compares exactly.
+   */
+  sparse(text: string): Map<number, number> {
+    const weights = new Map<number, number>();
+    for (const [hash, tf] of textFeatures(text, this.#features)) {
+      weights.set(hash, (tf >= 1 ? 1 + Math.log(tf) : tf) * this.#frequencies.idf(hash));
+    }
+    return weights;
+  }
+
   /** One text's embedding. */
   embedOne(text: string): Float32Array {
     const vector = new Float32Array(this.dim);
-    for (const [hash, tf] of textFeatures(text, this.#features)) {
-      const weight = ((tf >= 1 ? 1 + Math.log(tf) : tf) * this.#frequencies.idf(hash)) / Math.sqrt(this.#probes);
+    const scale = 1 / Math.sqrt(this.#probes);
+    for (const [hash, tfidf] of this.sparse(text)) {
+      const weight = tfidf * scale;
       for (let probe = 0; probe < this.#probes; probe++) {
         const mixed = remix(hash + Math.imul(probe, 0x9e3779b9));
         vector[mixed % this.dim]! += mixed & 0x80000000 ? -weight : weight;
@@ -96,4 +109,24 @@ export class HashedTfidfEmbedder implements TextEmbedder {
     for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
     return vector;
   }
+}
+
+/**
+ * The cosine of two sparse vectors (as from {@link HashedTfidfEmbedder.sparse}); 0 when either is empty.
+ *
+ * @example
+ * ```ts
+ * sparseCosine(embedder.sparse("a large body of water"), embedder.sparse("sea: a large body of salt water"));
+ * ```
+ */
+export function sparseCosine(a: Map<number, number>, b: Map<number, number>): number {
+  let dot = 0;
+  let aa = 0;
+  let bb = 0;
+  for (const [key, value] of a) {
+    aa += value * value;
+    dot += value * (b.get(key) ?? 0);
+  }
+  for (const value of b.values()) bb += value * value;
+  return aa && bb ? dot / Math.sqrt(aa * bb) : 0;
 }

@@ -4,7 +4,8 @@
  * and on close (the documents as one protobuf DocumentArray, the matrix as raw float32, then `index.json`), and
  * read back when it starts.
  *
- * Endpoints: `/index` (stores), `/search` (parameter `limit`, default 10: fills each query's matches, with
+ * Endpoints: `/index` (stores), `/search` (parameter `limit`, default 10, at least the option `candidates` when a
+ * re-ranker follows: fills each query's matches, with
  * `scores.cosine` the cosine distance), `/flush` (saves now), `/status` (`{ count, dim }` in `__results__`).
  *
  * @module
@@ -25,8 +26,11 @@ export class VectorIndexer extends Executor {
   #dirty = false;
   readonly #loaded: Promise<void>;
 
-  constructor(options: ExecutorOptions = {}) {
+  readonly #candidates: number;
+
+  constructor(options: ExecutorOptions & { candidates?: number } = {}) {
     super(options);
+    this.#candidates = options.candidates ?? 0;
     this.#loaded = this.#load();
     this.#loaded.catch(() => {}); // reported by the first request
   }
@@ -82,7 +86,7 @@ export class VectorIndexer extends Executor {
   @requests("/search")
   async search({ docs, parameters }: { docs: DocumentArray; parameters: Record<string, unknown> }): Promise<void> {
     await this.#loaded;
-    const limit = typeof parameters.limit === "number" ? parameters.limit : 10;
+    const limit = Math.max(typeof parameters.limit === "number" ? parameters.limit : 10, this.#candidates);
     for (const query of docs) {
       const vector = query.embedding?.toFloat64();
       if (!vector || this.#dim === 0) continue;

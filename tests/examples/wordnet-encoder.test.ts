@@ -7,8 +7,9 @@ import * as assert from "uvu/assert";
 import { Document, DocumentArray } from "../../mod.ts";
 import { Bm25Index } from "../../examples/wordnet/bm25.ts";
 import { DocumentFrequencies } from "../../examples/wordnet/document-frequencies.ts";
-import { HashedTfidfEmbedder } from "../../examples/wordnet/embedder.ts";
+import { HashedTfidfEmbedder, sparseCosine } from "../../examples/wordnet/embedder.ts";
 import { EmbeddingEncoder, loadEmbedder } from "../../examples/wordnet/encoder.ts";
+import { Ranker } from "../../examples/wordnet/ranker.ts";
 import { heldOutLemmaQueries, reverseDictionaryQueries, seededRandom } from "../../examples/wordnet/eval-queries.ts";
 import { textFeatures, words } from "../../examples/wordnet/text-features.ts";
 import { topKInnerProduct } from "../../examples/wordnet/vector-top-k.ts";
@@ -85,6 +86,34 @@ test("the encoder fills embeddings, and a user's embedder module replaces the mo
   let failure: unknown;
   await loadEmbedder({}).catch((error: unknown) => (failure = error));
   assert.match(String(failure), /needs "model"/);
+});
+
+test("the ranker re-scores candidates by exact TF-IDF cosine, drops duplicates, keeps limit, and keeps the vector's score", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "wordnet-ranker-"));
+  try {
+    const frequencies = new DocumentFrequencies();
+    for (const text of corpus) frequencies.add(textFeatures(text));
+    await frequencies.save(join(dir, "df.bin"));
+    const ranker = new Ranker({ model: join(dir, "df.bin") });
+    const query = new Document({ text: "a large body of salt water" });
+    query.matches = [
+      new Document({ id: "lake", text: corpus[3], scores: { cosine: { value: 0.2 } } }),
+      new Document({ id: "car", text: corpus[1], scores: { cosine: { value: 0.1 } } }),
+      new Document({ id: "sea", text: corpus[2], scores: { cosine: { value: 0.3 } } }),
+      new Document({ id: "sea", text: corpus[2], scores: { cosine: { value: 0.3 } } }),
+    ];
+    const docs = new DocumentArray([query]);
+    await ranker.rank({ docs, parameters: { limit: 2 } });
+    const matches = [...docs.at(0)!.matches];
+    assert.equal(matches.map((match) => match.id), ["sea", "lake"]);
+    assert.ok(matches[0]!.scores.cosine!.value < matches[1]!.scores.cosine!.value);
+    assert.is(matches[0]!.scores.vector_cosine!.value.toFixed(1), "0.3");
+    const embedder = fitted();
+    assert.ok(Math.abs(sparseCosine(embedder.sparse("cat"), embedder.sparse("cat")) - 1) < 1e-9);
+    assert.is(sparseCosine(embedder.sparse("cat"), embedder.sparse("")), 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("BM25 ranks the document with the rarer shared word first", () => {

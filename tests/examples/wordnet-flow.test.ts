@@ -17,7 +17,7 @@ test("first start indexes the subset across both shards; searches find the synse
   try {
     assert.match(lines.join("\n"), /fitted the encoder's document frequencies on \d+ synsets/);
     const count = await indexedCount(flow);
-    assert.ok(count > 1500, `indexed ${count}`);
+    assert.ok(count > 500, `indexed ${count}`);
     const ids = async (text: string) => (await queryWordnet(flow, text, 10)).map((doc) => doc.id);
     assert.ok((await ids("feline")).includes(expected.cat), "feline → cat");
     assert.ok((await ids("car")).includes(expected.car), "car → car, auto, automobile");
