@@ -5,8 +5,9 @@
 
 const $ = (id) => document.getElementById(id);
 
-/** Score names that measure a distance (smaller is closer); every other score is a similarity. */
-const distances = new Set(["cosine", "euclidean", "sqeuclidean", "l2", "distance"]);
+/** A score is a distance (smaller is closer) when its op_name says so or its name is a distance metric's (Jina's
+ * `cosine`, `euclidean`, `sqeuclidean`, also as a suffix: `vector_cosine`); every other score is a similarity. */
+const isDistance = (name, score) => /distance/i.test(score.op_name ?? score.opName ?? "") || /(^|_)(cosine|euclidean|sqeuclidean|l2|distance)$/.test(name);
 
 function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -51,7 +52,7 @@ async function loadEndpoints() {
 function scoreLine(scores) {
   const line = element("p", { class: "score" });
   for (const [name, score] of Object.entries(scores ?? {})) {
-    const kind = distances.has(name) ? "distance" : "similarity";
+    const kind = isDistance(name, score) ? "distance" : "similarity";
     line.append(`${name} ${kind} `, element("strong", {}, Number(score.value).toFixed(4)), " ");
   }
   return line;
