@@ -8,7 +8,7 @@
 //   3. dist/cli/main.js (the `jina-ts` bin) becomes executable.
 // Usage: node scripts/build.mjs [--manifests-only]   (--manifests-only: step 1 alone, no dist/)
 import { spawnSync } from "node:child_process";
-import { chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -80,5 +80,6 @@ if (!process.argv.includes("--manifests-only")) {
     count++;
   }
   chmodSync(join(dist, "cli/main.js"), 0o755);
+  cpSync(join(root, "playground"), join(dist, "playground"), { recursive: true }); // gateway/playground.ts reads ../playground/
   console.log(`build: dist/ written (${count} declaration files)`);
 }
