@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { exit, getEnv, isProcessAlive, onShutdown } from "../runtime/mod.ts";
+import { exit, onShutdown, watchParent } from "../runtime/mod.ts";
 import { Executor } from "./executor.ts";
 import { configuredExecutor, underSpec } from "./executor-yaml.ts";
 import { executorOptionsOf } from "./executor-settings.ts";
@@ -14,19 +14,6 @@ import { type ExecutorServer, serveExecutor } from "./serve.ts";
 function fail(context: string, error: unknown): never {
   console.error(`jina-ts executor: ${context}${error instanceof Error ? error.message : String(error)}`);
   exit(1);
-}
-
-/** Polls the parent every second and calls `onGone` once it has exited (no orphans after a crashed flow). */
-function watchParent(onGone: () => void): void {
-  const parent = Number(getEnv("JINA_PARENT_PID"));
-  if (!Number.isInteger(parent) || parent <= 0) return;
-  const timer = setInterval(() => {
-    if (!isProcessAlive(parent)) {
-      clearInterval(timer);
-      onGone();
-    }
-  }, 1000);
-  (timer as { unref?: () => void }).unref?.();
 }
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { exit, onShutdown, readText } from "../runtime/mod.ts";
+import { exit, onShutdown, readText, watchParent } from "../runtime/mod.ts";
 import { createGateway, type Gateway } from "./gateway.ts";
 import { gatewayOptionsOf, parseGatewayArgs } from "./main-args.ts";
 
@@ -16,7 +16,7 @@ export const gatewayReadyPrefix = "JINA_GATEWAY_READY ";
  * Serves a gateway from `jina-ts gateway`'s flags (see `gateway/main-args.ts`) — an address whose host is a name
  * becomes one replica per address it resolves to (`gateway/dns-watch.ts`) —, serves every protocol on its
  * port, the metrics port with `--monitoring`, then prints `JINA_GATEWAY_READY {"ports":[…]}` (and
- * `"portMonitoring"`). SIGTERM / SIGINT close it and exit 0. Bad flags print one line and exit 1.
+ * `"portMonitoring"`). SIGTERM / SIGINT close it and exit 0, and so does the exit of `JINA_PARENT_PID`. Bad flags print one line and exit 1.
  *
  * @example
  * ```ts
@@ -27,11 +27,13 @@ export const gatewayReadyPrefix = "JINA_GATEWAY_READY ";
 export async function runGateway(argv: string[]): Promise<void> {
   let gateway: Gateway | undefined;
   let stopping = false;
-  onShutdown(async () => {
+  const stop = async () => {
     stopping = true;
     await gateway?.close().catch(() => {});
     exit(0);
-  });
+  };
+  onShutdown(stop);
+  watchParent(() => void stop());
   try {
     const args = parseGatewayArgs(argv);
     const options = gatewayOptionsOf(args);

@@ -65,6 +65,27 @@ export function onShutdown(handler: (signal: string) => void | Promise<void>): (
   };
 }
 
+/**
+ * Polls the process named by `JINA_PARENT_PID` every second and calls `onGone` once it has exited, so executors
+ * and gateways started by a flow or a test do not outlive it (no orphans after a crash). No-op without the variable.
+ *
+ * @example
+ * ```ts
+ * watchParent(() => server.close().then(() => exit(0)));
+ * ```
+ */
+export function watchParent(onGone: () => void): void {
+  const parent = Number(getEnv("JINA_PARENT_PID"));
+  if (!Number.isInteger(parent) || parent <= 0) return;
+  const timer = setInterval(() => {
+    if (!isProcessAlive(parent)) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, 1000);
+  (timer as { unref?: () => void }).unref?.();
+}
+
 /** Whether a process with this pid is alive. */
 export function isProcessAlive(pid: number): boolean {
   try {

@@ -97,7 +97,8 @@ function link(a: string, nsA: string | undefined, addressA: string, b: string, n
 /** Starts `jina-ts <args>` inside a namespace and resolves with the child once `ready` matches a line. */
 function startIn(ns: string, args: string[], ready: (line: string) => boolean, children: ChildProcess[]): Promise<ChildProcess> {
   const [command, base] = scriptCommand(cli);
-  const child = spawn("ip", ["netns", "exec", ns, command, ...base, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  // JINA_PARENT_PID: the executor and gateway exit within a second if this test process dies without its finally.
+  const child = spawn("ip", ["netns", "exec", ns, command, ...base, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, JINA_PARENT_PID: String(process.pid) } });
   children.push(child);
   const output: string[] = [];
   return new Promise((resolve, reject) => {
