@@ -1,5 +1,6 @@
 /**
- * `jina-ts executor --uses ./file.ts#Class …`: serves one executor over gRPC (Jina's `jina executor`).
+ * `jina-ts executor --uses ./file.ts#Class …` (or `--uses executor.yml`, an Executor YAML): serves one executor
+ * over gRPC (Jina's `jina executor`).
  *
  * @module
  */
@@ -17,8 +18,10 @@ export const flags: CliFlags = executorFlags;
 
 /** `jina-ts executor --help`. */
 export const usage = formatUsage(
-  "jina-ts executor --uses ./file.ts#Class [flags]",
-  "Serves one executor over gRPC until Ctrl-C. Prints `JINA_EXECUTOR_READY {\"port\":N}` (for programs) and\n" +
+  "jina-ts executor --uses ./file.ts#Class|executor.yml [flags]",
+  "Serves one executor over gRPC until Ctrl-C. An Executor YAML (jtype, with, metas, requests, modules) gives the\n" +
+    "class and its values; --uses-with, --uses-metas and --uses-requests override them key by key.\n" +
+    " Prints `JINA_EXECUTOR_READY {\"port\":N}` (for programs) and\n" +
     "a line with its address (for people) once it serves.",
   flags,
 );

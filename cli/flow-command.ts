@@ -1,6 +1,6 @@
 /**
- * `jina-ts flow --uses ./my-flow.ts`: starts the Flow a module exports (as `default` or `flow`) and serves it
- * until Ctrl-C.
+ * `jina-ts flow --uses flow.yml` (a Flow YAML) or `--uses ./my-flow.ts` (a module that exports the Flow as
+ * `default` or `flow`): starts the Flow and serves it until Ctrl-C.
  *
  * @module
  */
@@ -11,17 +11,20 @@ import { CliUsageError, type CliFlags, formatUsage, parseCommandArgs } from "./c
 export const name = "flow";
 
 /** One line for `jina-ts --help`. */
-export const summary = "starts the Flow a module exports and serves it";
+export const summary = "starts a Flow YAML (or the Flow a module exports) and serves it";
 
 /** Every flag. */
 export const flags: CliFlags = {
-  uses: { value: "FILE", help: "the module that exports the Flow (as default or as `flow`), relative to the working directory" },
+  uses: {
+    value: "FILE",
+    help: "a Flow YAML (.yml/.yaml), or a module that exports the Flow (as default or as `flow`), relative to the working directory",
+  },
 };
 
 /** `jina-ts flow --help`. */
 export const usage = formatUsage(
-  "jina-ts flow --uses ./flow.ts [flags]",
-  "Imports the module, starts its Flow and serves it until Ctrl-C. Prints `JINA_FLOW_READY {…}` (for programs)\n" +
+  "jina-ts flow --uses flow.yml|./flow.ts [flags]",
+  "Loads the Flow YAML (${{ ENV.X }} from the environment) or imports the module, starts its Flow and serves it until Ctrl-C. Prints `JINA_FLOW_READY {…}` (for programs)\n" +
     "and one line per gateway address, with Swagger UI's /docs for HTTP (for people).",
   flags,
 );
@@ -51,7 +54,8 @@ export function flowReadyLines(flow: Pick<Flow, "host" | "protocols" | "ports">)
 }
 
 /**
- * Imports `path`, finds its Flow, starts it, prints its ready lines and serves until SIGINT/SIGTERM.
+ * Loads the Flow YAML at `path` (or imports the module and finds its Flow), starts it, prints its ready lines and
+ * serves until SIGINT/SIGTERM.
  *
  * @example
  * ```ts
@@ -79,6 +83,7 @@ export async function loadFlowModule(path: string): Promise<Flow> {
     import("../runtime/mod.ts"),
     import("../proto/errors.ts"),
   ]);
+  if (/\.(ya?ml|jaml)$/i.test(path)) return await Flow.load(path);
   const module = (await importModule(fileUrl(path)).catch((error) => {
     throw new JinaError(`Cannot load the flow module "${path}": ${JinaError.from(error).rawMessage}`, ErrorCode.NotFound);
   })) as Record<string, unknown>;
@@ -102,7 +107,7 @@ export async function loadFlowModule(path: string): Promise<Flow> {
  */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommandArgs(name, args, flags);
-  if (typeof values.uses !== "string") throw new CliUsageError("jina-ts flow needs --uses ./flow.ts (see jina-ts flow --help)");
+  if (typeof values.uses !== "string") throw new CliUsageError("jina-ts flow needs --uses flow.yml or ./flow.ts (see jina-ts flow --help)");
   await runFlowModule(values.uses, console.log);
   return 0;
 }

@@ -15,7 +15,7 @@
  * ```
  */
 export const executorFlags: Readonly<Record<string, { value?: string; help: string; default?: string }>> = {
-  uses: { value: "FILE#CLASS", help: "the executor class: a module path (.ts or .js, relative to the working directory) and the exported class name" },
+  uses: { value: "FILE#CLASS", help: "the executor class: a module path (.ts or .js, relative to the working directory) and the exported class name, or an Executor YAML (.yml)" },
   name: { value: "NAME", help: "the executor's name (metas.name; in errors, logs and metrics)" },
   host: { value: "HOST", help: "the address to bind", default: "127.0.0.1" },
   port: { value: "N", help: "the gRPC port (0: a free one, printed in the ready line)", default: "0" },
