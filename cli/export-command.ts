@@ -33,6 +33,7 @@ export const flags: CliFlags = {
   image: { value: "IMAGE", help: "kubernetes, docker-compose: the image of the gateway and of deployments without `image` (default: $JINA_TS_IMAGE, else jina-ts:<version>)" },
   "vertical-layout": { help: "flowchart: top-down instead of left-right" },
   "base-image": { value: "IMAGE", help: "dockerfile: the base image", default: "node:20-alpine" },
+  executor: { help: "schema: the Executor YAML schema instead of the Flow YAML one" },
 };
 
 /** Loads a flow file: a module exporting a Flow (`.ts`, `.js`, `.mjs`), or Flow YAML through `Flow.load`. */
@@ -61,7 +62,7 @@ const text = (value: string | boolean | undefined) => (typeof value === "string"
  *
  * @example
  * ```ts
- * Object.keys(exporters); // ["kubernetes", "docker-compose", "flowchart", "dockerfile"]
+ * Object.keys(exporters); // ["kubernetes", "docker-compose", "flowchart", "schema", "dockerfile"]
  * ```
  */
 export const exporters: Record<string, Exporter> = {
@@ -100,6 +101,17 @@ export const exporters: Record<string, Exporter> = {
       const path = output(positionals, "the flowchart");
       await flow.plot(path, { verticalLayout: values["vertical-layout"] === true });
       return [`${path} written`];
+    },
+  },
+  schema: {
+    synopsis: "[OUT.json] [--executor]",
+    help: "the JSON Schema of Flow YAML (Executor YAML with --executor), from the zod schemas that validate them",
+    async run(positionals, values) {
+      const [{ configJsonSchema }, { writeText }] = await Promise.all([import("../config/mod.ts"), import("../runtime/mod.ts")]);
+      const schema = `${JSON.stringify(configJsonSchema(values.executor === true ? "executor" : "flow"), null, 2)}\n`;
+      if (!positionals[0]) return [schema.trimEnd()];
+      writeText(positionals[0], schema);
+      return [`${positionals[0]} written`];
     },
   },
   dockerfile: {
