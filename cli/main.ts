@@ -23,6 +23,7 @@ import * as executor from "./executor-command.ts";
 import * as exportCommand from "./export-command.ts";
 import * as flow from "./flow-command.ts";
 import * as gateway from "./gateway-command.ts";
+import * as newCommand from "./new-command.ts";
 import * as ping from "./ping-command.ts";
 import * as post from "./post-command.ts";
 
@@ -31,6 +32,7 @@ const commands: readonly CliCommand[] = [
   executor,
   gateway,
   flow,
+  newCommand,
   ping,
   post,
   exportCommand,

@@ -7,7 +7,7 @@
  * @module
  */
 import { ErrorCode } from "../proto/errors.ts";
-import { fileExists, fileUrl, resolveFrom } from "../runtime/mod.ts";
+import { fileExists, fileUrl, importModule as importRuntimeModule, resolveFrom } from "../runtime/mod.ts";
 import { baseExecutorNames, type ExecutorSpec } from "./executor-spec.ts";
 import { executorSchema, type ExecutorYaml } from "./schema.ts";
 import { configError, type KeyPath, readYamlSource, type ReadYamlOptions, toPlainValue, type YamlSource } from "./source.ts";
@@ -36,7 +36,7 @@ function list(value: string | string[] | undefined): string[] {
 
 async function importModule(path: string, context: UsesContext, what: string): Promise<Record<string, unknown>> {
   try {
-    return (await import(fileUrl(path))) as Record<string, unknown>;
+    return (await importRuntimeModule(fileUrl(path))) as Record<string, unknown>;
   } catch (error) {
     throw configError(context.source.locate(context.path), context.path, `${what}: importing ${path} failed: ${(error as Error).message}`);
   }

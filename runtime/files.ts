@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
@@ -74,6 +74,11 @@ export function relativeTo(dir: string, path: string): string {
 /** The directory part of a path, absolute. */
 export function directoryOf(path: string): string {
   return dirname(resolve(currentDir(), path));
+}
+
+/** The names in a directory (resolved against the working directory). */
+export function listDir(path: string): string[] {
+  return readdirSync(resolve(currentDir(), path));
 }
 
 /** Whether a file or directory exists at `path` (resolved against the working directory). */

@@ -1,0 +1,84 @@
+// `jina-ts new NAME` writes a project that works: `npm install` (jina-ts from the packed tarball), `npm test`, and
+// `npm start` serves flow.yml on gRPC 54321 / HTTP 54322 / WebSocket 54323, answering a client. Node only: it
+// packs the package and runs npm itself (as tests/package/smoke.test.ts does).
+import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { Client, Document, DocumentArray } from "../../mod.ts";
+import { runtimeName, scriptCommand } from "../../runtime/mod.ts";
+
+const root = resolve(fileURLToPath(import.meta.url), "../../..");
+const env = { ...globalThis.process.env, NO_COLOR: "1" };
+/** `jina-ts` from the sources, with the runtime running this test. */
+const [jinaTs, jinaTsArgs] = scriptCommand(join(root, "cli/main.ts"));
+
+function run(command: string, args: string[], cwd: string, timeoutMs = 120_000): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: timeoutMs, env });
+  assert.is(result.status, 0, `${command} ${args.join(" ")} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+  return result;
+}
+
+test("jina-ts new writes flow.yml, executor1/ (config.yml, executor.ts, its test), client.ts, package.json, README", () => {
+  const dir = mkdtempSync(join(tmpdir(), "jina-new-files-"));
+  try {
+    run(jinaTs, [...jinaTsArgs, "new", "hello"], dir);
+    for (const file of ["flow.yml", "executor1/config.yml", "executor1/executor.ts", "executor1/executor.test.ts", "client.ts", "package.json", "tsconfig.json", "README.md"]) {
+      assert.ok(existsSync(join(dir, "hello", file)), file);
+    }
+    assert.match(readFileSync(join(dir, "hello/flow.yml"), "utf8"), /port: \[54321, 54322, 54323\]/);
+    const again = spawnSync(jinaTs, [...jinaTsArgs, "new", "hello"], { cwd: dir, encoding: "utf8", env });
+    assert.is(again.status, 1);
+    assert.match(again.stderr, /exists and is not empty/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+if (runtimeName() !== "node") {
+  test.skip("npm install && npm test && npm start in a new project (runs from the Node suite: it packs and runs npm)", () => {});
+} else {
+  test("npm install && npm test && npm start in a new project: the flow answers on 54321 and stops on SIGINT", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "jina-new-"));
+    try {
+      run("npm", ["pack", "--silent", "--pack-destination", dir], root, 180_000);
+      const tarball = readdirSync(dir).find((name) => name.endsWith(".tgz"))!;
+      run(jinaTs, [...jinaTsArgs, "new", "app", "--jina-ts", `file:../${tarball}`], dir);
+      const app = join(dir, "app");
+      run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], app, 180_000);
+      const tested = run("npm", ["test"], app);
+      assert.match(tested.stdout, /pass 2/);
+      const started = spawn("npm", ["start"], { cwd: app, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      started.stdout.on("data", (chunk) => (output += chunk));
+      started.stderr.on("data", (chunk) => (output += chunk));
+      const exited = new Promise<number | null>((done) => started.on("exit", (code) => done(code)));
+      try {
+        for (let i = 0; i < 600 && !output.includes("JINA_FLOW_READY"); i++) await new Promise((done) => setTimeout(done, 100));
+        assert.match(output, /JINA_FLOW_READY \{"host":"127\.0\.0\.1","protocols":\["grpc","http","websocket"\],"ports":\[54321,54322,54323\]\}/, output);
+        const client = new Client({ host: "127.0.0.1", port: 54321, protocol: "grpc" });
+        try {
+          const docs = await client.post("/", new DocumentArray([new Document({ text: "world" })]));
+          assert.is(docs.at(0)!.text, "hello, world!");
+        } finally {
+          client.close();
+        }
+        globalThis.process.kill(-started.pid!, "SIGINT");
+        await exited;
+      } finally {
+        try {
+          globalThis.process.kill(-started.pid!, "SIGKILL");
+        } catch {
+          // the group is gone
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test.run();
