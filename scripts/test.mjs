@@ -102,8 +102,9 @@ async function main() {
   async function worker() {
     for (let task = queue.shift(); task; task = queue.shift()) {
       const t0 = Date.now();
-      // The package smoke test packs, installs and runs four runtimes: it gets three times the time of a suite.
-      const result = await runFile(task.runtime, task.file, task.file.endsWith("smoke.test.ts") ? timeoutMs * 3 : fileTimeout(task.file, timeoutMs));
+      // The package smoke test and `jina-ts new`'s test pack, install and run: three times the time of a suite.
+      const slow = /(package\/smoke|cli\/new)\.test\.ts$/.test(task.file.replaceAll("\\", "/"));
+      const result = await runFile(task.runtime, task.file, slow ? timeoutMs * 3 : fileTimeout(task.file, timeoutMs));
       const name = `${task.runtime.padEnd(4)} ${relative(root, task.file)}`;
       const failed = result.ok ? 0 : Math.max(1, result.total - result.passed - result.skipped);
       totals.passed += result.passed;
