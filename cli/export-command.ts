@@ -62,7 +62,7 @@ const text = (value: string | boolean | undefined) => (typeof value === "string"
  *
  * @example
  * ```ts
- * Object.keys(exporters); // ["kubernetes", "docker-compose", "flowchart", "schema", "dockerfile"]
+ * Object.keys(exporters); // ["kubernetes", "docker-compose", "flowchart", "dockerfile", "schema"]
  * ```
  */
 export const exporters: Record<string, Exporter> = {
@@ -103,17 +103,6 @@ export const exporters: Record<string, Exporter> = {
       return [`${path} written`];
     },
   },
-  schema: {
-    synopsis: "[OUT.json] [--executor]",
-    help: "the JSON Schema of Flow YAML (Executor YAML with --executor), from the zod schemas that validate them",
-    async run(positionals, values) {
-      const [{ configJsonSchema }, { writeText }] = await Promise.all([import("../config/mod.ts"), import("../runtime/mod.ts")]);
-      const schema = `${JSON.stringify(configJsonSchema(values.executor === true ? "executor" : "flow"), null, 2)}\n`;
-      if (!positionals[0]) return [schema.trimEnd()];
-      writeText(positionals[0], schema);
-      return [`${positionals[0]} written`];
-    },
-  },
   dockerfile: {
     synopsis: "[DIR] [--base-image IMAGE]",
     help: "a Dockerfile and .dockerignore for this project's image (docker build -t NAME:TAG DIR)",
@@ -125,6 +114,17 @@ export const exporters: Record<string, Exporter> = {
       writeText(`${dir}/Dockerfile`, dockerfileText(baseImage ? { baseImage } : {}));
       writeText(`${dir}/.dockerignore`, dockerignoreText());
       return [`${dir}/Dockerfile and ${dir}/.dockerignore written; build with: docker build -t NAME:TAG ${dir}, then export with JINA_TS_IMAGE=NAME:TAG`];
+    },
+  },
+  schema: {
+    synopsis: "[OUT.json] [--executor]",
+    help: "the JSON Schema of Flow YAML (Executor YAML with --executor), from the zod schemas that validate them",
+    async run(positionals, values) {
+      const [{ configJsonSchema }, { writeText }] = await Promise.all([import("../config/mod.ts"), import("../runtime/mod.ts")]);
+      const schema = `${JSON.stringify(configJsonSchema(values.executor === true ? "executor" : "flow"), null, 2)}\n`;
+      if (!positionals[0]) return [schema.trimEnd()];
+      writeText(positionals[0], schema);
+      return [`${positionals[0]} written`];
     },
   },
 };

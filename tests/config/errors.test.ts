@@ -6,6 +6,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Executor, Flow, JinaError } from "../../mod.ts";
 import { configJsonSchema, loadFlowConfig, nearestKey } from "../../config/mod.ts";
+import { run as exportCommand } from "../../cli/export-command.ts";
+import { readFileSync } from "node:fs";
 
 const fixtures = new URL("./fixtures/", import.meta.url).pathname;
 let tmp: string;
@@ -111,6 +113,14 @@ test("the JSON Schema comes from the same zod schemas", () => {
   assert.ok("executors" in flow.properties && "py_modules" in flow.properties);
   const executor = configJsonSchema("executor") as { required: string[] };
   assert.equal(executor.required, ["jtype"]);
+});
+
+test("jina-ts export schema writes it", async () => {
+  const file = join(tmp, "flow.schema.json");
+  assert.is(await exportCommand(["schema", file]), 0);
+  assert.equal(JSON.parse(readFileSync(file, "utf8")), configJsonSchema("flow"));
+  assert.is(await exportCommand(["schema", file, "--executor"]), 0);
+  assert.is(JSON.parse(readFileSync(file, "utf8")).title, "jina-ts Executor YAML");
 });
 
 test.run();
