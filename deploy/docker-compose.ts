@@ -13,9 +13,23 @@ import { ensureDir, writeText } from "../runtime/mod.ts";
 import { gatewayCommand, gatewayPorts } from "./gateway-args.ts";
 import { containerWorkspace, defaultImage, type ExportOptions, type ExportUnit, exportUnits } from "./units.ts";
 
-/** The port every executor service serves gRPC on (Jina's compose port). */
+/**
+ * The port every executor service serves gRPC on (Jina's compose port).
+ *
+ * @example
+ * ```ts
+ * `grpc://encoder-rep-0:${composePort}`; // what the gateway is given
+ * ```
+ */
 export const composePort = 8081;
-/** The metrics port of services with `monitoring`. */
+/**
+ * The metrics port of services with `monitoring`.
+ *
+ * @example
+ * ```ts
+ * `http://encoder-rep-0:${composeMonitoringPort}/metrics`;
+ * ```
+ */
 export const composeMonitoringPort = 9090;
 
 /**

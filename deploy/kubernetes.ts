@@ -17,9 +17,23 @@ import { ensureDir, getEnv, writeText } from "../runtime/mod.ts";
 import { gatewayCommand, gatewayPorts } from "./gateway-args.ts";
 import { type ExportOptions, type ExportUnit, defaultImage, exportUnits, toCompatibleName } from "./units.ts";
 
-/** The port every executor container serves gRPC on (Jina's `K8S_PORT`). */
+/**
+ * The port every executor container serves gRPC on (Jina's `K8S_PORT`).
+ *
+ * @example
+ * ```ts
+ * `grpc://encoder.search.svc:${kubernetesPort}`; // what the gateway is given
+ * ```
+ */
 export const kubernetesPort = 8080;
-/** The metrics port of containers with `monitoring` (Jina's `K8S_PORT_MONITORING`). */
+/**
+ * The metrics port of containers with `monitoring` (Jina's `K8S_PORT_MONITORING`).
+ *
+ * @example
+ * ```ts
+ * `http://encoder-pod:${kubernetesMonitoringPort}/metrics`;
+ * ```
+ */
 export const kubernetesMonitoringPort = 9090;
 
 /**

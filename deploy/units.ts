@@ -12,7 +12,14 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { jinaTsVersion } from "../proto/server/mod.ts";
 import { currentDir, getEnv } from "../runtime/mod.ts";
 
-/** The workspace folder inside containers (the image's `VOLUME`). */
+/**
+ * The workspace folder inside containers (the image's `VOLUME`).
+ *
+ * @example
+ * ```ts
+ * `${containerWorkspace}/encoder/0`; // an executor's own folder in its container
+ * ```
+ */
 export const containerWorkspace = "/workspace";
 
 /**

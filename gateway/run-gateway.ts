@@ -9,7 +9,14 @@ import { exit, onShutdown, readText, watchParent } from "../runtime/mod.ts";
 import { createGateway, type Gateway } from "./gateway.ts";
 import { gatewayOptionsOf, parseGatewayArgs } from "./main-args.ts";
 
-/** The line a standalone gateway prints once every port listens. */
+/**
+ * The line a standalone gateway prints once every port listens.
+ *
+ * @example
+ * ```ts
+ * const ready = line.startsWith(gatewayReadyPrefix) ? JSON.parse(line.slice(gatewayReadyPrefix.length)) : undefined; // { ports: [8080, 8081] }
+ * ```
+ */
 export const gatewayReadyPrefix = "JINA_GATEWAY_READY ";
 
 /**
