@@ -5,10 +5,13 @@
  * @module
  */
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
-import { decodeDataRequest, encodeDataRequest } from "./wire/codec.ts";
+import { lazyBytesOf, lazyData } from "./lazy-data.ts";
+import { decodeDataRequestHead, encodeDataRequest } from "./wire/codec.ts";
 
 /**
- * `jina.DataRequestProto` to and from bytes, byte-identical to protobuf-es.
+ * `jina.DataRequestProto` to and from bytes, byte-identical to protobuf-es. Decoding leaves the documents as the
+ * bytes they came in (`lazy-data.ts`: decoded by the first `docsOf`), and encoding writes such bytes back unchanged,
+ * so a hop that only forwards a request never decodes or re-encodes its documents.
  *
  * @example
  * ```ts
@@ -17,6 +20,13 @@ import { decodeDataRequest, encodeDataRequest } from "./wire/codec.ts";
  */
 export const dataRequestCodec = {
   typeName: "jina.DataRequestProto",
-  encode: (message: DataRequestProto): Uint8Array => encodeDataRequest(message),
-  decode: (bytes: Uint8Array): DataRequestProto => decodeDataRequest(bytes),
+  encode(message: DataRequestProto): Uint8Array {
+    const data = lazyBytesOf(message.data);
+    return data ? encodeDataRequest(message, { data }) : encodeDataRequest(message);
+  },
+  decode(bytes: Uint8Array): DataRequestProto {
+    const { request, data } = decodeDataRequestHead(bytes);
+    if (data) request.data = lazyData(data);
+    return request;
+  },
 };

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { forgetLazyData, materializeData } from "./lazy-data.ts";
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { DocumentArrayProtoSchema } from "../proto/gen/docarray_pb.ts";
@@ -56,7 +57,8 @@ export function createDataRequest(init: DataRequestInit = {}): DataRequestProto 
 }
 
 /**
- * The documents of a request, as a view over `request.data.docs` (created empty when unset). Throws a
+ * The documents of a request, as a view over `request.data.docs` (created empty when unset; decoded here when they
+ * came in lazily, see `lazy-data.ts`). Throws a
  * `JinaError` (InvalidArgument) for `docs_bytes`, which is a Python pickle in Jina.
  *
  * @example
@@ -66,6 +68,7 @@ export function createDataRequest(init: DataRequestInit = {}): DataRequestProto 
  */
 export function docsOf(request: DataRequestProto): DocumentArray {
   const data = (request.data ??= create(DataRequestProto_DataContentProtoSchema));
+  materializeData(data);
   const documents = data.documents;
   switch (documents.case) {
     case "docs":
@@ -90,5 +93,6 @@ export function docsOf(request: DataRequestProto): DocumentArray {
  */
 export function setDocs(request: DataRequestProto, docs: DocumentArray): void {
   const data = (request.data ??= create(DataRequestProto_DataContentProtoSchema));
+  forgetLazyData(data);
   data.documents = { case: "docs", value: docs.toProto() };
 }

@@ -9,6 +9,7 @@
 import { clone, create, type DescMessage, type DescMethodUnary, isMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, createRouterTransport, type Transport, type UnaryResponse } from "@connectrpc/connect";
 import { type DataRequestProto, DataRequestProto_DataContentProtoSchema, JinaDataRequestRPC, JinaSingleDataRequestRPC } from "../proto/gen/jina_pb.ts";
+import { materializeData } from "../docarray/mod.ts";
 import { isOwned } from "../proto/ownership.ts";
 import { HeaderView } from "../runtime/mod.ts";
 import type { Executor } from "./executor.ts";
@@ -60,6 +61,7 @@ export function createExecutorTransport(executor: Executor): Transport {
 /** The request itself when its sender owns it, else a copy whose documents can be changed without touching the original. */
 function ownedCopy(request: DataRequestProto): DataRequestProto {
   if (isOwned(request)) return request;
+  materializeData(request.data);
   return { ...request, ...(request.data ? { data: clone(DataRequestProto_DataContentProtoSchema, request.data) } : {}) };
 }
 

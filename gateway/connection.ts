@@ -7,7 +7,7 @@
  * @module
  */
 import { createClient, type Transport } from "@connectrpc/connect";
-import { dataRequestCodec } from "../docarray/mod.ts";
+import { dataRequestCodec, materializeData } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { create } from "@bufbuild/protobuf";
 import { EmptySchema } from "@bufbuild/protobuf/wkt";
@@ -90,7 +90,7 @@ export interface ReplicaConnectionOptions {
  * ```
  */
 export function createReplicaConnection(target: ReplicaTarget, name: string, options: ReplicaConnectionOptions = {}): ReplicaConnection {
-  if (typeof target !== "string") return connect(target, `${name} (in memory)`, () => {});
+  if (typeof target !== "string") return connect(target, `${name} (in memory)`, () => {}, true);
   const transport = createLeanGrpcTransport({
     baseUrl: grpcBaseUrl(target, name),
     ...(options.compression === "gzip" ? { sendCompression: "gzip" as const } : {}),
@@ -99,7 +99,7 @@ export function createReplicaConnection(target: ReplicaTarget, name: string, opt
   return connect(transport, target, () => transport.close());
 }
 
-function connect(transport: Transport, address: string, close: () => void): ReplicaConnection {
+function connect(transport: Transport, address: string, close: () => void, inMemory = false): ReplicaConnection {
   const single = createClient(JinaSingleDataRequestRPC, transport);
   const list = createClient(JinaDataRequestRPC, transport);
   const discovery = createClient(JinaDiscoverEndpointsRPC, transport);
@@ -107,6 +107,8 @@ function connect(transport: Transport, address: string, close: () => void): Repl
     address,
     close,
     async send(parts, options) {
+      // an in-memory transport may be any Connect transport (protobuf-es encodes it): documents must be decoded
+      if (inMemory) for (const part of parts) materializeData(part.data);
       let flagged = false;
       const callOptions = {
         headers: options.headers ? { ...options.headers, endpoint: options.endpoint } : { endpoint: options.endpoint },

@@ -7,7 +7,7 @@
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { Hono } from "hono";
 import { create } from "@bufbuild/protobuf";
-import { docsOf, randomId } from "../docarray/mod.ts";
+import { docsOf, materializeData, randomId } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { type DataRequestProto, HeaderProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
 import { createHealthState, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
@@ -197,6 +197,14 @@ class JinaGateway implements Gateway {
   }
 
   handle(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto> {
+    return this.#forward(request, signal).then((response) => {
+      materializeData(response.data); // every exit but the gRPC fast path encodes with protobuf-es or as JSON
+      return response;
+    });
+  }
+
+  /** {@link handle} leaving documents that came in as bytes as bytes (for the gRPC fast path, which writes them back). */
+  #forward(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto> {
     if (this.#closed) {
       return Promise.reject(
         new JinaError(
@@ -340,6 +348,7 @@ class JinaGateway implements Gateway {
   #routesOptions(): GatewayRoutesOptions {
     return {
       handle: (request, signal) => this.handle(request, signal),
+      forward: (request, signal) => this.#forward(request, signal),
       info: () => this.#info(),
       dryRun: (signal) => this.#dryRun(signal),
       prefetch: this.#options.prefetch ?? 1000,

@@ -44,6 +44,11 @@ import { isErrorResponse } from "./walk.ts";
 export interface GatewayRoutesOptions {
   /** Runs one request through the flow. */
   handle(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto>;
+  /**
+   * As `handle`, but the response may keep documents that came in as bytes as bytes (see `docarray/lazy-data.ts`):
+   * for the gRPC fast path, whose encoder writes them back. Default: `handle`.
+   */
+  forward?(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto>;
   /** Jina's status document. */
   info(): JinaInfo;
   /** One document through the flow, as a status. */
@@ -124,7 +129,7 @@ function singleDataHandler(options: GatewayRoutesOptions): (request: DataRequest
  * ```
  */
 export function createGatewayFastRoutes(options: GatewayRoutesOptions): FastUnaryRoute[] {
-  const single = singleDataHandler(options);
+  const single = singleDataHandler({ ...options, handle: options.forward ?? options.handle });
   return [fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => single(request, call.signal, call.responseTrailer), [dataRequestCodec])];
 }
 

@@ -23,9 +23,15 @@
  * @module
  */
 import type { Counter, Gauge, Registry, Summary } from "prom-client";
-import { dataRequestSize } from "../docarray/mod.ts";
+import { dataRequestSize as sizeOfDecoded, materializeData } from "../docarray/mod.ts";
 import { type DataRequestProto, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
 import { type Server, serveMetrics, type ServeMetricsOptions } from "../runtime/mod.ts";
+
+/** A request's size in bytes (documents that came in as bytes are decoded first: metrics need the real size). */
+function dataRequestSize(request: DataRequestProto): number {
+  materializeData(request.data);
+  return sizeOfDecoded(request);
+}
 
 /**
  * What the gateway records per request and per deployment call (see the module documentation).

@@ -25,6 +25,7 @@ import {
   type Tracer,
 } from "@opentelemetry/api";
 import { type DataRequestProto, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
+import { materializeData } from "../docarray/mod.ts";
 
 /** The tracer name jina-ts reports its spans under. */
 const tracerName = "jina-ts";
@@ -131,6 +132,7 @@ export function endSpan(span: Span, response?: DataRequestProto, error?: unknown
 }
 
 function docsIn(request: DataRequestProto): number {
+  materializeData(request.data);
   const documents = request.data?.documents;
   return documents?.case === "docs" ? documents.value.docs.length : 0;
 }

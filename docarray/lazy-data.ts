@@ -1,0 +1,104 @@
+/**
+ * Lazy documents (issue 8, "lazy decoding at the gateway", as Jina's gateway does): a request decoded with its
+ * `data` field left as the bytes it came in carries a placeholder `DataContentProto` instead, registered here with
+ * those bytes. Encoding writes the bytes back as they came (`request-codec.ts`); the first reader of the documents
+ * (`docsOf`, and so `when`, reduce, the executor's dispatch) decodes them into the placeholder in place, so every
+ * request sharing it sees the same documents. Nothing that only forwards a request pays for its documents.
+ *
+ * @module
+ */
+import { create } from "@bufbuild/protobuf";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { type DataRequestProto_DataContentProto, DataRequestProto_DataContentProtoSchema } from "../proto/gen/jina_pb.ts";
+import { decodeDataContent } from "./wire/codec.ts";
+
+const pending = new WeakMap<DataRequestProto_DataContentProto, Uint8Array>();
+
+/**
+ * A placeholder `data` holding `bytes` (a `DataContentProto` payload) until someone reads the documents.
+ *
+ * @example
+ * ```ts
+ * const { request, data } = decodeDataRequestHead(bytes);
+ * if (data) request.data = lazyData(data);
+ * ```
+ */
+export function lazyData(bytes: Uint8Array): DataRequestProto_DataContentProto {
+  const placeholder = create(DataRequestProto_DataContentProtoSchema);
+  pending.set(placeholder, bytes);
+  return placeholder;
+}
+
+/**
+ * The bytes `data` still stands for, or undefined once decoded (or when it never was lazy).
+ *
+ * @example
+ * ```ts
+ * const raw = lazyBytesOf(request.data);
+ * const bytes = raw ? encodeDataRequest(request, { data: raw }) : encodeDataRequest(request);
+ * ```
+ */
+export function lazyBytesOf(data: DataRequestProto_DataContentProto | undefined): Uint8Array | undefined {
+  return data && pending.get(data);
+}
+
+/**
+ * Decodes a placeholder's documents into it (once); anything else is left as it is.
+ *
+ * @example
+ * ```ts
+ * materializeData(request.data);
+ * request.data?.documents.case; // "docs" when documents came in
+ * ```
+ */
+export function materializeData(data: DataRequestProto_DataContentProto | undefined): void {
+  const bytes = data && pending.get(data);
+  if (!bytes) return;
+  pending.delete(data);
+  Object.assign(data, decodeDataContent(bytes));
+}
+
+/**
+ * Drops the bytes of a placeholder whose documents are being replaced (without decoding them).
+ *
+ * @example
+ * ```ts
+ * forgetLazyData(request.data);
+ * request.data.documents = { case: "docs", value };
+ * ```
+ */
+export function forgetLazyData(data: DataRequestProto_DataContentProto | undefined): void {
+  if (data) pending.delete(data);
+}
+
+/**
+ * Throws what `docsOf` throws for `docs_bytes` (a Python pickle in Jina) without decoding lazy documents: their
+ * bytes are scanned for the field; anything else is read with `read`.
+ *
+ * @example
+ * ```ts
+ * assertReadableDocs(request.data, () => docsOf(request));
+ * ```
+ */
+export function assertReadableDocs(data: DataRequestProto_DataContentProto | undefined, read: () => unknown): void {
+  const bytes = lazyBytesOf(data);
+  if (!bytes) return void read();
+  let at = 0;
+  const varint = (): number => {
+    let value = 0;
+    for (let shift = 0; at < bytes.length && shift < 35; shift += 7) {
+      const byte = bytes[at++]!;
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+    return -1;
+  };
+  while (at < bytes.length) {
+    const tag = varint();
+    if (tag === -1 || (tag & 7) !== 2) return void (materializeData(data), read()); // not the usual shape: let the decoder judge
+    if (tag >>> 3 === 2) throw new JinaError("docs_bytes is a Python pickle in Jina and cannot be read; send docs", ErrorCode.InvalidArgument);
+    const length = varint();
+    if (length < 0) return void (materializeData(data), read());
+    at += length;
+  }
+}
