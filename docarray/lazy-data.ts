@@ -1,7 +1,7 @@
 /**
  * Lazy documents (issue 8, "lazy decoding at the gateway", as Jina's gateway does): a request decoded with its
- * `data` field left as the bytes it came in carries a placeholder `DataContentProto` instead, registered here with
- * those bytes. Encoding writes the bytes back as they came (`request-codec.ts`); the first reader of the documents
+ * `data` field left as the bytes it came in (`lazyDataRequestCodec`: the gateway reading its executors' answers)
+ * carries a placeholder `DataContentProto` instead, registered here with those bytes. Encoding writes the bytes back as they came (`request-codec.ts`); the first reader of the documents
  * (`docsOf`, and so `when`, reduce, the executor's dispatch) decodes them into the placeholder in place, so every
  * request sharing it sees the same documents. Nothing that only forwards a request pays for its documents.
  *

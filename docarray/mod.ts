@@ -46,5 +46,5 @@ export {
 export type { DataRequestParts, EncodeDataRequestOptions } from "./wire/codec.ts";
 export { AnnStore, Hnsw, MemoryStore, SqliteStore, StoredDocumentArray } from "./storage/mod.ts";
 export type { AnnConfig, AnnMetric, DocumentStore, HnswOptions, SqliteConfig, StorageOptions, StoreHit } from "./storage/mod.ts";
-export { dataRequestCodec } from "./request-codec.ts";
+export { dataRequestCodec, lazyDataRequestCodec } from "./request-codec.ts";
 export { assertReadableDocs, forgetLazyData, lazyBytesOf, lazyData, materializeData } from "./lazy-data.ts";

@@ -6,27 +6,44 @@
  */
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import { lazyBytesOf, lazyData } from "./lazy-data.ts";
-import { decodeDataRequestHead, encodeDataRequest } from "./wire/codec.ts";
+import { decodeDataRequest, decodeDataRequestHead, encodeDataRequest } from "./wire/codec.ts";
 
 /**
- * `jina.DataRequestProto` to and from bytes, byte-identical to protobuf-es. Decoding leaves the documents as the
- * bytes they came in (`lazy-data.ts`: decoded by the first `docsOf`), and encoding writes such bytes back unchanged,
- * so a hop that only forwards a request never decodes or re-encodes its documents.
+ * `jina.DataRequestProto` to and from bytes, byte-identical to protobuf-es. Decoding checks every byte (what a server
+ * needs of untrusted input); encoding writes documents still held as bytes (`lazy-data.ts`) back unchanged.
  *
  * @example
  * ```ts
- * const transport = createLeanGrpcTransport({ baseUrl, codecs: [dataRequestCodec] });
+ * fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, handle, [dataRequestCodec]);
  * ```
  */
 export const dataRequestCodec = {
   typeName: "jina.DataRequestProto",
-  encode(message: DataRequestProto): Uint8Array {
-    const data = lazyBytesOf(message.data);
-    return data ? encodeDataRequest(message, { data }) : encodeDataRequest(message);
-  },
+  encode,
+  decode: (bytes: Uint8Array): DataRequestProto => decodeDataRequest(bytes),
+};
+
+/**
+ * As {@link dataRequestCodec}, but decoding leaves the documents as the bytes they came in (`lazy-data.ts`: decoded
+ * by the first `docsOf`), so a hop that only forwards them never decodes or re-encodes them. For answers of trusted
+ * peers (the gateway reading its executors' responses): their documents are not checked until read.
+ *
+ * @example
+ * ```ts
+ * const transport = createLeanGrpcTransport({ baseUrl, codecs: [lazyDataRequestCodec] });
+ * ```
+ */
+export const lazyDataRequestCodec = {
+  typeName: "jina.DataRequestProto",
+  encode,
   decode(bytes: Uint8Array): DataRequestProto {
     const { request, data } = decodeDataRequestHead(bytes);
     if (data) request.data = lazyData(data);
     return request;
   },
 };
+
+function encode(message: DataRequestProto): Uint8Array {
+  const data = lazyBytesOf(message.data);
+  return data ? encodeDataRequest(message, { data }) : encodeDataRequest(message);
+}

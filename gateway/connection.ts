@@ -7,7 +7,7 @@
  * @module
  */
 import { createClient, type Transport } from "@connectrpc/connect";
-import { dataRequestCodec, materializeData } from "../docarray/mod.ts";
+import { lazyDataRequestCodec, materializeData } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { create } from "@bufbuild/protobuf";
 import { EmptySchema } from "@bufbuild/protobuf/wkt";
@@ -94,7 +94,7 @@ export function createReplicaConnection(target: ReplicaTarget, name: string, opt
   const transport = createLeanGrpcTransport({
     baseUrl: grpcBaseUrl(target, name),
     ...(options.compression === "gzip" ? { sendCompression: "gzip" as const } : {}),
-    codecs: [dataRequestCodec],
+    codecs: [lazyDataRequestCodec],
   });
   return connect(transport, target, () => transport.close());
 }

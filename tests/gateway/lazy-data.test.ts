@@ -8,7 +8,7 @@ import * as assert from "uvu/assert";
 import { toBinary } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { createDataRequest, dataRequestCodec, Document, DocumentArray, docsOf, lazyBytesOf, setDocs } from "../../docarray/mod.ts";
+import { createDataRequest, Document, DocumentArray, docsOf, lazyBytesOf, lazyDataRequestCodec as dataRequestCodec, setDocs } from "../../docarray/mod.ts";
 import { bindRequests, Executor, type HandlerArgs, serveExecutor } from "../../executor/mod.ts";
 import { createGateway } from "../../gateway/mod.ts";
 import { DataRequestProtoSchema, JinaRPC, JinaSingleDataRequestRPC } from "../../proto/gen/jina_pb.ts";
