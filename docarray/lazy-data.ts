@@ -8,7 +8,6 @@
  * @module
  */
 import { create } from "@bufbuild/protobuf";
-import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { type DataRequestProto_DataContentProto, DataRequestProto_DataContentProtoSchema } from "../proto/gen/jina_pb.ts";
 import { decodeDataContent } from "./wire/codec.ts";
 
@@ -69,36 +68,4 @@ export function materializeData(data: DataRequestProto_DataContentProto | undefi
  */
 export function forgetLazyData(data: DataRequestProto_DataContentProto | undefined): void {
   if (data) pending.delete(data);
-}
-
-/**
- * Throws what `docsOf` throws for `docs_bytes` (a Python pickle in Jina) without decoding lazy documents: their
- * bytes are scanned for the field; anything else is read with `read`.
- *
- * @example
- * ```ts
- * assertReadableDocs(request.data, () => docsOf(request));
- * ```
- */
-export function assertReadableDocs(data: DataRequestProto_DataContentProto | undefined, read: () => unknown): void {
-  const bytes = lazyBytesOf(data);
-  if (!bytes) return void read();
-  let at = 0;
-  const varint = (): number => {
-    let value = 0;
-    for (let shift = 0; at < bytes.length && shift < 35; shift += 7) {
-      const byte = bytes[at++]!;
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
-    }
-    return -1;
-  };
-  while (at < bytes.length) {
-    const tag = varint();
-    if (tag === -1 || (tag & 7) !== 2) return void (materializeData(data), read()); // not the usual shape: let the decoder judge
-    if (tag >>> 3 === 2) throw new JinaError("docs_bytes is a Python pickle in Jina and cannot be read; send docs", ErrorCode.InvalidArgument);
-    const length = varint();
-    if (length < 0) return void (materializeData(data), read());
-    at += length;
-  }
 }

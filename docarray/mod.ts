@@ -47,4 +47,4 @@ export type { DataRequestParts, EncodeDataRequestOptions } from "./wire/codec.ts
 export { AnnStore, Hnsw, MemoryStore, SqliteStore, StoredDocumentArray } from "./storage/mod.ts";
 export type { AnnConfig, AnnMetric, DocumentStore, HnswOptions, SqliteConfig, StorageOptions, StoreHit } from "./storage/mod.ts";
 export { dataRequestCodec, lazyDataRequestCodec } from "./request-codec.ts";
-export { assertReadableDocs, forgetLazyData, lazyBytesOf, lazyData, materializeData } from "./lazy-data.ts";
+export { forgetLazyData, lazyBytesOf, lazyData, materializeData } from "./lazy-data.ts";
