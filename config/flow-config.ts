@@ -148,11 +148,13 @@ export async function loadFlowConfig(pathOrText: string, options: LoadConfigOpti
   checkGraph(source, key, deployments);
   const { sslCertfile, sslKeyfile, ...withOptions } = yaml.with ?? {};
   const { jtype: _gateway, sslCertfile: gatewayCert, sslKeyfile: gatewayKey, ...gateway } = yaml.gateway ?? {};
-  const cert = gatewayCert ?? sslCertfile;
-  const key_ = gatewayKey ?? sslKeyfile;
+  const given = gateway.tls ?? withOptions.tls;
+  const cert = gatewayCert ?? sslCertfile ?? given?.cert;
+  const key_ = gatewayKey ?? sslKeyfile ?? given?.key;
   if ((cert === undefined) !== (key_ === undefined)) {
     throw new JinaError(`${source.file}: give both ssl_certfile and ssl_keyfile (or tls: { cert, key })`, ErrorCode.InvalidArgument);
   }
+  // TLS files, like every path in the YAML, resolve against its directory.
   const tls = cert !== undefined && key_ !== undefined ? { tls: { cert: resolveFrom(source.dir, cert), key: resolveFrom(source.dir, key_) } } : {};
   return { file: source.file, options: { ...withOptions, ...gateway, ...tls }, deployments };
 }

@@ -115,6 +115,15 @@ test("the JSON Schema comes from the same zod schemas", () => {
   assert.equal(executor.required, ["jtype"]);
 });
 
+test("TLS files (tls: or Jina's ssl_certfile / ssl_keyfile) resolve against the YAML's directory", async () => {
+  for (const yaml of ["jtype: Flow\ngateway:\n  tls: {cert: c.pem, key: k.pem}\n", "jtype: Flow\nwith:\n  ssl_certfile: c.pem\n  ssl_keyfile: k.pem\n"]) {
+    const file = join(tmp, "tls.yml");
+    writeFileSync(file, yaml);
+    assert.equal((await loadFlowConfig(file)).options.tls, { cert: join(tmp, "c.pem"), key: join(tmp, "k.pem") });
+  }
+  assert.match(await failure("jtype: Flow\nwith:\n  ssl_certfile: c.pem\n"), /give both ssl_certfile and ssl_keyfile/);
+});
+
 test("jina-ts export schema writes it", async () => {
   const file = join(tmp, "flow.schema.json");
   assert.is(await exportCommand(["schema", file]), 0);
