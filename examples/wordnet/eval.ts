@@ -16,7 +16,7 @@ import { type HeldOutQuery, heldOutLemmaQueries, reverseDictionaryQueries, seede
 import { loadSynsets } from "./loader.ts";
 import { type Synset, synsetText } from "./synset.ts";
 import { textFeatures } from "./text-features.ts";
-import { topKInnerProduct } from "./vector-top-k.ts";
+import { topK } from "../../docarray/mod.ts";
 
 const args = commandArgs();
 const option = (name: string, fallback: number) => {
@@ -64,7 +64,7 @@ async function evaluate(task: string, synsets: Synset[], queries: HeldOutQuery[]
   const matrix = new Float32Array(texts.length * dim);
   texts.forEach((text, i) => matrix.set(embedder.embedOne(text), i * dim));
   const encoded = (performance.now() - started) / 1000;
-  const candidates = queries.map((query) => topKInnerProduct(matrix, dim, embedder.embedOne(query.query), 100).map((hit) => hit.index));
+  const candidates = queries.map((query) => [...topK(matrix, dim, embedder.embedOne(query.query), 100, "dot")[0]!.rows]);
   const ranked = candidates.map((list) => list.slice(0, 10));
   // The flow's re-ranker: 50 candidates per shard (2 shards: the vector's top 100), re-scored by exact TF-IDF cosine.
   const reranked = queries.map((query, i) => {

@@ -13,7 +13,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Document, DocumentArray, Executor, type ExecutorOptions, requests } from "../../mod.ts";
-import { topKInnerProduct } from "./vector-top-k.ts";
+import { topK } from "../../docarray/mod.ts";
 
 /** The files in the executor's workspace: the documents without embeddings, and the embeddings' matrix. */
 const files = { docs: "documents.bin", matrix: "embeddings.f32", meta: "index.json" } as const;
@@ -91,12 +91,13 @@ export class VectorIndexer extends Executor {
       const vector = query.embedding?.toFloat64();
       if (!vector || this.#dim === 0) continue;
       if (vector.length !== this.#dim) throw new Error(`the query has a ${vector.length}-long embedding; the index holds ${this.#dim}`);
-      const hits = topKInnerProduct(this.#matrix.subarray(0, this.#docs.length * this.#dim), this.#dim, Float32Array.from(vector), limit);
-      for (const { index, score } of hits) {
-        const match = this.#docs[index]!.clone();
-        match.scores = { cosine: { value: 1 - score } };
+      // Rows and query are unit vectors: "dot" (1 − inner product) is the cosine distance without the norms.
+      const [hits] = topK(this.#matrix.subarray(0, this.#docs.length * this.#dim), this.#dim, Float32Array.from(vector), limit, "dot");
+      hits?.rows.forEach((row, i) => {
+        const match = this.#docs[row]!.clone();
+        match.scores = { cosine: { value: hits.distances[i]! } };
         query.matches.push(match);
-      }
+      });
     }
   }
 

@@ -12,7 +12,7 @@ import { EmbeddingEncoder, loadEmbedder } from "../../examples/wordnet/encoder.t
 import { Ranker } from "../../examples/wordnet/ranker.ts";
 import { heldOutLemmaQueries, reverseDictionaryQueries, seededRandom } from "../../examples/wordnet/eval-queries.ts";
 import { textFeatures, words } from "../../examples/wordnet/text-features.ts";
-import { topKInnerProduct } from "../../examples/wordnet/vector-top-k.ts";
+import { topK } from "../../docarray/mod.ts";
 
 const corpus = [
   "cat, true cat: feline mammal usually having thick soft fur and no ability to roar",
@@ -52,7 +52,7 @@ test("queries land nearest the synsets they describe", () => {
   const embedder = fitted(options);
   const matrix = new Float32Array(corpus.length * embedder.dim);
   corpus.forEach((text, i) => matrix.set(embedder.embedOne(text), i * embedder.dim));
-  const best = (query: string) => topKInnerProduct(matrix, embedder.dim, embedder.embedOne(query), 1)[0]!.index;
+  const best = (query: string) => topK(matrix, embedder.dim, embedder.embedOne(query), 1, "dot")[0]!.rows[0];
   assert.is(best("feline"), 0);
   assert.is(best("car"), 1);
   assert.is(best("a large body of salt water"), 2);
