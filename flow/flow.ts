@@ -8,7 +8,7 @@ import { Client, type PostOptions } from "../client/mod.ts";
 import type { Document, DocumentArray, DocumentInit } from "../docarray/mod.ts";
 import { createGateway, type Gateway } from "../gateway/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { callerFile, onShutdown, readText, type Server, type TlsOptions } from "../runtime/mod.ts";
+import { callerFile, onParentExit, onShutdown, readText, type Server, type TlsOptions } from "../runtime/mod.ts";
 import { checkName, positiveInteger, startDeployment, type ResolvedDeployment, type RunningDeployment } from "./deployment.ts";
 import { toGatewayDeployments } from "./gateway-targets.ts";
 import { checkDeploymentOptions } from "./check-options.ts";
@@ -389,10 +389,12 @@ export class Flow implements AsyncDisposable {
     await this.close();
   }
 
-  /** Serves until SIGINT or SIGTERM, then closes. */
+  /** Serves until SIGINT or SIGTERM (a second one exits at once) or until this process's parent exits, then closes (drains). */
   async block(): Promise<void> {
     await new Promise<void>((resolve) => {
-      this.#removeShutdownHook = onShutdown(() => resolve());
+      const stopSignals = onShutdown(() => resolve());
+      const stopWatching = onParentExit(() => resolve()); // e.g. an `npx` wrapper killed without forwarding SIGTERM
+      this.#removeShutdownHook = () => (stopSignals(), stopWatching());
     });
     await this.close();
   }

@@ -18,7 +18,7 @@ export { createFastUnaryHandler, fastUnaryRoute } from "./grpc-fast-unary.ts";
 export { createLeanGrpcTransport } from "./grpc-transport.ts";
 export { HeaderView } from "./header-view.ts";
 export { ChildExitedError, scriptCommand, spawnScript } from "./spawn.ts";
-export { allEnv, commandArgs, currentDir, exit, getEnv, isProcessAlive, killProcess, onShutdown, processId, watchParent } from "./process.ts";
+export { allEnv, commandArgs, currentDir, exit, getEnv, isProcessAlive, killProcess, onParentExit, onShutdown, processId, watchParent } from "./process.ts";
 export { absolutePath, directoryOf, ensureDir, fileExists, fileUrl, insideRoot, listDir, readText, relativeTo, resolveFrom, writeText } from "./files.ts";
 export { stderrIsTerminal, writeStderr } from "./terminal.ts";
 export { serveMetrics } from "./serve-metrics.ts";

@@ -43,7 +43,8 @@ export function exit(code: number): never {
 }
 
 /**
- * Calls `handler` once on SIGINT or SIGTERM; returns a function that removes it.
+ * Calls `handler` once on SIGINT or SIGTERM; a second signal meanwhile exits at once (code 130 / 143). Returns a
+ * function that removes it.
  *
  * @example
  * ```ts
@@ -53,7 +54,10 @@ export function exit(code: number): never {
 export function onShutdown(handler: (signal: string) => void | Promise<void>): () => void {
   let called = false;
   const listener = (signal: string) => {
-    if (called) return;
+    if (called) {
+      // A second signal while shutting down gracefully: stop now (128 + the signal's number, as shells report it).
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    }
     called = true;
     void handler(signal);
   };
@@ -111,4 +115,25 @@ export function killProcess(pid: number, signal: "SIGTERM" | "SIGKILL" | "SIGINT
   } catch {
     return false;
   }
+}
+
+/**
+ * Calls `handler` once when this process's parent exits (it is re-parented): a CLI started by a wrapper such as
+ * `npx`, which may not forward SIGTERM, then shuts down instead of running on. Checks every second on an unref'd
+ * timer; returns a function that stops watching.
+ *
+ * @example
+ * ```ts
+ * const stop = onParentExit(() => flow.close());
+ * ```
+ */
+export function onParentExit(handler: () => void): () => void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent && isProcessAlive(parent)) return;
+    clearInterval(timer);
+    handler();
+  }, 1000);
+  (timer as { unref?: () => void }).unref?.();
+  return () => clearInterval(timer);
 }
