@@ -336,6 +336,7 @@ class JinaGateway implements Gateway {
         ...(this.#options.monitoring ? { metrics: () => this.metrics() } : {}),
       },
       debug: this.#options.debug,
+      maxDocs: this.#options.maxDocs ?? defaultMaxDocs,
       allowHost: (hostname) => this.#allowsHost(hostname),
     }));
   }

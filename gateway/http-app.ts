@@ -67,6 +67,8 @@ export interface GatewayAppOptions {
   routes?: ((router: ConnectRouter) => void) | undefined;
   /** The playground page at `GET /` for browsers (see `gateway/playground.ts`); `false` turns it off. */
   playground?: PlaygroundOptions | false | undefined;
+  /** Largest number of documents in one request, checked on the parsed JSON before any conversion (413). */
+  maxDocs?: number | undefined;
   /** Put stacks in the gateway's own error answers (default false: `Name: message` only, no server paths). */
   debug?: boolean | undefined;
   /**
@@ -88,6 +90,17 @@ function checkJsonContentType(contentType: string | undefined): void {
     `Data routes take JSON: send the body with content-type application/json (got ${JSON.stringify(contentType.slice(0, 100))})`,
     ErrorCode.InvalidArgument,
     { httpStatus: 415 },
+  );
+}
+
+/** Refuses a JSON body whose `data` list is longer than `maxDocs` before its documents are converted (413). */
+function checkDocCount(body: unknown, maxDocs: number | undefined): void {
+  const data = (body as { data?: unknown } | null)?.data;
+  if (maxDocs === undefined || maxDocs <= 0 || !Array.isArray(data) || data.length <= maxDocs) return;
+  throw new JinaError(
+    `The request has ${data.length} documents, more than maxDocs=${maxDocs}: send them in batches (the client's requestSize) or raise maxDocs`,
+    ErrorCode.ResourceExhausted,
+    { httpStatus: 413 },
   );
 }
 
@@ -151,7 +164,9 @@ export function createGatewayApp(options: GatewayAppOptions): OpenAPIHono<BlankE
   const echo = { debug: options.debug };
   const post = (endpoint?: string): Handler => async (c: Context) => {
     checkJsonContentType(c.req.header("content-type"));
-    const request = parseRequestBody(await readJsonBody(c.req), endpoint ? { endpoint } : {});
+    const body = await readJsonBody(c.req);
+    checkDocCount(body, options.maxDocs);
+    const request = parseRequestBody(body, endpoint ? { endpoint } : {});
     try {
       return c.json(dataRequestToJSON(await options.handle(request, c.req.raw.signal)));
     } catch (error) {

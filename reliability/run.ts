@@ -1,0 +1,164 @@
+/**
+ * The reliability suite (`npm run reliability`, run by CI): each scenario of issue 14 on 127.0.0.1, bounded in
+ * count and time, printing its figure — calls lost, MiB after an attack, the drain's outcome. Exits 1 when a
+ * scenario misses its bar (0 calls lost, memory back within 10 %, every in-flight call answered).
+ *
+ *   node --expose-gc --import tsx reliability/run.ts
+ */
+import * as http2 from "node:http2";
+import { createDataRequest, Document, DocumentArray } from "../docarray/mod.ts";
+import { Flow } from "../mod.ts";
+import { createConnectionPool, createGateway } from "../gateway/mod.ts";
+import { closedPort, fakeExecutor, serveFake, sleep } from "../tests/gateway/fakes.ts";
+import { Sleeper } from "../tests/flow/fixtures/sleeper.ts";
+
+const failures: string[] = [];
+const report = (name: string, figure: string, ok: boolean) => {
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}: ${figure}`);
+  if (!ok) failures.push(name);
+};
+const gc = (globalThis as { gc?: () => void }).gc;
+const rssMiB = async () => {
+  for (let i = 0; i < 3; i++) {
+    gc?.();
+    await sleep(50);
+  }
+  return process.memoryUsage().rss / 1024 / 1024;
+};
+const request = () => createDataRequest({ endpoint: "/search", docs: new DocumentArray([new Document({ text: "q" })]) });
+
+async function load(send: () => Promise<unknown>, total: number, concurrency: number): Promise<number> {
+  let next = 0;
+  let failed = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < total) {
+      next++;
+      await send().catch(() => failed++);
+    }
+  }));
+  return failed;
+}
+
+async function deadReplica(): Promise<void> {
+  const live = fakeExecutor("enc");
+  const served = await serveFake(live);
+  const pool = createConnectionPool({ deployments: [{ name: "enc", shards: [[`grpc://127.0.0.1:${await closedPort()}`, served.address]] }] });
+  try {
+    for (const concurrency of [1, 16, 64]) {
+      const lost = await load(() => pool.send("enc", request(), { endpoint: "/search" }), 1600, concurrency);
+      report(`one of 2 replicas dead, 1,600 calls at concurrency ${concurrency}`, `${lost} calls lost`, lost === 0);
+    }
+  } finally {
+    await pool.close();
+    await served.server.close();
+  }
+}
+
+async function killedReplica(): Promise<void> {
+  const slow = () => fakeExecutor("enc", ({ signal }) => sleep(5, signal));
+  const [a, b] = [slow(), slow()];
+  const [servedA, servedB] = [await serveFake(a), await serveFake(b)];
+  const pool = createConnectionPool({ deployments: [{ name: "enc", shards: [[servedA.address, servedB.address]] }] });
+  try {
+    const running = load(() => pool.send("enc", request(), { endpoint: "/search" }), 4000, 16);
+    while (b.calls.length < 200) await sleep(5);
+    await servedB.server.close();
+    const lost = await running;
+    report("one of 2 replicas killed under load (4,000 calls at 16)", `${lost} calls lost (${b.calls.length} reached the killed one)`, lost === 0);
+  } finally {
+    await pool.close();
+    await servedA.server.close();
+  }
+}
+
+async function drain(): Promise<void> {
+  const flow = await new Flow({ protocol: "http" }).add({ name: "sleeper", uses: Sleeper }).start();
+  const post = () =>
+    fetch(`http://127.0.0.1:${flow.port}/post`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ execEndpoint: "/slow", data: [{ text: "a" }], parameters: { ms: 2000 } }),
+    }).then((response) => response.status, () => 0);
+  const calls = Array.from({ length: 16 }, post);
+  await sleep(700);
+  const started = Date.now();
+  await flow.close();
+  const statuses = await Promise.all(calls);
+  const answered = statuses.filter((status) => status === 200).length;
+  report("close() under 16 in-flight 2-s HTTP calls", `${answered}/16 answered 200, close() took ${Date.now() - started} ms`, answered === 16);
+}
+
+async function silentStreams(): Promise<void> {
+  const fake = fakeExecutor("enc");
+  const gateway = createGateway({ graph: { "start-gateway": ["enc"], enc: ["end-gateway"] }, deployments: [{ name: "enc", shards: [[fake.transport]] }] });
+  const server = await gateway.serve({ protocol: "grpc", port: 0 });
+  const before = await rssMiB();
+  const session = http2.connect(`http://127.0.0.1:${server.port}`);
+  session.on("error", () => {});
+  let opened = 0;
+  for (let i = 0; i < 20_000; i++) {
+    try {
+      const stream = session.request({ ":method": "POST", ":path": "/jina.JinaRPC/Call", "content-type": "application/grpc" });
+      stream.on("error", () => {});
+      opened++;
+    } catch {
+      break;
+    }
+  }
+  await sleep(1000);
+  const during = await rssMiB();
+  const settings = session.remoteSettings.maxConcurrentStreams;
+  session.destroy();
+  await sleep(500);
+  const after = await rssMiB();
+  report(
+    "20,000 silent gRPC streams on one connection",
+    `server allows ${settings} at once; RSS ${before.toFixed(0)} → ${during.toFixed(0)} → ${after.toFixed(0)} MiB after close`,
+    after <= before * 1.1,
+  );
+  await server.close();
+  await gateway.close();
+}
+
+async function manyDocs(): Promise<void> {
+  const fake = fakeExecutor("enc");
+  const flowGateway = createGateway({ graph: { "start-gateway": ["enc"], enc: ["end-gateway"] }, deployments: [{ name: "enc", shards: [[fake.transport]] }] });
+  const server = await flowGateway.serve({ protocol: "http", port: 0 });
+  const before = await rssMiB();
+  const body = `{"data":[${Array.from({ length: 1_000_000 }, () => "{}").join(",")}]}`;
+  const started = Date.now();
+  const status = await fetch(`${server.url}/post`, { method: "POST", headers: { "content-type": "application/json" }, body }).then((r) => r.status);
+  const ms = Date.now() - started;
+  const after = await rssMiB();
+  report("1,000,000 empty documents over HTTP", `HTTP ${status} in ${ms} ms; RSS ${before.toFixed(0)} → ${after.toFixed(0)} MiB`, status === 413 && fake.calls.length === 0 && after <= before * 1.1);
+  await server.close();
+  await flowGateway.close();
+}
+
+async function idleConnections(): Promise<void> {
+  const fake = fakeExecutor("enc");
+  const gateway = createGateway({
+    graph: { "start-gateway": ["enc"], enc: ["end-gateway"] },
+    deployments: [{ name: "enc", shards: [[fake.transport]] }],
+    limits: { idleTimeoutMs: 1000 },
+  });
+  const server = await gateway.serve({ protocol: "grpc", port: 0 });
+  const sessions = Array.from({ length: 100 }, () => http2.connect(`http://127.0.0.1:${server.port}`).on("error", () => {}));
+  await sleep(3000);
+  const open = sessions.filter((session) => !session.closed && !session.destroyed).length;
+  for (const session of sessions) session.destroy();
+  report("100 idle gRPC connections, idleTimeoutMs 1,000", `${open} still open after 3 s`, open === 0);
+  await server.close();
+  await gateway.close();
+}
+
+const scenarios = [deadReplica, killedReplica, drain, silentStreams, manyDocs, idleConnections];
+const deadline = setTimeout(() => {
+  console.log("FAIL the suite ran over its 5-minute bound");
+  process.exit(1);
+}, 300_000);
+if (!gc) console.log("note: run with node --expose-gc for exact memory figures");
+for (const scenario of scenarios) await scenario();
+clearTimeout(deadline);
+console.log(failures.length ? `${failures.length} scenario(s) failed: ${failures.join("; ")}` : "every scenario held");
+process.exit(failures.length ? 1 : 0);
