@@ -5,7 +5,10 @@
  *
  *   node --expose-gc --import tsx reliability/run.ts
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as http2 from "node:http2";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createDataRequest, Document, DocumentArray } from "../docarray/mod.ts";
 import { Flow } from "../mod.ts";
 import { createConnectionPool, createGateway } from "../gateway/mod.ts";
@@ -72,7 +75,8 @@ async function killedReplica(): Promise<void> {
 }
 
 async function drain(): Promise<void> {
-  const flow = await new Flow({ protocol: "http" }).add({ name: "sleeper", uses: Sleeper }).start();
+  const workspace = mkdtempSync(join(tmpdir(), "jina-reliability-"));
+  const flow = await new Flow({ protocol: "http", workspace }).add({ name: "sleeper", uses: Sleeper }).start();
   const post = () =>
     fetch(`http://127.0.0.1:${flow.port}/post`, {
       method: "POST",
@@ -80,12 +84,16 @@ async function drain(): Promise<void> {
       body: JSON.stringify({ execEndpoint: "/slow", data: [{ text: "a" }], parameters: { ms: 2000 } }),
     }).then((response) => response.status, () => 0);
   const calls = Array.from({ length: 16 }, post);
-  await sleep(700);
-  const started = Date.now();
+  const started = join(workspace, "sleeper", "0", "started.txt");
+  const until = Date.now() + 30_000;
+  while (Date.now() < until && !(existsSync(started) && readFileSync(started, "utf8").split("\n").filter(Boolean).length >= 16)) await sleep(20);
+  await sleep(500);
+  const closing = Date.now();
   await flow.close();
   const statuses = await Promise.all(calls);
+  rmSync(workspace, { recursive: true, force: true });
   const answered = statuses.filter((status) => status === 200).length;
-  report("close() under 16 in-flight 2-s HTTP calls", `${answered}/16 answered 200, close() took ${Date.now() - started} ms`, answered === 16);
+  report("close() under 16 in-flight 2-s HTTP calls", `${answered}/16 answered 200, close() took ${Date.now() - closing} ms`, answered === 16);
 }
 
 async function silentStreams(): Promise<void> {
@@ -158,7 +166,12 @@ const deadline = setTimeout(() => {
   process.exit(1);
 }, 300_000);
 if (!gc) console.log("note: run with node --expose-gc for exact memory figures");
-for (const scenario of scenarios) await scenario();
+for (const scenario of scenarios) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(() => (report(scenario.name, "did not finish within 90 s", false), resolve()), 90_000)));
+  await Promise.race([scenario(), bound]);
+  clearTimeout(timer);
+}
 clearTimeout(deadline);
 console.log(failures.length ? `${failures.length} scenario(s) failed: ${failures.join("; ")}` : "every scenario held");
 process.exit(failures.length ? 1 : 0);
