@@ -108,7 +108,8 @@ function connect(transport: Transport, address: string, close: () => void, inMem
     close,
     async send(parts, options) {
       // an in-memory transport may be any Connect transport (protobuf-es encodes it): documents must be decoded
-      if (inMemory) for (const part of parts) materializeData(part.data);
+      // several parts go as one DataRequestListProto, which the lazy codec does not write: decode them first
+      if (inMemory || parts.length > 1) for (const part of parts) materializeData(part.data);
       let flagged = false;
       const callOptions = {
         headers: options.headers ? { ...options.headers, endpoint: options.endpoint } : { endpoint: options.endpoint },
