@@ -15,7 +15,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { commandArgs, getEnv } from "../runtime/mod.ts";
+import { commandArgs, exit, getEnv } from "../runtime/mod.ts";
 import { prepareWordnet, queryWordnet } from "./wordnet/serve.ts";
 
 const { values } = parseArgs({
@@ -31,6 +31,20 @@ const { values } = parseArgs({
   },
 });
 
+/** Each port flag with the environment variable that sets it, for the one-line answer to a port clash. */
+const portSettings = [
+  ["grpc-port", "JINA_GRPC_PORT"],
+  ["http-port", "JINA_HTTP_PORT"],
+  ["websocket-port", "JINA_WEBSOCKET_PORT"],
+] as const;
+
+/** A port already in use becomes one line naming the variable to change, instead of an error dump. */
+function explainPortClash(error: unknown): string | undefined {
+  const port = /Port (\d+) on \S+ is already in use/.exec(String((error as Error)?.message))?.[1];
+  const setting = portSettings.find(([flag]) => values[flag] === port);
+  return setting && `Port ${port} is already in use: set ${setting[1]} (or --${setting[0]}) to a free port, or stop what holds it.`;
+}
+
 const started = performance.now();
 const flow = await prepareWordnet({
   ports: [Number(values["grpc-port"]), Number(values["http-port"]), Number(values["websocket-port"])],
@@ -39,6 +53,11 @@ const flow = await prepareWordnet({
   reindex: values.reindex,
   ...(values.limit ? { limit: Number(values.limit) } : {}),
   log: (line) => console.log(line),
+}).catch((error: unknown) => {
+  const clash = explainPortClash(error);
+  if (!clash) throw error;
+  console.error(clash);
+  return exit(1);
 });
 console.log(`ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 for (const text of ["car", "feline", "a large body of water"]) {
