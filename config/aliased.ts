@@ -10,6 +10,20 @@ import { camelKey, nearestKey, snakeKey } from "./keys.ts";
 /** The camelCase value of an {@link aliasedObject} with shape `S`. */
 export type AliasedValue<S extends z.ZodRawShape> = { [K in keyof S]?: z.output<S[K]> };
 
+/**
+ * The schema {@link aliasedObject} builds for shape `S`: a strict object of both spellings, piped into a transform
+ * that gives {@link AliasedValue}.
+ *
+ * @example
+ * ```ts
+ * const timeouts: AliasedObject<{ timeoutSend: z.ZodNumber }> = aliasedObject({ timeoutSend: z.number() }, "timeouts");
+ * ```
+ */
+export type AliasedObject<S extends z.ZodRawShape> = z.ZodPipe<
+  z.ZodObject<Record<string, z.ZodType>, z.core.$strict>,
+  z.ZodTransform<Awaited<AliasedValue<S>>, Record<string, unknown>>
+>;
+
 /** Extra spellings a key accepts beside its snake_case one (`pyModules` also as `py_modules`, …). */
 export type KeyAliases = Record<string, string>;
 
@@ -25,7 +39,7 @@ export type KeyAliases = Record<string, string>;
  * schema.parse({ timeout_sned: 5 }); // throws: unknown key "timeout_sned" in a deployment (did you mean "timeout_send"?)
  * ```
  */
-export function aliasedObject<S extends z.ZodRawShape>(shape: S, what: string, required: ReadonlyArray<keyof S & string> = []) {
+export function aliasedObject<S extends z.ZodRawShape>(shape: S, what: string, required: ReadonlyArray<keyof S & string> = []): AliasedObject<S> {
   const full: Record<string, z.ZodType> = {};
   const spellings = new Map<string, string>();
   for (const [key, schema] of Object.entries(shape) as [string, z.ZodType][]) {

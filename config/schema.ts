@@ -5,15 +5,123 @@
  * @module
  */
 import { z } from "zod";
-import { aliasedObject } from "./aliased.ts";
+import { type AliasedObject, aliasedObject } from "./aliased.ts";
 
-const text = (description: string) => z.string().meta({ description });
-const flag = (description: string) => z.boolean().meta({ description });
-const port = z.number().int().min(0).max(65535);
-const ports = (description: string) => z.union([port, z.array(port).min(1)]).meta({ description });
-const positive = (description: string) => z.number().int().min(1).meta({ description });
-const jsonObject = (description: string) => z.record(z.string(), z.unknown()).meta({ description });
-const stringList = (description: string) => z.union([z.string().min(1), z.array(z.string().min(1))]).meta({ description });
+/** A port, or one port per protocol / replica. */
+type Ports = z.ZodUnion<readonly [z.ZodNumber, z.ZodArray<z.ZodNumber>]>;
+/** One name or a list of names. */
+type StringList = z.ZodUnion<readonly [z.ZodString, z.ZodArray<z.ZodString>]>;
+/** A JSON object of any values. */
+type JsonObject = z.ZodRecord<z.ZodString, z.ZodUnknown>;
+/** A protocol name, lower-cased. */
+type ProtocolName = z.ZodPipe<z.ZodString, z.ZodTransform<"grpc" | "http" | "websocket", string>>;
+/** Dynamic batching of one endpoint or method. */
+type BatchingSchema = AliasedObject<{ preferredBatchSize: z.ZodNumber; timeout: z.ZodNumber }>;
+/** Endpoint or method → {@link BatchingSchema}. */
+type Batching = z.ZodRecord<z.ZodString, BatchingSchema>;
+/** Jina's `metas`. */
+type MetasSchema = AliasedObject<{
+  name: z.ZodString;
+  description: z.ZodString;
+  url: z.ZodString;
+  keywords: z.ZodArray<z.ZodString>;
+  workspace: z.ZodString;
+  modules: StringList;
+  pyModules: StringList;
+}>;
+/** The fields of an Executor YAML. */
+type ExecutorShape = {
+  jtype: z.ZodString;
+  with: JsonObject;
+  metas: MetasSchema;
+  requests: z.ZodRecord<z.ZodString, z.ZodString>;
+  dynamicBatching: Batching;
+  modules: StringList;
+  pyModules: StringList;
+};
+/** What a deployment runs. */
+type UsesSchema = z.ZodUnion<readonly [z.ZodString, AliasedObject<ExecutorShape>]>;
+/** The gateway options, as {@link gatewayShape} holds them. */
+type GatewayShape = {
+  protocol: z.ZodUnion<readonly [ProtocolName, z.ZodArray<ProtocolName>]>;
+  port: Ports;
+  host: z.ZodString;
+  cors: z.ZodBoolean;
+  title: z.ZodString;
+  description: z.ZodString;
+  noDebugEndpoints: z.ZodBoolean;
+  noCrudEndpoints: z.ZodBoolean;
+  exposeEndpoints: z.ZodRecord<
+    z.ZodString,
+    AliasedObject<{
+      path: z.ZodString;
+      methods: z.ZodArray<z.ZodEnum<{ DELETE: "DELETE"; GET: "GET"; PATCH: "PATCH"; POST: "POST"; PUT: "PUT" }>>;
+      summary: z.ZodString;
+      description: z.ZodString;
+      tags: z.ZodArray<z.ZodString>;
+    }>
+  >;
+  prefetch: z.ZodNumber;
+  compression: z.ZodEnum<{ gzip: "gzip"; none: "none" }>;
+  monitoring: z.ZodBoolean;
+  portMonitoring: Ports;
+  tls: AliasedObject<{ cert: z.ZodString; key: z.ZodString }>;
+  sslCertfile: z.ZodString;
+  sslKeyfile: z.ZodString;
+  timeoutSend: z.ZodNumber;
+  retries: z.ZodNumber;
+  maxRequestBytes: z.ZodNumber;
+};
+/** The inherited deployment options, as {@link inheritedShape} holds them. */
+type InheritedShape = {
+  shards: z.ZodNumber;
+  replicas: z.ZodNumber;
+  polling: z.ZodUnion<readonly [z.ZodString, z.ZodRecord<z.ZodString, z.ZodString>]>;
+  usesWith: JsonObject;
+  usesMetas: JsonObject;
+  usesRequests: z.ZodRecord<z.ZodString, z.ZodString>;
+  usesDynamicBatching: Batching;
+  env: z.ZodRecord<z.ZodString, z.ZodPipe<z.ZodUnion<readonly [z.ZodString, z.ZodNumber, z.ZodBoolean]>, z.ZodTransform<string, string | number | boolean>>>;
+  timeoutSend: z.ZodNumber;
+  retries: z.ZodNumber;
+  workspace: z.ZodString;
+  monitoring: z.ZodBoolean;
+  timeoutReady: z.ZodNumber;
+  inProcess: z.ZodBoolean;
+};
+/** The fields of one `executors:` entry. */
+type DeploymentShape = InheritedShape & {
+  jtype: z.ZodLiteral<"Deployment">;
+  name: z.ZodString;
+  uses: UsesSchema;
+  usesBefore: UsesSchema;
+  usesAfter: UsesSchema;
+  needs: StringList;
+  method: z.ZodEnum<{ add: "add"; needs: "needs"; inspect: "inspect" }>;
+  when: JsonObject;
+  external: z.ZodBoolean;
+  host: z.ZodString;
+  port: Ports;
+  tls: z.ZodBoolean;
+  floating: z.ZodBoolean;
+  noReduce: z.ZodBoolean;
+  portMonitoring: Ports;
+  image: z.ZodString;
+  volumes: StringList;
+  gpus: z.ZodNumber;
+};
+/** The fields of the Flow's `with:`. */
+type FlowWithShape = Omit<GatewayShape, keyof InheritedShape> & InheritedShape & { name: z.ZodString };
+/** A deployment entry: a name or an object. */
+type Deployments = z.ZodArray<z.ZodUnion<readonly [z.ZodString, AliasedObject<DeploymentShape>]>>;
+
+const text = (description: string): z.ZodString => z.string().meta({ description });
+const flag = (description: string): z.ZodBoolean => z.boolean().meta({ description });
+const port: z.ZodNumber = z.number().int().min(0).max(65535);
+const ports = (description: string): Ports => z.union([port, z.array(port).min(1)]).meta({ description });
+const positive = (description: string): z.ZodNumber => z.number().int().min(1).meta({ description });
+const jsonObject = (description: string): JsonObject => z.record(z.string(), z.unknown()).meta({ description });
+const stringList = (description: string): StringList => z.union([z.string().min(1), z.array(z.string().min(1))]).meta({ description });
 
 const pollingMode = z.string().regex(/^(any|all)$/i, 'must be "ANY" or "ALL"');
 const polling = z
@@ -22,10 +130,10 @@ const polling = z
 const env = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
   .meta({ description: "Environment variables of spawned executors" });
-const timeoutMs = (description: string) => z.number().int().min(-1).meta({ description });
+const timeoutMs = (description: string): z.ZodNumber => z.number().int().min(-1).meta({ description });
 
 /** Dynamic batching of one endpoint or method (Jina's `dynamic_batching` entry). */
-export const batchingSchema = aliasedObject(
+export const batchingSchema: BatchingSchema = aliasedObject(
   {
     preferredBatchSize: positive("Run the handler once this many documents are queued"),
     timeout: z.number().min(0).meta({ description: "Run it at the latest this many ms after the first request (default 10000)" }),
@@ -33,10 +141,10 @@ export const batchingSchema = aliasedObject(
   "a dynamic_batching entry",
   ["preferredBatchSize"],
 );
-const batching = z.record(z.string(), batchingSchema).meta({ description: "Endpoint or method → { preferred_batch_size, timeout }" });
+const batching: Batching = z.record(z.string(), batchingSchema).meta({ description: "Endpoint or method → { preferred_batch_size, timeout }" });
 
 /** Jina's `metas` of an executor. */
-export const metasSchema = aliasedObject(
+export const metasSchema: MetasSchema = aliasedObject(
   {
     name: text("The executor's name (default: the class name)"),
     description: text("A free-text description"),
@@ -50,7 +158,7 @@ export const metasSchema = aliasedObject(
 );
 
 /** The fields of an Executor YAML, and of an inline `uses: { jtype, with, metas }`. */
-const executorShape = {
+const executorShape: ExecutorShape = {
   jtype: text('The Executor class: a name exported by a module in `modules`, or "./file.ts#Class"'),
   with: jsonObject("Constructor values (Jina's `with`)"),
   metas: metasSchema,
@@ -68,13 +176,13 @@ const executorShape = {
  * executorSchema.parse({ jtype: "Encoder", with: { dim: 64 }, py_modules: ["encoder.ts"] });
  * ```
  */
-export const executorSchema = aliasedObject(executorShape, "an Executor YAML", ["jtype"]).meta({
+export const executorSchema: AliasedObject<ExecutorShape> = aliasedObject(executorShape, "an Executor YAML", ["jtype"]).meta({
   title: "jina-ts Executor YAML",
   description: "An Executor: its class, constructor values, metas, endpoint bindings",
 });
 
 /** What a deployment runs: a module specifier, an Executor YAML path, a class name, or an inline executor. */
-export const usesSchema = z
+export const usesSchema: UsesSchema = z
   .union([z.string().min(1), aliasedObject(executorShape, "an inline uses", ["jtype"])])
   .meta({ description: '"./file.ts#Class", "executor.yml", a class exported by a module in `modules`, or { jtype, with, metas }' });
 
@@ -89,13 +197,13 @@ const exposedEndpoint = aliasedObject(
   "an expose_endpoints entry",
 );
 
-const protocolName = z
+const protocolName: ProtocolName = z
   .string()
   .regex(/^(grpc|http|websocket)$/i, 'must be "grpc", "http" or "websocket"')
   .transform((value) => value.toLowerCase() as "grpc" | "http" | "websocket");
 
 /** Gateway options (Jina's gateway arguments), in the `gateway:` section or in `with:`. */
-export const gatewayShape = {
+export const gatewayShape: GatewayShape = {
   protocol: z.union([protocolName, z.array(protocolName).min(1)]).meta({ description: "grpc, http, websocket, or a list" }),
   port: ports("Gateway port(s), one per protocol"),
   host: text("Gateway host (default 127.0.0.1)"),
@@ -118,7 +226,7 @@ export const gatewayShape = {
 };
 
 /** Deployment options every deployment inherits from the Flow's `with:` unless it sets its own. */
-export const inheritedShape = {
+export const inheritedShape: InheritedShape = {
   shards: positive("Shards per deployment"),
   replicas: positive("Replicas per shard"),
   polling,
@@ -136,7 +244,7 @@ export const inheritedShape = {
 };
 
 /** One entry of `executors:` (Jina's `add()` arguments). */
-export const deploymentSchema = aliasedObject(
+export const deploymentSchema: AliasedObject<DeploymentShape> = aliasedObject(
   {
     ...inheritedShape,
     jtype: z.literal("Deployment").meta({ description: "Optional: Deployment" }),
@@ -164,7 +272,7 @@ export const deploymentSchema = aliasedObject(
 /**
  * The Flow's `with:`: flow arguments, gateway arguments, and deployment arguments every deployment inherits.
  */
-export const flowWithSchema = aliasedObject(
+export const flowWithSchema: AliasedObject<FlowWithShape> = aliasedObject(
   {
     ...gatewayShape,
     ...inheritedShape,
@@ -181,7 +289,16 @@ export const flowWithSchema = aliasedObject(
  * flowSchema.parse({ jtype: "Flow", executors: [{ name: "enc", uses: "./enc.ts#Encoder", replicas: 2 }] });
  * ```
  */
-export const flowSchema = aliasedObject(
+export const flowSchema: AliasedObject<{
+  jtype: z.ZodLiteral<"Flow">;
+  version: z.ZodUnion<readonly [z.ZodLiteral<"1">, z.ZodLiteral<1>]>;
+  with: AliasedObject<FlowWithShape>;
+  gateway: AliasedObject<GatewayShape & { jtype: z.ZodLiteral<"Gateway"> }>;
+  executors: Deployments;
+  deployments: Deployments;
+  modules: StringList;
+  pyModules: StringList;
+}> = aliasedObject(
   {
     jtype: z.literal("Flow").meta({ description: "Flow" }),
     version: z.union([z.literal("1"), z.literal(1)]).meta({ description: 'The YAML version: "1"' }),

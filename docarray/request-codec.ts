@@ -8,6 +8,9 @@ import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import { lazyBytesOf, lazyData } from "./lazy-data.ts";
 import { decodeDataRequest, decodeDataRequestHead, encodeDataRequest } from "./wire/codec.ts";
 
+/** A `DataRequestProto` codec in the shape of `runtime/grpc-frame.ts`'s `BinaryCodec`. */
+type DataRequestCodec = { typeName: string; encode(message: DataRequestProto): Uint8Array; decode(bytes: Uint8Array): DataRequestProto };
+
 /**
  * `jina.DataRequestProto` to and from bytes, byte-identical to protobuf-es. Decoding checks every byte (what a server
  * needs of untrusted input); encoding writes documents still held as bytes (`lazy-data.ts`) back unchanged.
@@ -17,7 +20,7 @@ import { decodeDataRequest, decodeDataRequestHead, encodeDataRequest } from "./w
  * fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, handle, [dataRequestCodec]);
  * ```
  */
-export const dataRequestCodec = {
+export const dataRequestCodec: DataRequestCodec = {
   typeName: "jina.DataRequestProto",
   encode,
   decode: (bytes: Uint8Array): DataRequestProto => decodeDataRequest(bytes),
@@ -33,7 +36,7 @@ export const dataRequestCodec = {
  * const transport = createLeanGrpcTransport({ baseUrl, codecs: [lazyDataRequestCodec] });
  * ```
  */
-export const lazyDataRequestCodec = {
+export const lazyDataRequestCodec: DataRequestCodec = {
   typeName: "jina.DataRequestProto",
   encode,
   decode(bytes: Uint8Array): DataRequestProto {

@@ -18,7 +18,21 @@ const endpoint = z
 const targetExecutor = z.string({ error: "must be a string (a regular expression matched against executor names)" }).nullish();
 const requestId = z.string({ error: "must be a string" }).optional();
 
-const fields = {
+/** A zod schema that also accepts `null` and a missing value. */
+type Nullish<T extends z.ZodType> = z.ZodOptional<z.ZodNullable<T>>;
+/** The fields of the CRUD body; the `/post` body adds {@link PostFields}' endpoint. */
+type BodyFields = {
+  data: Nullish<z.ZodUnion<readonly [z.ZodArray<z.ZodUnknown>, z.ZodObject<{ docs: z.ZodArray<z.ZodUnknown> }, z.core.$strict>]>>;
+  parameters: Nullish<z.ZodRecord<z.ZodString, z.ZodUnknown>>;
+  targetExecutor: Nullish<z.ZodString>;
+  target_executor: Nullish<z.ZodString>;
+  header: Nullish<z.ZodObject<{ requestId: z.ZodOptional<z.ZodString>; request_id: z.ZodOptional<z.ZodString> }, z.core.$loose>>;
+  routes: Nullish<z.ZodArray<z.ZodUnknown>>;
+};
+/** The fields of the `/post` body. */
+type PostFields = BodyFields & { execEndpoint: Nullish<z.ZodString>; exec_endpoint: Nullish<z.ZodString> };
+
+const fields: BodyFields = {
   data: z
     .union([z.array(z.unknown()), z.strictObject({ docs: z.array(z.unknown()) })], {
       error: 'must be a list of documents, or an object { "docs": [...] }',
@@ -33,8 +47,8 @@ const fields = {
     .nullish(),
   routes: z.array(z.unknown(), { error: "must be a list" }).nullish(),
 };
-const postSchema = z.strictObject({ ...fields, execEndpoint: endpoint, exec_endpoint: endpoint });
-const crudSchema = z.strictObject(fields);
+const postSchema: z.ZodObject<PostFields, z.core.$strict> = z.strictObject({ ...fields, execEndpoint: endpoint, exec_endpoint: endpoint });
+const crudSchema: z.ZodObject<BodyFields, z.core.$strict> = z.strictObject(fields);
 
 /**
  * The zod schema of the `/post` body (Jina's `JinaEndpointRequestModel`). Documents are checked afterwards by

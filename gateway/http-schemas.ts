@@ -12,11 +12,58 @@
 import { z } from "@hono/zod-openapi";
 import { crudBodySchema, postBodySchema } from "./http-body.ts";
 
+/** A zod schema that also accepts `null` and a missing value. */
+type Nullish<T extends z.ZodType> = z.ZodOptional<z.ZodNullable<T>>;
+/** {@link namedScoreSchema}'s type. */
+type NamedScoreSchema = z.ZodObject<{ value: Nullish<z.ZodNumber>; op_name: Nullish<z.ZodString>; description: Nullish<z.ZodString>; ref_id: Nullish<z.ZodString> }, z.core.$loose>;
+/** Nested documents (chunks, matches): loose objects. */
+type NestedDocs = Nullish<z.ZodArray<z.ZodRecord<z.ZodString, z.ZodUnknown>>>;
+/** {@link documentSchema}'s type. */
+type DocumentSchema = z.ZodObject<
+  {
+    id: Nullish<z.ZodString>;
+    parent_id: Nullish<z.ZodString>;
+    granularity: Nullish<z.ZodNumber>;
+    adjacency: Nullish<z.ZodNumber>;
+    blob: Nullish<z.ZodString>;
+    tensor: Nullish<z.ZodArray<z.ZodUnknown>>;
+    mime_type: Nullish<z.ZodString>;
+    text: Nullish<z.ZodString>;
+    weight: Nullish<z.ZodNumber>;
+    uri: Nullish<z.ZodString>;
+    tags: Nullish<z.ZodRecord<z.ZodString, z.ZodUnknown>>;
+    offset: Nullish<z.ZodNumber>;
+    location: Nullish<z.ZodArray<z.ZodNumber>>;
+    embedding: Nullish<z.ZodArray<z.ZodUnknown>>;
+    modality: Nullish<z.ZodString>;
+    evaluations: Nullish<z.ZodRecord<z.ZodString, NamedScoreSchema>>;
+    scores: Nullish<z.ZodRecord<z.ZodString, NamedScoreSchema>>;
+    chunks: NestedDocs;
+    matches: NestedDocs;
+  },
+  z.core.$loose
+>;
+/** The `data` of a request: a list of documents or `{ docs: [...] }`. */
+type DataSchema = Nullish<z.ZodUnion<readonly [z.ZodArray<DocumentSchema>, z.ZodObject<{ docs: z.ZodArray<DocumentSchema> }, z.core.$strip>]>>;
+/** A request body schema of http-body.ts with its `data` described in detail. */
+type WithData<S extends z.ZodObject> = z.ZodObject<z.core.util.Extend<S["shape"], { data: DataSchema }>, z.core.$strict>;
+/** {@link statusSchema}'s type. */
+type StatusSchema = z.ZodObject<
+  {
+    code: z.ZodNumber;
+    description: z.ZodString;
+    exception: z.ZodOptional<z.ZodObject<{ name: z.ZodString; args: z.ZodArray<z.ZodString>; stacks: z.ZodArray<z.ZodString>; executor: z.ZodString }, z.core.$strip>>;
+  },
+  z.core.$strip
+>;
+/** One replica in `/status`. */
+type ReplicaHealthSchema = z.ZodObject<{ address: z.ZodString; down: z.ZodBoolean }, z.core.$strip>;
+
 const text = (description: string) => z.string().nullish().openapi({ description });
 const number = (description: string) => z.number().nullish().openapi({ description });
 
 /** A named score (`NamedScore`), snake_case as docarray writes it. */
-const namedScoreSchema = z
+const namedScoreSchema: NamedScoreSchema = z
   .object({
     value: z.number().nullish(),
     op_name: z.string().nullish(),
@@ -29,7 +76,7 @@ const namedScoreSchema = z
 /** Nested lists of numbers (a numpy array as `tolist()` gives it). */
 const nestedNumbers = z.array(z.unknown()).nullish().openapi({ description: "Nested lists of numbers (an ndarray's tolist())" });
 /** Documents nested in a document; described as objects of the same shape (kept shallow for the OpenAPI schema). */
-const nestedDocs = (what: string) =>
+const nestedDocs = (what: string): NestedDocs =>
   z.array(z.record(z.string(), z.unknown())).nullish().openapi({ description: `${what}: documents of the same shape` });
 
 /**
@@ -41,7 +88,7 @@ const nestedDocs = (what: string) =>
  * documentSchema.safeParse({ id: "a", text: "hello", tags: { lang: "en" } }).success; // true
  * ```
  */
-export const documentSchema = z
+export const documentSchema: DocumentSchema = z
   .object({
     id: text("32 hex characters unless given"),
     parent_id: text("The id of the document this one is a chunk of"),
@@ -66,7 +113,7 @@ export const documentSchema = z
   .loose()
   .openapi("PydanticDocument");
 
-const dataSchema = z
+const dataSchema: DataSchema = z
   .union([z.array(documentSchema), z.object({ docs: z.array(documentSchema) })])
   .nullish()
   .openapi({ description: 'The documents: a list, or an object {"docs": [...]}' });
@@ -80,7 +127,7 @@ const dataSchema = z
  * createRoute({ method: "post", path: "/post", request: { body: { content: { "application/json": { schema: postRequestSchema } } } }, responses });
  * ```
  */
-export const postRequestSchema = postBodySchema
+export const postRequestSchema: WithData<typeof postBodySchema> = postBodySchema
   .extend({ data: dataSchema })
   // What Swagger UI prefills: a valid request (its generated sample of the loose document schema is not).
   .openapi("JinaEndpointRequestModel", { example: { execEndpoint: "/", data: [{ text: "hello world" }], parameters: {} } });
@@ -93,7 +140,7 @@ export const postRequestSchema = postBodySchema
  * createRoute({ method: "post", path: "/index", request: { body: { content: { "application/json": { schema: crudRequestSchema } } } }, responses });
  * ```
  */
-export const crudRequestSchema = crudBodySchema
+export const crudRequestSchema: WithData<typeof crudBodySchema> = crudBodySchema
   .extend({ data: dataSchema })
   .openapi("JinaRequestModel", { example: { data: [{ text: "hello world" }], parameters: {} } });
 
@@ -109,7 +156,7 @@ const exceptionSchema = z
  * statusSchema.parse({ code: 0, description: "" });
  * ```
  */
-export const statusSchema = z
+export const statusSchema: StatusSchema = z
   .object({
     code: z.number().int().openapi({ description: "0 SUCCESS, 1 ERROR" }),
     description: z.string(),
@@ -117,7 +164,10 @@ export const statusSchema = z
   })
   .openapi("StatusModel");
 
-const headerSchema = z
+const headerSchema: z.ZodObject<
+  { requestId: z.ZodString; status: z.ZodOptional<StatusSchema>; execEndpoint: z.ZodOptional<z.ZodString>; targetExecutor: z.ZodOptional<z.ZodString> },
+  z.core.$strip
+> = z
   .object({
     requestId: z.string(),
     status: statusSchema.optional(),
@@ -126,7 +176,10 @@ const headerSchema = z
   })
   .openapi("HeaderModel");
 
-const routeSchema = z
+const routeSchema: z.ZodObject<
+  { executor: z.ZodString; startTime: z.ZodOptional<z.ZodString>; endTime: z.ZodOptional<z.ZodString>; status: z.ZodOptional<StatusSchema> },
+  z.core.$strip
+> = z
   .object({
     executor: z.string(),
     startTime: z.string().optional().openapi({ description: "RFC 3339 timestamp" }),
@@ -143,7 +196,15 @@ const routeSchema = z
  * responseSchema.parse(dataRequestToJSON(response));
  * ```
  */
-export const responseSchema = z
+export const responseSchema: z.ZodObject<
+  {
+    header: typeof headerSchema;
+    parameters: z.ZodRecord<z.ZodString, z.ZodUnknown>;
+    routes: z.ZodArray<typeof routeSchema>;
+    data: z.ZodArray<DocumentSchema>;
+  },
+  z.core.$strip
+> = z
   .object({
     header: headerSchema,
     parameters: z.record(z.string(), z.unknown()),
@@ -151,6 +212,8 @@ export const responseSchema = z
     data: z.array(documentSchema),
   })
   .openapi("JinaResponseModel");
+
+const replicaHealthSchema: ReplicaHealthSchema = z.object({ address: z.string(), down: z.boolean() });
 
 /**
  * The answer of `GET /status`: versions (`jina`) and the `JINA_*` environment (`envs`).
@@ -160,9 +223,22 @@ export const responseSchema = z
  * infoSchema.parse({ jina: { "jina-ts": "0.1.0" }, envs: {} });
  * ```
  */
-const replicaHealthSchema = z.object({ address: z.string(), down: z.boolean() });
-
-export const infoSchema = z
+export const infoSchema: z.ZodObject<
+  {
+    jina: z.ZodRecord<z.ZodString, z.ZodString>;
+    envs: z.ZodRecord<z.ZodString, z.ZodNullable<z.ZodString>>;
+    deployments: z.ZodOptional<
+      z.ZodRecord<
+        z.ZodString,
+        z.ZodObject<
+          { shards: z.ZodArray<z.ZodArray<ReplicaHealthSchema>>; usesBefore: z.ZodOptional<z.ZodArray<ReplicaHealthSchema>>; usesAfter: z.ZodOptional<z.ZodArray<ReplicaHealthSchema>> },
+          z.core.$strip
+        >
+      >
+    >;
+  },
+  z.core.$strip
+> = z
   .object({
     jina: z.record(z.string(), z.string()),
     envs: z.record(z.string(), z.string().nullable()),
@@ -182,4 +258,4 @@ export const infoSchema = z
  * healthSchema.parse({});
  * ```
  */
-export const healthSchema = z.object({}).openapi("JinaHealthModel");
+export const healthSchema: z.ZodObject<{}, z.core.$strip> = z.object({}).openapi("JinaHealthModel");

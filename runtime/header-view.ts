@@ -51,11 +51,11 @@ export class HeaderView implements Headers {
     return value === undefined ? [] : Array.isArray(value) ? value : [String(value)];
   }
 
-  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+  forEach(callback: (value: string, key: string, parent: this) => void, thisArg?: unknown): void {
     for (const [key, value] of this) callback.call(thisArg, value, key, this);
   }
 
-  *entries(): HeadersIterator<[string, string]> {
+  *entries(): ReturnType<Headers["entries"]> {
     for (const key of Object.keys(this.#headers).sort()) {
       if (key.startsWith(":")) continue;
       const value = this.get(key);
@@ -63,15 +63,15 @@ export class HeaderView implements Headers {
     }
   }
 
-  *keys(): HeadersIterator<string> {
+  *keys(): ReturnType<Headers["keys"]> {
     for (const [key] of this.entries()) yield key;
   }
 
-  *values(): HeadersIterator<string> {
+  *values(): ReturnType<Headers["values"]> {
     for (const [, value] of this.entries()) yield value;
   }
 
-  [Symbol.iterator](): HeadersIterator<[string, string]> {
+  [Symbol.iterator](): ReturnType<Headers["entries"]> {
     return this.entries();
   }
 }
