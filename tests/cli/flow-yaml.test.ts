@@ -10,14 +10,18 @@ import { runtimeName, skipOn } from "../_setup.ts";
 const cli = new URL("../../cli/main.ts", import.meta.url);
 const env = { JINA_TS_GRPC_PORT: "0", JINA_TS_HTTP_PORT: "0", JINA_TS_DIM: "5", JINA_TS_FIXTURE_VALUE: "from-yaml-env" };
 
-/** The pids of the executor processes a flow process started (they carry JINA_PARENT_PID=<its pid>). */
+/**
+ * The pids of the executor processes a flow process started: its direct children carrying JINA_PARENT_PID=<its pid>
+ * (a child's own helpers, such as the TypeScript loader's esbuild service, inherit the variable but not the parent).
+ */
 function executorPids(parent: number): number[] {
   const marker = `JINA_PARENT_PID=${parent}`;
+  const parentOf = (entry: string) => Number(readFileSync(`/proc/${entry}/stat`, "latin1").replace(/^.*\) /s, "").split(" ")[1]);
   return readdirSync("/proc")
     .filter((entry) => /^\d+$/.test(entry))
     .filter((entry) => {
       try {
-        return readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(marker);
+        return parentOf(entry) === parent && readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(marker);
       } catch {
         return false;
       }
