@@ -70,6 +70,10 @@ export class Hnsw {
   /** Upper-layer links: per node, for layers 1..level, `[count, n1, …, nM]` each. */
   upper: (Int32Array | undefined)[] = [];
   deleted: Uint8Array;
+  /** 1 for each node whose links changed since {@link takeChanges} (the journal of an incremental save). */
+  #changedFlag: Uint8Array;
+  #changedNodes: number[] = [];
+  #deletedSince: number[] = [];
   #visited: Uint32Array;
   #epoch = 0;
   #rng: number;
@@ -96,6 +100,7 @@ export class Hnsw {
     this.levels = new Int32Array(capacity);
     this.links0 = new Int32Array(capacity * (this.M0 + 1));
     this.deleted = new Uint8Array(capacity);
+    this.#changedFlag = new Uint8Array(capacity);
     this.#visited = new Uint32Array(capacity);
   }
 
@@ -125,6 +130,7 @@ export class Hnsw {
     const level = this.#randomLevel();
     this.levels[node] = level;
     if (level > 0) this.upper[node] = new Int32Array(level * (this.M + 1));
+    this.#touch(node);
     if (this.entry < 0) {
       this.entry = node;
       this.maxLevel = level;
@@ -161,6 +167,7 @@ export class Hnsw {
     if (node >= 0 && node < this.count && this.deleted[node] === 0) {
       this.deleted[node] = 1;
       this.deletedCount++;
+      this.#deletedSince.push(node);
     }
   }
 
@@ -224,6 +231,31 @@ export class Hnsw {
     return [this.upper[node] as Int32Array, (layer - 1) * (this.M + 1)];
   }
 
+  /**
+   * What changed since the last call (and forgets it): nodes whose links changed — new nodes included — and
+   * nodes deleted. An incremental save writes just these.
+   *
+   * @example
+   * ```ts
+   * const { linked, deleted } = index.takeChanges();
+   * ```
+   */
+  takeChanges(): { linked: number[]; deleted: number[] } {
+    const linked = this.#changedNodes;
+    const deleted = this.#deletedSince;
+    for (const node of linked) this.#changedFlag[node] = 0;
+    this.#changedNodes = [];
+    this.#deletedSince = [];
+    return { linked, deleted };
+  }
+
+  #touch(node: number): void {
+    if (this.#changedFlag[node] === 0) {
+      this.#changedFlag[node] = 1;
+      this.#changedNodes.push(node);
+    }
+  }
+
   /** Grows the arrays to hold at least `needed` nodes. */
   reserve(needed: number): void {
     this.#grow(needed);
@@ -242,6 +274,7 @@ export class Hnsw {
     this.levels = grow(this.levels, next, (n) => new Int32Array(n));
     this.links0 = grow(this.links0, next * (this.M0 + 1), (n) => new Int32Array(n));
     this.deleted = grow(this.deleted, next, (n) => new Uint8Array(n));
+    this.#changedFlag = grow(this.#changedFlag, next, (n) => new Uint8Array(n));
     this.#visited = new Uint32Array(next);
     this.#epoch = 0;
   }
@@ -374,6 +407,7 @@ export class Hnsw {
 
   #setLinks(node: number, layer: number, neighbours: number[]): void {
     const links = this.linksOf(node, layer);
+    this.#touch(node);
     links[0] = neighbours.length;
     links.set(neighbours, 1);
   }
@@ -383,6 +417,7 @@ export class Hnsw {
     const n = links[0] as number;
     const max = layer === 0 ? this.M0 : this.M;
     if (n < max) {
+      this.#touch(from);
       links[n + 1] = to;
       links[0] = n + 1;
       return;
