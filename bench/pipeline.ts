@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as net from "node:net";
 import { getEnv } from "../runtime/mod.ts";
-import { type BenchChild, startChild, stopAll } from "./children.ts";
+import { type BenchChild, childPids, cpuMs, startChild, stopAll } from "./children.ts";
 import { httpPoster } from "./http-load.ts";
 import { measure, median } from "./measure.ts";
 
@@ -30,7 +30,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts Debian's nats-server on a free port, or returns undefined when it is not installed. */
-async function startNats(): Promise<{ url: string; stop(): void } | undefined> {
+async function startNats(): Promise<{ url: string; pid: number; stop(): void } | undefined> {
   if (spawnSync("nats-server", ["--version"]).status !== 0) return undefined;
   const port = await freePort();
   const child = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
@@ -39,7 +39,7 @@ async function startNats(): Promise<{ url: string; stop(): void } | undefined> {
       const socket = net.connect(port, "127.0.0.1", () => (socket.end(), resolve(true)));
       socket.on("error", () => resolve(false));
     });
-    if (up) return { url: `nats://127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") };
+    if (up) return { url: `nats://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill("SIGTERM") };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill("SIGKILL");
@@ -58,10 +58,20 @@ try {
   };
   started.push(...Object.values(servers));
   const rps: Record<keyof typeof servers, number[]> = { oursProcesses: [], oursInProcess: [], moleculerProcesses: [], moleculerOneBroker: [] };
+  const cpu: Record<keyof typeof servers, number[]> = { oursProcesses: [], oursInProcess: [], moleculerProcesses: [], moleculerOneBroker: [] };
+  // CPU time of a server, its children (executors, stage nodes) and, for Moleculer over NATS, the broker.
+  const serverCpu = (name: keyof typeof servers) => {
+    const pid = servers[name].child.pid;
+    const pids = [pid, ...childPids(pid), ...(name === "moleculerProcesses" && nats ? [nats.pid] : [])];
+    return pids.reduce((sum, one) => sum + cpuMs(one), 0);
+  };
   for (let rep = 0; rep < reps; rep++) {
     for (const name of Object.keys(servers) as (keyof typeof servers)[]) {
       const poster = httpPoster(servers[name].info.http!, "/post", body, concurrency);
-      rps[name].push((await measure(name, poster.post, { concurrency, requests, warmup: 64 })).rps);
+      const before = serverCpu(name);
+      const measured = await measure(name, poster.post, { concurrency, requests, warmup: 64 });
+      rps[name].push(measured.rps);
+      cpu[name].push((serverCpu(name) - before) / (measured.requests + 64));
       poster.close();
     }
   }
@@ -70,10 +80,14 @@ try {
     processesRatio: median(rps.oursProcesses.map((ours, i) => ours / rps.moleculerProcesses[i]!)),
     oneProcessRatio: median(rps.oursInProcess.map((ours, i) => ours / rps.moleculerOneBroker[i]!)),
     rps: Object.fromEntries(Object.entries(rps).map(([name, values]) => [name, Math.round(median(values))])),
+    /** Server-side CPU ms per request (all its processes; Linux), the figure the machine's load moves least. */
+    cpuMsPerRequest: Object.fromEntries(Object.entries(cpu).map(([name, values]) => [name, Number(median(values).toFixed(3))])),
   };
   console.log(`pipeline (3 no-op stages, 10-doc JSON body, c=${concurrency}, ${reps} reps × ${requests} requests; Moleculer over ${result.transporter}):`);
   console.log(`  processes: jina-ts ${result.rps.oursProcesses} req/s, Moleculer ${result.rps.moleculerProcesses} → ratio ${result.processesRatio.toFixed(2)} (goal ≥ 1.5)`);
   console.log(`  one process: jina-ts ${result.rps.oursInProcess} req/s, Moleculer ${result.rps.moleculerOneBroker} → ratio ${result.oneProcessRatio.toFixed(2)} (goal ≥ 3)`);
+  const c = result.cpuMsPerRequest;
+  console.log(`  server CPU per request: jina-ts processes ${c.oursProcesses} ms, Moleculer ${c.moleculerProcesses} ms; one process ${c.oursInProcess} ms, Moleculer ${c.moleculerOneBroker} ms`);
   console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
 } finally {
   await stopAll(started);

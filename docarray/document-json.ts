@@ -128,23 +128,15 @@ function scoresToJSON(map: Record<string, NamedScoreProto>): Record<string, Name
  */
 export function documentFromJSON(json: unknown, path: string): DocumentProto {
   const object = isPlainObject(json) ? json : fail(path, "a document object", json);
-  const proto = create(DocumentProtoSchema, { id: optionalString(object.id, `${path}.id`) ?? randomId() });
-  const field = (snake: string, camel = snake): [unknown, string] => {
-    const [value, key] = pick(object, snake === camel ? [snake] : [snake, camel]);
-    return [value, `${path}.${key}`];
-  };
-  const str = (snake: string, camel?: string): string | undefined => optionalString(...field(snake, camel));
-  const num = (name: string): number | undefined => optionalNumber(...field(name));
-  const uint = (name: string): number | undefined => optionalUint32(...field(name));
-
-  proto.parentId = str("parent_id", "parentId") ?? "";
-  proto.granularity = uint("granularity") ?? 0;
-  proto.adjacency = uint("adjacency") ?? 0;
-  proto.mimeType = str("mime_type", "mimeType") ?? "";
-  proto.weight = num("weight") ?? 0;
-  proto.uri = str("uri") ?? "";
-  proto.offset = num("offset") ?? 0;
-  proto.modality = str("modality") ?? "";
+  const proto = create(DocumentProtoSchema, { id: stringField(object, "id", undefined, path) ?? randomId() });
+  proto.parentId = stringField(object, "parent_id", "parentId", path) ?? "";
+  proto.granularity = uintField(object, "granularity", path) ?? 0;
+  proto.adjacency = uintField(object, "adjacency", path) ?? 0;
+  proto.mimeType = stringField(object, "mime_type", "mimeType", path) ?? "";
+  proto.weight = numberField(object, "weight", path) ?? 0;
+  proto.uri = stringField(object, "uri", undefined, path) ?? "";
+  proto.offset = numberField(object, "offset", path) ?? 0;
+  proto.modality = stringField(object, "modality", undefined, path) ?? "";
 
   const contents = readContents(object, path);
   if (contents.length > 1) {
@@ -156,21 +148,42 @@ export function documentFromJSON(json: unknown, path: string): DocumentProto {
   else if (kind === "blob") proto.content = { case: "blob", value: value as Uint8Array };
   else if (kind === "tensor") proto.content = { case: "tensor", value: (value as NdArray).toProto() };
 
-  const tags = optionalJsonObject(...field("tags"));
-  if (tags) proto.tags = tags;
-  const location = optionalList(...field("location"), "a list of numbers");
-  if (location) proto.location = location.map((x, i) => optionalNumber(x, `${path}.location[${i}]`) ?? fail(`${path}.location[${i}]`, "a number", x));
-  const [embedding, embeddingPath] = field("embedding");
-  if (embedding !== undefined && embedding !== null) proto.embedding = ndArrayFromList(embedding, embeddingPath).toProto();
-  const scores = scoresFromJSON(...field("scores"));
-  if (scores) proto.scores = scores;
-  const evaluations = scoresFromJSON(...field("evaluations"));
-  if (evaluations) proto.evaluations = evaluations;
-  const metadata = optionalJsonObject(...field("_metadata"));
-  if (metadata) proto.Metadata = metadata;
-  proto.chunks = documentsFromJSON(...field("chunks"));
-  proto.matches = documentsFromJSON(...field("matches"));
+  // Each optional field costs a look-up when absent; its path is built only when it is there.
+  if (!isNullish(object.tags)) proto.tags = optionalJsonObject(object.tags, `${path}.tags`)!;
+  if (!isNullish(object.location)) {
+    const at = `${path}.location`;
+    proto.location = optionalList(object.location, at, "a list of numbers")!.map((x, i) => optionalNumber(x, `${at}[${i}]`) ?? fail(`${at}[${i}]`, "a number", x));
+  }
+  if (!isNullish(object.embedding)) proto.embedding = ndArrayFromList(object.embedding, `${path}.embedding`).toProto();
+  if (!isNullish(object.scores)) proto.scores = scoresFromJSON(object.scores, `${path}.scores`)!;
+  if (!isNullish(object.evaluations)) proto.evaluations = scoresFromJSON(object.evaluations, `${path}.evaluations`)!;
+  if (!isNullish(object._metadata)) proto.Metadata = optionalJsonObject(object._metadata, `${path}._metadata`)!;
+  if (!isNullish(object.chunks)) proto.chunks = documentsFromJSON(object.chunks, `${path}.chunks`);
+  if (!isNullish(object.matches)) proto.matches = documentsFromJSON(object.matches, `${path}.matches`);
   return proto;
+}
+
+const isNullish = (value: unknown): value is null | undefined => value === undefined || value === null;
+
+/** The value of `snake`, else of `camel` (the first that is not undefined), with the key that gave it. */
+function aliased(object: Record<string, unknown>, snake: string, camel: string | undefined): [unknown, string] {
+  const value = object[snake];
+  return value !== undefined || camel === undefined ? [value, snake] : [object[camel], camel];
+}
+
+function stringField(object: Record<string, unknown>, snake: string, camel: string | undefined, path: string): string | undefined {
+  const [value, key] = aliased(object, snake, camel);
+  return typeof value === "string" ? value : optionalString(value, `${path}.${key}`);
+}
+
+function numberField(object: Record<string, unknown>, name: string, path: string): number | undefined {
+  const value = object[name];
+  return value === undefined || value === null ? undefined : optionalNumber(value, `${path}.${name}`);
+}
+
+function uintField(object: Record<string, unknown>, name: string, path: string): number | undefined {
+  const value = object[name];
+  return value === undefined || value === null ? undefined : optionalUint32(value, `${path}.${name}`);
 }
 
 function readContents(object: Record<string, unknown>, path: string): Array<[string, unknown]> {

@@ -112,8 +112,31 @@ export function optionalList(value: unknown, path: string, what = "a list"): unk
 export function optionalJsonObject(value: unknown, path: string): JsonObject | undefined {
   const object = optionalObject(value, path);
   if (object === undefined) return undefined;
+  // The common case costs no path string: they are built only to word a failure.
+  if (isJsonValue(object)) return object as JsonObject;
   for (const [key, item] of Object.entries(object)) checkJsonValue(item, `${path}.${key}`);
   return object as JsonObject;
+}
+
+function isJsonValue(value: unknown): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value);
+    case "object":
+      if (Array.isArray(value)) {
+        for (const item of value) if (!isJsonValue(item)) return false;
+        return true;
+      }
+      if (!isPlainObject(value)) return false;
+      for (const key in value) if (!isJsonValue((value as Record<string, unknown>)[key])) return false;
+      return true;
+    default:
+      return false;
+  }
 }
 
 function checkJsonValue(value: unknown, path: string): asserts value is JsonValue {

@@ -203,8 +203,21 @@ function routeFromJSON(json: unknown, path: string): RouteProto {
   return route;
 }
 
+/** The bounds of an RFC 3339 timestamp in JSON (0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z), in ms. */
+const minJsonMs = -62135596800000;
+const maxJsonMs = 253402300799000;
+
+/** As protobuf-es writes a Timestamp in JSON (0, 3, 6 or 9 fraction digits), without parsing its bounds per call. */
 function timestampToJSON(timestamp: Timestamp): string {
-  return toJson(TimestampSchema, timestamp) as string;
+  const ms = Number(timestamp.seconds) * 1000;
+  const nanos = timestamp.nanos;
+  if (!(ms >= minJsonMs && ms <= maxJsonMs && nanos >= 0 && nanos <= 999_999_999)) return toJson(TimestampSchema, timestamp) as string;
+  let fraction = "";
+  if (nanos > 0) {
+    const digits = String(nanos + 1_000_000_000).slice(1);
+    fraction = digits.endsWith("000000") ? `.${digits.slice(0, 3)}` : digits.endsWith("000") ? `.${digits.slice(0, 6)}` : `.${digits}`;
+  }
+  return `${new Date(ms).toISOString().slice(0, -5)}${fraction}Z`;
 }
 
 function timestampFromJSON(value: unknown, path: string): Timestamp | undefined {

@@ -39,10 +39,10 @@ export interface DrainOutcome {
  */
 export interface RequestTracker {
   /**
-   * Runs `run` with a signal that aborts when `signal` (the caller's) does, or when a drain gives up on it; the
-   * request counts as in flight until `run` settles.
+   * Runs `run` with a signal that aborts when `signal` (the caller's) does, when a drain gives up on it, or after
+   * `timeout.ms` (with `timeout.reason()`; 0: never); the request counts as in flight until `run` settles.
    */
-  track<T>(run: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  track<T>(run: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, timeout?: { ms: number; reason: () => Error }): Promise<T>;
   /** How many requests are in flight. */
   readonly size: number;
   /**
@@ -66,16 +66,18 @@ export function createRequestTracker(): RequestTracker {
     get size() {
       return running.size;
     },
-    track(run, signal) {
+    track(run, signal, timeout) {
       const controller = new AbortController();
       const forward = () => controller.abort(signal?.reason);
       let unsubscribe: (() => void) | undefined;
       if (signal?.aborted) forward();
       else if (signal) unsubscribe = onAbort(signal, forward);
+      const timer = timeout && timeout.ms > 0 ? setTimeout(() => controller.abort(timeout.reason()), timeout.ms) : undefined;
       const task = run(controller.signal);
       const settled = task.then(() => {}, () => {}).finally(() => {
         running.delete(settled);
         unsubscribe?.();
+        clearTimeout(timer);
       });
       running.set(settled, controller);
       return task;

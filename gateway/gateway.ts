@@ -9,15 +9,16 @@ import type { Hono } from "hono";
 import { create } from "@bufbuild/protobuf";
 import { docsOf, materializeData, randomId } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { isOwned, markOwned } from "../proto/ownership.ts";
 import { type DataRequestProto, HeaderProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
 import { createHealthState, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
-import { allEnv, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
+import { allEnv, type DirectRoutes, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
 import { createRequestTracker, defaultGracePeriodMs, type DrainOutcome } from "./drain.ts";
 import { dryRun } from "./dry-run.ts";
 import { createEndpointDiscovery, type EndpointDiscovery } from "./endpoint-discovery.ts";
 import { createTopologyGraph, type TopologyGraph } from "./graph.ts";
 import { createGatewayFastRoutes, createGatewayRoutes, type GatewayRoutesOptions } from "./grpc-routes.ts";
-import { createGatewayApp } from "./http-app.ts";
+import { createGatewayHttp } from "./http-app.ts";
 import { resolveExposedRoutes } from "./http-expose.ts";
 import { createInFlightLimit, type InFlightLimit } from "./in-flight-limit.ts";
 import { createNodeOptions } from "./node-options.ts";
@@ -149,7 +150,7 @@ class JinaGateway implements Gateway {
   /** The hosts `serve()` bound (for the default `allowedHosts`). */
   readonly #hosts: string[] = [];
   #closed = false;
-  #app: Hono | undefined;
+  #http: ReturnType<typeof createGatewayHttp> | undefined;
   #routes: ((router: ConnectRouter) => void) | undefined;
   #metrics: GatewayMetrics | undefined;
   #metricsLoading: Promise<GatewayMetrics> | undefined;
@@ -214,25 +215,23 @@ class JinaGateway implements Gateway {
       );
     }
     const timeoutMs = this.#options.requestTimeout ?? defaultRequestTimeoutMs;
-    return this.#requests.track(async (tracked) => {
-      const deadline = timeoutMs > 0 ? new AbortController() : undefined;
-      const expired = new JinaError(
+    // The error is made only when the deadline passes (an error per request would cost its stack trace).
+    let expired: JinaError | undefined;
+    const reason = () =>
+      (expired = new JinaError(
         `The request did not finish within requestTimeout=${timeoutMs} ms: raise the gateway's requestTimeout for longer requests`,
         ErrorCode.DeadlineExceeded,
-      );
-      const timer = deadline ? setTimeout(() => deadline.abort(expired), timeoutMs) : undefined;
-      const walkSignal = deadline ? AbortSignal.any([tracked, deadline.signal]) : tracked;
+      ));
+    return this.#requests.track(async (tracked) => {
       try {
-        return await this.#handle(request, walkSignal);
+        return await this.#handle(request, tracked);
       } catch (error) {
         // Cancelled by the drain or the deadline: say so, not as the walk's generic "cancelled".
         if (tracked.aborted && tracked.reason === this.#drainReason) throw this.#drainReason;
-        if (deadline?.signal.aborted) throw expired;
+        if (expired && tracked.reason === expired) throw expired;
         throw error;
-      } finally {
-        clearTimeout(timer);
       }
-    }, signal);
+    }, signal, { ms: timeoutMs, reason });
   }
 
   async #handle(request: DataRequestProto, signal: AbortSignal): Promise<DataRequestProto> {
@@ -243,6 +242,7 @@ class JinaGateway implements Gateway {
     checkEndpoint(endpoint);
     checkTargetExecutor(header.targetExecutor);
     const copy: DataRequestProto = { ...request, header };
+    if (isOwned(request)) markOwned(copy);
     const count = docsOf(copy).length;
     const maxDocs = this.#options.maxDocs ?? defaultMaxDocs;
     if (maxDocs > 0 && count > maxDocs) {
@@ -318,7 +318,11 @@ class JinaGateway implements Gateway {
   }
 
   get app(): Hono {
-    return (this.#app ??= createGatewayApp({
+    return this.#httpSide().app;
+  }
+
+  #httpSide(): ReturnType<typeof createGatewayHttp> {
+    return (this.#http ??= createGatewayHttp({
       handle: (request, signal) => this.handle(request, signal),
       info: () => this.#info(),
       dryRun: (signal) => this.#dryRun(signal),
@@ -339,6 +343,12 @@ class JinaGateway implements Gateway {
       maxDocs: this.#options.maxDocs ?? defaultMaxDocs,
       allowHost: (hostname) => this.#allowsHost(hostname),
     }));
+  }
+
+  /** The data routes `serveHttp` answers without the router (none with `cors`). */
+  #directRoutes(): { directRoutes?: DirectRoutes } {
+    const directRoutes = this.#httpSide().directRoutes;
+    return directRoutes ? { directRoutes } : {};
   }
 
   routes(router: ConnectRouter): void {
@@ -383,11 +393,12 @@ class JinaGateway implements Gateway {
         });
         break;
       case "http":
-        server = await serveHttp({ fetch: this.app.fetch, ...where });
+        server = await serveHttp({ fetch: this.app.fetch, ...this.#directRoutes(), ...where });
         break;
       case "websocket":
         server = await serveHttp({
           fetch: this.app.fetch,
+          ...this.#directRoutes(),
           websocket: createGatewayWebSocket({
             handle: (request, signal) => this.handle(request, signal),
             dryRun: (signal) => this.#dryRun(signal),

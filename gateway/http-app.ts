@@ -14,18 +14,18 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { type ConnectRouter, cors as connectCors } from "@connectrpc/connect";
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context, Handler, MiddlewareHandler } from "hono";
+import { OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
 import type { BlankEnv, BlankSchema } from "hono/types";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { dataRequestToJSON } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { type DataRequestProto, DataRequestProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
 import type { JinaInfo } from "../proto/server/mod.ts";
-import { defaultMaxRequestBytes } from "../runtime/mod.ts";
+import { defaultMaxRequestBytes, type DirectRequest, type DirectRoute, type DirectRoutes, readRequestText } from "../runtime/mod.ts";
 import { mountConnect } from "./connect-app.ts";
-import { invalidBodyError, parseRequestBody, readJsonBody } from "./http-body.ts";
+import { invalidBodyError } from "./http-body.ts";
+import { checkHost, createDataRoute } from "./http-data-route.ts";
 import { errorResponse } from "./http-errors.ts";
 import { resolveExposedRoutes } from "./http-expose.ts";
 import { crudDescription, dataRoute, dryRunRoute, healthRoute, infoRoute } from "./http-routes.ts";
@@ -78,43 +78,10 @@ export interface GatewayAppOptions {
   allowHost?: ((hostname: string) => boolean) | undefined;
 }
 
-/**
- * Data routes take JSON: a body with another media type (`text/plain`, a form: what a cross-site page can send
- * without a CORS preflight) is refused with 415 before the flow runs. No content type at all (curl) is taken as JSON.
- */
-function checkJsonContentType(contentType: string | undefined): void {
-  if (contentType === undefined || contentType === "") return;
-  const type = contentType.split(";")[0]!.trim().toLowerCase();
-  if (type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type)) return;
-  throw new JinaError(
-    `Data routes take JSON: send the body with content-type application/json (got ${JSON.stringify(contentType.slice(0, 100))})`,
-    ErrorCode.InvalidArgument,
-    { httpStatus: 415 },
-  );
-}
-
-/** Refuses a JSON body whose `data` list is longer than `maxDocs` before its documents are converted (413). */
-function checkDocCount(body: unknown, maxDocs: number | undefined): void {
-  const data = (body as { data?: unknown } | null)?.data;
-  if (maxDocs === undefined || maxDocs <= 0 || !Array.isArray(data) || data.length <= maxDocs) return;
-  throw new JinaError(
-    `The request has ${data.length} documents, more than maxDocs=${maxDocs}: send them in batches (the client's requestSize) or raise maxDocs`,
-    ErrorCode.ResourceExhausted,
-    { httpStatus: 413 },
-  );
-}
-
 /** Answers 421 when the request's host name is not allowed (DNS rebinding: a foreign name pointing at us). */
-function checkHost(allowHost: (hostname: string) => boolean): MiddlewareHandler {
+function hostCheck(allowHost: (hostname: string) => boolean): MiddlewareHandler {
   return async (c, next) => {
-    const hostname = new URL(c.req.url).hostname.replace(/^\[|\]$/g, "");
-    if (!allowHost(hostname)) {
-      throw new JinaError(
-        `Host ${JSON.stringify(hostname.slice(0, 100))} is not served here: add it to the gateway's allowedHosts`,
-        ErrorCode.PermissionDenied,
-        { httpStatus: 421 },
-      );
-    }
+    checkHost(allowHost, new URL(c.req.url).hostname.replace(/^\[|\]$/g, ""));
     await next();
   };
 }
@@ -132,7 +99,31 @@ const crudRoutes = [["POST", "/index"], ["POST", "/search"], ["PUT", "/update"],
  * ```
  */
 export function createGatewayApp(options: GatewayAppOptions): OpenAPIHono<BlankEnv, BlankSchema> {
+  return createGatewayHttp(options).app;
+}
+
+/**
+ * The gateway's HTTP side: the Hono app ({@link createGatewayApp}) and the data routes as direct routes for
+ * `serveHttp` (the same handlers, answered without a fetch `Request` or the router; undefined with `cors`, whose
+ * headers the app's middleware adds).
+ *
+ * @example
+ * ```ts
+ * const { app, directRoutes } = createGatewayHttp({ handle, info, dryRun });
+ * await serveHttp({ fetch: app.fetch, ...(directRoutes ? { directRoutes } : {}) });
+ * ```
+ */
+export function createGatewayHttp(options: GatewayAppOptions): { app: OpenAPIHono<BlankEnv, BlankSchema>; directRoutes: DirectRoutes | undefined } {
   const exposed = resolveExposedRoutes(options.exposeEndpoints);
+  const handler = createDataRoute({
+    handle: options.handle,
+    maxRequestBytes: options.maxRequestBytes ?? defaultMaxRequestBytes,
+    inFlight: options.inFlight,
+    maxDocs: options.maxDocs,
+    debug: options.debug,
+    allowHost: options.allowHost,
+  });
+  const direct = new Map<string, DirectRoute>();
   // Bodies are checked by parseRequestBody in the handlers; this hook only words failures of routes someone adds
   // with app.openapi() and a request schema the same way.
   const app = new OpenAPIHono<BlankEnv, BlankSchema>({
@@ -141,40 +132,18 @@ export function createGatewayApp(options: GatewayAppOptions): OpenAPIHono<BlankE
     },
   });
   const maxSize = options.maxRequestBytes ?? defaultMaxRequestBytes;
-  const limit = bodyLimit({
-    maxSize,
-    onError: () =>
-      errorResponse(
-        new JinaError(
-          `The request body is larger than maxRequestBytes (${maxSize} bytes): send fewer documents per request or raise maxRequestBytes`,
-          ErrorCode.ResourceExhausted,
-          { httpStatus: 413 },
-        ),
-      ),
-  });
-  const admit: MiddlewareHandler = async (_, next) => {
-    // Throws RESOURCE_EXHAUSTED when full: app.onError answers 429 before the body is even read.
-    const release = options.inFlight?.acquire();
-    try {
-      await next();
-    } finally {
-      release?.();
-    }
-  };
   const echo = { debug: options.debug };
-  const post = (endpoint?: string): Handler => async (c: Context) => {
-    checkJsonContentType(c.req.header("content-type"));
-    const body = await readJsonBody(c.req);
-    checkDocCount(body, options.maxDocs);
-    const request = parseRequestBody(body, endpoint ? { endpoint } : {});
-    try {
-      return c.json(dataRequestToJSON(await options.handle(request, c.req.raw.signal)));
-    } catch (error) {
-      return errorResponse(error, request, echo);
-    }
+  /** Registers a data route on the app and as a direct route: one handler for both. */
+  const addDataRoute = (route: RouteConfig, method: string, path: string, endpoint?: string) => {
+    const run = handler(endpoint);
+    registerRoute(app, route, async (c: Context) => {
+      const answer = await run(honoRequest(c));
+      return new Response(answer.body, { status: answer.status, headers: { "content-type": "application/json" } });
+    });
+    direct.set(`${method} ${path}`, run);
   };
 
-  if (options.allowHost) app.use("*", checkHost(options.allowHost));
+  if (options.allowHost) app.use("*", hostCheck(options.allowHost));
   if (options.cors) app.use("*", cors({ exposeHeaders: [...connectCors.exposedHeaders] }));
   app.onError((error) => errorResponse(error));
   app.notFound((c) => errorResponse(new JinaError(`There is no route ${c.req.method} ${c.req.path} on this gateway`, ErrorCode.NotFound)));
@@ -186,7 +155,7 @@ export function createGatewayApp(options: GatewayAppOptions): OpenAPIHono<BlankE
   if (!options.noDebugEndpoints) {
     registerRoute(app, infoRoute, (c) => c.json(options.info()));
     const postRoute = dataRoute({ method: "POST", path: "/post", summary: "Post a data request to some endpoint", tags: ["Debug"], body: "post" });
-    registerRoute(app, postRoute, admit, limit, post());
+    addDataRoute(postRoute, "POST", "/post");
     registerRoute(app, dryRunRoute, async (c) => {
       const status = await options.dryRun(c.req.raw.signal);
       return c.json(dataRequestToJSON(create(DataRequestProtoSchema, { header: { status } })).header.status);
@@ -195,7 +164,7 @@ export function createGatewayApp(options: GatewayAppOptions): OpenAPIHono<BlankE
   if (!options.noCrudEndpoints) {
     for (const [method, path] of crudRoutes) {
       const route = dataRoute({ method, path, summary: `Endpoint ${path}`, description: crudDescription(path), tags: ["CRUD"] });
-      registerRoute(app, route, admit, limit, post(path));
+      addDataRoute(route, method, path, path);
     }
   }
   if (options.routes) mountConnect(app, options.routes, { readMaxBytes: maxSize });
@@ -210,7 +179,20 @@ export function createGatewayApp(options: GatewayAppOptions): OpenAPIHono<BlankE
         ErrorCode.InvalidArgument,
       );
     }
-    registerRoute(app, dataRoute(route), admit, limit, post(route.endpoint));
+    addDataRoute(dataRoute(route), route.method, route.path, route.endpoint);
   }
-  return app;
+  const directRoutes: DirectRoutes | undefined = options.cors ? undefined : (method, path) => direct.get(`${method} ${path}`);
+  return { app, directRoutes };
+}
+
+/** What a data route handler reads of a Hono request (for `app.request()` and the paths the direct routes do not take). */
+function honoRequest(c: Context): DirectRequest {
+  return {
+    method: c.req.method,
+    path: c.req.path,
+    hostname: new URL(c.req.url).hostname.replace(/^\[|\]$/g, ""),
+    header: (name) => c.req.header(name),
+    text: (maxBytes) => readRequestText(c.req.raw, maxBytes),
+    signal: c.req.raw.signal,
+  };
 }

@@ -97,11 +97,15 @@ export interface RequestBodyOptions {
  */
 export function parseRequestBody(json: unknown, options: RequestBodyOptions = {}): DataRequestProto {
   const route = options.endpoint ?? "/post";
-  checkNesting(route, json);
+  if (nestsTooDeep(json, 0)) checkNesting(route, json);
   const schema = options.endpoint ? crudSchema : postSchema;
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw invalidBodyError(route, parsed.error, Object.keys(schema.shape));
-  const body = parsed.data as z.infer<typeof postSchema>;
+  let body: z.infer<typeof postSchema>;
+  if (passesSchema(json, !options.endpoint)) body = json;
+  else {
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw invalidBodyError(route, parsed.error, Object.keys(schema.shape));
+    body = parsed.data as z.infer<typeof postSchema>;
+  }
   const execEndpoint = options.endpoint ?? oneOf(route, body, "execEndpoint", "exec_endpoint") ?? "/";
   const target = oneOf(route, body, "targetExecutor", "target_executor");
   const id = body.header ? oneOf(route, body.header, "requestId", "request_id", "header.") : undefined;
@@ -143,6 +147,32 @@ export function invalidBodyError(route: string, error: z.ZodError, allowed: read
   return invalid(route, problems.join("; "));
 }
 
+const crudKeys = new Set(Object.keys(crudSchema.shape));
+const postKeys = new Set(Object.keys(postSchema.shape));
+
+const isNullish = (value: unknown): value is null | undefined => value === undefined || value === null;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isEndpoint = (value: unknown): boolean => isNullish(value) || (typeof value === "string" && value.startsWith("/"));
+const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === "string";
+
+/**
+ * True when `json` certainly passes the body's zod schema, checked without zod (the common case costs no parse);
+ * false sends it through zod, which words the problems. The accepted shapes are the schema's, field by field.
+ */
+function passesSchema(json: unknown, post: boolean): json is z.infer<typeof postSchema> {
+  if (!isObject(json)) return false;
+  const allowed = post ? postKeys : crudKeys;
+  for (const key in json) if (!allowed.has(key)) return false;
+  const { data, parameters, header } = json;
+  return (isNullish(data) || Array.isArray(data) || (isObject(data) && Array.isArray(data.docs) && Object.keys(data).length === 1)) &&
+    (isNullish(parameters) || isObject(parameters)) &&
+    (isNullish(json.targetExecutor) || typeof json.targetExecutor === "string") &&
+    (isNullish(json.target_executor) || typeof json.target_executor === "string") &&
+    (isNullish(header) || (isObject(header) && isOptionalString(header.requestId) && isOptionalString(header.request_id))) &&
+    (isNullish(json.routes) || Array.isArray(json.routes)) &&
+    isEndpoint(json.execEndpoint) && isEndpoint(json.exec_endpoint);
+}
+
 function oneOf<T extends Record<string, unknown>>(route: string, body: T, camel: keyof T & string, snake: keyof T & string, prefix = ""): string | undefined {
   const a = body[camel] ?? undefined;
   const b = body[snake] ?? undefined;
@@ -157,6 +187,21 @@ function oneOf<T extends Record<string, unknown>>(route: string, body: T, camel:
  * a JSON level inside `tags` or `parameters` costs two (Struct → Value); 32 leaves room for the request's own levels.
  */
 const maxBodyDepth = 32;
+
+/** Whether `value` (at `depth`) has an object or list at depth {@link maxBodyDepth} or deeper; recursion stops there. */
+function nestsTooDeep(value: unknown, depth: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (depth >= maxBodyDepth) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (typeof item === "object" && item !== null && nestsTooDeep(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === "object" && item !== null && nestsTooDeep(item, depth + 1)) return true;
+  }
+  return false;
+}
 
 /**
  * Refuses bodies nested deeper than {@link maxBodyDepth}, naming where. Walks without recursion (any depth is safe)
@@ -202,8 +247,19 @@ function invalid(route: string, problem: string, cause?: unknown): JinaError {
  * ```
  */
 export async function readJsonBody(body: { text(): Promise<string> }): Promise<unknown> {
-  const text = await body.text();
-  if (text.trim() === "") return {};
+  return parseJsonText(await body.text());
+}
+
+/**
+ * {@link readJsonBody} of a body already read: `{}` for an empty body, else the JSON or a JinaError (InvalidArgument).
+ *
+ * @example
+ * ```ts
+ * parseJsonText(""); // {}
+ * ```
+ */
+export function parseJsonText(text: string): unknown {
+  if (text.length === 0 || text.trim() === "") return {};
   try {
     return JSON.parse(text);
   } catch (error) {

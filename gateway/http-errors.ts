@@ -20,6 +20,19 @@ import { type DataRequestProto, DataRequestProtoSchema, HeaderProtoSchema } from
  * ```
  */
 export function errorResponse(error: unknown, request?: DataRequestProto, options: ErrorEchoOptions = {}): Response {
+  const { status, body } = errorAnswer(error, request, options);
+  return new Response(body, { status, headers: { "content-type": "application/json" } });
+}
+
+/**
+ * What {@link errorResponse} answers, as the HTTP status and the JSON text (for routes that write it themselves).
+ *
+ * @example
+ * ```ts
+ * errorAnswer(new JinaError("bad", ErrorCode.InvalidArgument)).status; // 400
+ * ```
+ */
+export function errorAnswer(error: unknown, request?: DataRequestProto, options: ErrorEchoOptions = {}): { status: number; body: string } {
   const jinaError = JinaError.from(error);
   const echo = errorEcho(jinaError, request, options);
   let body: unknown;
@@ -28,7 +41,7 @@ export function errorResponse(error: unknown, request?: DataRequestProto, option
   } catch {
     body = dataRequestToJSON(create(DataRequestProtoSchema, { header: { requestId: echo.header?.requestId ?? "", status: echo.header?.status } }));
   }
-  return Response.json(body, { status: httpStatusOf(jinaError) });
+  return { status: httpStatusOf(jinaError), body: JSON.stringify(body) };
 }
 
 /**

@@ -16,7 +16,7 @@ import { create, type JsonObject } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { docsOf, type DocumentPredicate } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { markOwned } from "../proto/ownership.ts";
+import { isOwned, markOwned } from "../proto/ownership.ts";
 import { type DataRequestProto, HeaderProtoSchema, RouteProtoSchema, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
 import { filterRequest, sortLikeRequest } from "./conditions.ts";
 import { type GraphNode, startGateway, type TopologyGraph } from "./graph.ts";
@@ -120,7 +120,8 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
   const header = { ...(request.header ?? create(HeaderProtoSchema, {})) };
   const matches = targetMatcher(header.targetExecutor);
   delete header.targetExecutor;
-  const input: Part = { request: { ...request, header, routes: [] }, owned: false, isError: false, from: "gateway" };
+  // A request its caller gave up (marked owned) is worked on in place; any other is copied by the first in-process hop.
+  const input: Part = { request: { ...request, header, routes: [] }, owned: isOwned(request), isError: false, from: "gateway" };
   const nodeOptions = options.nodes ?? new Map<string, WalkNodeOptions>();
   const binds = options.binds ?? (() => true);
   const sorts = [...nodeOptions.values()].some((node) => node.when);

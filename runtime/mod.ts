@@ -12,6 +12,7 @@
  */
 export { runtimeName } from "./detect.ts";
 export { serveHttp } from "./serve-http.ts";
+export { fetchDirectHandler, nodeDirectListener, readRequestText } from "./direct-http.ts";
 export { closeTooBig, isWebSocketUpgrade, offeredProtocols } from "./websocket.ts";
 export { defaultMaxRequestBytes, defaultServerLimits, serveGrpc } from "./serve-grpc.ts";
 export { createFastUnaryHandler, fastUnaryRoute } from "./grpc-fast-unary.ts";
@@ -30,6 +31,7 @@ export { resolveHost } from "./dns.ts";
 export type { RuntimeName } from "./detect.ts";
 export type { Server, TlsOptions } from "./server.ts";
 export type { FetchHandler, ServeHttpOptions } from "./serve-http.ts";
+export type { DirectRequest, DirectResponse, DirectRoute, DirectRoutes } from "./direct-http.ts";
 export type { ServeWebSocketOptions, WebSocketConnection, WebSocketHandler } from "./websocket.ts";
 export type { ServeGrpcOptions, ServerLimits } from "./serve-grpc.ts";
 export type { BinaryCodec } from "./grpc-frame.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 import { bunGlobal, denoGlobal } from "./detect.ts";
+import { type DirectRoutes, fetchDirectHandler, nodeDirectListener } from "./direct-http.ts";
 import { listenError } from "./listen-error.ts";
 import { createServerHandle, type Server, type TlsOptions } from "./server.ts";
 import type { ServeWebSocketOptions } from "./websocket.ts";
@@ -31,6 +32,11 @@ export interface ServeHttpOptions {
    * `headersTimeoutMs` and `requestTimeoutMs`; Bun's and Deno's servers keep their own built-in limits.
    */
   limits?: ServerLimits;
+  /**
+   * Routes answered before `fetch`, from the method, path, headers and body text (see `direct-http.ts`): on Node
+   * without building a fetch `Request`; on Deno and Bun without the fetch handler's router.
+   */
+  directRoutes?: DirectRoutes;
 }
 
 /**
@@ -58,13 +64,19 @@ export async function serveHttp(options: ServeHttpOptions): Promise<Server> {
   }
 }
 
+/** The fetch handler of Deno's and Bun's servers: the direct routes first, when there are some. */
+function fetchOf(options: ServeHttpOptions): FetchHandler {
+  return options.directRoutes ? fetchDirectHandler(options.directRoutes, options.fetch) : options.fetch;
+}
+
 async function serveWithBun(options: ServeHttpOptions, host: string, port: number): Promise<Server> {
-  const ws = options.websocket ? (await import("./websocket-bun.ts")).createBunWebSocket(options.websocket, options.fetch) : undefined;
+  const fetch = fetchOf(options);
+  const ws = options.websocket ? (await import("./websocket-bun.ts")).createBunWebSocket(options.websocket, fetch) : undefined;
   const server = bunGlobal!.serve({
     port,
     hostname: host,
     idleTimeout: 0,
-    fetch: ws ? ws.fetch : (request) => options.fetch(request),
+    fetch: ws ? ws.fetch : (request) => fetch(request),
     ...(ws ? { websocket: ws.websocket } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
   });
@@ -74,7 +86,8 @@ async function serveWithBun(options: ServeHttpOptions, host: string, port: numbe
 }
 
 async function serveWithDeno(options: ServeHttpOptions, host: string, port: number): Promise<Server> {
-  const ws = options.websocket ? (await import("./websocket-deno.ts")).createDenoWebSocket(options.websocket, options.fetch) : undefined;
+  const fetch = fetchOf(options);
+  const ws = options.websocket ? (await import("./websocket-deno.ts")).createDenoWebSocket(options.websocket, fetch) : undefined;
   const controller = new AbortController();
   let bound = port;
   let listened: () => void = () => {};
@@ -90,7 +103,7 @@ async function serveWithDeno(options: ServeHttpOptions, host: string, port: numb
       },
       ...(options.tls ?? {}),
     },
-    ws ? ws.fetch : options.fetch,
+    ws ? ws.fetch : fetch,
   );
   await listening;
   return createServerHandle(bound, host, !!options.tls, async () => {
@@ -101,17 +114,14 @@ async function serveWithDeno(options: ServeHttpOptions, host: string, port: numb
 }
 
 async function serveWithNode(options: ServeHttpOptions, host: string, port: number): Promise<Server> {
-  const { createAdaptorServer } = await import("@hono/node-server");
-  const https = options.tls ? await import("node:https") : undefined;
+  const { getRequestListener } = await import("@hono/node-server");
+  const createServer = (options.tls ? (await import("node:https")).createServer : (await import("node:http")).createServer) as typeof import("node:https").createServer;
   const limits = { ...defaultServerLimits, ...options.limits };
   // How often Node checks the header and request timeouts (its default, 30 s, would let a slow client stay 30 s).
   const connectionsCheckingInterval = Math.max(100, Math.min(1000, limits.headersTimeoutMs / 2));
-  const server = createAdaptorServer({
-    fetch: options.fetch,
-    hostname: host,
-    serverOptions: { ...options.tls, connectionsCheckingInterval },
-    ...(https ? { createServer: https.createServer } : {}),
-  }) as import("node:http").Server;
+  const adapter = getRequestListener(options.fetch, { hostname: host });
+  const listener = options.directRoutes ? nodeDirectListener(options.directRoutes, adapter) : adapter;
+  const server: import("node:http").Server = createServer({ ...options.tls, connectionsCheckingInterval }, listener);
   server.maxConnections = limits.maxConnections;
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
