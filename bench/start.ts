@@ -1,7 +1,8 @@
 /**
  * Fast start, measured side by side (medians of alternating reps; ratios to a baseline run in the same call):
- *  1. a 10-executor flow (one process each) start → ready → close, from the package build (dist/, plain Node) and
- *     from the sources (tsx in every process), vs 10 bare Node processes opening a port;
+ *  1. a 10-executor flow (one process each) start → ready → close, from the package build (dist/, plain Node; the
+ *     executor module importing the package root `jina-ts`, and importing `jina-ts/executor`) and from the sources
+ *     (tsx in every process), vs 10 bare Node processes opening a port;
  *  2. CLI cold start, `jina-ts --version` and `jina-ts ping executor 127.0.0.1:1` (a closed port, 300 ms timeout),
  *     from dist/ vs from the sources, vs `node -e 0`.
  * Usage: tsx bench/start.ts [--reps 3] [--executors 10] [--no-source]. Builds dist/ first when it is missing.
@@ -43,6 +44,7 @@ function wall(args: string[]): number {
 const flows: Record<string, string[]> = {
   [`${executors} bare node processes`]: [`${root}bench/start/bare.mjs`, String(executors)],
   [`flow, dist/ (plain node)`]: [`${root}bench/start/flow.mjs`, String(executors), "dist"],
+  [`flow, dist/, jina-ts/executor`]: [`${root}bench/start/flow.mjs`, String(executors), "dist-lean"],
   ...(withSource ? { [`flow, sources (tsx)`]: [...tsx, `${root}bench/start/flow.mjs`, String(executors), "source"] } : {}),
 };
 const flowTimes: Record<string, Array<[number, number]>> = Object.fromEntries(Object.keys(flows).map((name) => [name, []]));

@@ -5,7 +5,10 @@
  *
  * @module
  */
-import { baseExecutorNames, type ExecutorSpec, isExecutorSpec, type LoadConfigOptions, loadExecutorConfig, saveExecutorConfig } from "../config/mod.ts";
+// config/ (zod, yaml) is imported only when a YAML is read or written: an executor process started from
+// `./file.ts#Class` does not load it (issue 8, fast start).
+import { baseExecutorNames, type ExecutorSpec, isExecutorSpec } from "../config/executor-spec.ts";
+import type { LoadConfigOptions } from "../config/mod.ts";
 import type { DynamicBatchingOptions } from "./dynamic-batching-config.ts";
 import type { Executor } from "./executor.ts";
 import { type ExecutorClass, loadExecutorClass } from "./load-executor.ts";
@@ -55,7 +58,11 @@ export async function configuredExecutor(
   base: ExecutorClass,
   options: LoadConfigOptions = {},
 ): Promise<{ cls: ExecutorClass; spec: ExecutorSpec }> {
-  const spec = isExecutorSpec(uses) ? uses : isExecutorYamlPath(uses) ? await loadExecutorConfig(uses, options) : { jtype: uses };
+  const spec = isExecutorSpec(uses)
+    ? uses
+    : isExecutorYamlPath(uses)
+    ? await (await import("../config/executor-config.ts")).loadExecutorConfig(uses, options)
+    : { jtype: uses };
   const cls = baseExecutorNames.includes(spec.jtype) ? base : await loadExecutorClass(spec.jtype);
   return { cls, spec };
 }
@@ -124,12 +131,13 @@ export async function loadExecutor(path: string, base: ExecutorClass, options: L
  *
  * @example
  * ```ts
- * saveExecutor(executor, "saved.yml");
+ * await saveExecutor(executor, "saved.yml");
  * ```
  */
-export function saveExecutor(executor: Executor, path: string): void {
+export async function saveExecutor(executor: Executor, path: string): Promise<void> {
   const record = configured.get(executor);
   const { metas, runtimeArgs: _runtimeArgs, requests, dynamicBatching, ...values } = record?.options ?? {};
+  const { saveExecutorConfig } = await import("../config/save.ts");
   saveExecutorConfig(
     {
       jtype: record?.jtype ?? executor.constructor.name,

@@ -109,7 +109,7 @@ export class Executor {
    * ```
    */
   async save(path: string): Promise<void> {
-    saveExecutor(this, path);
+    await saveExecutor(this, path);
   }
 
   /** Marks the class chain, see {@link isExecutorClass}. */

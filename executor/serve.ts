@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { Hono } from "hono";
-import { serveGrpc, type Server, type TlsOptions } from "../runtime/mod.ts";
+import { type FetchHandler, serveGrpc, type Server, type TlsOptions } from "../runtime/mod.ts";
 import { flushBatches } from "./dynamic-batching.ts";
 import type { Executor } from "./executor.ts";
 import { serveExecutorMetrics } from "./metrics.ts";
@@ -51,11 +50,17 @@ export interface ExecutorServer extends Server {
   readonly portMonitoring?: number;
 }
 
-/** The HTTP routes beside gRPC on the executor's port: Jina's health check `GET /` → `{}`. */
-function createFallbackApp(executor: Executor): Hono {
-  const app = new Hono();
-  app.get("/", (c) => (isServing(executor) ? c.json({}) : c.json({}, 503)));
-  return app;
+/**
+ * The HTTP route beside gRPC on the executor's port: Jina's health check `GET /` → `{}` (503 while not serving);
+ * anything else 404. A plain handler, so that an executor process does not load an HTTP framework for one route.
+ */
+function createFallback(executor: Executor): FetchHandler {
+  return (request) => {
+    const { pathname } = new URL(request.url);
+    if (pathname !== "/" || (request.method !== "GET" && request.method !== "HEAD")) return new Response("404 Not Found", { status: 404 });
+    const status = isServing(executor) ? 200 : 503;
+    return request.method === "HEAD" ? new Response(null, { status, headers: { "content-type": "application/json" } }) : Response.json({}, { status });
+  };
 }
 
 /**
@@ -78,7 +83,7 @@ export async function serveExecutor(executor: Executor, options: ServeExecutorOp
     server = await serveGrpc({
       routes: createExecutorRoutes(executor),
       fastUnary: createExecutorFastRoutes(executor),
-      fallback: createFallbackApp(executor).fetch,
+      fallback: createFallback(executor),
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.host !== undefined ? { host: options.host } : {}),
       ...(options.tls ? { tls: options.tls } : {}),

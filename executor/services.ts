@@ -69,7 +69,8 @@ export function createDataHandler(executor: Executor): DataHandler {
     const observed = executorMetricsOf(executor)?.startRequest();
     let result: DispatchResult;
     try {
-      result = await dispatchRequests(executor, requests, signal, traceContextOf(header));
+      const parent = traceContextOf(header); // a promise only while @opentelemetry/api loads
+      result = await dispatchRequests(executor, requests, signal, parent instanceof Promise ? await parent : parent);
     } catch (error) {
       observed?.(true);
       throw error;

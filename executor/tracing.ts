@@ -4,17 +4,34 @@
  * the caller sent in the gRPC metadata (W3C `traceparent`, read with `propagation.extract`).
  *
  * Register an SDK (tracer provider and propagator) to record spans. Without a tracer provider a handler call is
- * made directly, without a span.
+ * made directly, without a span. `@opentelemetry/api` itself is imported only once something has registered with
+ * its global registry (an SDK, or any code that set a provider or propagator): an executor process without
+ * tracing does not load it (issue 8, fast start).
  *
  * @module
  */
-import { type Context, context, propagation, ProxyTracerProvider, SpanStatusCode, type TextMapGetter, trace, type Tracer } from "@opentelemetry/api";
+import type { Context, TextMapGetter, Tracer } from "@opentelemetry/api";
 import type { Executor } from "./executor.ts";
 
-/** jina-ts's tracer, or undefined while no tracer provider is registered (then nothing needs doing). */
-function tracerOf(): Tracer | undefined {
-  const provider = trace.getTracerProvider();
-  return provider instanceof ProxyTracerProvider ? provider.getDelegateTracer("jina-ts") : provider.getTracer("jina-ts");
+type OtelApi = typeof import("@opentelemetry/api");
+
+/** Where every copy of `@opentelemetry/api` 1.x keeps its registered providers (its `registerGlobal`). */
+const otelRegistry = Symbol.for("opentelemetry.js.api.1");
+
+let api: OtelApi | undefined;
+let loading: Promise<OtelApi> | undefined;
+
+/** The API once loaded; undefined while nothing registered with OpenTelemetry (then nothing needs doing). */
+function loadedApi(): OtelApi | undefined | Promise<OtelApi> {
+  if (api) return api;
+  if ((globalThis as Record<symbol, unknown>)[otelRegistry] === undefined) return undefined;
+  return (loading ??= import("@opentelemetry/api").then((module) => (api = module)));
+}
+
+/** jina-ts's tracer, or undefined while no tracer provider is registered. */
+function tracerOf(otel: OtelApi): Tracer | undefined {
+  const provider = otel.trace.getTracerProvider();
+  return provider instanceof otel.ProxyTracerProvider ? provider.getDelegateTracer("jina-ts") : provider.getTracer("jina-ts");
 }
 
 const headersGetter: TextMapGetter<Headers> = {
@@ -24,16 +41,20 @@ const headersGetter: TextMapGetter<Headers> = {
 
 /**
  * The trace context a caller sent in the request metadata (`traceparent`, `tracestate`, …), or the active
- * context when there is none (always the active context without a registered propagator).
+ * context when there is none (always the active context without a registered propagator); undefined while
+ * nothing is registered with OpenTelemetry (no context to continue, and the API is not loaded).
  *
  * @example
  * ```ts
- * const parent = traceContextOf(handlerContext.requestHeader);
+ * const parent = await traceContextOf(handlerContext.requestHeader);
  * await dispatchRequests(executor, [request], handlerContext.signal, parent);
  * ```
  */
-export function traceContextOf(headers: Headers): Context {
-  return propagation.extract(context.active(), headers, headersGetter);
+export function traceContextOf(headers: Headers): Context | undefined | Promise<Context> {
+  const otel = loadedApi();
+  if (otel === undefined) return undefined;
+  const extract = (loaded: OtelApi) => loaded.propagation.extract(loaded.context.active(), headers, headersGetter);
+  return otel instanceof Promise ? otel.then(extract) : extract(otel);
 }
 
 /**
@@ -53,11 +74,16 @@ export function traceHandler<T>(
   parent: Context | undefined,
   call: () => Promise<T>,
 ): Promise<T> {
-  const tracer = tracerOf();
-  return tracer ? traced(tracer, executor, endpoint, documents, parent ?? context.active(), call) : call();
+  const otel = loadedApi();
+  if (otel === undefined) return call();
+  const run = (loaded: OtelApi) => {
+    const tracer = tracerOf(loaded);
+    return tracer ? traced(loaded, tracer, executor, endpoint, documents, parent ?? loaded.context.active(), call) : call();
+  };
+  return otel instanceof Promise ? otel.then(run) : run(otel);
 }
 
-async function traced<T>(tracer: Tracer, executor: Executor, endpoint: string, documents: number, parent: Context, call: () => Promise<T>): Promise<T> {
+async function traced<T>(otel: OtelApi, tracer: Tracer, executor: Executor, endpoint: string, documents: number, parent: Context, call: () => Promise<T>): Promise<T> {
   const span = tracer.startSpan(endpoint.replace(/^\//, "") || endpoint, undefined, parent);
   if (span.isRecording()) {
     span.setAttributes({
@@ -74,7 +100,7 @@ async function traced<T>(tracer: Tracer, executor: Executor, endpoint: string, d
   } catch (error) {
     if (span.isRecording()) {
       span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      span.setStatus({ code: otel.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
     }
     span.end();
     throw error;

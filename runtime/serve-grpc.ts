@@ -7,7 +7,6 @@
  */
 import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { getRequestListener } from "@hono/node-server";
 import * as http2 from "node:http2";
 import type { Socket } from "node:net";
 import { createFastUnaryHandler, type FastUnaryRoute } from "./grpc-fast-unary.ts";
@@ -81,6 +80,24 @@ export const defaultServerLimits: Required<ServerLimits> = {
 /** Default largest request accepted by servers: 100 MiB, as issue 4 asks. */
 export const defaultMaxRequestBytes = 100 * 1024 * 1024;
 
+type NodeListener = (request: http2.Http2ServerRequest, response: http2.Http2ServerResponse) => void;
+
+/**
+ * The fallback as a node request listener, through `@hono/node-server`, imported on the first fallback request:
+ * importing it touches the global `Request`/`Response` at load, which makes Node load its fetch implementation
+ * (≈ 60 ms of CPU), and an executor process should not pay that before it is ready (issue 8, fast start).
+ */
+function lazyRequestListener(fetch: FetchHandler): NodeListener {
+  let listener: NodeListener | Promise<NodeListener> | undefined;
+  return (request, response) => {
+    listener ??= import("@hono/node-server").then(
+      ({ getRequestListener }) => (listener = getRequestListener(fetch, { overrideGlobalObjects: false }) as unknown as NodeListener),
+    );
+    if (typeof listener === "function") return listener(request, response);
+    listener.then((ready) => ready(request, response), (error: unknown) => response.destroy(error as Error));
+  };
+}
+
 /**
  * Starts an HTTP/2 server for Connect routes and resolves once it listens.
  *
@@ -98,7 +115,7 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
     routes: options.routes,
     readMaxBytes,
     ...(options.acceptCompression === false ? { acceptCompression: [] } : {}),
-    ...(options.fallback ? { fallback: getRequestListener(options.fallback, { overrideGlobalObjects: false }) as never } : {}),
+    ...(options.fallback ? { fallback: lazyRequestListener(options.fallback) as never } : {}),
   });
   const fast = options.fastUnary?.length
     ? createFastUnaryHandler(options.fastUnary, { readMaxBytes, acceptCompression: options.acceptCompression !== false })

@@ -1,9 +1,11 @@
 // Starts a flow of N process executors, closes it, and prints "START_MS <start→ready ms> <start→closed ms>".
 // `dist`: jina-ts's package build and a JavaScript executor (plain node, no loader in any process);
+// `dist-lean`: as `dist`, with an executor module that imports `jina-ts/executor` instead of the package root;
 // `source`: the TypeScript sources and a TypeScript executor (run with `node --import tsx`: tsx in every process).
 const [count = "10", from = "dist"] = process.argv.slice(2);
-const [{ Flow }, uses] = from === "dist"
-  ? [await import("../../dist/mod.js"), new URL("./noop-executor.mjs", import.meta.url).pathname + "#Noop"]
+const distExecutor = from === "dist-lean" ? "./noop-executor-lean.mjs" : "./noop-executor.mjs";
+const [{ Flow }, uses] = from.startsWith("dist")
+  ? [await import("../../dist/mod.js"), new URL(distExecutor, import.meta.url).pathname + "#Noop"]
   : [await import("../../mod.ts"), new URL("../noop-executor.ts", import.meta.url).pathname + "#Noop"];
 const started = performance.now();
 const flow = new Flow();
