@@ -105,11 +105,23 @@ function deploymentLines(id: string, deployment: ResolvedDeployment): string[] {
   return lines;
 }
 
-/** What a node shows for `uses`: the module specifier (a spec's `jtype`), the class name, or Jina's default `BaseExecutor`. */
+/**
+ * What a node shows for `uses`: the module specifier (a spec's `jtype`), the class name, or Jina's default
+ * `BaseExecutor`. An absolute path (as `Flow.load` resolves a YAML's `./x.ts`) is cut to its file name, so the graph
+ * shows `encoder.ts#Encoder` rather than where the checkout happens to live.
+ */
 function usesLabel(uses: Uses | undefined): string {
   if (uses === undefined) return "BaseExecutor";
-  if (typeof uses === "string") return uses;
-  return typeof uses === "function" ? uses.name || "Executor" : uses.jtype; // an executor spec: its class specifier
+  if (typeof uses === "string") return shortPath(uses);
+  return typeof uses === "function" ? uses.name || "Executor" : shortPath(uses.jtype); // an executor spec: its class specifier
+}
+
+/** `/home/me/app/encoder.ts#Encoder` (or a `file:` URL, or `C:\…`) → `encoder.ts#Encoder`; anything else as it is. */
+function shortPath(specifier: string): string {
+  if (!/^(\/|file:|[A-Za-z]:[\\/])/.test(specifier)) return specifier;
+  const [path = "", exported] = specifier.split("#");
+  const name = path.split(/[\\/]/).pop() ?? path;
+  return exported === undefined ? name : `${name}#${exported}`;
 }
 
 /** Text safe inside a quoted mermaid label: no double quotes, no line breaks. */

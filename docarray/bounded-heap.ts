@@ -17,7 +17,7 @@ import type { TopKResult } from "./top-k.ts";
  * ```
  */
 export class BoundedHeap {
-  readonly #capacity: number;
+  #capacity: number;
   #distances: Float64Array;
   #rows: Int32Array;
   #size = 0;
@@ -31,6 +31,25 @@ export class BoundedHeap {
     this.#capacity = capacity;
     this.#distances = new Float64Array(Math.min(capacity, 1024));
     this.#rows = new Int32Array(this.#distances.length);
+  }
+
+  /** Pairs kept. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /**
+   * Empties the heap for reuse, with a new capacity (the HNSW search reuses one heap per layer search).
+   *
+   * @example
+   * ```ts
+   * heap.reset(200);
+   * ```
+   */
+  reset(capacity: number): void {
+    this.#capacity = capacity;
+    this.#size = 0;
+    this.limit = Number.NaN;
   }
 
   /** True when (distance, row) would be kept (NaN distances sort last, as in a sort by `a - b`). */
@@ -55,22 +74,57 @@ export class BoundedHeap {
         r[at] = r[parent] as number;
         at = parent;
       }
-    } else {
-      at = 0;
-      for (;;) {
-        const left = 2 * at + 1;
-        if (left >= this.#size) break;
-        const right = left + 1;
-        const child = right < this.#size && worse(d[right] as number, r[right] as number, d[left] as number, r[left] as number) ? right : left;
-        if (worse(distance, row, d[child] as number, r[child] as number)) break;
-        d[at] = d[child] as number;
-        r[at] = r[child] as number;
-        at = child;
-      }
-    }
+    } else at = this.#siftDown(distance, row);
     d[at] = distance;
     r[at] = row;
     if (this.#size === this.#capacity) this.limit = d[0] as number;
+  }
+
+  /**
+   * Empties the heap into `rows` and `distances` (each at least {@link size} long), closest first; returns how
+   * many. Allocates nothing, so a caller that reuses its arrays (the HNSW search) sorts for free.
+   *
+   * @example
+   * ```ts
+   * const n = heap.drainInto(rows, distances);
+   * ```
+   */
+  drainInto(rows: Int32Array, distances: Float64Array): number {
+    const n = this.#size;
+    const d = this.#distances;
+    const r = this.#rows;
+    for (let end = n - 1; end >= 0; end--) {
+      rows[end] = r[0] as number;
+      distances[end] = d[0] as number;
+      const lastD = d[end] as number;
+      const lastR = r[end] as number;
+      this.#size = end;
+      if (end > 0) {
+        const at = this.#siftDown(lastD, lastR);
+        d[at] = lastD;
+        r[at] = lastR;
+      }
+    }
+    this.limit = Number.NaN;
+    return n;
+  }
+
+  /** Where (distance, row) settles when put at the root: moves worse children up; returns the free slot. */
+  #siftDown(distance: number, row: number): number {
+    const d = this.#distances;
+    const r = this.#rows;
+    let at = 0;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= this.#size) break;
+      const right = left + 1;
+      const child = right < this.#size && worse(d[right] as number, r[right] as number, d[left] as number, r[left] as number) ? right : left;
+      if (worse(distance, row, d[child] as number, r[child] as number)) break;
+      d[at] = d[child] as number;
+      r[at] = r[child] as number;
+      at = child;
+    }
+    return at;
   }
 
   /** The kept pairs, closest first (ties by row). */

@@ -130,6 +130,47 @@ export function writeBytesAtomic(file: string, parts: Uint8Array[]): void {
 }
 
 /**
+ * Appends the parts to `file` (created if absent) and fsyncs it before returning: what this returns is on
+ * disk. Returns the file's size after the append.
+ *
+ * @example
+ * ```ts
+ * const size = appendBytesDurable("index.hnsw.log", [record]);
+ * ```
+ */
+export function appendBytesDurable(file: string, parts: Uint8Array[]): number {
+  const handle = fs().openSync(file, "a");
+  try {
+    for (const part of parts) {
+      let at = 0;
+      while (at < part.length) at += fs().writeSync(handle, part, at, part.length - at);
+    }
+    fs().fsyncSync(handle);
+    return fs().fstatSync(handle).size;
+  } finally {
+    fs().closeSync(handle);
+  }
+}
+
+/**
+ * Cuts `file` to `length` bytes and fsyncs it (drops a torn or uncommitted tail of an append-only log).
+ *
+ * @example
+ * ```ts
+ * truncateFile("index.hnsw.log", 4096);
+ * ```
+ */
+export function truncateFile(file: string, length: number): void {
+  const handle = fs().openSync(file, "r+");
+  try {
+    fs().ftruncateSync(handle, length);
+    fs().fsyncSync(handle);
+  } finally {
+    fs().closeSync(handle);
+  }
+}
+
+/**
  * Creates a directory with its parents.
  *
  * @example

@@ -46,6 +46,19 @@ test("toMermaid draws Jina's flowchart: replicas, shards with head and tail, ins
   assert.ok(toMermaid(sample(), { verticalLayout: true }).includes("\nflowchart TD\n"));
 });
 
+test("absolute uses paths (as Flow.load resolves a YAML's ./x.ts) show as their file name, not the checkout's location", () => {
+  const text = toMermaid(
+    new Flow()
+      .add({ name: "encoder", uses: "/home/someone/app/examples/encoder.ts#Encoder" })
+      .add({ name: "ranker", uses: "file:///srv/app/ranker.ts#Ranker" })
+      .add({ name: "indexer", uses: "jina-ts/executors#AnnIndexer" }),
+  );
+  assert.ok(text.includes(`d0_s0_r0["encoder.ts#Encoder"]:::pod`), text);
+  assert.ok(text.includes(`d1_s0_r0["ranker.ts#Ranker"]:::pod`), text);
+  assert.ok(text.includes(`d2_s0_r0["jina-ts/executors#AnnIndexer"]:::pod`), text);
+  assert.not.match(text, /home|srv/);
+});
+
 test("flow.plot writes SVG rendered here (no network reference), Markdown and mermaid; other extensions are refused", async () => {
   const dir = mkdtempSync(join(tmpdir(), "jina-ts-plot-"));
   try {

@@ -1,8 +1,12 @@
 /**
  * The ann backend (Jina's annlite): documents in a sqlite file (`<dataPath>/docs.db`), an HNSW index over their
- * embeddings in `<dataPath>/index.hnsw`, and filter columns kept beside each vector. `flush()` commits the
- * documents with a generation number; the index file records the generation it was written at (on `close()`,
- * or when it falls far behind), and on open an index file from another generation is rebuilt from the documents.
+ * embeddings, and filter columns kept beside each vector. The index is persisted incrementally: a snapshot
+ * (`index.hnsw`) plus an append-only log (`index.hnsw.log`, see hnsw-log.ts). `flush()` appends what the batch
+ * changed in the graph to the log and fsyncs it, then commits the documents with the same generation number;
+ * when the log outgrows the snapshot (and on `close()`) the snapshot is rewritten and the log restarted, so the
+ * bytes written stay proportional to the bytes indexed. On open the snapshot is read and the log replayed to the
+ * committed generation; only when they cannot reach it (files deleted or damaged) is the index rebuilt from the
+ * documents.
  *
  * Filters run during the HNSW search (a node that fails the filter is still a waypoint but never a result);
  * when that leaves fewer than `limit` results, the search falls back to an exact scan of the nodes that pass.
@@ -11,7 +15,7 @@
  */
 import { ErrorCode, JinaError } from "../../../proto/errors.ts";
 import type { DocumentProto } from "../../../proto/gen/docarray_pb.ts";
-import { fileInfo, joinPath, makeDir, parentDir } from "../../../runtime/sync-files.ts";
+import { fileInfo, joinPath, makeDir, parentDir, truncateFile } from "../../../runtime/sync-files.ts";
 import type { QueryFilter } from "../../query.ts";
 import type { AnnConfig, AnnMetric, DocumentStore, StoreHit } from "../contract.ts";
 import { SqliteStore } from "../sqlite/sqlite-store.ts";
@@ -19,6 +23,7 @@ import { checkConfigKeys, checkVector, embeddingOf } from "../validate.ts";
 import { columnValues, compileColumnFilter } from "./columns.ts";
 import { Hnsw } from "./hnsw.ts";
 import { readHnswFile, writeHnswFile } from "./hnsw-file.ts";
+import { appendHnswLog, replayHnswLog, startHnswLog } from "./hnsw-log.ts";
 
 const configKeys = ["nDim", "metric", "dataPath", "efConstruction", "efSearch", "maxConnection", "columns", "tableName"] as const;
 
@@ -39,6 +44,7 @@ export class AnnStore implements DocumentStore {
   readonly searchMetric: AnnMetric;
   readonly #docs: SqliteStore;
   readonly #indexFile: string;
+  readonly #logFile: string;
   readonly #columnNames: string[];
   readonly #options: ConstructorParameters<typeof Hnsw>[0];
   #index: Hnsw;
@@ -46,10 +52,15 @@ export class AnnStore implements DocumentStore {
   #columns: (Record<string, unknown> | null)[] = [];
   #nodeOf = new Map<string, number>();
   #generation = 0;
-  #writtenGeneration = 0;
-  #writtenAt = Date.now();
-  #changesSinceWrite = 0;
   #changed = false;
+  /** The first node the next log record adds. */
+  #loggedCount = 0;
+  #logBytes = 0;
+  #snapshotBytes = 0;
+  /** Set when node numbers changed (a rebuild) or a commit failed: the next flush writes a snapshot. */
+  #needsSnapshot = false;
+  /** How the index was found on open: new (no documents yet), read from its files, or rebuilt from the documents. */
+  #opened: "new" | "files" | "rebuilt" = "files";
 
   constructor(config: AnnConfig) {
     checkConfigKeys("ann", config, configKeys);
@@ -78,6 +89,7 @@ export class AnnStore implements DocumentStore {
     this.searchMetric = this.#index.metric;
     this.#columnNames = Object.keys(config.columns ?? {});
     this.#indexFile = joinPath(dir.path, "index.hnsw");
+    this.#logFile = joinPath(dir.path, "index.hnsw.log");
     this.#docs = new SqliteStore({ connection: joinPath(dir.path, "docs.db"), tableName: config.tableName ?? "docs" });
     try {
       this.#load();
@@ -94,6 +106,19 @@ export class AnnStore implements DocumentStore {
   /** The HNSW index (for benchmarks and inspection). */
   get index(): Hnsw {
     return this.#index;
+  }
+
+  /**
+   * Bytes on disk of the index (snapshot + log), and how it was opened: `new` (no documents yet), `files`
+   * (snapshot read, log replayed) or `rebuilt` (from the documents, when the files were missing, stale or damaged).
+   *
+   * @example
+   * ```ts
+   * store.indexFiles; // { snapshotBytes: 6_500_000, logBytes: 120_000, opened: "files" }
+   * ```
+   */
+  get indexFiles(): { snapshotBytes: number; logBytes: number; opened: "new" | "files" | "rebuilt" } {
+    return { snapshotBytes: this.#snapshotBytes, logBytes: this.#logBytes, opened: this.#opened };
   }
 
   get version(): number {
@@ -165,32 +190,39 @@ export class AnnStore implements DocumentStore {
   }
 
   /**
-   * Commits the documents (durable from here on). The index file is rewritten only when it is far behind — a
-   * quarter of the vectors changed, or 30 s passed — or on `close()`: until then a crash costs a rebuild of the
-   * index from the committed documents on the next open, never a document.
+   * Commits the documents and the index together (durable from here on): the graph's changes since the last
+   * flush go to the log (fsynced), then the documents commit with the same generation. A crash between the two
+   * leaves a log record whose generation never committed: it is cut off on the next open.
    */
-  flush(force = false): void {
-    if (this.#changed || this.#docs.dirty) {
-      if (this.#index.deletedCount > this.#index.count / 2 && this.#index.count > 1000) this.#rebuild();
-      this.#generation++;
-      this.#docs.setState("generation", String(this.#generation));
+  flush(): void {
+    if (!this.#changed && !this.#docs.dirty) return;
+    if (this.#index.deletedCount > this.#index.count / 2 && this.#index.count > 1000) {
+      this.#rebuild();
+      this.#needsSnapshot = true;
+    }
+    const next = this.#generation + 1;
+    const logBefore = this.#logBytes;
+    if (!this.#needsSnapshot) this.#appendLog(next);
+    this.#docs.setState("generation", String(next));
+    try {
       this.#docs.flush();
-      this.#changed = false;
+    } catch (error) {
+      if (this.#logBytes !== logBefore) {
+        truncateFile(this.#logFile, logBefore);
+        this.#logBytes = logBefore;
+        this.#needsSnapshot = true; // the changes were taken from the journal: save them whole next time
+      }
+      throw error;
     }
-    const behind = this.#generation - this.#writtenGeneration;
-    if (behind === 0) return;
-    const changedShare = this.#changesSinceWrite / Math.max(1, this.#index.size);
-    if (force || changedShare >= 0.25 || Date.now() - this.#writtenAt > 30_000) {
-      writeHnswFile(this.#indexFile, this.#index, { generation: this.#generation, ids: this.#ids, columns: this.#columns });
-      this.#writtenGeneration = this.#generation;
-      this.#writtenAt = Date.now();
-      this.#changesSinceWrite = 0;
-    }
+    this.#generation = next;
+    this.#changed = false;
+    if (this.#needsSnapshot || this.#logBytes > this.#snapshotBytes) this.#compact();
   }
 
   close(): void {
     try {
-      this.flush(true);
+      this.flush();
+      if (this.#logBytes > 16 || this.#needsSnapshot) this.#compact();
     } finally {
       this.#docs.close();
     }
@@ -207,7 +239,6 @@ export class AnnStore implements DocumentStore {
   #add(proto: DocumentProto, vector: Float32Array): void {
     this.#drop(proto.id);
     const node = this.#index.add(vector);
-    this.#changesSinceWrite++;
     this.#ids[node] = proto.id;
     this.#columns[node] = columnValues(proto, this.#columnNames);
     this.#nodeOf.set(proto.id, node);
@@ -230,37 +261,70 @@ export class AnnStore implements DocumentStore {
     return { nodes: scored.map((s) => s[1]), distances: scored.map((s) => s[0]) };
   }
 
-  /** Loads the index file when it matches the documents, else rebuilds it from them. */
+  #appendLog(generation: number): void {
+    const { linked, deleted } = this.#index.takeChanges();
+    const firstNew = this.#loggedCount;
+    const count = this.#index.count;
+    this.#logBytes = appendHnswLog(this.#logFile, this.#index, {
+      generation,
+      firstNew,
+      linked,
+      deleted,
+      ids: this.#ids.slice(firstNew, count),
+      columns: this.#columns.slice(firstNew, count),
+    });
+    this.#loggedCount = count;
+  }
+
+  /** Writes the snapshot at the committed generation and restarts the log from it. */
+  #compact(): void {
+    writeHnswFile(this.#indexFile, this.#index, { generation: this.#generation, ids: this.#ids, columns: this.#columns });
+    this.#snapshotBytes = fileInfo(this.#indexFile).size;
+    this.#index.takeChanges();
+    this.#loggedCount = this.#index.count;
+    this.#logBytes = startHnswLog(this.#logFile, this.#generation, this.dim);
+    this.#needsSnapshot = false;
+  }
+
+  /** Reads the snapshot and replays the log to the committed generation; rebuilds from the documents if they cannot reach it. */
   #load(): void {
     const generation = Number(this.#docs.state("generation") ?? 0);
     this.#generation = generation;
     if (fileInfo(this.#indexFile).exists) {
       try {
         const [index, extra] = readHnswFile(this.#indexFile);
-        if (extra.generation === generation && index.dim === this.dim && index.metric === this.#index.metric) {
-          this.#index = index;
-          this.#writtenGeneration = generation;
-          this.#index.efSearch = this.#options.efSearch ?? index.efSearch;
-          this.#ids = extra.ids;
-          this.#columns = extra.columns;
-          extra.ids.forEach((id, node) => {
-            if (index.deleted[node] === 0) this.#nodeOf.set(id, node);
-          });
-          return;
-        }
         if (index.dim !== this.dim) {
           throw new JinaError(`${this.#indexFile} holds ${index.dim}-d vectors but nDim is ${this.dim}: use the nDim it was built with, or another dataPath`, ErrorCode.FailedPrecondition);
         }
+        if (index.metric === this.#index.metric && extra.generation <= generation) {
+          const replay = replayHnswLog(this.#logFile, index, extra, extra.generation, generation);
+          const reached = replay?.generation ?? extra.generation;
+          if (reached === generation) {
+            this.#index = index;
+            this.#index.efSearch = this.#options.efSearch ?? index.efSearch;
+            this.#ids = extra.ids;
+            this.#columns = extra.columns;
+            extra.ids.forEach((id, node) => {
+              if (index.deleted[node] === 0) this.#nodeOf.set(id, node);
+            });
+            this.#snapshotBytes = fileInfo(this.#indexFile).size;
+            this.#loggedCount = index.count;
+            if (!replay) this.#logBytes = startHnswLog(this.#logFile, generation, this.dim);
+            else {
+              if (replay.validBytes < replay.fileBytes) truncateFile(this.#logFile, replay.validBytes);
+              this.#logBytes = replay.validBytes;
+            }
+            return;
+          }
+        }
       } catch (error) {
         if (error instanceof JinaError && /nDim is/.test(error.rawMessage)) throw error;
-        // a stale or damaged index file is rebuilt from the documents below
+        // a stale or damaged index is rebuilt from the documents below
       }
     }
     this.#rebuild();
-    if (this.count() > 0) {
-      this.#changed = true;
-      this.flush(true);
-    }
+    this.#opened = this.#docs.count() === 0 && !fileInfo(this.#indexFile).exists ? "new" : "rebuilt";
+    this.#compact();
   }
 
   /** Rebuilds the index from the documents in the sqlite store (live documents only, in order). */

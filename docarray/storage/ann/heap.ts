@@ -1,51 +1,49 @@
 /**
- * A binary heap of (distance, node) pairs on parallel arrays, ordered smallest-first or largest-first: the
- * candidate and result queues of the HNSW search.
+ * The HNSW search's candidate queue: a binary min-heap of (distance, node) pairs on typed arrays, reused from
+ * one search to the next (no allocation per push). Its result list is the shared bounded max-heap
+ * (docarray/bounded-heap.ts, the one under `topK`).
  *
  * @module
  */
 
 /**
- * A heap of (distance, node) pairs.
+ * A min-heap of (distance, node) pairs, nearest first (ties: lower node first).
  *
  * @example
  * ```ts
- * const heap = new PairHeap(true); // max-heap
+ * const heap = new MinHeap();
  * heap.push(0.5, 3);
- * heap.topDistance; // 0.5
+ * heap.push(0.2, 7);
+ * heap.topNode; // 7
  * ```
  */
-export class PairHeap {
-  dist: number[] = [];
-  node: number[] = [];
-  readonly #max: boolean;
-
-  constructor(max: boolean) {
-    this.#max = max;
-  }
-
-  get size(): number {
-    return this.dist.length;
-  }
+export class MinHeap {
+  #dist = new Float64Array(256);
+  #node = new Int32Array(256);
+  size = 0;
 
   get topDistance(): number {
-    return this.dist[0] as number;
+    return this.#dist[0] as number;
   }
 
   get topNode(): number {
-    return this.node[0] as number;
+    return this.#node[0] as number;
+  }
+
+  /** Empties it (keeps its storage). */
+  clear(): void {
+    this.size = 0;
   }
 
   push(d: number, n: number): void {
-    const dist = this.dist;
-    const node = this.node;
-    let i = dist.length;
-    dist.push(d);
-    node.push(n);
+    if (this.size === this.#dist.length) this.#grow();
+    const dist = this.#dist;
+    const node = this.#node;
+    let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const p = dist[parent] as number;
-      if (this.#max ? p >= d : p <= d) break;
+      if (p < d || (p === d && (node[parent] as number) <= n)) break;
       dist[i] = p;
       node[i] = node[parent] as number;
       i = parent;
@@ -55,21 +53,20 @@ export class PairHeap {
   }
 
   pop(): void {
-    const dist = this.dist;
-    const node = this.node;
-    const lastD = dist.pop() as number;
-    const lastN = node.pop() as number;
-    const size = dist.length;
+    const dist = this.#dist;
+    const node = this.#node;
+    const size = --this.size;
     if (size === 0) return;
+    const lastD = dist[size] as number;
+    const lastN = node[size] as number;
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= size) break;
       const right = child + 1;
-      if (right < size && (this.#max ? (dist[right] as number) > (dist[child] as number) : (dist[right] as number) < (dist[child] as number))) child = right;
-      const c = dist[child] as number;
-      if (this.#max ? c <= lastD : c >= lastD) break;
-      dist[i] = c;
+      if (right < size && less(dist[right] as number, node[right] as number, dist[child] as number, node[child] as number)) child = right;
+      if (!less(dist[child] as number, node[child] as number, lastD, lastN)) break;
+      dist[i] = dist[child] as number;
       node[i] = node[child] as number;
       i = child;
     }
@@ -77,11 +74,16 @@ export class PairHeap {
     node[i] = lastN;
   }
 
-  /** The pairs sorted by ascending distance (empties the heap). */
-  drainAscending(): [number[], number[]] {
-    const pairs = this.dist.map((d, i) => [d, this.node[i] as number] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    this.dist = [];
-    this.node = [];
-    return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+  #grow(): void {
+    const dist = new Float64Array(this.#dist.length * 2);
+    const node = new Int32Array(this.#node.length * 2);
+    dist.set(this.#dist);
+    node.set(this.#node);
+    this.#dist = dist;
+    this.#node = node;
   }
+}
+
+function less(d1: number, n1: number, d2: number, n2: number): boolean {
+  return d1 < d2 || (d1 === d2 && n1 < n2);
 }

@@ -1,14 +1,19 @@
 /**
- * HNSW (Malkov & Yashunin): a layered proximity graph for approximate nearest-neighbour search, in plain
- * TypeScript over one contiguous Float32Array, so it runs the same on Node, Deno and Bun. Follows hnswlib:
- * the neighbour-selection heuristic, `M` links per upper layer and `2·M` on layer 0, deletions as tombstones
- * (skipped in results, still traversed), and filters applied during the layer-0 search.
+ * HNSW (Malkov & Yashunin): a layered proximity graph for approximate nearest-neighbour search, in TypeScript
+ * over one contiguous block of float32 vectors whose distances are computed in batches by a WebAssembly SIMD
+ * kernel (vector-memory.ts; a TypeScript kernel where SIMD is missing), so it runs the same on Node, Deno and Bun.
+ * Follows hnswlib: the neighbour-selection heuristic, `M` links per upper layer and `2·M` on layer 0, deletions
+ * as tombstones (skipped in results, still traversed), and filters applied during the layer-0 search. The hot
+ * loop allocates nothing: links, levels and flags are typed arrays, the candidate queue and result list are
+ * reused heaps, and a node's unvisited neighbours are scored in one kernel call.
  *
  * @module
  */
 import { ErrorCode, JinaError } from "../../../proto/errors.ts";
 import type { AnnMetric } from "../contract.ts";
-import { PairHeap } from "./heap.ts";
+import { BoundedHeap } from "../../bounded-heap.ts";
+import { MinHeap } from "./heap.ts";
+import { VectorMemory } from "./vector-memory.ts";
 
 /**
  * Options of {@link Hnsw}.
@@ -31,6 +36,8 @@ export interface HnswOptions {
   efSearch?: number | undefined;
   /** Seed of the level generator (default 100, as hnswlib). */
   seed?: number | undefined;
+  /** Use the WebAssembly SIMD kernel when the runtime has it (default true; false forces the TypeScript one). */
+  simd?: boolean | undefined;
 }
 
 /** A search result: node numbers and their distances, closest first. */
@@ -63,18 +70,34 @@ export class Hnsw {
   deletedCount = 0;
   entry = -1;
   maxLevel = -1;
-  vectors: Float32Array;
   levels: Int32Array;
   /** Layer-0 links: per node `[count, n1, …, nM0]`. */
   links0: Int32Array;
   /** Upper-layer links: per node, for layers 1..level, `[count, n1, …, nM]` each. */
   upper: (Int32Array | undefined)[] = [];
   deleted: Uint8Array;
+  /** 1 for each node whose links changed since {@link takeChanges} (the journal of an incremental save). */
+  #changedFlag: Uint8Array;
+  #changedNodes: number[] = [];
+  #deletedSince: number[] = [];
   #visited: Uint32Array;
   #epoch = 0;
   #rng: number;
   readonly #mL: number;
   readonly #normalize: boolean;
+  /** True for cosine and inner_product (distance 1 − dot), false for euclidean (squared L2 inside). */
+  readonly #dot: boolean;
+  readonly #memory: VectorMemory;
+  readonly #candidates = new MinHeap();
+  readonly #results = new BoundedHeap(1);
+  /** Scratch for {@link #link}: a full neighbour list plus the new link, sorted by distance. */
+  readonly #linkNodes: Int32Array;
+  readonly #linkDists: Float64Array;
+  /** Scratch for {@link #select}'s answer. */
+  readonly #kept: Int32Array;
+  /** Scratch for a layer search's results, closest first. */
+  #sortedRows = new Int32Array(256);
+  #sortedDists = new Float64Array(256);
 
   constructor(options: HnswOptions, capacity = 1024) {
     if (!(Number.isInteger(options.dim) && options.dim > 0)) {
@@ -92,16 +115,32 @@ export class Hnsw {
     this.#mL = 1 / Math.log(Math.max(2, this.M));
     this.#rng = (options.seed ?? 100) >>> 0 || 1;
     this.#normalize = this.metric === "cosine";
-    this.vectors = new Float32Array(capacity * this.dim);
+    this.#dot = this.metric !== "euclidean";
+    this.#memory = new VectorMemory(this.dim, capacity, this.#dot ? "dot" : "l2", { simd: options.simd ?? true });
+    capacity = this.#memory.capacity;
     this.levels = new Int32Array(capacity);
     this.links0 = new Int32Array(capacity * (this.M0 + 1));
     this.deleted = new Uint8Array(capacity);
+    this.#changedFlag = new Uint8Array(capacity);
     this.#visited = new Uint32Array(capacity);
+    this.#linkNodes = new Int32Array(this.M0 + 1);
+    this.#linkDists = new Float64Array(this.M0 + 1);
+    this.#kept = new Int32Array(this.M0 + 1);
   }
 
   /** Live (not deleted) nodes. */
   get size(): number {
     return this.count - this.deletedCount;
+  }
+
+  /** The stored vectors, node after node (normalised for cosine); a view that {@link reserve} replaces. */
+  get vectors(): Float32Array {
+    return this.#memory.vectors;
+  }
+
+  /** True when distances run in the WebAssembly SIMD kernel. */
+  get simd(): boolean {
+    return this.#memory.simd;
   }
 
   /**
@@ -125,22 +164,26 @@ export class Hnsw {
     const level = this.#randomLevel();
     this.levels[node] = level;
     if (level > 0) this.upper[node] = new Int32Array(level * (this.M + 1));
+    this.#touch(node);
     if (this.entry < 0) {
       this.entry = node;
       this.maxLevel = level;
       return node;
     }
-    const query = this.vectors.subarray(at, at + this.dim);
+    const query = this.#memory.offsetOf(node);
     let current = this.entry;
-    let currentDist = this.#distance(query, current);
-    for (let layer = this.maxLevel; layer > level; layer--) [current, currentDist] = this.#greedy(query, current, currentDist, layer);
+    let currentDist = this.#distanceTo(query, current);
+    for (let layer = this.maxLevel; layer > level; layer--) {
+      current = this.#greedy(query, current, currentDist, layer);
+      currentDist = this.#greedyDist;
+    }
     for (let layer = Math.min(level, this.maxLevel); layer >= 0; layer--) {
-      const found = this.#searchLayer(query, current, this.efConstruction, layer, undefined);
-      const [dists, nodes] = found.drainAscending();
-      current = nodes[0] as number;
-      const chosen = this.#select(nodes, dists, this.M);
-      this.#setLinks(node, layer, chosen);
-      for (const neighbour of chosen) this.#link(neighbour, node, layer);
+      const found = this.#searchSorted(query, current, this.efConstruction, layer, undefined);
+      current = this.#sortedRows[0] as number;
+      const kept = this.#select(this.#sortedRows, this.#sortedDists, found, this.M);
+      const chosen = this.#kept.slice(0, kept);
+      this.#setLinks(node, layer, chosen, kept);
+      for (let i = 0; i < kept; i++) this.#link(chosen[i] as number, node, layer);
     }
     if (level > this.maxLevel) {
       this.maxLevel = level;
@@ -161,6 +204,7 @@ export class Hnsw {
     if (node >= 0 && node < this.count && this.deleted[node] === 0) {
       this.deleted[node] = 1;
       this.deletedCount++;
+      this.#deletedSince.push(node);
     }
   }
 
@@ -175,18 +219,27 @@ export class Hnsw {
    */
   search(vector: ArrayLike<number>, limit: number, accept?: (node: number) => boolean, ef = this.efSearch): HnswResult {
     if (this.entry < 0 || limit <= 0) return { nodes: [], distances: [] };
-    const query = Float32Array.from(vector);
-    if (this.#normalize) normalizeAt(query, 0, this.dim);
+    const query = this.#setQuery(vector);
     let current = this.entry;
-    let currentDist = this.#distance(query, current);
-    for (let layer = this.maxLevel; layer > 0; layer--) [current, currentDist] = this.#greedy(query, current, currentDist, layer);
+    let currentDist = this.#distanceTo(query, current);
+    for (let layer = this.maxLevel; layer > 0; layer--) {
+      current = this.#greedy(query, current, currentDist, layer);
+      currentDist = this.#greedyDist;
+    }
     const filter = this.deletedCount > 0 || accept
       ? (node: number) => this.deleted[node] === 0 && (!accept || accept(node))
       : undefined;
-    const found = this.#searchLayer(query, current, Math.max(ef, limit), 0, filter);
-    const [dists, nodes] = found.drainAscending();
-    const distances = dists.slice(0, limit).map((d) => (this.metric === "euclidean" ? Math.sqrt(Math.max(0, d)) : d));
-    return { nodes: nodes.slice(0, limit), distances };
+    const found = this.#searchSorted(query, current, Math.max(ef, limit), 0, filter);
+    const rows = this.#sortedRows;
+    const distances = this.#sortedDists;
+    const n = Math.min(limit, found);
+    const nodes: number[] = new Array(n);
+    const out: number[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      nodes[i] = rows[i] as number;
+      out[i] = this.#reported(distances[i] as number);
+    }
+    return { nodes, distances: out };
   }
 
   /**
@@ -197,13 +250,17 @@ export class Hnsw {
    * index.distances(query, [0, 5, 9]);
    * ```
    */
-  distances(vector: ArrayLike<number>, nodes: number[]): number[] {
-    const query = Float32Array.from(vector);
-    if (this.#normalize) normalizeAt(query, 0, this.dim);
-    return nodes.map((node) => {
-      const d = this.#distance(query, node);
-      return this.metric === "euclidean" ? Math.sqrt(Math.max(0, d)) : d;
-    });
+  distances(vector: ArrayLike<number>, nodes: ArrayLike<number>): number[] {
+    const query = this.#setQuery(vector);
+    const out: number[] = [];
+    const memory = this.#memory;
+    for (let start = 0; start < nodes.length; start += VectorMemory.maxBatch) {
+      const count = Math.min(VectorMemory.maxBatch, nodes.length - start);
+      for (let k = 0; k < count; k++) memory.ids[k] = nodes[start + k] as number;
+      memory.compute(query, count);
+      for (let k = 0; k < count; k++) out.push(this.#reported(this.#fromKernel(memory.out[k] as number)));
+    }
+    return out;
   }
 
   /** The stored (normalised, for cosine) vector of a node. */
@@ -218,10 +275,22 @@ export class Hnsw {
     return block.subarray((layer - 1) * (this.M + 1), layer * (this.M + 1));
   }
 
-  /** The array holding `node`'s links on `layer` and the offset of its `[count, ids…]` block. */
-  #links(node: number, layer: number): [Int32Array, number] {
-    if (layer === 0) return [this.links0, node * (this.M0 + 1)];
-    return [this.upper[node] as Int32Array, (layer - 1) * (this.M + 1)];
+  /**
+   * What changed since the last call (and forgets it): nodes whose links changed — new nodes included — and
+   * nodes deleted. An incremental save writes just these.
+   *
+   * @example
+   * ```ts
+   * const { linked, deleted } = index.takeChanges();
+   * ```
+   */
+  takeChanges(): { linked: number[]; deleted: number[] } {
+    const linked = this.#changedNodes;
+    const deleted = this.#deletedSince;
+    for (const node of linked) this.#changedFlag[node] = 0;
+    this.#changedNodes = [];
+    this.#deletedSince = [];
+    return { linked, deleted };
   }
 
   /** Grows the arrays to hold at least `needed` nodes. */
@@ -229,19 +298,51 @@ export class Hnsw {
     this.#grow(needed);
   }
 
+  #touch(node: number): void {
+    if (this.#changedFlag[node] === 0) {
+      this.#changedFlag[node] = 1;
+      this.#changedNodes.push(node);
+    }
+  }
+
+  /** Copies `vector` (normalised for cosine) into the query scratch; returns its offset for the kernel. */
+  #setQuery(vector: ArrayLike<number>): number {
+    const memory = this.#memory;
+    memory.query.set(vector);
+    if (this.#normalize) normalizeAt(memory.query, 0, this.dim);
+    return memory.queryOffset;
+  }
+
+  /** The kernel's value as the internal distance (lower is closer): 1 − dot, or squared L2. */
+  #fromKernel(value: number): number {
+    return this.#dot ? 1 - value : value;
+  }
+
+  /** The internal distance as reported: L2 for euclidean, else unchanged. */
+  #reported(d: number): number {
+    return this.#dot ? d : Math.sqrt(Math.max(0, d));
+  }
+
+  #distanceTo(query: number, node: number): number {
+    this.#memory.ids[0] = node;
+    this.#memory.compute(query, 1);
+    return this.#fromKernel(this.#memory.out[0] as number);
+  }
+
   #grow(needed: number): void {
     const capacity = this.levels.length;
     if (needed <= capacity) return;
-    const next = Math.max(needed, capacity * 2);
-    const grow = <T extends Float32Array | Int32Array | Uint8Array | Uint32Array>(old: T, size: number, make: (n: number) => T): T => {
+    this.#memory.grow(Math.max(needed, capacity * 2));
+    const next = this.#memory.capacity;
+    const grow = <T extends Int32Array | Uint8Array>(old: T, size: number, make: (n: number) => T): T => {
       const out = make(size);
       out.set(old);
       return out;
     };
-    this.vectors = grow(this.vectors, next * this.dim, (n) => new Float32Array(n));
     this.levels = grow(this.levels, next, (n) => new Int32Array(n));
     this.links0 = grow(this.links0, next * (this.M0 + 1), (n) => new Int32Array(n));
     this.deleted = grow(this.deleted, next, (n) => new Uint8Array(n));
+    this.#changedFlag = grow(this.#changedFlag, next, (n) => new Uint8Array(n));
     this.#visited = new Uint32Array(next);
     this.#epoch = 0;
   }
@@ -257,125 +358,131 @@ export class Hnsw {
     return Math.min(30, Math.floor(-Math.log(uniform) * this.#mL));
   }
 
-  #distance(query: Float32Array, node: number): number {
-    const v = this.vectors;
-    const dim = this.dim;
-    const at = node * dim;
-    const tail = dim & ~3;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    if (this.metric === "euclidean") {
-      for (let i = 0; i < tail; i += 4) {
-        const d0 = (query[i] as number) - (v[at + i] as number);
-        const d1 = (query[i + 1] as number) - (v[at + i + 1] as number);
-        const d2 = (query[i + 2] as number) - (v[at + i + 2] as number);
-        const d3 = (query[i + 3] as number) - (v[at + i + 3] as number);
-        s0 += d0 * d0;
-        s1 += d1 * d1;
-        s2 += d2 * d2;
-        s3 += d3 * d3;
-      }
-      for (let i = tail; i < dim; i++) {
-        const d = (query[i] as number) - (v[at + i] as number);
-        s0 += d * d;
-      }
-      return s0 + s1 + s2 + s3;
-    }
-    for (let i = 0; i < tail; i += 4) {
-      s0 += (query[i] as number) * (v[at + i] as number);
-      s1 += (query[i + 1] as number) * (v[at + i + 1] as number);
-      s2 += (query[i + 2] as number) * (v[at + i + 2] as number);
-      s3 += (query[i + 3] as number) * (v[at + i + 3] as number);
-    }
-    for (let i = tail; i < dim; i++) s0 += (query[i] as number) * (v[at + i] as number);
-    return 1 - (s0 + s1 + s2 + s3);
-  }
+  /** The distance {@link #greedy} ended at (a second return value without an allocation). */
+  #greedyDist = 0;
 
-  #greedy(query: Float32Array, start: number, startDist: number, layer: number): [number, number] {
+  #greedy(query: number, start: number, startDist: number, layer: number): number {
+    const memory = this.#memory;
+    const ids = memory.ids;
     let current = start;
     let best = startDist;
     for (let changed = true; changed;) {
       changed = false;
-      const [links, base] = this.#links(current, layer);
+      const links = layer === 0 ? this.links0 : (this.upper[current] as Int32Array);
+      const base = layer === 0 ? current * (this.M0 + 1) : (layer - 1) * (this.M + 1);
       const n = links[base] as number;
-      for (let i = base + 1; i <= base + n; i++) {
-        const candidate = links[i] as number;
-        const d = this.#distance(query, candidate);
+      for (let i = 0; i < n; i++) ids[i] = links[base + 1 + i] as number;
+      memory.compute(query, n);
+      const from = current;
+      for (let i = 0; i < n; i++) {
+        const d = this.#fromKernel(memory.out[i] as number);
         if (d < best) {
           best = d;
-          current = candidate;
-          changed = true;
+          current = ids[i] as number;
         }
       }
+      changed = current !== from;
     }
-    return [current, best];
+    this.#greedyDist = best;
+    return current;
   }
 
-  #searchLayer(query: Float32Array, start: number, ef: number, layer: number, accept: ((node: number) => boolean) | undefined): PairHeap {
+  /** {@link #searchLayer}'s results in `#sortedRows` / `#sortedDists`, closest first; returns how many. */
+  #searchSorted(query: number, start: number, ef: number, layer: number, accept: ((node: number) => boolean) | undefined): number {
+    const results = this.#searchLayer(query, start, ef, layer, accept);
+    if (this.#sortedRows.length < results.size) {
+      this.#sortedRows = new Int32Array(results.size);
+      this.#sortedDists = new Float64Array(results.size);
+    }
+    return results.drainInto(this.#sortedRows, this.#sortedDists);
+  }
+
+  /** The `ef` nearest nodes to the query on `layer` that pass `accept`, found from `start` (a reused heap). */
+  #searchLayer(query: number, start: number, ef: number, layer: number, accept: ((node: number) => boolean) | undefined): BoundedHeap {
     if (++this.#epoch === 0xffffffff) {
       this.#visited.fill(0);
       this.#epoch = 1;
     }
     const epoch = this.#epoch;
     const visited = this.#visited;
-    const candidates = new PairHeap(false);
-    const results = new PairHeap(true);
-    const startDist = this.#distance(query, start);
+    const memory = this.#memory;
+    const ids = memory.ids;
+    const out = memory.out;
+    const candidates = this.#candidates;
+    const results = this.#results;
+    candidates.clear();
+    results.reset(ef);
+    const startDist = this.#distanceTo(query, start);
     candidates.push(startDist, start);
     if (!accept || accept(start)) results.push(startDist, start);
-    let bound = results.size > 0 ? results.topDistance : Infinity;
     visited[start] = epoch;
+    const upperStride = this.M + 1;
+    const stride0 = this.M0 + 1;
     while (candidates.size > 0) {
-      const d = candidates.topDistance;
-      if (d > bound && results.size >= ef) break;
+      // results.limit is NaN until ef results are kept, so the comparison is false until then
+      if (candidates.topDistance > results.limit) break;
       const current = candidates.topNode;
       candidates.pop();
-      const [links, base] = this.#links(current, layer);
+      const links = layer === 0 ? this.links0 : (this.upper[current] as Int32Array);
+      const base = layer === 0 ? current * stride0 : (layer - 1) * upperStride;
       const n = links[base] as number;
+      let m = 0;
       for (let i = base + 1; i <= base + n; i++) {
         const neighbour = links[i] as number;
         if (visited[neighbour] === epoch) continue;
         visited[neighbour] = epoch;
-        const nd = this.#distance(query, neighbour);
-        if (results.size < ef || nd < bound) {
+        ids[m++] = neighbour;
+      }
+      if (m === 0) continue;
+      memory.compute(query, m);
+      for (let k = 0; k < m; k++) {
+        const nd = this.#dot ? 1 - (out[k] as number) : (out[k] as number);
+        if (!(nd >= results.limit)) {
+          const neighbour = ids[k] as number;
           candidates.push(nd, neighbour);
-          if (!accept || accept(neighbour)) {
-            results.push(nd, neighbour);
-            if (results.size > ef) results.pop();
-          }
-          if (results.size > 0) bound = results.topDistance;
+          if ((!accept || accept(neighbour)) && results.accepts(nd, neighbour)) results.push(nd, neighbour);
         }
       }
     }
     return results;
   }
 
-  /** hnswlib's heuristic: keep a candidate only if it is closer to the base than to every kept one. */
-  #select(nodes: number[], dists: number[], m: number): number[] {
-    if (nodes.length <= m) return nodes.slice();
-    const kept: number[] = [];
-    for (let i = 0; i < nodes.length && kept.length < m; i++) {
+  /**
+   * hnswlib's heuristic over candidates sorted by distance: keep one only if it is closer to the base than to
+   * every one kept. Writes the kept nodes to `#kept`; returns how many.
+   */
+  #select(nodes: Int32Array, dists: Float64Array, count: number, m: number): number {
+    const kept = this.#kept;
+    if (count <= m) {
+      kept.set(nodes.subarray(0, count));
+      return count;
+    }
+    const memory = this.#memory;
+    let size = 0;
+    for (let i = 0; i < count && size < m; i++) {
       const candidate = nodes[i] as number;
       const d = dists[i] as number;
-      const query = this.vector(candidate);
       let good = true;
-      for (const other of kept) {
-        if (this.#distance(query, other) < d) {
-          good = false;
-          break;
+      if (size > 0) {
+        memory.ids.set(kept.subarray(0, size));
+        memory.compute(memory.offsetOf(candidate), size);
+        for (let k = 0; k < size; k++) {
+          if (this.#fromKernel(memory.out[k] as number) < d) {
+            good = false;
+            break;
+          }
         }
       }
-      if (good) kept.push(candidate);
+      if (good) kept[size++] = candidate;
     }
-    return kept;
+    return size;
   }
 
-  #setLinks(node: number, layer: number, neighbours: number[]): void {
+  #setLinks(node: number, layer: number, neighbours: Int32Array, count: number): void {
     const links = this.linksOf(node, layer);
-    links[0] = neighbours.length;
-    links.set(neighbours, 1);
+    this.#touch(node);
+    links[0] = count;
+    links.set(neighbours.subarray(0, count), 1);
   }
 
   #link(from: number, to: number, layer: number): void {
@@ -383,15 +490,32 @@ export class Hnsw {
     const n = links[0] as number;
     const max = layer === 0 ? this.M0 : this.M;
     if (n < max) {
+      this.#touch(from);
       links[n + 1] = to;
       links[0] = n + 1;
       return;
     }
-    const base = this.vector(from);
-    const pairs: [number, number][] = [[this.#distance(base, to), to]];
-    for (let i = 1; i <= n; i++) pairs.push([this.#distance(base, links[i] as number), links[i] as number]);
-    pairs.sort((a, b) => a[0] - b[0]);
-    this.#setLinks(from, layer, this.#select(pairs.map((p) => p[1]), pairs.map((p) => p[0]), max));
+    // full: score the n links and the new one from `from`, sort them (insertion sort: at most 2·M + 1), select
+    const memory = this.#memory;
+    memory.ids[0] = to;
+    memory.ids.set(links.subarray(1, n + 1), 1);
+    memory.compute(memory.offsetOf(from), n + 1);
+    const nodes = this.#linkNodes;
+    const dists = this.#linkDists;
+    for (let i = 0; i <= n; i++) {
+      const d = this.#fromKernel(memory.out[i] as number);
+      const id = memory.ids[i] as number;
+      let j = i;
+      while (j > 0 && ((dists[j - 1] as number) > d || ((dists[j - 1] as number) === d && (nodes[j - 1] as number) > id))) {
+        dists[j] = dists[j - 1] as number;
+        nodes[j] = nodes[j - 1] as number;
+        j--;
+      }
+      dists[j] = d;
+      nodes[j] = id;
+    }
+    const kept = this.#select(nodes, dists, n + 1, max);
+    this.#setLinks(from, layer, this.#kept, kept);
   }
 }
 

@@ -1,0 +1,169 @@
+/**
+ * The HNSW's vectors in one contiguous block, with the batch distance kernels over them: in WebAssembly linear
+ * memory with the SIMD kernels of simd-module.ts where the runtime has WebAssembly SIMD, else in an ArrayBuffer
+ * with the same kernels in TypeScript. Layout: the query (scratch), the ids of a batch, its results, then the
+ * vectors, `nDim` float32 each, node after node.
+ *
+ * @module
+ */
+import { distanceModuleBytes } from "./simd-module.ts";
+
+/** What a kernel computes: the inner product, or the squared L2 distance. */
+export type DistanceKind = "dot" | "l2";
+
+type Kernel = (query: number, ids: number, count: number, base: number, stride: number, out: number) => void;
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled kernel module, or null where WebAssembly SIMD is missing. */
+function simdModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    const bytes = distanceModuleBytes();
+    compiled = typeof WebAssembly === "object" && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+const page = 65536;
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
+
+/**
+ * Vectors plus scratch space, and `compute(query, count)`: for `k < count`, `out[k]` = kernel(query, vector
+ * `ids[k]`).
+ *
+ * @example
+ * ```ts
+ * const memory = new VectorMemory(128, 1024, "dot");
+ * memory.vectors.set(embedding, 0);
+ * memory.query.set(query);
+ * memory.ids[0] = 0;
+ * memory.compute(memory.queryOffset, 1);
+ * memory.out[0]; // the inner product
+ * ```
+ */
+export class VectorMemory {
+  /** How many ids one {@link compute} takes at most. */
+  static readonly maxBatch = 1024;
+  readonly dim: number;
+  /** Bytes per vector. */
+  readonly stride: number;
+  readonly kind: DistanceKind;
+  /** Byte offset of {@link query}. */
+  readonly queryOffset = 0;
+  /** True when the WebAssembly SIMD kernels run. */
+  readonly simd: boolean;
+  vectors!: Float32Array;
+  query!: Float32Array;
+  ids!: Int32Array;
+  out!: Float32Array;
+  readonly #idsOffset: number;
+  readonly #outOffset: number;
+  readonly #base: number;
+  #capacity = 0;
+  #memory: WebAssembly.Memory | undefined;
+  #buffer: ArrayBuffer | undefined;
+  #kernel: Kernel;
+
+  constructor(dim: number, capacity: number, kind: DistanceKind, options: { simd?: boolean } = {}) {
+    this.dim = dim;
+    this.stride = dim * 4;
+    this.kind = kind;
+    this.#idsOffset = align16(this.stride);
+    this.#outOffset = this.#idsOffset + VectorMemory.maxBatch * 4;
+    this.#base = align16(this.#outOffset + VectorMemory.maxBatch * 4);
+    const module = options.simd === false ? null : simdModule();
+    this.simd = module !== null;
+    const bytes = this.#bytesFor(capacity);
+    if (module) {
+      this.#memory = new WebAssembly.Memory({ initial: bytes / page });
+      const exports = new WebAssembly.Instance(module, { env: { memory: this.#memory } }).exports;
+      this.#kernel = exports[kind] as Kernel;
+    } else {
+      this.#buffer = new ArrayBuffer(bytes);
+      this.#kernel = kind === "dot" ? this.#dotTs : this.#l2Ts;
+    }
+    this.#views(capacity);
+  }
+
+  /** Vectors it holds room for. */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /** Byte offset of vector `node` (a query for {@link compute}). */
+  offsetOf(node: number): number {
+    return this.#base + node * this.stride;
+  }
+
+  /** `out[k]` = kernel(the vector at byte offset `query`, vector `ids[k]`) for `k < count` (≤ maxBatch). */
+  compute(query: number, count: number): void {
+    this.#kernel(query, this.#idsOffset, count, this.#base, this.stride, this.#outOffset);
+  }
+
+  /** Makes room for `capacity` vectors, keeping those stored (views are replaced). */
+  grow(capacity: number): void {
+    if (capacity <= this.#capacity) return;
+    const bytes = this.#bytesFor(capacity);
+    if (this.#memory) {
+      const have = this.#memory.buffer.byteLength;
+      if (bytes > have) this.#memory.grow((bytes - have) / page);
+    } else {
+      const next = new ArrayBuffer(bytes);
+      new Uint8Array(next).set(new Uint8Array(this.#buffer as ArrayBuffer));
+      this.#buffer = next;
+    }
+    this.#views(capacity);
+  }
+
+  #bytesFor(capacity: number): number {
+    return Math.ceil((this.#base + Math.max(1, capacity) * this.stride) / page) * page;
+  }
+
+  #views(capacity: number): void {
+    const buffer = this.#memory ? this.#memory.buffer : (this.#buffer as ArrayBuffer);
+    this.#capacity = Math.floor((buffer.byteLength - this.#base) / this.stride);
+    this.query = new Float32Array(buffer, this.queryOffset, this.dim);
+    this.ids = new Int32Array(buffer, this.#idsOffset, VectorMemory.maxBatch);
+    this.out = new Float32Array(buffer, this.#outOffset, VectorMemory.maxBatch);
+    this.vectors = new Float32Array(buffer, this.#base, Math.max(capacity, this.#capacity) * this.dim);
+    this.#all = new Float32Array(buffer);
+  }
+
+  #all = new Float32Array(0);
+
+  #dotTs = (query: number, _ids: number, count: number, base: number, stride: number): void => {
+    const all = this.#all;
+    const dim = this.dim;
+    const q = query / 4;
+    for (let k = 0; k < count; k++) {
+      const p = (base + (this.ids[k] as number) * stride) / 4;
+      let s0 = 0;
+      let s1 = 0;
+      let i = 0;
+      for (; i + 1 < dim; i += 2) {
+        s0 += (all[q + i] as number) * (all[p + i] as number);
+        s1 += (all[q + i + 1] as number) * (all[p + i + 1] as number);
+      }
+      if (i < dim) s0 += (all[q + i] as number) * (all[p + i] as number);
+      this.out[k] = s0 + s1;
+    }
+  };
+
+  #l2Ts = (query: number, _ids: number, count: number, base: number, stride: number): void => {
+    const all = this.#all;
+    const dim = this.dim;
+    const q = query / 4;
+    for (let k = 0; k < count; k++) {
+      const p = (base + (this.ids[k] as number) * stride) / 4;
+      let s = 0;
+      for (let i = 0; i < dim; i++) {
+        const d = (all[q + i] as number) - (all[p + i] as number);
+        s += d * d;
+      }
+      this.out[k] = s;
+    }
+  };
+}
