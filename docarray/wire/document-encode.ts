@@ -10,7 +10,7 @@ import { sizeNdArray, writeNdArray } from "./ndarray-encode.ts";
 import { checkBytes, checkFloat32, checkUint32, unknownSize, writeUnknown } from "./scalars.ts";
 import { sizeStruct, writeStruct } from "./struct-encode.ts";
 import { stringFieldSize, utf8Length, writeString, writeStringField } from "./utf8.ts";
-import { delimitedSize, sizeNested, varintSize, type WireWriter } from "./writer.ts";
+import { closeSlot, delimitedSize, openSlot, sizeNested, varintSize, type WireWriter } from "./writer.ts";
 
 /**
  * The payload size of a `DocumentArrayProto` (pushing nested sizes on `sizes`, pre-order).
@@ -50,7 +50,10 @@ export function sizeDocument(sizes: number[], doc: DocumentProto): number {
   let size = stringFieldSize(doc.id);
   const content = doc.content;
   if (content.case === "blob") size += 1 + delimitedSize(checkBytes(content.value).length);
-  else if (content.case === "tensor") size += 1 + sizeNested(sizes, content.value, sizeNdArray);
+  else if (content.case === "tensor") {
+    const slot = openSlot(sizes);
+    size += 1 + closeSlot(sizes, slot, sizeNdArray(sizes, content.value));
+  }
   else if (content.case === "text") size += 1 + delimitedSize(utf8Length(content.value));
   if (doc.granularity != 0) size += 1 + varintSize(checkUint32(doc.granularity));
   if (doc.adjacency != 0) size += 1 + varintSize(checkUint32(doc.adjacency));
@@ -66,7 +69,10 @@ export function sizeDocument(sizes: number[], doc: DocumentProto): number {
     size += 1 + delimitedSize(4 * location.length);
   }
   size += sizeDocuments(sizes, doc.chunks) + sizeDocuments(sizes, doc.matches);
-  if (doc.embedding !== undefined) size += 2 + sizeNested(sizes, doc.embedding, sizeNdArray);
+  if (doc.embedding !== undefined) {
+    const slot = openSlot(sizes);
+    size += 2 + closeSlot(sizes, slot, sizeNdArray(sizes, doc.embedding));
+  }
   if (doc.tags !== undefined) size += 2 + sizeNested(sizes, doc.tags, sizeStruct);
   size += sizeScores(sizes, doc.scores) + sizeScores(sizes, doc.evaluations);
   if (doc.Metadata !== undefined) size += 2 + sizeNested(sizes, doc.Metadata, sizeStruct);
@@ -139,7 +145,10 @@ export function writeDocument(w: WireWriter, doc: DocumentProto): void {
 
 function sizeDocuments(sizes: number[], docs: DocumentProto[]): number {
   let size = 0;
-  for (const doc of docs) size += 1 + sizeNested(sizes, doc, sizeDocument);
+  for (let i = 0; i < docs.length; i++) {
+    const slot = openSlot(sizes);
+    size += 1 + closeSlot(sizes, slot, sizeDocument(sizes, docs[i]!));
+  }
   return size;
 }
 
@@ -153,7 +162,7 @@ function writeDocuments(w: WireWriter, tag: number, docs: DocumentProto[]): void
 
 function sizeScores(sizes: number[], scores: Record<string, NamedScoreProto>): number {
   let size = 0;
-  for (const key of Object.keys(scores)) {
+  for (const key in scores) { // plain objects (protobuf-es maps): own keys, in Object.keys order, no array allocated
     const entry = sizes.length;
     sizes.push(0, 0);
     const value = sizeScore(scores[key] as NamedScoreProto);
@@ -166,7 +175,7 @@ function sizeScores(sizes: number[], scores: Record<string, NamedScoreProto>): n
 }
 
 function writeScores(w: WireWriter, tag: number, scores: Record<string, NamedScoreProto>): void {
-  for (const key of Object.keys(scores)) {
+  for (const key in scores) {
     const score = scores[key] as NamedScoreProto;
     writeTag2(w, tag);
     w.length();

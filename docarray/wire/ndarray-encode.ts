@@ -8,7 +8,7 @@ import type { DenseNdArrayProto, NdArrayProto, SparseNdArrayProto } from "../../
 import { checkBytes, packedUint32Size, unknownSize, writePackedUint32, writeUnknown } from "./scalars.ts";
 import { sizeStruct, writeStruct } from "./struct-encode.ts";
 import { stringFieldSize, writeStringField } from "./utf8.ts";
-import { delimitedSize, sizeNested, type WireWriter } from "./writer.ts";
+import { closeSlot, delimitedSize, openSlot, sizeNested, type WireWriter } from "./writer.ts";
 
 /**
  * The payload size of an `NdArrayProto` (pushing nested sizes on `sizes`, pre-order).
@@ -21,7 +21,10 @@ import { delimitedSize, sizeNested, type WireWriter } from "./writer.ts";
 export function sizeNdArray(sizes: number[], array: NdArrayProto): number {
   let size = 0;
   const content = array.content;
-  if (content.case === "dense") size += 1 + sizeNested(sizes, content.value, sizeDense);
+  if (content.case === "dense") {
+    const slot = openSlot(sizes);
+    size += 1 + closeSlot(sizes, slot, sizeDense(content.value));
+  }
   else if (content.case === "sparse") size += 1 + sizeNested(sizes, content.value, sizeSparse);
   size += stringFieldSize(array.clsName);
   if (array.parameters !== undefined) size += 1 + sizeNested(sizes, array.parameters, sizeStruct);
@@ -56,7 +59,7 @@ export function writeNdArray(w: WireWriter, array: NdArrayProto): void {
   writeUnknown(w, array.$unknown);
 }
 
-function sizeDense(_sizes: number[], dense: DenseNdArrayProto): number {
+function sizeDense(dense: DenseNdArrayProto): number {
   let size = 0;
   const length = checkBytes(dense.buffer).length;
   if (length > 0) size += 1 + delimitedSize(length);
@@ -79,8 +82,8 @@ function writeDense(w: WireWriter, dense: DenseNdArrayProto): void {
 
 function sizeSparse(sizes: number[], sparse: SparseNdArrayProto): number {
   let size = 0;
-  if (sparse.indices !== undefined) size += 1 + sizeNested(sizes, sparse.indices, sizeDense);
-  if (sparse.values !== undefined) size += 1 + sizeNested(sizes, sparse.values, sizeDense);
+  if (sparse.indices !== undefined) size += 1 + closeSlot(sizes, openSlot(sizes), sizeDense(sparse.indices));
+  if (sparse.values !== undefined) size += 1 + closeSlot(sizes, openSlot(sizes), sizeDense(sparse.values));
   if (sparse.shape.length > 0) size += 1 + delimitedSize(packedUint32Size(sparse.shape));
   return size + unknownSize(sparse.$unknown);
 }

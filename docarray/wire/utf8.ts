@@ -61,6 +61,23 @@ export function writeUtf8(w: WireWriter, text: string, length: number): void {
  * ```
  */
 export function writeString(w: WireWriter, text: string): void {
+  const n = text.length;
+  if (n < 0x80) {
+    // one pass for short ASCII (ids, dtypes, names): the bytes are the code units and the length prefix is one byte
+    const buf = w.buf;
+    const start = w.pos + 1;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[start + i] = c;
+    }
+    if (i === n) {
+      buf[w.pos] = n;
+      w.pos = start + n;
+      return;
+    }
+  }
   const length = utf8Length(text);
   w.varint(length);
   writeUtf8(w, text, length);
@@ -118,7 +135,24 @@ export function readUtf8(bytes: Uint8Array, start: number, end: number): string 
     }
     return text;
   }
+  if (length <= 64) {
+    // ids and names: plain ASCII is built from its bytes directly (cheaper than a subarray and TextDecoder)
+    let high = 0;
+    for (let i = start; i < end; i++) high |= bytes[i] as number;
+    if (high < 0x80) return asciiString(bytes, start, end);
+  }
   return decoder.decode(bytes.subarray(start, end));
+}
+
+/** `bytes[start, end)`, all below 0x80, as a string: eight code units per `String.fromCharCode` call. */
+function asciiString(b: Uint8Array, start: number, end: number): string {
+  let text = "";
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    text += String.fromCharCode(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!, b[i + 4]!, b[i + 5]!, b[i + 6]!, b[i + 7]!);
+  }
+  for (; i < end; i++) text += String.fromCharCode(b[i]!);
+  return text;
 }
 
 /** Short ASCII strings already read, by their length and bytes packed into one number (at most 45 bits). */

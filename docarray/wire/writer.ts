@@ -50,6 +50,34 @@ export function sizeNested<T>(sizes: number[], value: T, sizeOf: (sizes: number[
 }
 
 /**
+ * Opens the size slot of a nested message on `sizes` (pre-order), for {@link closeSlot} once its payload size is
+ * known: `sizeNested` written out at a hot call site, so that the size function is called directly.
+ *
+ * @example
+ * ```ts
+ * const slot = openSlot(sizes);
+ * size += 2 + closeSlot(sizes, slot, sizeNdArray(sizes, doc.embedding));
+ * ```
+ */
+export function openSlot(sizes: number[]): number {
+  sizes.push(0);
+  return sizes.length - 1;
+}
+
+/**
+ * Fills the slot {@link openSlot} opened with the payload size and returns the length prefix plus payload.
+ *
+ * @example
+ * ```ts
+ * size += 1 + closeSlot(sizes, slot, sizeDocument(sizes, doc));
+ * ```
+ */
+export function closeSlot(sizes: number[], slot: number, size: number): number {
+  sizes[slot] = size;
+  return varintSize(size) + size;
+}
+
+/**
  * A cursor writing protobuf wire primitives into one buffer sized by the size pass.
  *
  * @example

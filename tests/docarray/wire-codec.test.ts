@@ -148,6 +148,20 @@ test("1,000 × 768 float32 embeddings: same bytes as toBinary, tensors decoded a
   assert.is(docsOf(decoded).at(999)?.embedding?.data[767], Math.fround(999 / 7));
 });
 
+test("strings of every length 0–200, ASCII or with one é / 🙂 / lone surrogate first, inside or last: same bytes and text", () => {
+  const texts: string[] = [];
+  for (let n = 0; n <= 200; n++) {
+    const ascii = Array.from({ length: n }, (_, i) => String.fromCharCode(33 + ((i * 7) % 90))).join("");
+    texts.push(ascii);
+    for (const odd of ["é", "🙂", "\ud800"]) for (const at of n ? [0, n >> 1, n - 1] : []) texts.push(ascii.slice(0, at) + odd + ascii.slice(at + 1));
+  }
+  const docs = new DocumentArray(texts.map((text, i) => ({ id: text, uri: texts[texts.length - 1 - i]!, text })));
+  const request = createDataRequest({ requestId: "strings", docs });
+  const bytes = encodeDataRequest(request);
+  assert.ok(sameBytes(bytes, toBinary(DataRequestProtoSchema, request)));
+  assert.equal(decodeDataRequest(bytes), fromBinary(DataRequestProtoSchema, bytes));
+});
+
 test("reserve leaves bytes free before the message (a gRPC envelope written in place)", () => {
   const request = createDataRequest({ requestId: "r", docs: new DocumentArray([{ id: "a", text: "é" }]) });
   const framed = encodeDataRequest(request, { reserve: 5 });
