@@ -81,13 +81,18 @@ export function onShutdown(handler: (signal: string) => void | Promise<void>): (
 export function watchParent(onGone: () => void): void {
   const parent = Number(getEnv("JINA_PARENT_PID"));
   if (!Number.isInteger(parent) || parent <= 0) return;
+  whenGone(() => !isProcessAlive(parent), onGone);
+}
+
+/** Checks `gone` every second on an unref'd timer and calls `handler` once it holds; returns a function that stops. */
+function whenGone(gone: () => boolean, handler: () => void): () => void {
   const timer = setInterval(() => {
-    if (!isProcessAlive(parent)) {
-      clearInterval(timer);
-      onGone();
-    }
+    if (!gone()) return;
+    clearInterval(timer);
+    handler();
   }, 1000);
   (timer as { unref?: () => void }).unref?.();
+  return () => clearInterval(timer);
 }
 
 /** Whether a process with this pid is alive. */
@@ -129,11 +134,5 @@ export function killProcess(pid: number, signal: "SIGTERM" | "SIGKILL" | "SIGINT
  */
 export function onParentExit(handler: () => void): () => void {
   const parent = process.ppid;
-  const timer = setInterval(() => {
-    if (process.ppid === parent && isProcessAlive(parent)) return;
-    clearInterval(timer);
-    handler();
-  }, 1000);
-  (timer as { unref?: () => void }).unref?.();
-  return () => clearInterval(timer);
+  return whenGone(() => process.ppid !== parent || !isProcessAlive(parent), handler);
 }
