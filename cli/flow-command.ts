@@ -19,6 +19,10 @@ export const flags: CliFlags = {
     value: "FILE",
     help: "a Flow YAML (.yml/.yaml), or a module that exports the Flow (as default or as `flow`), relative to the working directory",
   },
+  "grace-period": {
+    value: "MS",
+    help: "on Ctrl-C/SIGTERM the gateway, then each executor, lets calls in flight finish up to this long before cancelling them (overrides the YAML's grace_period; default 10000)",
+  },
 };
 
 /** `jina-ts flow --help`. */
@@ -54,16 +58,17 @@ export function flowReadyLines(flow: Pick<Flow, "host" | "protocols" | "ports">)
 }
 
 /**
- * Loads the Flow YAML at `path` (or imports the module and finds its Flow), starts it, prints its ready lines and
- * serves until SIGINT/SIGTERM.
+ * Loads the Flow YAML at `path` (or imports the module and finds its Flow), sets its `gracePeriod` when given,
+ * starts it, prints its ready lines and serves until SIGINT/SIGTERM (then drains; a second signal exits at once).
  *
  * @example
  * ```ts
  * await runFlowModule("./flows/search.ts", console.log);
  * ```
  */
-export async function runFlowModule(path: string, report: (line: string) => void): Promise<void> {
+export async function runFlowModule(path: string, report: (line: string) => void, options: { gracePeriod?: number } = {}): Promise<void> {
   const flow = await loadFlowModule(path);
+  if (options.gracePeriod !== undefined) flow.setGracePeriod(options.gracePeriod);
   await flow.start();
   for (const line of flowReadyLines(flow)) report(line);
   await flow.block();
@@ -108,6 +113,11 @@ export async function loadFlowModule(path: string): Promise<Flow> {
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommandArgs(name, args, flags);
   if (typeof values.uses !== "string") throw new CliUsageError("jina-ts flow needs --uses flow.yml or ./flow.ts (see jina-ts flow --help)");
-  await runFlowModule(values.uses, console.log);
+  const grace = values["grace-period"];
+  const gracePeriod = typeof grace === "string" ? Number(grace) : undefined;
+  if (gracePeriod !== undefined && !(Number.isInteger(gracePeriod) && gracePeriod >= 0)) {
+    throw new CliUsageError(`--grace-period must be a whole number of milliseconds ≥ 0, got "${grace}" (see jina-ts flow --help)`);
+  }
+  await runFlowModule(values.uses, console.log, gracePeriod === undefined ? {} : { gracePeriod });
   return 0;
 }

@@ -71,6 +71,7 @@ type GatewayShape = {
   timeoutSend: z.ZodNumber;
   retries: z.ZodNumber;
   maxRequestBytes: z.ZodNumber;
+  gracePeriod: z.ZodNumber;
 };
 /** The inherited deployment options, as {@link inheritedShape} holds them. */
 type InheritedShape = {
@@ -88,6 +89,7 @@ type InheritedShape = {
   monitoring: z.ZodBoolean;
   timeoutReady: z.ZodNumber;
   inProcess: z.ZodBoolean;
+  gracePeriod: z.ZodNumber;
 };
 /** The fields of one `executors:` entry. */
 type DeploymentShape = InheritedShape & {
@@ -131,6 +133,7 @@ const env = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
   .meta({ description: "Environment variables of spawned executors" });
 const timeoutMs = (description: string): z.ZodNumber => z.number().int().min(-1).meta({ description });
+const gracePeriodMs = (description: string): z.ZodNumber => z.number().int().min(0).meta({ description });
 
 /** Dynamic batching of one endpoint or method (Jina's `dynamic_batching` entry). */
 export const batchingSchema: BatchingSchema = aliasedObject(
@@ -223,6 +226,7 @@ export const gatewayShape: GatewayShape = {
   timeoutSend: timeoutMs("Deadline of each gateway → executor call, in ms"),
   retries: z.number().int().min(-1).meta({ description: "Retries on network errors (-1: max(3, replicas))" }),
   maxRequestBytes: positive("Largest request the gateway accepts, in bytes"),
+  gracePeriod: gracePeriodMs("On shutdown (SIGTERM/SIGINT, close()), how long the gateway lets requests in flight finish before cancelling them, in ms (default 10000)"),
 };
 
 /** Deployment options every deployment inherits from the Flow's `with:` unless it sets its own. */
@@ -241,6 +245,9 @@ export const inheritedShape: InheritedShape = {
   monitoring: flag("Serve each replica's Prometheus metrics"),
   timeoutReady: timeoutMs("How long start() waits, in ms (-1: forever)"),
   inProcess: flag("Run string `uses` executors in the flow's process instead of one process per replica (jina-ts)"),
+  gracePeriod: gracePeriodMs(
+    "On shutdown, how long calls in flight may finish before they are cancelled, in ms (default 10000): in `with:` the gateway's and every executor's, on a deployment its replicas' (they drain after the gateway)",
+  ),
 };
 
 /** One entry of `executors:` (Jina's `add()` arguments). */

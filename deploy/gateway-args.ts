@@ -87,6 +87,7 @@ export function gatewayCommand(
       host: "0.0.0.0",
       ...(flow.timeoutSend !== undefined ? { timeoutSend: flow.timeoutSend } : {}),
       ...(flow.retries !== undefined ? { retries: flow.retries } : {}),
+      ...(flow.gracePeriod !== undefined ? { gracePeriod: flow.gracePeriod } : {}),
       ...(flow.title !== undefined ? { title: flow.title } : {}),
       ...(flow.description !== undefined ? { description: flow.description } : {}),
       ...(flow.cors ? { cors: true } : {}),

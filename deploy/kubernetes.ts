@@ -136,6 +136,16 @@ function podEnv(deployment: string): Array<Record<string, unknown>> {
   ];
 }
 
+/**
+ * Kubernetes' wait between SIGTERM and SIGKILL for a pod whose command has `--grace-period MS`: 30 s (Kubernetes'
+ * default), or more when the drain needs it (the grace period, the 2-s preStop sleep and 5 s to close).
+ */
+function terminationGraceSeconds(args: readonly string[]): number {
+  const at = args.indexOf("--grace-period");
+  const graceMs = at >= 0 ? Number(args[at + 1]) : 0;
+  return Math.max(30, Math.ceil(graceMs / 1000) + 7);
+}
+
 function grpcProbes(port: number): Record<string, unknown> {
   return {
     startupProbe: { grpc: { port }, periodSeconds: 5, timeoutSeconds: 10, failureThreshold: 120 },
@@ -178,7 +188,7 @@ function executorObjects(unit: ExportUnit, namespace: string): KubernetesObject[
       labels,
       ...(unit.monitoring ? { annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(kubernetesMonitoringPort) } } : {}),
     },
-    spec: { terminationGracePeriodSeconds: 30, containers: [container] },
+    spec: { terminationGracePeriodSeconds: terminationGraceSeconds(unit.args), containers: [container] },
   };
   const workload: KubernetesObject = volumes.length
     ? {
@@ -266,7 +276,7 @@ function gatewayObjects(description: FlowDescription, args: string[], namespace:
           ...(monitoring ? { annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(kubernetesMonitoringPort) } } : {}),
         },
         spec: {
-          terminationGracePeriodSeconds: 30,
+          terminationGracePeriodSeconds: terminationGraceSeconds(args),
           containers: [{
             name: "gateway",
             image,

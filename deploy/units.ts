@@ -111,6 +111,8 @@ export function exportUnits(description: FlowDescription, options: ExportOptions
       monitoring: o.monitoring ?? description.options.monitoring ?? false,
     };
     const main = containerUses(deployment, "uses", o.uses);
+    const gracePeriod = o.gracePeriod ?? description.options.gracePeriod;
+    const grace = gracePeriod === undefined ? [] : ["--grace-period", String(gracePeriod)];
     const requests = { ...main.spec?.requests, ...o.usesRequests };
     const batching = { ...main.spec?.dynamicBatching, ...o.usesDynamicBatching } as Record<string, DynamicBatchingOptions>;
     for (let shardId = 0; shardId < shards; shardId++) {
@@ -136,6 +138,7 @@ export function exportUnits(description: FlowDescription, options: ExportOptions
             ...(Object.keys(batching).length ? { usesDynamicBatching: batching } : {}),
           }),
           ...(o.polling === undefined ? [] : ["--polling", typeof o.polling === "string" ? o.polling : JSON.stringify(o.polling)]),
+          ...grace,
         ],
       });
     }
@@ -166,6 +169,7 @@ export function exportUnits(description: FlowDescription, options: ExportOptions
               ...(helper.spec?.requests ? { usesRequests: helper.spec.requests } : {}),
             }),
           ])(containerUses(deployment, role === "uses_before" ? "usesBefore" : "usesAfter", uses)),
+          ...grace,
         ],
       });
     }

@@ -34,6 +34,8 @@ export interface ExecutorServeOptions {
   usesWith?: JsonObject;
   /** Overrides of the metas (`name`, `workspace`, ...). */
   metas?: Partial<ExecutorMetas>;
+  /** How long closing lets data calls in flight finish, in ms (default 10,000; see `serveExecutor`). */
+  gracePeriod?: number;
 }
 
 /**
@@ -159,6 +161,7 @@ export class Executor {
       server = await serveExecutor(executor, {
         ...(options.port !== undefined ? { port: options.port } : {}),
         ...(options.host !== undefined ? { host: options.host } : {}),
+        ...(options.gracePeriod !== undefined ? { gracePeriod: options.gracePeriod } : {}),
       });
     } catch (error) {
       await executor.close();

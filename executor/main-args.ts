@@ -28,6 +28,8 @@ export interface ExecutorMainArgs extends ExecutorSettings {
   monitoring?: boolean;
   /** `--port-monitoring N`: the metrics port (0 or absent: a free one). */
   portMonitoring?: number;
+  /** `--grace-period MS`: how long a shutdown lets calls in flight finish (absent: 10,000). */
+  gracePeriod?: number;
 }
 
 function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
@@ -72,7 +74,7 @@ const ignoredFlags = Object.keys(deploymentOnlyFlags);
 /**
  * Parses `executor/main.ts`'s flags: `--uses ./file.ts#Class --name --host --port --shard-id --shards --replicas
  * --workspace --pod-name --uses-with JSON --uses-metas JSON --uses-requests JSON --uses-dynamic-batching JSON
- * --monitoring --port-monitoring N`, and Jina's deployment flags (`--polling`, `--uses-before`, `--when`, `--env`, …),
+ * --monitoring --port-monitoring N --grace-period MS`, and Jina's deployment flags (`--polling`, `--uses-before`, `--when`, `--env`, …),
  * which are accepted and left to the gateway.
  *
  * @example
@@ -126,5 +128,6 @@ export function parseExecutorArgs(argv: string[]): ExecutorMainArgs {
     ...(dynamicBatching ? { usesDynamicBatching: dynamicBatching as Record<string, DynamicBatchingOptions> } : {}),
     ...(monitoring ? { monitoring } : {}),
     ...(values["port-monitoring"] !== undefined ? { portMonitoring: integer("port-monitoring", values["port-monitoring"], 0, 0) } : {}),
+    ...(values["grace-period"] !== undefined ? { gracePeriod: integer("grace-period", values["grace-period"], 0, 0) } : {}),
   };
 }

@@ -38,6 +38,7 @@ export { configuredExecutor, isExecutorYamlPath, optionsOfSpec, underSpec } from
 export { runExecutor } from "./run-executor.ts";
 export { executorFlagsOf, executorOptionsOf } from "./executor-settings.ts";
 export { isServing, setServing } from "./serving.ts";
+export { callsInFlight, defaultGracePeriodMs, drainExecutor, trackCall } from "./drain.ts";
 export { enableExecutorMetrics, executorMetricsOf, serveExecutorMetrics } from "./metrics.ts";
 export { traceContextOf, traceHandler } from "./tracing.ts";
 

@@ -20,8 +20,9 @@ function fail(context: string, error: unknown): never {
  * Serves one executor as a process, as `jina executor` does: parses Jina's flags (`--uses ./file.ts#Class`
  * or an Executor YAML `--uses executor.yml`, whose `with` / `metas` / `requests` the flags override, `--port`, `--uses-with` …), loads and constructs the class, serves it on gRPC and prints the readiness line
  * (`JINA_EXECUTOR_READY {"port":N}`; with `--monitoring` the metrics port too, `{"port":N,"portMonitoring":M}`),
- * then a line for people: `executor NAME ready: grpc://host:port (…)`. On SIGTERM/SIGINT it reports NOT_SERVING, stops the server, calls
- * `executor.close()` and exits 0; it exits as well when the parent process (`JINA_PARENT_PID`) is gone.
+ * then a line for people: `executor NAME ready: grpc://host:port (…)`. On SIGTERM/SIGINT it drains (NOT_SERVING,
+ * new calls UNAVAILABLE, calls in flight finish up to `--grace-period` ms, default 10,000, then answer UNAVAILABLE),
+ * stops the server, calls `executor.close()` and exits 0 (a second signal exits at once); it exits as well when the parent process (`JINA_PARENT_PID`) is gone.
  * Bad flags, a missing file or class, or a failing constructor print one clear line and exit 1.
  *
  * @example
@@ -64,6 +65,7 @@ export async function runExecutor(argv: string[]): Promise<void> {
     server = await serveExecutor(executor, {
       port: args.port,
       host: args.host,
+      ...(args.gracePeriod !== undefined ? { gracePeriod: args.gracePeriod } : {}),
       ...(args.monitoring ? { monitoring: true, portMonitoring: args.portMonitoring ?? 0 } : {}),
     });
   } catch (error) {

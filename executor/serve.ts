@@ -4,7 +4,7 @@
  * @module
  */
 import { type FetchHandler, serveGrpc, type Server, type TlsOptions } from "../runtime/mod.ts";
-import { flushBatches } from "./dynamic-batching.ts";
+import { drainExecutor } from "./drain.ts";
 import type { Executor } from "./executor.ts";
 import { serveExecutorMetrics } from "./metrics.ts";
 import { isServing, setServing } from "./serving.ts";
@@ -34,6 +34,11 @@ export interface ServeExecutorOptions {
   monitoring?: boolean;
   /** Port of the metrics server when `monitoring` is on; 0 (the default) picks a free one. */
   portMonitoring?: number;
+  /**
+   * How long `close()` lets data calls in flight finish, in ms (default 10,000), before answering them
+   * UNAVAILABLE; new calls are refused with UNAVAILABLE meanwhile (see `executor/drain.ts`).
+   */
+  gracePeriod?: number;
 }
 
 /**
@@ -64,9 +69,10 @@ function createFallback(executor: Executor): FetchHandler {
 }
 
 /**
- * Serves `executor` over gRPC (and the Connect protocol) on one HTTP/2 port. `close()` first reports NOT_SERVING
- * on health, answers the requests waiting in dynamic batching queues, then stops the server; it does not close the
- * executor (its owner does).
+ * Serves `executor` over gRPC (and the Connect protocol) on one HTTP/2 port. `close()` drains first: health reports
+ * NOT_SERVING and new data calls answer UNAVAILABLE while the port stays open, dynamic batching queues run at once,
+ * calls in flight finish up to `gracePeriod` (then answer UNAVAILABLE naming it); then the server stops. It does
+ * not close the executor (its owner does).
  *
  * @example
  * ```ts
@@ -94,10 +100,12 @@ export async function serveExecutor(executor: Executor, options: ServeExecutorOp
     throw error;
   }
   let closing: Promise<void> | undefined;
-  const close = () => {
-    setServing(executor, false);
-    return (closing ??= flushBatches(executor).then(() => server.close()).finally(() => monitoring?.close()));
-  };
+  const close = () =>
+    (closing ??= drainExecutor(executor, options.gracePeriod)
+      // the last answers leave the handlers on the next turns; the server then waits for them to be flushed
+      .then(({ finished, cancelled }) => finished + cancelled > 0 ? new Promise((resolve) => setTimeout(resolve, 20)) : undefined)
+      .then(() => server.close())
+      .finally(() => monitoring?.close()));
   return {
     port: server.port,
     host: server.host,

@@ -23,6 +23,7 @@ import { dataRequestCodec, randomId } from "../docarray/mod.ts";
 import { createHealthService, createReflectionService, jinaInfo, withInvalidArgumentOnParseError } from "../proto/server/mod.ts";
 import { allEnv, fastUnaryRoute, type FastUnaryRoute, runtimeName } from "../runtime/mod.ts";
 import { healthOf } from "./serving.ts";
+import { trackCall } from "./drain.ts";
 import { executorMetricsOf } from "./metrics.ts";
 import { traceContextOf } from "./tracing.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
@@ -57,7 +58,8 @@ export const executorServices: DescService[] = [
 export type DataHandler = (requests: DataRequestProto[], signal: AbortSignal, header: Headers, trailer: Headers) => Promise<DataRequestProto>;
 
 /**
- * Handles data RPCs: dispatched in the caller's trace context, timed and counted when metrics are on.
+ * Handles data RPCs: dispatched in the caller's trace context, timed and counted when metrics are on, tracked for a
+ * graceful drain (refused with UNAVAILABLE once the executor drains; see `executor/drain.ts`).
  *
  * @example
  * ```ts
@@ -70,7 +72,8 @@ export function createDataHandler(executor: Executor): DataHandler {
     let result: DispatchResult;
     try {
       const parent = traceContextOf(header); // a promise only while @opentelemetry/api loads
-      result = await dispatchRequests(executor, requests, signal, parent instanceof Promise ? await parent : parent);
+      const context = parent instanceof Promise ? await parent : parent;
+      result = await trackCall(executor, signal, (tracked) => dispatchRequests(executor, requests, tracked, context));
     } catch (error) {
       observed?.(true);
       throw error;

@@ -6,6 +6,7 @@
  */
 import { isExecutorSpec } from "../config/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { checkGracePeriod } from "../proto/server/mod.ts";
 import type { DeploymentOptions, Uses } from "./options.ts";
 
 type Polling = NonNullable<DeploymentOptions["polling"]>;
@@ -91,7 +92,7 @@ function checkPorts(deployment: string, option: string, value: unknown): void {
 
 /**
  * Checks the options of deployment `name` that `Flow.add()` does not resolve itself (`uses`, `usesBefore`,
- * `usesAfter`, `polling`, `when`, `noReduce`, `floating`, `external`, `monitoring`, `portMonitoring`) and returns them with `polling` in its
+ * `usesAfter`, `polling`, `when`, `noReduce`, `floating`, `external`, `monitoring`, `portMonitoring`, `gracePeriod`) and returns them with `polling` in its
  * canonical form.
  *
  * @example
@@ -110,5 +111,6 @@ export function checkDeploymentOptions(name: string, options: DeploymentOptions)
   checkBoolean(name, "monitoring", options.monitoring);
   checkBoolean(name, "inProcess", options.inProcess);
   checkPorts(name, "portMonitoring", options.portMonitoring);
+  checkGracePeriod(options.gracePeriod, `Deployment "${name}": `);
   return options.polling === undefined ? { ...options } : { ...options, polling: checkPolling(name, options.polling) };
 }

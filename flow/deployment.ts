@@ -36,6 +36,8 @@ export interface DeploymentDefaults {
   workspace: string;
   env: Record<string, string>;
   timeoutReadyMs: number;
+  /** The flow's `gracePeriod`: the default of each deployment's. */
+  gracePeriod?: number;
   /** The flow's `monitoring`: the default of each deployment's. */
   monitoring?: boolean;
 }
@@ -61,6 +63,8 @@ export function checkName(name: string): string {
   }
   return name;
 }
+
+const withGrace = (gracePeriod: number | undefined) => (gracePeriod === undefined ? {} : { gracePeriod });
 
 function replicaPorts(deployment: ResolvedDeployment, port = deployment.options.port): (replica: number, shard: number) => number {
   if (port === undefined) return () => 0;
@@ -93,6 +97,7 @@ export async function startDeployment(deployment: ResolvedDeployment, defaults: 
     host: options.host ?? "127.0.0.1",
     timeoutReadyMs: options.timeoutReady ?? defaults.timeoutReadyMs,
     monitoring: options.monitoring ?? defaults.monitoring ?? false,
+    ...withGrace(options.gracePeriod ?? defaults.gracePeriod),
   };
   const shardSpec = (shardId: number, replicaId: number): ReplicaSpec => {
     const ids = { deployment: name, shardId, shards: deployment.shards, replicaId };

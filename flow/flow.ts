@@ -8,6 +8,7 @@ import { Client, type PostOptions } from "../client/mod.ts";
 import type { Document, DocumentArray, DocumentInit } from "../docarray/mod.ts";
 import { createGateway, type Gateway } from "../gateway/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { checkGracePeriod } from "../proto/server/mod.ts";
 import { callerFile, onParentExit, onShutdown, readText, type Server, type TlsOptions } from "../runtime/mod.ts";
 import { checkName, positiveInteger, startDeployment, type ResolvedDeployment, type RunningDeployment } from "./deployment.ts";
 import { toGatewayDeployments } from "./gateway-targets.ts";
@@ -133,6 +134,23 @@ export class Flow implements AsyncDisposable {
   exposeEndpoint(endpoint: string, options: NonNullable<FlowOptions["exposeEndpoints"]>[string] = {}): this {
     this.#assertNotStarted("exposeEndpoint()");
     this.#options = { ...this.#options, exposeEndpoints: { ...this.#options.exposeEndpoints, [endpoint]: options } };
+    return this;
+  }
+
+  /**
+   * Sets the flow's `gracePeriod` before it starts (what `jina-ts flow --grace-period MS` does to a loaded flow): how
+   * long `close()` / SIGTERM lets calls in flight finish, in the gateway and then in every deployment that does not
+   * set its own.
+   *
+   * @example
+   * ```ts
+   * const flow = (await Flow.load("flow.yml")).setGracePeriod(30_000);
+   * ```
+   */
+  setGracePeriod(gracePeriod: number): this {
+    this.#assertNotStarted("setGracePeriod()");
+    checkGracePeriod(gracePeriod);
+    this.#options = { ...this.#options, gracePeriod };
     return this;
   }
 
@@ -314,11 +332,13 @@ export class Flow implements AsyncDisposable {
   }
 
   async #start(): Promise<this> {
+    checkGracePeriod(this.#options.gracePeriod); // before any replica starts with it
     const defaults = {
       workspace: this.#options.workspace ?? ".workspace",
       env: this.#options.env ?? {},
       timeoutReadyMs: this.#options.timeoutReady ?? 600_000,
       monitoring: this.#options.monitoring ?? false,
+      ...(this.#options.gracePeriod === undefined ? {} : { gracePeriod: this.#options.gracePeriod }),
     };
     const results = await Promise.allSettled(this.#deployments.map((deployment) => startDeployment(deployment, defaults)));
     this.#running = results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { createExecutorTransport, type Executor, executorOptionsOf, serveExecutorMetrics } from "../executor/mod.ts";
+import { createExecutorTransport, drainExecutor, type Executor, executorOptionsOf, serveExecutorMetrics } from "../executor/mod.ts";
 import type { Server } from "../runtime/mod.ts";
 import { type ReplicaSpec, type RunningReplica, settingsOf } from "./replica.ts";
 
@@ -42,6 +42,7 @@ export async function startInProcessReplica(cls: ExecutorClass, spec: ReplicaSpe
     async close() {
       if (closed) return;
       closed = true;
+      await drainExecutor(executor, spec.gracePeriod);
       await monitoring?.close();
       await executor.close();
     },

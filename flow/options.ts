@@ -81,6 +81,12 @@ export interface DeploymentOptions {
   /** How long `start()` waits for this deployment to be ready, in ms (default: the flow's `timeoutReady`). */
   timeoutReady?: number;
   /**
+   * How long each replica, when the flow closes (after the gateway has drained), lets data calls still in flight
+   * finish, in ms, before answering them UNAVAILABLE; it refuses new ones meanwhile (default: the flow's
+   * `gracePeriod`, else 10,000). A replica process gets this long plus 5 s after SIGTERM before SIGKILL.
+   */
+  gracePeriod?: number;
+  /**
    * Serve each replica's Prometheus metrics on a port of its own (Jina's `monitoring`; default: the flow's). The
    * bound ports are `flow.pods[d].shards[s][r].portMonitoring`.
    */
@@ -149,7 +155,8 @@ export interface FlowOptions extends InheritedDeploymentOptions {
   retryPolicy?: RetryPolicy;
   /**
    * How long `close()` (and SIGTERM/SIGINT in `block()`) lets requests in flight finish, in ms, before cancelling
-   * them; new requests get 503 / UNAVAILABLE meanwhile. Default 10,000.
+   * them; new requests get 503 / UNAVAILABLE meanwhile. Default 10,000. Also the default of each deployment's
+   * `gracePeriod` (the executors drain the same way, after the gateway).
    */
   gracePeriod?: number;
   /** Bounds on the gateway's ports (HTTP/2 streams per connection, connections, idle and slow-client timeouts). */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { executorFlagsOf, parseReadyLine } from "../executor/mod.ts";
+import { defaultGracePeriodMs, executorFlagsOf, parseReadyLine } from "../executor/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { ChildExitedError, moduleSibling, processId, spawnScript, type ChildHandle } from "../runtime/mod.ts";
 import { type ReplicaSpec, type RunningReplica, settingsOf } from "./replica.ts";
@@ -12,6 +12,9 @@ import { superviseChild, type SuperviseOptions } from "./supervisor.ts";
 
 /** `executor/main.ts` from the sources, `executor/main.js` from the package build (plain Node, no loader). */
 const executorMain = moduleSibling("../executor/main.ts", import.meta.url);
+
+/** How long past its grace period a replica process gets after SIGTERM before SIGKILL. */
+const stopMarginMs = 5000;
 
 /** A replica process that printed its readiness line. */
 interface Launched {
@@ -52,6 +55,8 @@ export async function startProcessReplica(uses: string, spec: ReplicaSpec, optio
   const supervisor = superviseChild(first.child, {
     name: `${spec.podName} (uses ${uses}, port ${port})`,
     relaunch: async (signal) => (await launch(uses, spec, port, portMonitoring ?? 0, signal)).child,
+    // SIGTERM drains the process (calls in flight finish up to its grace period); SIGKILL only well after.
+    stopGraceMs: (spec.gracePeriod ?? defaultGracePeriodMs) + stopMarginMs,
     ...options,
   });
   return {
@@ -73,8 +78,9 @@ export async function startProcessReplica(uses: string, spec: ReplicaSpec, optio
 /** Spawns one process for the replica and waits for its readiness line (or its exit, the timeout, `signal`). */
 async function launch(uses: string, spec: ReplicaSpec, port: number, portMonitoring: number, signal?: AbortSignal): Promise<Launched> {
   const monitoring = spec.monitoring ? ["--monitoring", "--port-monitoring", String(portMonitoring)] : [];
+  const grace = spec.gracePeriod === undefined ? [] : ["--grace-period", String(Math.round(spec.gracePeriod))];
   const child = spawnScript(executorMain, {
-    args: ["--uses", uses, "--host", spec.host, "--port", String(port), ...monitoring, ...executorFlagsOf(settingsOf(spec))],
+    args: ["--uses", uses, "--host", spec.host, "--port", String(port), ...monitoring, ...grace, ...executorFlagsOf(settingsOf(spec))],
     env: { ...spec.env, JINA_PARENT_PID: String(processId()) },
   });
   const failure = (reason: string) =>

@@ -49,6 +49,8 @@ export interface ReplicaSpec {
   /** A fixed port for this replica, or 0. */
   port: number;
   timeoutReadyMs: number;
+  /** How long the replica's shutdown lets data calls in flight finish, in ms (absent: the executor's default, 10 s). */
+  gracePeriod?: number;
   /** Serve this replica's Prometheus metrics (Jina's `monitoring`). */
   monitoring?: boolean;
   /** The metrics port when `monitoring` (0 or absent: a free one). */

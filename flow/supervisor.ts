@@ -26,6 +26,8 @@ export interface SuperviseOptions {
   stableAfterMs?: number;
   /** Where restarts are reported (default `console.warn`). */
   log?: (message: string) => void;
+  /** How long `close()` waits after SIGTERM before SIGKILL, in ms (default 3000). */
+  stopGraceMs?: number;
 }
 
 /**
@@ -115,7 +117,7 @@ export function superviseChild(first: ChildHandle, options: SuperviseOptions): S
         closing.abort();
         clearTimeout(timer);
         await attempt;
-        await current.stop();
+        await current.stop(options.stopGraceMs);
       })());
     },
   };

@@ -7,13 +7,12 @@
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { Hono } from "hono";
 import { create } from "@bufbuild/protobuf";
-import { docsOf, materializeData, randomId } from "../docarray/mod.ts";
+import { countRequestDocs, docsOf, materializeData, randomId } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
-import { type DataRequestProto, HeaderProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
-import { createHealthState, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
+import { type DataRequestProto, HeaderProtoSchema, JinaRPC, JinaSingleDataRequestRPC, type StatusProto } from "../proto/gen/jina_pb.ts";
+import { checkGracePeriod, createHealthState, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
 import { allEnv, type DirectRoutes, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
-import { createRequestTracker, defaultGracePeriodMs, type DrainOutcome } from "./drain.ts";
 import { dryRun } from "./dry-run.ts";
 import { createEndpointDiscovery, type EndpointDiscovery } from "./endpoint-discovery.ts";
 import { createTopologyGraph, type TopologyGraph } from "./graph.ts";
@@ -172,9 +171,7 @@ class JinaGateway implements Gateway {
     if (options.compression !== undefined && options.compression !== "gzip" && options.compression !== "none") {
       throw new JinaError(`compression must be "gzip" or "none", got ${JSON.stringify(options.compression)}`, ErrorCode.InvalidArgument);
     }
-    if (options.gracePeriod !== undefined && !(Number.isFinite(options.gracePeriod) && options.gracePeriod >= 0)) {
-      throw new JinaError(`gracePeriod must be a number of milliseconds ≥ 0, got ${JSON.stringify(options.gracePeriod)}`, ErrorCode.InvalidArgument);
-    }
+    checkGracePeriod(options.gracePeriod);
     for (const [name, value] of [["maxDocs", options.maxDocs], ["requestTimeout", options.requestTimeout]] as const) {
       if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
         throw new JinaError(`${name} must be an integer ≥ 0, got ${JSON.stringify(value)}`, ErrorCode.InvalidArgument);
@@ -243,15 +240,7 @@ class JinaGateway implements Gateway {
     checkTargetExecutor(header.targetExecutor);
     const copy: DataRequestProto = { ...request, header };
     if (isOwned(request)) markOwned(copy);
-    const count = docsOf(copy).length;
-    const maxDocs = this.#options.maxDocs ?? defaultMaxDocs;
-    if (maxDocs > 0 && count > maxDocs) {
-      throw new JinaError(
-        `The request has ${count} documents, more than maxDocs=${maxDocs}: send them in batches (the client's requestSize) or raise maxDocs`,
-        ErrorCode.ResourceExhausted,
-        { httpStatus: 413 },
-      );
-    }
+    checkDocCount(docsOf(copy).length, this.#options.maxDocs ?? defaultMaxDocs);
     void this.#discovery.start();
     const metrics = this.#metrics ?? (this.#metricsLoading ? await this.#metricsLoading : undefined);
     const observed = metrics?.startRequest(request);
@@ -387,6 +376,10 @@ class JinaGateway implements Gateway {
         server = await serveGrpc({
           routes: (router) => this.routes(router),
           fastUnary: createGatewayFastRoutes(this.#routesOptions()),
+          // Too many documents: refused from the message's bytes, before a costly decode.
+          checkMessage: (path, message) => {
+            if (dataPaths.has(path)) checkDocCount(countRequestDocs(message) ?? 0, this.#options.maxDocs ?? defaultMaxDocs);
+          },
           fallback: this.app.fetch,
           ...where,
           ...(this.#options.maxRequestBytes !== undefined ? { readMaxBytes: this.#options.maxRequestBytes } : {}),
@@ -502,6 +495,20 @@ function checkEndpoint(endpoint: string): void {
 
 /** Longest endpoint or `targetExecutor` accepted (an endpoint travels as gRPC metadata to every executor). */
 const maxNameLength = 1024;
+
+/** The gRPC methods whose requests are `DataRequestProto`s, checked for `maxDocs` before they are decoded. */
+const dataPaths = new Set([JinaRPC.method.call, JinaSingleDataRequestRPC.method.process_single_data].map((method) => `/${method.parent.typeName}/${method.name}`));
+
+/** RESOURCE_EXHAUSTED (HTTP 413) for a request of more than `maxDocs` documents (0: no limit). */
+function checkDocCount(count: number, maxDocs: number): void {
+  if (maxDocs > 0 && count > maxDocs) {
+    throw new JinaError(
+      `The request has ${count} documents, more than maxDocs=${maxDocs}: send them in batches (the client's requestSize) or raise maxDocs`,
+      ErrorCode.ResourceExhausted,
+      { httpStatus: 413 },
+    );
+  }
+}
 
 /** Default of `maxDocs`: documents in one request. */
 const defaultMaxDocs = 100_000;

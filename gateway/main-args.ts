@@ -61,6 +61,8 @@ export interface GatewayMainArgs {
   host: string;
   timeoutSend?: number;
   retries?: number;
+  /** `--grace-period MS`: how long a shutdown lets requests in flight finish (absent: 10,000). */
+  gracePeriod?: number;
   title?: string;
   description?: string;
   cors?: boolean;
@@ -97,6 +99,7 @@ export const gatewayFlags: Readonly<Record<string, { value?: string; help: strin
   host: { value: "HOST", help: "the address to bind (0.0.0.0 in containers)", default: "127.0.0.1" },
   "timeout-send": { value: "MS", help: "deadline of each call to an executor" },
   retries: { value: "N", help: "retries after a failed call (-1: max(3, replicas))", default: "-1" },
+  "grace-period": { value: "MS", help: "on SIGTERM/SIGINT: NOT_SERVING, new requests 503/UNAVAILABLE, requests in flight finish up to this long, then are cancelled", default: "10000" },
   title: { value: "TEXT", help: "the HTTP API's title (OpenAPI)" },
   description: { value: "TEXT", help: "the HTTP API's description (OpenAPI)" },
   cors: { help: "allow cross-origin HTTP requests" },
@@ -205,6 +208,7 @@ export function parseGatewayArgs(argv: string[]): GatewayMainArgs {
     host: one("host") ?? "127.0.0.1",
     ...optional("timeoutSend", integer("timeout-send", one("timeout-send"), 1)),
     ...optional("retries", integer("retries", one("retries"), -1)),
+    ...optional("gracePeriod", integer("grace-period", one("grace-period"), 0)),
     ...optional("title", one("title")),
     ...optional("description", one("description")),
     ...(flags.has("cors") ? { cors: true } : {}),
@@ -247,6 +251,7 @@ export function gatewayFlagsOf(args: GatewayMainArgs): string[] {
     "--host", args.host,
     ...optional("--timeout-send", args.timeoutSend),
     ...optional("--retries", args.retries),
+    ...optional("--grace-period", args.gracePeriod),
     ...optional("--title", args.title),
     ...optional("--description", args.description),
     ...flag("--cors", args.cors),
@@ -301,6 +306,7 @@ export function gatewayOptionsOf(args: GatewayMainArgs): GatewayOptions {
     deployments,
     ...optional("timeoutSend", args.timeoutSend),
     ...optional("retries", args.retries),
+    ...optional("gracePeriod", args.gracePeriod),
     ...optional("title", args.title),
     ...optional("description", args.description),
     ...optional("cors", args.cors),

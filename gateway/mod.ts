@@ -21,7 +21,7 @@
 export { createGateway } from "./gateway.ts";
 export { createTopologyGraph, endGateway, startGateway } from "./graph.ts";
 export { createConnectionPool } from "./pool.ts";
-export { createRequestTracker, defaultGracePeriodMs } from "./drain.ts";
+export { createRequestTracker, defaultGracePeriodMs } from "../proto/server/mod.ts";
 export { walkGraph, isErrorResponse } from "./walk.ts";
 export { specificParameters, mergeResults, resultsKey } from "./parameters.ts";
 export { reduceRequests } from "./reduce-requests.ts";
@@ -51,7 +51,7 @@ export type { GatewayDeployment, GatewayLogger, GatewayOptions, Polling, Polling
 export type { GraphNode, TopologyGraph } from "./graph.ts";
 export type { ConnectionPool, ConnectionPoolOptions, PoolSendOptions } from "./pool.ts";
 export type { RetryPolicy } from "./retry-policy.ts";
-export type { DrainOutcome } from "./drain.ts";
+export type { DrainOutcome } from "../proto/server/mod.ts";
 export type { NodeReply, NodeSender, WalkNodeOptions, WalkOptions } from "./walk.ts";
 export type { GatewayAppOptions } from "./http-app.ts";
 export type { ExposedEndpoint } from "./options.ts";

@@ -22,7 +22,7 @@ import { filterRequest, sortLikeRequest } from "./conditions.ts";
 import { type GraphNode, startGateway, type TopologyGraph } from "./graph.ts";
 import type { GatewayLogger } from "./options.ts";
 import { mergeResults, restoreParameters, resultsKey, specificParameters } from "./parameters.ts";
-import { onAbort } from "./abort-fanout.ts";
+import { onAbort } from "../proto/server/mod.ts";
 import { reduceRequests } from "./reduce-requests.ts";
 import { buildRoutes, endVisit, startVisit, type Visit } from "./routes.ts";
 import { targetMatcher } from "./target-executor.ts";

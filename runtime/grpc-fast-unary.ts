@@ -18,6 +18,7 @@ import { parseTimeout } from "@connectrpc/connect/protocol-grpc";
 import type { Http2ServerRequest, Http2ServerResponse, OutgoingHttpHeaders } from "node:http2";
 import { type BinaryCodec, codecFor, encodeGrpcMessage, grpcEnvelope, gunzipMessage, gzipMessage, UnaryBody } from "./grpc-frame.ts";
 import { HeaderView } from "./header-view.ts";
+import type { MessageCheck } from "./grpc-message-check.ts";
 
 /**
  * What a fast unary handler gets besides the request message.
@@ -98,6 +99,8 @@ export interface FastUnaryOptions {
   readMaxBytes: number;
   /** Accept gzip requests and gzip answers of 1 KiB or more to clients that accept it. */
   acceptCompression: boolean;
+  /** Looks at each request message (decompressed) before it is decoded; throws to refuse the call. */
+  checkMessage?: MessageCheck | undefined;
 }
 
 /** Answers of at least this many bytes are compressed for clients that accept gzip (Connect's default). */
@@ -194,5 +197,7 @@ async function run(route: FastUnaryRoute, req: Http2ServerRequest, body: UnaryBo
   }
   const { bytes, compressed } = body.message();
   if (compressed && !gzip) throw new ConnectError("protocol error: received compressed envelope, but do not know how to decompress", Code.InvalidArgument);
-  return await route.run(compressed ? await gunzipMessage(bytes, options.readMaxBytes) : bytes, call);
+  const message = compressed ? await gunzipMessage(bytes, options.readMaxBytes) : bytes;
+  options.checkMessage?.(route.path, message);
+  return await route.run(message, call);
 }

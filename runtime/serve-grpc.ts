@@ -10,6 +10,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import * as http2 from "node:http2";
 import type { Socket } from "node:net";
 import { createFastUnaryHandler, type FastUnaryRoute } from "./grpc-fast-unary.ts";
+import { checkGrpcMessages, type MessageCheck } from "./grpc-message-check.ts";
 import { listenError } from "./listen-error.ts";
 import { createServerHandle, type Server, type TlsOptions } from "./server.ts";
 import type { FetchHandler } from "./serve-http.ts";
@@ -37,6 +38,11 @@ export interface ServeGrpcOptions {
   fastUnary?: readonly FastUnaryRoute[];
   /** Bounds on connections and streams (defaults: {@link defaultServerLimits}). */
   limits?: ServerLimits;
+  /**
+   * Looks at each gRPC request message before it is decoded (on the fast path and Connect's gRPC / gRPC-web handlers;
+   * see `grpc-message-check.ts`); throw a ConnectError to refuse the call, e.g. a request with too many documents.
+   */
+  checkMessage?: MessageCheck;
 }
 
 /**
@@ -76,6 +82,9 @@ export const defaultServerLimits: Required<ServerLimits> = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 300_000,
 };
+
+/** How long `close()` waits for answers already ended to be flushed before it ends the connections. */
+const answerFlushMs = 1000;
 
 /** Default largest request accepted by servers: 100 MiB, as issue 4 asks. */
 export const defaultMaxRequestBytes = 100 * 1024 * 1024;
@@ -118,15 +127,23 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
     ...(options.fallback ? { fallback: lazyRequestListener(options.fallback) as never } : {}),
   });
   const fast = options.fastUnary?.length
-    ? createFastUnaryHandler(options.fastUnary, { readMaxBytes, acceptCompression: options.acceptCompression !== false })
+    ? createFastUnaryHandler(options.fastUnary, { readMaxBytes, acceptCompression: options.acceptCompression !== false, checkMessage: options.checkMessage })
     : undefined;
-  const handler = fast
-    ? (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => fast(req, res) || connectHandler(req, res)
+  const check = options.checkMessage;
+  const connect = check
+    ? (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => (checkGrpcMessages(req, check, readMaxBytes), connectHandler(req, res))
     : connectHandler;
+  const handler = fast
+    ? (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => fast(req, res) || connect(req, res)
+    : connect;
   const limits = { ...defaultServerLimits, ...options.limits };
   const settings = { settings: { maxConcurrentStreams: limits.maxConcurrentStreams } };
+  // Answers being written when close() is called get to finish first (Deno's sessions end their streams at once).
+  const open = new Set<http2.Http2ServerResponse>();
   // Once the answer is complete, a request still being sent (a body over the size limit) is reset, not left half-open.
   const bounded = (request: http2.Http2ServerRequest, response: http2.Http2ServerResponse) => {
+    open.add(response);
+    response.once("close", () => open.delete(response));
     response.once("finish", () => {
       if (!request.complete && !request.stream.destroyed) request.stream.close(http2.constants.NGHTTP2_NO_ERROR);
     });
@@ -163,14 +180,21 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
   }
   const address = server.address();
   const bound = typeof address === "object" && address ? address.port : port;
-  return createServerHandle(bound, host, !!options.tls, () =>
-    new Promise<void>((resolve) => {
+  const answersWritten = async () => {
+    const deadline = Date.now() + answerFlushMs;
+    while (Date.now() < deadline && [...open].some((response) => response.writableEnded && !response.stream.closed)) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  return createServerHandle(bound, host, !!options.tls, async () => {
+    await answersWritten();
+    await new Promise<void>((resolve) => {
       server.close(() => resolve());
       for (const session of sessions) session.close();
       setTimeout(() => {
         for (const session of sessions) session.destroy();
         for (const socket of sockets) socket.destroy();
       }, 100); // not unref'd: close() must resolve even when nothing else keeps the process alive
-    })
-  );
+    });
+  });
 }

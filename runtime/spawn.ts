@@ -8,6 +8,7 @@
 import { spawn as spawnChild } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { runtimeName } from "./detect.ts";
+import { killProcess } from "./process.ts";
 
 /** Options of {@link spawnScript}. */
 export interface SpawnScriptOptions {
@@ -126,7 +127,10 @@ export function spawnScript(file: string | URL, options: SpawnScriptOptions = {}
     });
   });
   const kill = (signal: "SIGTERM" | "SIGKILL" | "SIGINT" = "SIGTERM") => {
-    if (!hasExited) child.kill(signal);
+    if (hasExited) return;
+    // By pid: Deno's ChildProcess.kill() sends only the first signal (it marks the child killed and ignores the next
+    // ones), so a second SIGTERM or the SIGKILL after a grace period never arrived.
+    if (child.pid === undefined || !killProcess(child.pid, signal)) child.kill(signal);
   };
   return {
     pid: child.pid ?? -1,

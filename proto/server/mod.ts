@@ -1,6 +1,7 @@
 /**
  * The server-side gRPC pieces every jina-ts server (executor and gateway) shares: gRPC health and reflection
- * (v1alpha), INVALID_ARGUMENT for undecodable requests, Jina's `_status` info and the versions it reports.
+ * (v1alpha), INVALID_ARGUMENT for undecodable requests, Jina's `_status` info and the versions it reports, and the
+ * request tracker that drains a server on shutdown.
  *
  * @example
  * ```ts
@@ -20,7 +21,10 @@ export { createHealthService, createHealthState } from "./health.ts";
 export { createReflectionService } from "./reflection.ts";
 export { withInvalidArgumentOnParseError } from "./parse-errors.ts";
 export { jinaInfo } from "./info.ts";
+export { checkGracePeriod, createRequestTracker, defaultGracePeriodMs } from "./drain.ts";
+export { onAbort } from "./abort-fanout.ts";
 export { jinaCompatVersion, jinaTsVersion } from "./version.ts";
 
 export type { HealthState } from "./health.ts";
 export type { JinaInfo, JinaInfoContext } from "./info.ts";
+export type { DrainOutcome, RequestTracker } from "./drain.ts";

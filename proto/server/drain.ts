@@ -5,10 +5,26 @@
  *
  * @module
  */
+import { ErrorCode, JinaError } from "../errors.ts";
 import { onAbort } from "./abort-fanout.ts";
 
 /** Default grace period of a drain: 10 s (Kubernetes gives 30 s before SIGKILL). */
 export const defaultGracePeriodMs = 10_000;
+
+/**
+ * Throws INVALID_ARGUMENT unless `value` is absent or a number of milliseconds ≥ 0; `where` prefixes the message.
+ *
+ * @example
+ * ```ts
+ * checkGracePeriod(options.gracePeriod); // "gracePeriod must be a number of milliseconds ≥ 0, got -1"
+ * checkGracePeriod(options.gracePeriod, 'Deployment "enc": ');
+ * ```
+ */
+export function checkGracePeriod(value: unknown, where = ""): void {
+  if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
+    throw new JinaError(`${where}gracePeriod must be a number of milliseconds ≥ 0, got ${JSON.stringify(value)}`, ErrorCode.InvalidArgument);
+  }
+}
 
 /**
  * What a drain did.

@@ -1,0 +1,75 @@
+/**
+ * How many documents a serialized `DataRequestProto` carries, read from its bytes without decoding any document: a
+ * walk over the tags of `data` (field 4) → `docs` (field 1, a `DocumentArrayProto`) → its repeated `docs` (field 1),
+ * skipping every value. A server can refuse a request with too many documents before the costly decode (1,000,000
+ * empty documents fit in 2 MB and take seconds and a gigabyte to decode).
+ *
+ * @module
+ */
+import { Fallback, WireReader } from "./reader.ts";
+
+/** Tag of a length-delimited field 1 (`DataContentProto.docs`, `DocumentArrayProto.docs`). */
+const docsTag = 0x0a;
+/** Tag of `DataContentProto.docs_bytes` (field 2), the other case of the `documents` oneof. */
+const docsBytesTag = 0x12;
+/** Tag of `DataRequestProto.data` (field 4). */
+const dataTag = 0x22;
+
+/**
+ * The number of documents in a serialized `DataRequestProto` (its `data.docs.docs`), as protobuf would decode it
+ * (message fields given twice merge, and a later `docs_bytes` replaces them); undefined when the bytes are not
+ * well-formed protobuf (the full decode then reports the error). `docs_bytes` counts as 0 documents.
+ *
+ * @example
+ * ```ts
+ * import { countRequestDocs, createDataRequest, DocumentArray, dataRequestCodec } from "jina-ts/docarray";
+ * const bytes = dataRequestCodec.encode(createDataRequest({ endpoint: "/", docs: new DocumentArray([{}, {}]) }));
+ * countRequestDocs(bytes); // 2
+ * ```
+ */
+export function countRequestDocs(bytes: Uint8Array): number | undefined {
+  const r = new WireReader(bytes);
+  let count = 0;
+  try {
+    while (r.pos < bytes.length) {
+      const tag = r.varint();
+      if (tag !== dataTag) {
+        skipField(r, tag);
+        continue;
+      }
+      const dataEnd = r.delimited();
+      while (r.pos < dataEnd) {
+        const field = r.varint();
+        if (field === docsTag) count += countArrayDocs(r, r.delimited());
+        else {
+          if (field === docsBytesTag) count = 0; // the oneof switches to docs_bytes
+          skipField(r, field);
+        }
+      }
+      r.expectEnd(dataEnd);
+    }
+    return count;
+  } catch (error) {
+    if (error instanceof Fallback) return undefined;
+    throw error;
+  }
+}
+
+/** Counts the repeated `docs` (field 1) of a `DocumentArrayProto` ending at `end`, skipping their contents. */
+function countArrayDocs(r: WireReader, end: number): number {
+  let count = 0;
+  while (r.pos < end) {
+    const tag = r.varint();
+    if (tag === docsTag) {
+      r.pos = r.delimited();
+      count++;
+    } else skipField(r, tag);
+  }
+  r.expectEnd(end);
+  return count;
+}
+
+function skipField(r: WireReader, tag: number): void {
+  if (tag >>> 3 === 0) throw new Fallback();
+  r.skip(tag & 7);
+}

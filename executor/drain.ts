@@ -1,0 +1,84 @@
+/**
+ * An executor's graceful shutdown (Kubernetes' SIGTERM contract, as the gateway's): every data call is tracked;
+ * once the executor drains, health says NOT_SERVING and new calls are refused with UNAVAILABLE, the calls in flight
+ * finish up to the grace period, and the rest are answered UNAVAILABLE naming the grace period (their handler's
+ * `signal` aborts; a handler that ignores it is no longer waited for).
+ *
+ * @module
+ */
+import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { createRequestTracker, defaultGracePeriodMs, type DrainOutcome, type RequestTracker } from "../proto/server/mod.ts";
+import { flushBatches } from "./dynamic-batching.ts";
+import type { Executor } from "./executor.ts";
+import { isServing, setServing } from "./serving.ts";
+
+export { defaultGracePeriodMs, type DrainOutcome };
+
+const trackers = new WeakMap<object, RequestTracker>();
+
+function trackerOf(executor: object): RequestTracker {
+  let tracker = trackers.get(executor);
+  if (!tracker) trackers.set(executor, (tracker = createRequestTracker()));
+  return tracker;
+}
+
+const nameOf = (executor: Executor) => executor.metas?.name || executor.constructor.name;
+
+/** Settles with `task`, or rejects with the signal's reason as soon as it aborts (the task may go on unobserved). */
+function untilAborted<T>(task: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    task.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * Runs one data call of `executor` as a tracked call: refused with UNAVAILABLE once the executor drains, its
+ * signal aborted when `signal` (the caller's) aborts or when the drain's grace period is over.
+ *
+ * @example
+ * ```ts
+ * const response = await trackCall(executor, context.signal, (signal) => dispatchRequests(executor, requests, signal));
+ * ```
+ */
+export function trackCall<T>(executor: Executor, signal: AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  if (!isServing(executor)) {
+    return Promise.reject(new JinaError(`The executor "${nameOf(executor)}" is shutting down and takes no new requests`, ErrorCode.Unavailable));
+  }
+  return trackerOf(executor).track((tracked) => untilAborted(run(tracked), tracked), signal);
+}
+
+/**
+ * How many data calls `executor` is running.
+ *
+ * @example
+ * ```ts
+ * if (callsInFlight(executor) > 0) console.log("busy");
+ * ```
+ */
+export function callsInFlight(executor: Executor): number {
+  return trackers.get(executor)?.size ?? 0;
+}
+
+/**
+ * Drains `executor`: NOT_SERVING on health (new calls UNAVAILABLE), dynamic batching queues run at once, calls in
+ * flight get up to `graceMs` (default 10 s) to finish, then the rest are answered UNAVAILABLE ("… after the grace
+ * period of N ms"). Resolves with how many finished and how many were cancelled. Safe to call twice.
+ *
+ * @example
+ * ```ts
+ * const { finished, cancelled } = await drainExecutor(executor, 5_000);
+ * await executor.close();
+ * ```
+ */
+export async function drainExecutor(executor: Executor, graceMs: number = defaultGracePeriodMs): Promise<DrainOutcome> {
+  setServing(executor, false);
+  void flushBatches(executor).catch(() => {}); // queued calls run now, tracked as the others
+  const reason = new JinaError(
+    `The executor "${nameOf(executor)}" shut down before this request finished: it was still running after the grace period of ${graceMs} ms`,
+    ErrorCode.Unavailable,
+  );
+  return await trackerOf(executor).drain(graceMs, () => reason);
+}
