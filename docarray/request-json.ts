@@ -217,7 +217,18 @@ function timestampToJSON(timestamp: Timestamp): string {
     const digits = String(nanos + 1_000_000_000).slice(1);
     fraction = digits.endsWith("000000") ? `.${digits.slice(0, 3)}` : digits.endsWith("000") ? `.${digits.slice(0, 6)}` : `.${digits}`;
   }
-  return `${new Date(ms).toISOString().slice(0, -5)}${fraction}Z`;
+  return `${secondText(Number(timestamp.seconds))}${fraction}Z`;
+}
+
+/** "YYYY-MM-DDTHH:MM:SS" of a second since the epoch; the last one is kept (a response's routes share their seconds). */
+let lastSecond = NaN;
+let lastSecondText = "";
+function secondText(seconds: number): string {
+  if (seconds !== lastSecond) {
+    lastSecondText = new Date(seconds * 1000).toISOString().slice(0, -5);
+    lastSecond = seconds;
+  }
+  return lastSecondText;
 }
 
 function timestampFromJSON(value: unknown, path: string): Timestamp | undefined {

@@ -127,8 +127,10 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
   const sorts = [...nodeOptions.values()].some((node) => node.when);
   const inputIds = sorts ? docsOf(input.request).ids : [];
   const visits: Visit[] = [];
-  const awaited = new AbortController();
-  const floating = options.floatingSignal ?? new AbortController().signal;
+  // In a chain at most one call runs at a time, so a failure leaves none to cancel: the caller's signal is enough.
+  const awaited = isChain(graph) ? undefined : new AbortController();
+  const awaitedSignal = awaited?.signal ?? options.signal ?? never;
+  const floating = options.floatingSignal ?? never;
   const outputs = new Map<string, Promise<Part>>();
 
   const outputOf = (name: string): Promise<Part> => {
@@ -136,7 +138,7 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
     let output = outputs.get(name);
     if (!output) {
       const node = graph.node(name);
-      output = runNode(node, node.awaited ? awaited.signal : floating);
+      output = runNode(node, node.awaited ? awaitedSignal : floating);
       outputs.set(name, output);
     }
     return output;
@@ -178,7 +180,7 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
     return { request: reply.response, owned: node.fanOut === 1, isError: reply.isError, from: node.name };
   };
 
-  const stopListening = options.signal ? onAbort(options.signal, () => awaited.abort(options.signal?.reason)) : undefined;
+  const stopListening = options.signal && awaited ? onAbort(options.signal, () => awaited.abort(options.signal?.reason)) : undefined;
   try {
     const ends = Promise.all(graph.endIncoming.map(outputOf));
     for (const node of graph.nodes) {
@@ -205,11 +207,24 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
   } catch (error) {
     // Only a rejection can leave awaited calls running (a node waits for all of its parts before it answers,
     // even with an error), so only then are they cancelled: no abort, and no DOMException, per normal request.
-    awaited.abort();
+    awaited?.abort();
     throw error;
   } finally {
     stopListening?.();
   }
+}
+
+const never = new AbortController().signal;
+const chains = new WeakMap<TopologyGraph, boolean>();
+
+/** Whether `graph` is one line of awaited nodes (no fork, no join, no floating node). */
+function isChain(graph: TopologyGraph): boolean {
+  let chain = chains.get(graph);
+  if (chain === undefined) {
+    chain = graph.startFanOut <= 1 && graph.nodes.every((node) => node.awaited && node.fanOut <= 1 && node.incoming.length <= 1);
+    chains.set(graph, chain);
+  }
+  return chain;
 }
 
 /**
