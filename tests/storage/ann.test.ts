@@ -72,4 +72,23 @@ test("dimension mismatch, NaN and a missing embedding are JinaErrors naming the 
   docs.close();
 });
 
+test("a filter that leaves fewer than limit in the graph search falls back to the exact scan (each metric)", () => {
+  for (const metric of ["cosine", "euclidean", "inner_product"] as const) {
+    const docs = new DocumentArray({ storage: "ann", config: { nDim: 3, metric, efSearch: 4, dataPath: tmp.file(`exact-${metric}`), columns: { rare: "bool" } } });
+    docs.push(...Array.from({ length: 300 }, (_, i) =>
+      new Document({ id: `n${i}`, embedding: Float32Array.of(Math.cos(i), Math.sin(i), i / 300), tags: { rare: i % 97 === 0 } })));
+    docs.remove("n97");
+    const query = Float32Array.of(1, 0.2, 0.5);
+    const hits = docs.find(query, { limit: 5, filter: { rare: { $eq: true } } });
+    assert.equal([...hits.ids].sort(), ["n0", "n194", "n291"], metric);
+    const scoreKey = metric === "inner_product" ? "inner_product" : metric;
+    const values = [...hits].map((doc) => doc.scores[scoreKey]?.value ?? Number.NaN);
+    for (let i = 1; i < values.length; i++) assert.ok((values[i] as number) >= (values[i - 1] as number), `${metric}: sorted`);
+    const plain = new DocumentArray([...hits].map((doc) => ({ id: doc.id, embedding: doc.embedding })));
+    const exact = plain.find(query, { limit: 3, metric: metric === "inner_product" ? "dot" : metric });
+    assert.equal(hits.ids, exact.ids, metric);
+    docs.close();
+  }
+});
+
 test.run();

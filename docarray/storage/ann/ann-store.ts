@@ -17,6 +17,7 @@ import { ErrorCode, JinaError } from "../../../proto/errors.ts";
 import type { DocumentProto } from "../../../proto/gen/docarray_pb.ts";
 import { fileInfo, joinPath, makeDir, parentDir, truncateFile } from "../../../runtime/sync-files.ts";
 import type { QueryFilter } from "../../query.ts";
+import { topK } from "../../top-k.ts";
 import type { AnnConfig, AnnMetric, DocumentStore, StoreHit } from "../contract.ts";
 import { SqliteStore } from "../sqlite/sqlite-store.ts";
 import { checkConfigKeys, checkVector, embeddingOf } from "../validate.ts";
@@ -251,14 +252,13 @@ export class AnnStore implements DocumentStore {
     this.#nodeOf.delete(id);
   }
 
+  /** The exact `limit` nearest live nodes that pass `accept` (the library's brute force over the index's vectors). */
   #exact(vector: Float32Array, limit: number, accept: (node: number) => boolean): { nodes: number[]; distances: number[] } {
-    const picked: number[] = [];
-    for (let node = 0; node < this.#index.count; node++) {
-      if (this.#index.deleted[node] === 0 && accept(node)) picked.push(node);
-    }
-    const distances = this.#index.distances(vector, picked);
-    const scored = picked.map((node, i) => [distances[i] as number, node] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).slice(0, limit);
-    return { nodes: scored.map((s) => s[1]), distances: scored.map((s) => s[0]) };
+    const index = this.#index;
+    const metric = index.metric === "inner_product" ? "dot" : index.metric;
+    const skip = (_query: number, node: number) => index.deleted[node] !== 0 || !accept(node);
+    const [hits] = topK(index.vectors.subarray(0, index.count * index.dim), index.dim, vector, limit, metric, { skip });
+    return { nodes: Array.from(hits?.rows ?? []), distances: Array.from(hits?.distances ?? []) };
   }
 
   #appendLog(generation: number): void {
