@@ -74,6 +74,7 @@ function sleb(n: number): number[] {
 
 const simd = (code: number, ...immediates: number[]): number[] => [0xfd, ...uleb(code), ...immediates];
 const v128Load = simd(0x00, 0, 0); // memarg: align 2^0, offset 0
+const v128LoadAt = (offset: number) => simd(0x00, 0, ...uleb(offset));
 const f32x4Add = simd(0xe4);
 const f32x4Sub = simd(0xe5);
 const f32x4Mul = simd(0xe6);
@@ -85,22 +86,31 @@ const section = (id: number, body: number[]): number[] => [id, ...uleb(body.leng
 
 /** One function's body; `l2` squares differences instead of multiplying. */
 function body(l2: boolean): number[] {
-  const [q, ids, n, base, stride, out, i, p, j, acc, s, d, end4, , ds] = Array.from({ length: 15 }, (_, k) => k) as number[] as [
-    number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+  const [q, ids, n, base, stride, out, i, p, j, acc, s, d, end4, end16, ds, acc1, acc2, acc3] = Array.from({ length: 18 }, (_, k) => k) as number[] as [
+    number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
   ];
+  const accs = [acc, acc1, acc2, acc3];
   const get = (x: number) => [op.localGet, x];
   const set = (x: number) => [op.localSet, x];
   const lanes = (a: number[], b: number[]) => (l2 ? [...a, ...b, ...f32x4Sub, op.localTee, d, ...get(d), ...f32x4Mul] : [...a, ...b, ...f32x4Mul]);
   const scalar = (a: number[], b: number[]) => (l2 ? [...a, ...b, op.f32Sub, op.localTee, ds, ...get(ds), op.f32Mul] : [...a, ...b, op.f32Mul]);
   const at = (ptr: number) => [...get(ptr), ...get(j), op.i32Add];
   return [
-    ...vector([[3, I32], [1, V128], [1, F32], [1, V128], [2, I32], [1, F32]]),
+    ...vector([[3, I32], [1, V128], [1, F32], [1, V128], [2, I32], [1, F32], [3, V128]]),
     ...get(stride), op.i32Const, ...sleb(-16), op.i32And, ...set(end4),
+    ...get(stride), op.i32Const, ...sleb(-64), op.i32And, ...set(end16),
     op.block, op.void, op.loop, op.void,
     ...get(i), ...get(n), op.i32GeU, op.brIf, 1,
     ...get(base), ...get(ids), ...get(i), op.i32Const, 2, op.i32Shl, op.i32Add, op.i32Load, 2, 0, ...get(stride), op.i32Mul, op.i32Add, ...set(p),
-    ...v128Zero, ...set(acc),
+    ...accs.flatMap((a) => [...v128Zero, ...set(a)]),
     op.i32Const, 0, ...set(j),
+    // sixteen floats a step into four accumulators (the adds of one chain wait on each other; four chains do not)
+    op.block, op.void, op.loop, op.void,
+    ...get(j), ...get(end16), op.i32GeU, op.brIf, 1,
+    ...accs.flatMap((a, k) => [...get(a), ...lanes([...at(q), ...v128LoadAt(16 * k)], [...at(p), ...v128LoadAt(16 * k)]), ...f32x4Add, ...set(a)]),
+    ...get(j), op.i32Const, ...sleb(64), op.i32Add, ...set(j),
+    op.br, 0, op.end, op.end,
+    ...get(acc), ...get(acc1), ...f32x4Add, ...get(acc2), ...get(acc3), ...f32x4Add, ...f32x4Add, ...set(acc),
     op.block, op.void, op.loop, op.void,
     ...get(j), ...get(end4), op.i32GeU, op.brIf, 1,
     ...get(acc), ...lanes([...at(q), ...v128Load], [...at(p), ...v128Load]), ...f32x4Add, ...set(acc),
