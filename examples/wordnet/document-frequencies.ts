@@ -39,6 +39,11 @@ export class DocumentFrequencies {
     this.documents++;
   }
 
+  /** How many counted documents have a feature in this hash's bucket. */
+  frequency(hash: number): number {
+    return this.counts[hash & (DocumentFrequencies.buckets - 1)]!;
+  }
+
   /** The smoothed inverse document frequency of a feature hash: `ln((N + 1) / (df + 1)) + 1`. */
   idf(hash: number): number {
     const df = this.counts[hash & (DocumentFrequencies.buckets - 1)]!;

@@ -12,7 +12,7 @@
  * @module
  */
 import { DocumentFrequencies } from "./document-frequencies.ts";
-import { type FeatureOptions, textFeatures } from "./text-features.ts";
+import { type FeatureOptions, type FieldWeights, queryFeatures, type SynsetFields, synsetFeatures } from "./text-features.ts";
 
 /**
  * A text model: `dim`-long embeddings for a batch of texts. Implement it to swap the encoder's model (e.g. an ONNX
@@ -36,7 +36,7 @@ export interface TextEmbedder {
  * const options: HashedTfidfOptions = { dim: 512, probes: 4 };
  * ```
  */
-export interface HashedTfidfOptions extends FeatureOptions {
+export interface HashedTfidfOptions extends FeatureOptions, FieldWeights {
   /** Length of the embeddings; default 512. */
   dim?: number;
   /** Coordinates each feature is spread over (±weight/√probes each), which evens out collisions; default 4. */
@@ -51,9 +51,10 @@ function remix(hash: number): number {
 }
 
 /**
- * TF-IDF (sub-linear term frequency `1 + ln tf`, smoothed IDF from a {@link DocumentFrequencies} table) over words
- * and character n-grams, hashed into `dim` signed coordinates and L2-normalised: cosine similarity of two
- * embeddings approximates the cosine of their TF-IDF vectors.
+ * TF-IDF (sub-linear term frequency `1 + ln tf`, smoothed IDF from a {@link DocumentFrequencies} table) over words,
+ * whole lemmas and (optionally) character n-grams, hashed into `dim` signed coordinates and L2-normalised: cosine
+ * similarity of two embeddings approximates the cosine of their TF-IDF vectors. A synset is embedded from its fields
+ * ({@link embedFields}: lemmas weigh more than the definition, examples less), a query from its text ({@link embedOne}).
  *
  * @example
  * ```ts
@@ -66,7 +67,7 @@ function remix(hash: number): number {
 export class HashedTfidfEmbedder implements TextEmbedder {
   readonly dim: number;
   readonly #frequencies: DocumentFrequencies;
-  readonly #features: FeatureOptions;
+  readonly #features: FeatureOptions & FieldWeights;
   readonly #probes: number;
 
   constructor(frequencies: DocumentFrequencies, options: HashedTfidfOptions = {}) {
@@ -85,18 +86,37 @@ export class HashedTfidfEmbedder implements TextEmbedder {
    * the re-ranker compares exactly.
    */
   sparse(text: string): Map<number, number> {
+    const features = queryFeatures(text, this.#features);
+    // a feature no indexed document has cannot match: it would only add hashing noise to the projection
+    for (const hash of features.keys()) if (this.#frequencies.frequency(hash) === 0) features.delete(hash);
+    return this.#weigh(features);
+  }
+
+  /** A synset's sparse TF-IDF vector from its fields (see `synsetFeatures`). */
+  sparseFields(fields: SynsetFields): Map<number, number> {
+    return this.#weigh(synsetFeatures(fields, this.#features));
+  }
+
+  /** One text's (a query's) embedding. */
+  embedOne(text: string): Float32Array {
+    return this.#project(this.sparse(text));
+  }
+
+  /** A synset's embedding from its fields. */
+  embedFields(fields: SynsetFields): Float32Array {
+    return this.#project(this.sparseFields(fields));
+  }
+
+  #weigh(features: Map<number, number>): Map<number, number> {
     const weights = new Map<number, number>();
-    for (const [hash, tf] of textFeatures(text, this.#features)) {
-      weights.set(hash, (tf >= 1 ? 1 + Math.log(tf) : tf) * this.#frequencies.idf(hash));
-    }
+    for (const [hash, tf] of features) weights.set(hash, (tf >= 1 ? 1 + Math.log(tf) : tf) * this.#frequencies.idf(hash));
     return weights;
   }
 
-  /** One text's embedding. */
-  embedOne(text: string): Float32Array {
+  #project(sparse: Map<number, number>): Float32Array {
     const vector = new Float32Array(this.dim);
     const scale = 1 / Math.sqrt(this.#probes);
-    for (const [hash, tfidf] of this.sparse(text)) {
+    for (const [hash, tfidf] of sparse) {
       const weight = tfidf * scale;
       for (let probe = 0; probe < this.#probes; probe++) {
         const mixed = remix(hash + Math.imul(probe, 0x9e3779b9));

@@ -10,6 +10,7 @@ import { type DocumentArray, Executor, type ExecutorOptions, requests } from "..
 import { fileUrl } from "../../runtime/mod.ts";
 import { DocumentFrequencies } from "./document-frequencies.ts";
 import { HashedTfidfEmbedder, type HashedTfidfOptions, type TextEmbedder } from "./embedder.ts";
+import { synsetFields } from "./loader.ts";
 
 /**
  * A module that makes a text model: `embedder: "./my-model.ts#createEmbedder"` names a module and an export, a
@@ -58,7 +59,10 @@ export async function loadEmbedder(options: EmbeddingEncoderOptions): Promise<Te
   return new HashedTfidfEmbedder(await DocumentFrequencies.load(options.model), options);
 }
 
-/** Encodes `doc.text` into `doc.embedding` (float32) on every endpoint; documents without text are left as they are. */
+/**
+ * Encodes `doc.text` into `doc.embedding` (float32) on every endpoint; documents without text are left as they are.
+ * A synset document (with the loader's tags) is embedded from its fields when the model can (`embedFields`).
+ */
 export class EmbeddingEncoder extends Executor {
   readonly #embedder: Promise<TextEmbedder>;
 
@@ -70,9 +74,15 @@ export class EmbeddingEncoder extends Executor {
 
   @requests()
   async encode({ docs }: { docs: DocumentArray }): Promise<void> {
-    const withText = [...docs].filter((doc) => doc.text);
-    if (withText.length === 0) return;
-    const vectors = await (await this.#embedder).embed(withText.map((doc) => doc.text!));
-    withText.forEach((doc, i) => (doc.embedding = vectors[i]!));
+    const embedder = await this.#embedder;
+    const plain = [];
+    for (const doc of docs) {
+      const fields = embedder instanceof HashedTfidfEmbedder ? synsetFields(doc) : undefined;
+      if (fields) doc.embedding = (embedder as HashedTfidfEmbedder).embedFields(fields);
+      else if (doc.text) plain.push(doc);
+    }
+    if (plain.length === 0) return;
+    const vectors = await embedder.embed(plain.map((doc) => doc.text!));
+    plain.forEach((doc, i) => (doc.embedding = vectors[i]!));
   }
 }

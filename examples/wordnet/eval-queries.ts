@@ -18,13 +18,15 @@ import type { Synset } from "./synset.ts";
  *
  * @example
  * ```ts
- * const query: HeldOutQuery = { query: "auto", target: 42, indexedText: "car, automobile: a motor vehicle…" };
+ * const query: HeldOutQuery = { query: "auto", target: 42, indexedText: "car, automobile: a motor vehicle…", indexed: synset };
  * ```
  */
 export interface HeldOutQuery {
   query: string;
   target: number;
   indexedText: string;
+  /** The target synset as indexed: the query's part removed. */
+  indexed: Synset;
 }
 
 /**
@@ -64,7 +66,7 @@ export function heldOutLemmaQueries(synsets: readonly Synset[], count: number, r
     const synset = synsets[target]!;
     const removed = Math.floor(random() * synset.lemmas.length);
     const lemmas = synset.lemmas.filter((_, i) => i !== removed);
-    return { query: synset.lemmas[removed]!, target, indexedText: text(lemmas, synset.definition, synset.examples) };
+    return { query: synset.lemmas[removed]!, target, indexedText: text(lemmas, synset.definition, synset.examples), indexed: { ...synset, lemmas } };
   });
 }
 
@@ -79,7 +81,7 @@ export function heldOutLemmaQueries(synsets: readonly Synset[], count: number, r
 export function reverseDictionaryQueries(synsets: readonly Synset[], count: number, random: () => number): HeldOutQuery[] {
   return pick(synsets, count, random, (synset) => synset.definition.split(" ").length >= 3).map((target) => {
     const synset = synsets[target]!;
-    return { query: synset.definition, target, indexedText: text(synset.lemmas, "", synset.examples) };
+    return { query: synset.definition, target, indexedText: text(synset.lemmas, "", synset.examples), indexed: { ...synset, definition: "" } };
   });
 }
 

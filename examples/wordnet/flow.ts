@@ -26,7 +26,7 @@ export interface WordnetFlowOptions {
   ports: [number, number, number];
   /** Address to bind; default 127.0.0.1. */
   host?: string;
-  /** Embedding length; default 512. */
+  /** Embedding length; default 256. */
   dim?: number;
 }
 
@@ -51,7 +51,7 @@ export async function wordnetFlow(options: WordnetFlowOptions): Promise<Flow> {
       host: options.host ?? "127.0.0.1",
       workspace: options.workspace,
       model: options.model,
-      dim: options.dim ?? 512,
+      dim: options.dim ?? 256,
     },
   });
 }

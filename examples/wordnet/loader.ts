@@ -10,6 +10,8 @@ import { createInterface } from "node:readline";
 import { Document } from "../../mod.ts";
 import { packageFilePath } from "../../runtime/mod.ts";
 import { parseSynsetLine, type Synset, synsetText } from "./synset.ts";
+import { tagCounts } from "./tag-counts.ts";
+import type { SynsetFields } from "./text-features.ts";
 
 /** The data files in the order they are read. */
 export const wordnetFiles = ["data.noun", "data.verb", "data.adj", "data.adv"] as const;
@@ -31,6 +33,8 @@ export interface WordnetLoadOptions {
   filter?: (synset: Synset) => boolean;
   /** Stop after this many (kept) synsets. */
   limit?: number;
+  /** Read `index.sense` for each synset's `frequency`; default true. */
+  frequencies?: boolean;
 }
 
 /**
@@ -58,12 +62,15 @@ export async function* loadSynsets(options: WordnetLoadOptions = {}): AsyncGener
   const limit = options.limit ?? Infinity;
   let kept = 0;
   if (kept >= limit) return;
+  const counts = options.frequencies === false ? undefined : await tagCounts(dir);
   for (const file of options.files ?? wordnetFiles) {
     const lines = createInterface({ input: createReadStream(join(dir, file), { encoding: "utf8" }), crlfDelay: Infinity });
     try {
       for await (const line of lines) {
         const synset = parseSynsetLine(line);
-        if (!synset || (options.filter && !options.filter(synset))) continue;
+        if (!synset) continue;
+        if (counts) synset.frequency = counts.get(synset.id) ?? 0;
+        if (options.filter && !options.filter(synset)) continue;
         yield synset;
         if (++kept >= limit) return;
       }
@@ -75,7 +82,7 @@ export async function* loadSynsets(options: WordnetLoadOptions = {}): AsyncGener
 
 /**
  * A synset as a Document: `id` is the synset id, `text` is {@link synsetText}, and the tags hold `lemmas`, `pos`,
- * `definition` and `examples`.
+ * `definition`, `examples` and, when read, `frequency`.
  *
  * @example
  * ```ts
@@ -87,8 +94,30 @@ export function synsetDocument(synset: Synset): Document {
   return new Document({
     id: synset.id,
     text: synsetText(synset),
-    tags: { lemmas: synset.lemmas, pos: synset.pos, definition: synset.definition, examples: synset.examples },
+    tags: {
+      lemmas: synset.lemmas,
+      pos: synset.pos,
+      definition: synset.definition,
+      examples: synset.examples,
+      ...(synset.frequency === undefined ? {} : { frequency: synset.frequency }),
+    },
   });
+}
+
+/**
+ * A Document's synset fields, read back from the tags {@link synsetDocument} writes; undefined for a document
+ * without them (a query).
+ *
+ * @example
+ * ```ts
+ * synsetFields(synsetDocument(synset))?.lemmas; // ["cat", "true cat"]
+ * synsetFields(new Document({ text: "feline" })); // undefined
+ * ```
+ */
+export function synsetFields(doc: Document): SynsetFields | undefined {
+  const { lemmas, definition, examples } = doc.tags as { lemmas?: unknown; definition?: unknown; examples?: unknown };
+  if (!Array.isArray(lemmas) || typeof definition !== "string") return undefined;
+  return { lemmas: lemmas.map(String), definition, examples: Array.isArray(examples) ? examples.map(String) : [] };
 }
 
 /**

@@ -14,8 +14,7 @@ import { stderrIsTerminal, writeStderr } from "../../runtime/mod.ts";
 import { DocumentFrequencies } from "./document-frequencies.ts";
 import { wordnetFlow } from "./flow.ts";
 import { loadSynsets, loadWordnet, type WordnetLoadOptions } from "./loader.ts";
-import { synsetText } from "./synset.ts";
-import { textFeatures } from "./text-features.ts";
+import { synsetFeatures } from "./text-features.ts";
 
 /**
  * Options of {@link prepareWordnet}.
@@ -72,7 +71,7 @@ export async function prepareWordnet(options: PrepareWordnetOptions): Promise<Fl
   } else {
     const started = performance.now();
     const frequencies = new DocumentFrequencies();
-    for await (const synset of loadSynsets(corpus)) frequencies.add(textFeatures(synsetText(synset)));
+    for await (const synset of loadSynsets(corpus)) frequencies.add(synsetFeatures(synset));
     await frequencies.save(model);
     total = frequencies.documents;
     log(`fitted the encoder's document frequencies on ${total} synsets in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -119,7 +118,6 @@ async function indexCorpus(flow: Flow, corpus: WordnetLoadOptions, total: number
   if (batch.length) send(batch);
   await Promise.all(inFlight);
   progress.finish();
-  await flow.post("/flush");
 }
 
 /**

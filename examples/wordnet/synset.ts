@@ -27,6 +27,8 @@ export interface Synset {
   pos: string;
   definition: string;
   examples: string[];
+  /** How often its senses were tagged in WordNet's semantic concordance (`index.sense`), when read. */
+  frequency?: number;
 }
 
 /**

@@ -11,7 +11,9 @@ import { HashedTfidfEmbedder, sparseCosine } from "../../examples/wordnet/embedd
 import { EmbeddingEncoder, loadEmbedder } from "../../examples/wordnet/encoder.ts";
 import { Ranker } from "../../examples/wordnet/ranker.ts";
 import { heldOutLemmaQueries, reverseDictionaryQueries, seededRandom } from "../../examples/wordnet/eval-queries.ts";
-import { textFeatures, words } from "../../examples/wordnet/text-features.ts";
+import { lemmaHash, queryFeatures, synsetFeatures, textFeatures, words } from "../../examples/wordnet/text-features.ts";
+import { tagCounts } from "../../examples/wordnet/tag-counts.ts";
+import { synsetDocument, wordnetDir } from "../../examples/wordnet/loader.ts";
 import { topK } from "../../docarray/mod.ts";
 
 const corpus = [
@@ -111,6 +113,53 @@ test("the ranker re-scores candidates by exact TF-IDF cosine, drops duplicates, 
     const embedder = fitted();
     assert.ok(Math.abs(sparseCosine(embedder.sparse("cat"), embedder.sparse("cat")) - 1) < 1e-9);
     assert.is(sparseCosine(embedder.sparse("cat"), embedder.sparse("")), 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("fielded features: lemma words and whole lemmas weigh 2, definition words 1, example words 0.5; a short query is also a lemma", () => {
+  const features = synsetFeatures({ lemmas: ["car", "motor car"], definition: "a motor vehicle", examples: ["my car"] });
+  const hash = (word: string) => textFeatures(word).keys().next().value!;
+  assert.is(features.get(hash("car")), 2 + 2 + 0.5);
+  assert.is(features.get(hash("motor")), 2 + 1);
+  assert.is(features.get(hash("vehicle")), 1);
+  assert.is(features.get(lemmaHash("motor car")), 2);
+  assert.is(queryFeatures("Motor  car").get(lemmaHash("motor car")), 2);
+  assert.is(queryFeatures("a motor vehicle with four wheels and a roof").has(lemmaHash("a motor vehicle with four wheels and a roof")), false);
+});
+
+test("tag counts: the automobile sense of car was tagged far more often than the elevator cabin", async () => {
+  const counts = await tagCounts(wordnetDir());
+  assert.ok(counts.get("02961779-n")! > 50, "car, auto, automobile");
+  assert.is(counts.get("02963788-n"), 0, "car, elevator car");
+  assert.ok(counts.has("00003699-s"), "satellites keep their s");
+});
+
+test("the ranker reads synset fields from the tags, applies the frequency prior and drops the candidates' embeddings", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "wordnet-ranker-"));
+  try {
+    const synsets = [
+      { id: "elevator", lemmas: ["car", "elevator car"], pos: "noun", definition: "where passengers ride up and down", examples: [], frequency: 0 },
+      { id: "auto", lemmas: ["car", "auto", "automobile", "machine", "motorcar"], pos: "noun", definition: "a motor vehicle with four wheels; usually propelled by an internal combustion engine", examples: ["he needs a car to get to work"], frequency: 89 },
+      { id: "other", lemmas: ["bicycle"], pos: "noun", definition: "a wheeled vehicle that has two wheels", examples: [], frequency: 30 },
+    ];
+    const frequencies = new DocumentFrequencies();
+    for (const synset of synsets) frequencies.add(synsetFeatures(synset));
+    await frequencies.save(join(dir, "df.bin"));
+    const rank = async (prior: number) => {
+      const query = new Document({ text: "car" });
+      query.matches = synsets.map((synset) => Object.assign(synsetDocument(synset), { embedding: new Float32Array([1, 0]) }));
+      const docs = new DocumentArray([query]);
+      await new Ranker({ model: join(dir, "df.bin"), prior }).rank({ docs, parameters: { limit: 3 } });
+      return [...docs.at(0)!.matches];
+    };
+    assert.is((await rank(0))[0]!.id, "elevator", "without the prior the shorter synset wins");
+    const ranked = await rank(0.2);
+    assert.equal(ranked.map((match) => match.id), ["auto", "elevator", "other"]);
+    assert.ok(ranked.every((match) => match.embedding === undefined));
+    assert.ok(ranked[0]!.scores.relevance!.value > ranked[1]!.scores.relevance!.value);
+    assert.ok(ranked[0]!.scores.cosine!.value > ranked[1]!.scores.cosine!.value, "cosine stays the plain TF-IDF distance");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

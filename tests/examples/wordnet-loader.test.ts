@@ -59,7 +59,7 @@ test("loadWordnet yields Documents: id, text and tags", async () => {
   assert.is(docs.length, 2);
   const [first] = docs;
   assert.match(first!.id, /^\d{8}-v$/);
-  assert.equal(Object.keys(first!.tags).sort(), ["definition", "examples", "lemmas", "pos"]);
+  assert.equal(Object.keys(first!.tags).sort(), ["definition", "examples", "frequency", "lemmas", "pos"]);
   assert.is(first!.tags.pos, "verb");
   assert.ok(first!.text!.startsWith(`${(first!.tags.lemmas as string[]).join(", ")}: `));
   assert.is(synsetDocument(parseSynsetLine(cat)!).text, `cat, true cat: ${parseSynsetLine(cat)!.definition}`);
