@@ -107,6 +107,24 @@ export function readBytes(file: string): Uint8Array {
 }
 
 /**
+ * Reads a whole file into bytes that start at offset 0 of their own ArrayBuffer, so typed-array views of any
+ * alignment can be laid over it (copied only when the runtime handed back a slice of a shared pool).
+ *
+ * @example
+ * ```ts
+ * const bytes = readBytesAligned("index.hnsw");
+ * new Int32Array(bytes.buffer, 0, 4);
+ * ```
+ */
+export function readBytesAligned(file: string): Uint8Array<ArrayBuffer> {
+  const raw = readBytes(file);
+  if (raw.byteOffset === 0 && raw.buffer instanceof ArrayBuffer && raw.buffer.byteLength === raw.length) return raw as Uint8Array<ArrayBuffer>;
+  const bytes = new Uint8Array(raw.length);
+  bytes.set(raw);
+  return bytes;
+}
+
+/**
  * Writes a file atomically: the parts go to `<file>.tmp`, are fsynced, then renamed over `file`.
  *
  * @example

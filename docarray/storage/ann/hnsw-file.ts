@@ -6,7 +6,7 @@
  * @module
  */
 import { ErrorCode, JinaError } from "../../../proto/errors.ts";
-import { readBytes, writeBytesAtomic } from "../../../runtime/sync-files.ts";
+import { readBytesAligned, writeBytesAtomic } from "../../../runtime/sync-files.ts";
 import type { AnnMetric } from "../contract.ts";
 import { Hnsw } from "./hnsw.ts";
 
@@ -69,9 +69,7 @@ export function writeHnswFile(file: string, index: Hnsw, extra: HnswFileExtra): 
  * ```
  */
 export function readHnswFile(file: string): [Hnsw, HnswFileExtra] {
-  const raw = readBytes(file);
-  const bytes = new Uint8Array(raw.length);
-  bytes.set(raw); // aligned copy
+  const bytes = readBytesAligned(file);
   const bad = (why: string) => new JinaError(`${file} is not a jina-ts HNSW index (${why}): delete it and it is rebuilt from docs.db`, ErrorCode.FailedPrecondition);
   if (bytes.length < headerInts * 4) throw bad("too short");
   const header = new Int32Array(bytes.buffer, 0, headerInts);

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { appendBytesDurable, fileInfo, readBytes, writeBytesAtomic } from "../../../runtime/sync-files.ts";
+import { appendBytesDurable, fileInfo, readBytesAligned, writeBytesAtomic } from "../../../runtime/sync-files.ts";
 import { crc32 } from "./crc32.ts";
 import type { HnswFileExtra } from "./hnsw-file.ts";
 import type { Hnsw } from "./hnsw.ts";
@@ -128,9 +128,7 @@ export interface HnswReplay {
  */
 export function replayHnswLog(file: string, index: Hnsw, extra: HnswFileExtra, baseGeneration: number, upTo: number): HnswReplay | undefined {
   if (!fileInfo(file).exists) return undefined;
-  const raw = readBytes(file);
-  const bytes = new Uint8Array(raw.length);
-  bytes.set(raw); // aligned copy
+  const bytes = readBytesAligned(file);
   if (bytes.length < headerBytes) return undefined;
   const header = new Int32Array(bytes.buffer, 0, 4);
   if (header[0] !== magic || header[1] !== version || header[2] !== baseGeneration || header[3] !== index.dim) return undefined;
