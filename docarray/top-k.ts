@@ -167,8 +167,16 @@ function dotAndNorm(a: Floats, i: number, b: Float64Array, j: number, dim: numbe
   return d0 + d1;
 }
 
-/** The inner product of `a[i..i+dim)` and `b[j..j+dim)`, four lanes at a time. */
-function dot(a: Floats, i: number, b: Float64Array, j: number, dim: number): number {
+/**
+ * The inner product of `a[i..i+dim)` and `b[j..j+dim)`, four lanes at a time (also the HNSW's kernel where
+ * WebAssembly SIMD is missing).
+ *
+ * @example
+ * ```ts
+ * dot(Float32Array.of(1, 2, 3, 4), 2, Float64Array.of(10, 100), 0, 2); // 3·10 + 4·100 = 430
+ * ```
+ */
+export function dot(a: Floats, i: number, b: Float64Array, j: number, dim: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -184,8 +192,15 @@ function dot(a: Floats, i: number, b: Float64Array, j: number, dim: number): num
   return s0 + s1 + (s2 + s3);
 }
 
-/** The squared L2 distance between `a[i..i+dim)` and `b[j..j+dim)`. */
-function squaredDistance(a: Floats, i: number, b: Float64Array, j: number, dim: number): number {
+/**
+ * The squared L2 distance between `a[i..i+dim)` and `b[j..j+dim)`.
+ *
+ * @example
+ * ```ts
+ * squaredDistance(Float32Array.of(0, 0, 3, 4), 2, Float64Array.of(0, 0), 0, 2); // 25
+ * ```
+ */
+export function squaredDistance(a: Floats, i: number, b: Float64Array, j: number, dim: number): number {
   let s0 = 0;
   let s1 = 0;
   let n = 0;

@@ -134,17 +134,23 @@ export function readBytesAligned(file: string): Uint8Array<ArrayBuffer> {
  */
 export function writeBytesAtomic(file: string, parts: Uint8Array[]): void {
   const tmp = `${file}.tmp`;
-  const handle = fs().openSync(tmp, "w");
+  writeDurable(tmp, "w", parts);
+  fs().renameSync(tmp, file);
+}
+
+/** Opens `file` with `flags`, writes every part, fsyncs; returns the file's size. */
+function writeDurable(file: string, flags: "w" | "a", parts: Uint8Array[]): number {
+  const handle = fs().openSync(file, flags);
   try {
     for (const part of parts) {
       let at = 0;
       while (at < part.length) at += fs().writeSync(handle, part, at, part.length - at);
     }
     fs().fsyncSync(handle);
+    return fs().fstatSync(handle).size;
   } finally {
     fs().closeSync(handle);
   }
-  fs().renameSync(tmp, file);
 }
 
 /**
@@ -157,17 +163,7 @@ export function writeBytesAtomic(file: string, parts: Uint8Array[]): void {
  * ```
  */
 export function appendBytesDurable(file: string, parts: Uint8Array[]): number {
-  const handle = fs().openSync(file, "a");
-  try {
-    for (const part of parts) {
-      let at = 0;
-      while (at < part.length) at += fs().writeSync(handle, part, at, part.length - at);
-    }
-    fs().fsyncSync(handle);
-    return fs().fstatSync(handle).size;
-  } finally {
-    fs().closeSync(handle);
-  }
+  return writeDurable(file, "a", parts);
 }
 
 /**

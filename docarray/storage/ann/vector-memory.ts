@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { dot, squaredDistance } from "../../top-k.ts";
 import { distanceModuleBytes } from "./simd-module.ts";
 
 /** What a kernel computes: the inner product, or the squared L2 distance. */
@@ -83,7 +84,7 @@ export class VectorMemory {
       this.#kernel = exports[kind] as Kernel;
     } else {
       this.#buffer = new ArrayBuffer(bytes);
-      this.#kernel = kind === "dot" ? this.#dotTs : this.#l2Ts;
+      this.#kernel = (query, _ids, count, base, stride) => this.#typescript(query, count, base, stride);
     }
     this.#views(capacity);
   }
@@ -133,37 +134,19 @@ export class VectorMemory {
   }
 
   #all = new Float32Array(0);
+  /** The query as float64, for top-k.ts's kernels (their second operand). */
+  #query64 = new Float64Array(0);
 
-  #dotTs = (query: number, _ids: number, count: number, base: number, stride: number): void => {
-    const all = this.#all;
+  /** The TypeScript kernels: top-k.ts's `dot` / `squaredDistance` from the query (copied) to each vector. */
+  #typescript(query: number, count: number, base: number, stride: number): void {
     const dim = this.dim;
-    const q = query / 4;
-    for (let k = 0; k < count; k++) {
-      const p = (base + (this.ids[k] as number) * stride) / 4;
-      let s0 = 0;
-      let s1 = 0;
-      let i = 0;
-      for (; i + 1 < dim; i += 2) {
-        s0 += (all[q + i] as number) * (all[p + i] as number);
-        s1 += (all[q + i + 1] as number) * (all[p + i + 1] as number);
-      }
-      if (i < dim) s0 += (all[q + i] as number) * (all[p + i] as number);
-      this.out[k] = s0 + s1;
-    }
-  };
-
-  #l2Ts = (query: number, _ids: number, count: number, base: number, stride: number): void => {
+    if (this.#query64.length !== dim) this.#query64 = new Float64Array(dim);
+    const q = this.#query64;
+    q.set(this.#all.subarray(query / 4, query / 4 + dim));
     const all = this.#all;
-    const dim = this.dim;
-    const q = query / 4;
-    for (let k = 0; k < count; k++) {
-      const p = (base + (this.ids[k] as number) * stride) / 4;
-      let s = 0;
-      for (let i = 0; i < dim; i++) {
-        const d = (all[q + i] as number) - (all[p + i] as number);
-        s += d * d;
-      }
-      this.out[k] = s;
-    }
-  };
+    const ids = this.ids;
+    const out = this.out;
+    const kernel = this.kind === "dot" ? dot : squaredDistance;
+    for (let k = 0; k < count; k++) out[k] = kernel(all, (base + (ids[k] as number) * stride) / 4, q, 0, dim);
+  }
 }
