@@ -24,7 +24,7 @@ export interface BunGlobal {
   serve(options: {
     port: number;
     hostname: string;
-    fetch: (request: Request, server: unknown) => Response | Promise<Response> | undefined;
+    fetch: (request: Request, server: { timeout?(request: Request, seconds: number): void }) => Response | Promise<Response> | undefined;
     tls?: { cert: string; key: string };
     idleTimeout?: number;
     maxRequestBodySize?: number;

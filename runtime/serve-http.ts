@@ -11,6 +11,7 @@ import { listenError } from "./listen-error.ts";
 import { createServerHandle, type Server, type TlsOptions } from "./server.ts";
 import type { ServeWebSocketOptions } from "./websocket.ts";
 import { defaultServerLimits, type ServerLimits } from "./serve-grpc.ts";
+import { withBodyDeadline } from "./request-deadline.ts";
 
 /** A fetch-style request handler. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -28,8 +29,11 @@ export interface ServeHttpOptions {
   /** Also serve WebSockets: upgrade requests go to `websocket.accept` (see {@link ServeWebSocketOptions}). */
   websocket?: ServeWebSocketOptions;
   /**
-   * Bounds on connections and slow clients (defaults: `defaultServerLimits`): Node applies `maxConnections`,
-   * `headersTimeoutMs` and `requestTimeoutMs`; Bun's and Deno's servers keep their own built-in limits.
+   * Bounds on connections and slow clients (defaults: `defaultServerLimits`). Node applies all of them
+   * (`idleTimeoutMs` to keep-alive connections as at most 5 s). Deno and Bun apply `requestTimeoutMs` (the body
+   * deadline, 408) and Bun `idleTimeoutMs`; `Deno.serve` and `Bun.serve` offer no hook for `headersTimeoutMs` and
+   * `maxConnections` (their handler runs only once the headers are in, and they accept every connection), nor
+   * `Deno.serve` for `idleTimeoutMs`: see the README's reliability section.
    */
   limits?: ServerLimits;
   /**
@@ -64,19 +68,37 @@ export async function serveHttp(options: ServeHttpOptions): Promise<Server> {
   }
 }
 
-/** The fetch handler of Deno's and Bun's servers: the direct routes first, when there are some. */
+/**
+ * The fetch handler of Deno's and Bun's servers: the direct routes first, when there are some, and the body deadline
+ * (`limits.requestTimeoutMs`, see `request-deadline.ts`).
+ */
 function fetchOf(options: ServeHttpOptions): FetchHandler {
-  return options.directRoutes ? fetchDirectHandler(options.directRoutes, options.fetch) : options.fetch;
+  const fetch = options.directRoutes ? fetchDirectHandler(options.directRoutes, options.fetch) : options.fetch;
+  return withBodyDeadline(fetch, limitsOf(options).requestTimeoutMs);
 }
+
+const limitsOf = (options: ServeHttpOptions): Required<ServerLimits> => ({ ...defaultServerLimits, ...options.limits });
 
 async function serveWithBun(options: ServeHttpOptions, host: string, port: number): Promise<Server> {
   const fetch = fetchOf(options);
   const ws = options.websocket ? (await import("./websocket-bun.ts")).createBunWebSocket(options.websocket, fetch) : undefined;
+  // Bun's idleTimeout (seconds, at most 255, checked every 4 s) closes idle keep-alive connections (not those that
+  // never send a request). A request being handled is exempt (server.timeout(request, 0), restored once answered): a
+  // long flow call sends nothing until its answer; its body is bounded by the deadline above.
+  const idleSeconds = Math.min(255, Math.ceil(limitsOf(options).idleTimeoutMs / 1000));
   const server = bunGlobal!.serve({
     port,
     hostname: host,
-    idleTimeout: 0,
-    fetch: ws ? ws.fetch : (request) => fetch(request),
+    idleTimeout: idleSeconds,
+    fetch: (request, bun) => {
+      bun.timeout?.(request, 0);
+      const answer = ws ? ws.fetch(request, bun as never) : fetch(request);
+      if (answer === undefined) return undefined; // upgraded to a WebSocket
+      const restore = () => bun.timeout?.(request, idleSeconds);
+      if (answer instanceof Promise) return answer.finally(restore);
+      restore();
+      return answer;
+    },
     ...(ws ? { websocket: ws.websocket } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
   });
@@ -118,14 +140,17 @@ async function serveWithNode(options: ServeHttpOptions, host: string, port: numb
   const createServer = (options.tls ? (await import("node:https")).createServer : (await import("node:http")).createServer) as typeof import("node:https").createServer;
   const limits = { ...defaultServerLimits, ...options.limits };
   // How often Node checks the header and request timeouts (its default, 30 s, would let a slow client stay 30 s).
-  const connectionsCheckingInterval = Math.max(100, Math.min(1000, limits.headersTimeoutMs / 2));
+  // Node enforces requestTimeout only when headersTimeout is not larger (headers are part of the request).
+  const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  const connectionsCheckingInterval = Math.max(100, Math.min(1000, headersTimeout / 2));
   const adapter = getRequestListener(options.fetch, { hostname: host });
   const listener = options.directRoutes ? nodeDirectListener(options.directRoutes, adapter) : adapter;
   const server: import("node:http").Server = createServer({ ...options.tls, connectionsCheckingInterval }, listener);
   server.maxConnections = limits.maxConnections;
-  server.headersTimeout = limits.headersTimeoutMs;
+  server.headersTimeout = headersTimeout;
   server.requestTimeout = limits.requestTimeoutMs;
-  // Idle keep-alive connections close after Node's keepAliveTimeout (5 s) and silent new ones after headersTimeout;
+  if (limits.idleTimeoutMs > 0) server.keepAliveTimeout = Math.min(server.keepAliveTimeout, limits.idleTimeoutMs);
+  // Idle keep-alive connections close after keepAliveTimeout (5 s, less with a shorter idleTimeoutMs) and silent new ones after headersTimeout;
   // no socket timeout while a request runs (a long flow call sends nothing until its answer).
   const closeSockets = options.websocket
     ? (await import("./websocket-node.ts")).attachNodeWebSocket(server, options.websocket, options.fetch, !!options.tls)
