@@ -21,7 +21,6 @@ import {
 import { ErrorCode, JinaError } from "../../proto/errors.ts";
 import { type DataRequestProto, DataRequestListProtoSchema, JinaDataRequestRPC, JinaSingleDataRequestRPC } from "../../proto/gen/jina_pb.ts";
 import type { Server } from "../../runtime/mod.ts";
-import { skipOn } from "../_setup.ts";
 
 interface Call {
   ids: string[];
@@ -377,11 +376,8 @@ test("over gRPC (serveExecutor on port 0): concurrent requests are batched and e
   });
 });
 
-skipOn(
-  test,
-  ["deno"],
+test(
   "over gRPC: closing the server first answers the requests still queued",
-  "Deno's node:http2 session.close() cuts responses still being written (runtime/serve-grpc close), so in-flight calls end with 'Premature close'",
   async () => {
     const executor = new Embedder();
     await overGrpc(executor, async (client, server) => {

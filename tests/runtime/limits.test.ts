@@ -61,7 +61,7 @@ test("HTTP/2: beyond limits.maxConnections a new connection is refused", async (
   }
 });
 
-skipOn(test, ["deno"], "HTTP/2: a 200 MB body is answered 413 and its stream closed, long before 200 MB are sent", "Deno's node:http2 server does not close the stream on stream.close() after the answer (the 413 arrives, the stream stays open)", async () => {
+test("HTTP/2: a 200 MB body is answered 413 and its stream closed, long before 200 MB are sent", async () => {
   const fake = fakeExecutor("enc");
   const gateway = createGateway({ graph: { "start-gateway": ["enc"], enc: ["end-gateway"] }, deployments: [{ name: "enc", shards: [[fake.transport]] }] });
   const server = await gateway.serve({ protocol: "grpc", port: 0 });
@@ -76,7 +76,15 @@ skipOn(test, ["deno"], "HTTP/2: a 200 MB body is answered 413 and its stream clo
     const chunk = new Uint8Array(1024 * 1024).fill(0x20);
     let sent = 0;
     let ended = false;
-    const done = closed(stream, 20_000).then((value) => (ended = true, value));
+    // Deno's node:http2 client marks the stream closed when the server resets it but emits no "close": poll as well.
+    const done = Promise.race([
+      closed(stream, 20_000),
+      new Promise<boolean>((resolve) => {
+        const poll = setInterval(() => stream.closed && (clearInterval(poll), resolve(true)), 50);
+        stream.once("close", () => clearInterval(poll));
+        setTimeout(() => clearInterval(poll), 20_000);
+      }),
+    ]).then((value) => (ended = true, value));
     while (sent < total && !ended) {
       const flushed = stream.write(chunk);
       sent += chunk.length;
