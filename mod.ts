@@ -50,5 +50,6 @@ export { httpStatusOf } from "./proto/errors.ts";
 export type { DocumentInit } from "./docarray/mod.ts";
 export type { DynamicBatchingOptions, ExecutorOptions } from "./executor/mod.ts";
 export type { DeploymentOptions, FlowOptions, Protocol } from "./flow/mod.ts";
+export type { RollingUpdateOptions } from "./flow/mod.ts";
 export type { ExecutorSpec, LoadConfigOptions } from "./config/mod.ts";
 export type { ClientOptions, PostOptions } from "./client/mod.ts";

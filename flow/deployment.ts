@@ -72,10 +72,66 @@ function replicaPorts(deployment: ResolvedDeployment, port = deployment.options.
   return (replica, shard) => ports[shard * deployment.replicas + replica] ?? 0;
 }
 
+/** Where a new replica listens: the deployment's fixed ports at start, free ports (0) when scaling or updating. */
+export type ReplicaPorts = "fixed" | "free";
+
+/**
+ * The spec of replica `replicaId` of shard `shardId` of a deployment, from its current options (pod name
+ * `<name>/rep-<r>` or `<name>/shard-<s>/rep-<r>`).
+ *
+ * @example
+ * ```ts
+ * const spec = replicaSpecOf(resolved, defaults, 0, 2, "free"); // encoder/rep-2 on a free port
+ * ```
+ */
+export function replicaSpecOf(deployment: ResolvedDeployment, defaults: DeploymentDefaults, shardId: number, replicaId: number, ports: ReplicaPorts = "fixed"): ReplicaSpec {
+  const { options, name } = deployment;
+  const ids = { deployment: name, shardId, shards: deployment.shards, replicaId };
+  const fixed = ports === "fixed";
+  return {
+    ...ids,
+    podName: podName(ids),
+    replicas: deployment.replicas,
+    usesWith: options.usesWith ?? {},
+    usesMetas: options.usesMetas ?? {},
+    usesRequests: options.usesRequests,
+    usesDynamicBatching: options.usesDynamicBatching,
+    ...commonSpecOf(deployment, defaults),
+    port: fixed ? replicaPorts(deployment)(replicaId, shardId) : 0,
+    portMonitoring: fixed ? replicaPorts(deployment, options.portMonitoring)(replicaId, shardId) : 0,
+  };
+}
+
+function commonSpecOf({ options }: ResolvedDeployment, defaults: DeploymentDefaults) {
+  return {
+    workspace: options.workspace ?? defaults.workspace,
+    env: { ...defaults.env, ...options.env },
+    host: options.host ?? "127.0.0.1",
+    timeoutReadyMs: options.timeoutReady ?? defaults.timeoutReadyMs,
+    monitoring: options.monitoring ?? defaults.monitoring ?? false,
+    ...withGrace(options.gracePeriod ?? defaults.gracePeriod),
+  };
+}
+
+/**
+ * Starts one replica of a deployment's shard (see {@link replicaSpecOf}); an external deployment's is its address.
+ *
+ * @example
+ * ```ts
+ * const replica = await startShardReplica(resolved, defaults, 0, 3, "free");
+ * ```
+ */
+export async function startShardReplica(deployment: ResolvedDeployment, defaults: DeploymentDefaults, shardId: number, replicaId: number, ports: ReplicaPorts = "fixed"): Promise<RunningReplica> {
+  const spec = replicaSpecOf(deployment, defaults, shardId, replicaId, ports);
+  if (deployment.options.external) return externalReplica(deployment, spec);
+  return await startReplica(deployment.options.uses ?? Executor, spec, deployment.options.inProcess ?? false);
+}
+
 /**
  * Starts every replica of every shard of a deployment, in parallel, and with more than one shard its
  * `usesBefore` / `usesAfter` executors (one replica each, pods `<name>/uses_before-0` / `<name>/uses_after-0`).
- * If one fails, the others are stopped and the error names the deployment.
+ * If one fails, the others are stopped and the error names the deployment. `close()` stops the replicas the
+ * deployment has then (`scale()` changes `shards[s]`).
  *
  * @example
  * ```ts
@@ -85,34 +141,9 @@ function replicaPorts(deployment: ResolvedDeployment, port = deployment.options.
  */
 export async function startDeployment(deployment: ResolvedDeployment, defaults: DeploymentDefaults): Promise<RunningDeployment> {
   const { options, name } = deployment;
-  const portOf = replicaPorts(deployment);
-  const monitoringPortOf = replicaPorts(deployment, options.portMonitoring);
   const started: RunningReplica[] = [];
-  const closeAll = async () => {
-    await Promise.allSettled(started.splice(0).map((replica) => replica.close()));
-  };
-  const common = {
-    workspace: options.workspace ?? defaults.workspace,
-    env: { ...defaults.env, ...options.env },
-    host: options.host ?? "127.0.0.1",
-    timeoutReadyMs: options.timeoutReady ?? defaults.timeoutReadyMs,
-    monitoring: options.monitoring ?? defaults.monitoring ?? false,
-    ...withGrace(options.gracePeriod ?? defaults.gracePeriod),
-  };
-  const shardSpec = (shardId: number, replicaId: number): ReplicaSpec => {
-    const ids = { deployment: name, shardId, shards: deployment.shards, replicaId };
-    return {
-      ...ids,
-      podName: podName(ids),
-      replicas: deployment.replicas,
-      usesWith: options.usesWith ?? {},
-      usesMetas: options.usesMetas ?? {},
-      usesRequests: options.usesRequests,
-      usesDynamicBatching: options.usesDynamicBatching,
-      ...common,
-      port: portOf(replicaId, shardId),
-      portMonitoring: monitoringPortOf(replicaId, shardId),
-    };
+  const closeAll = async (replicas: RunningReplica[]) => {
+    await Promise.allSettled(replicas.map((replica) => replica.close()));
   };
   const helperSpec = (role: "uses_before" | "uses_after"): ReplicaSpec => ({
     deployment: `${name}/${role}`,
@@ -125,28 +156,27 @@ export async function startDeployment(deployment: ResolvedDeployment, defaults: 
     usesMetas: {},
     usesRequests: undefined,
     usesDynamicBatching: undefined,
-    ...common,
+    ...commonSpecOf(deployment, defaults),
     port: 0,
     portMonitoring: 0,
   });
-  const startOne = async (uses: Uses, spec: ReplicaSpec, external = false): Promise<RunningReplica> => {
-    const replica = external ? externalReplica(deployment, spec) : await startReplica(uses, spec, options.inProcess ?? false);
+  const track = async (starting: Promise<RunningReplica>): Promise<RunningReplica> => {
+    const replica = await starting;
     started.push(replica);
     return replica;
   };
-  const uses = options.uses ?? Executor;
   const shardIds = Array.from({ length: deployment.shards }, (_, s) => s);
   const replicaIds = Array.from({ length: deployment.replicas }, (_, r) => r);
   const helper = (role: "uses_before" | "uses_after", helperUses: Uses | undefined) =>
-    deployment.shards > 1 && helperUses !== undefined ? startOne(helperUses, helperSpec(role)) : undefined;
-  const shardStarts = shardIds.map((s) => replicaIds.map((r) => startOne(uses, shardSpec(s, r), options.external)));
+    deployment.shards > 1 && helperUses !== undefined ? track(startReplica(helperUses, helperSpec(role), options.inProcess ?? false)) : undefined;
+  const shardStarts = shardIds.map((s) => replicaIds.map((r) => track(startShardReplica(deployment, defaults, s, r))));
   const before = helper("uses_before", options.usesBefore);
   const after = helper("uses_after", options.usesAfter);
   // Wait for every start (not just the first failure), so that nothing starts after closeAll().
   const results = await Promise.allSettled([...shardStarts.flat(), before, after]);
   const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
   if (failed) {
-    await closeAll();
+    await closeAll(started.splice(0));
     throw JinaError.from(failed.reason);
   }
   const shards = await Promise.all(shardStarts.map((replicas) => Promise.all(replicas)));
@@ -157,7 +187,7 @@ export async function startDeployment(deployment: ResolvedDeployment, defaults: 
     shards,
     ...(usesBefore ? { usesBefore: [usesBefore] } : {}),
     ...(usesAfter ? { usesAfter: [usesAfter] } : {}),
-    close: closeAll,
+    close: () => closeAll([...shards.flat(), ...(usesBefore ? [usesBefore] : []), ...(usesAfter ? [usesAfter] : [])]),
   };
 }
 

@@ -10,7 +10,16 @@ import { createGateway, type Gateway } from "../gateway/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { checkGracePeriod } from "../proto/server/mod.ts";
 import { callerFile, onParentExit, onShutdown, readText, type Server, type TlsOptions } from "../runtime/mod.ts";
-import { checkName, positiveInteger, startDeployment, type ResolvedDeployment, type RunningDeployment } from "./deployment.ts";
+import {
+  checkName,
+  type DeploymentDefaults,
+  positiveInteger,
+  type ResolvedDeployment,
+  type RunningDeployment,
+  startDeployment,
+  startShardReplica,
+} from "./deployment.ts";
+import { checkRollingUpdate, type ReplicaChanges, rollingUpdate, type RollingUpdateOptions, scaleReplicas } from "./scale.ts";
 import { toGatewayDeployments } from "./gateway-targets.ts";
 import { checkDeploymentOptions } from "./check-options.ts";
 import { resolveUsesFromCaller } from "./resolve-uses.ts";
@@ -50,6 +59,9 @@ export class Flow implements AsyncDisposable {
   #monitoring: Server | undefined;
   #client: Client | undefined;
   #starting: Promise<this> | undefined;
+  #defaults: DeploymentDefaults | undefined;
+  /** The scale / rolling update running or queued per deployment (one at a time each). */
+  readonly #changes = new Map<string, Promise<void>>();
   #removeShutdownHook: (() => void) | undefined;
 
   constructor(options: FlowOptions = {}) {
@@ -333,7 +345,7 @@ export class Flow implements AsyncDisposable {
 
   async #start(): Promise<this> {
     checkGracePeriod(this.#options.gracePeriod); // before any replica starts with it
-    const defaults = {
+    const defaults = this.#defaults = {
       workspace: this.#options.workspace ?? ".workspace",
       env: this.#options.env ?? {},
       timeoutReadyMs: this.#options.timeoutReady ?? 600_000,
@@ -395,6 +407,7 @@ export class Flow implements AsyncDisposable {
     // then stop the servers, the pools, this flow's client and the deployments.
     await this.#gateway?.close();
     this.#gateway = undefined;
+    await Promise.allSettled(this.#changes.values()); // a scale under way fails once the gateway is closed
     const client = this.#client;
     this.#client = undefined;
     client?.close();
@@ -417,6 +430,83 @@ export class Flow implements AsyncDisposable {
       this.#removeShutdownHook = () => (stopSignals(), stopWatching());
     });
     await this.close();
+  }
+
+  /**
+   * Grows or shrinks a running deployment to `replicas` per shard (Jina 3.0–3.2's `scale`; with shards, every
+   * shard is scaled). New replicas (in their own process or in this one, as the deployment's others) get requests
+   * only once their health answers SERVING; leaving ones (the last ones) are first taken out of the gateway's
+   * rotation, then their calls in flight finish, then they stop: no request is lost. Calls on one deployment run
+   * one after another. If a new replica fails to start, those started are stopped and the size is unchanged.
+   *
+   * @example
+   * ```ts
+   * await using flow = await new Flow().add({ name: "encoder", uses: "./encoder.ts#Encoder" }).start();
+   * await flow.scale("encoder", 3); // encoder/rep-1 and encoder/rep-2 join
+   * await flow.scale("encoder", 1); // they leave, drained
+   * ```
+   */
+  async scale(deployment: string, replicas: number): Promise<void> {
+    const resolved = this.#changeable(deployment, "scale");
+    positiveInteger(deployment, "scale(): replicas", replicas, 1);
+    return await this.#change(resolved, (running, changes) => scaleReplicas(resolved, running, replicas, changes));
+  }
+
+  /**
+   * Replaces the replicas of a running deployment one at a time with ones started with new `usesWith` (Jina
+   * 3.0–3.2's `rolling_update`), and/or new `usesMetas` or `env`; each given option replaces the deployment's. A
+   * new replica joins once SERVING, then the one it replaces leaves (out of the rotation, drained, stopped): no
+   * request is lost and a shard never has fewer replicas serving. Replicas get free ports (fixed `port`s are not
+   * reused). Queued behind a running `scale()` of the same deployment.
+   *
+   * @example
+   * ```ts
+   * await flow.rollingUpdate("encoder", { usesWith: { model: "v2" } });
+   * ```
+   */
+  async rollingUpdate(deployment: string, update: RollingUpdateOptions): Promise<void> {
+    const resolved = this.#changeable(deployment, "rollingUpdate");
+    checkRollingUpdate(deployment, update);
+    return await this.#change(resolved, (running, changes) => rollingUpdate(resolved, running, update, changes));
+  }
+
+  /** The deployment a `scale()` / `rollingUpdate()` may change, or a JinaError saying why not. */
+  #changeable(name: string, what: string): ResolvedDeployment {
+    if (!this.#gateway || !this.#defaults) {
+      throw new JinaError(`${what}("${name}") needs a running flow: call \`await flow.start()\` first`, ErrorCode.FailedPrecondition);
+    }
+    const resolved = this.#deployments.find((deployment) => deployment.name === name);
+    if (!resolved) {
+      const known = this.#deployments.map((deployment) => `"${deployment.name}"`).join(", ") || "none";
+      throw new JinaError(`${what}(): the flow has no deployment "${name}" (it has ${known})`, ErrorCode.NotFound);
+    }
+    if (resolved.options.external) {
+      throw new JinaError(
+        `${what}("${name}"): the deployment is external: its replicas run elsewhere (${resolved.options.host ?? "?"}), scale or update them there`,
+        ErrorCode.FailedPrecondition,
+      );
+    }
+    return resolved;
+  }
+
+  /** Runs one change of a deployment after the ones before it, with the flow's gateway and defaults. */
+  #change(resolved: ResolvedDeployment, run: (running: RunningDeployment, changes: ReplicaChanges) => Promise<void>): Promise<void> {
+    const name = resolved.name;
+    const previous = this.#changes.get(name) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(async () => {
+      const gateway = this.#gateway;
+      const defaults = this.#defaults;
+      const running = this.#running.find((deployment) => deployment.name === name);
+      if (!gateway || !defaults || !running) throw new JinaError(`Deployment "${name}" cannot change: the flow is closing`, ErrorCode.FailedPrecondition);
+      await run(running, {
+        start: (shard, replicaId) => startShardReplica(resolved, defaults, shard, replicaId, "free"),
+        join: (shard, replica) => gateway.addReplica(name, replica.target, { shard, readyTimeoutMs: Math.max(resolved.options.timeoutReady ?? defaults.timeoutReadyMs, 0) || undefined }),
+        leave: async (shard, replica) => void (await gateway.removeReplica(name, replica.target, { shard })),
+      });
+    });
+    this.#changes.set(name, next);
+    void next.finally(() => this.#changes.get(name) === next && this.#changes.delete(name)).catch(() => {});
+    return next;
   }
 
   /**

@@ -18,3 +18,4 @@ export type { FlowInputs } from "./flow.ts";
 export type { DeploymentOptions, FlowDescription, FlowOptions, Protocol, Uses } from "./options.ts";
 export type { RunningReplica } from "./replica.ts";
 export type { ResolvedDeployment, RunningDeployment } from "./deployment.ts";
+export type { RollingUpdateOptions } from "./scale.ts";

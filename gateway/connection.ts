@@ -11,6 +11,7 @@ import { lazyDataRequestCodec, materializeData } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { create } from "@bufbuild/protobuf";
 import { EmptySchema } from "@bufbuild/protobuf/wkt";
+import { Health, HealthCheckResponse_ServingStatus } from "../proto/gen/grpc/health_pb.ts";
 import {
   DataRequestListProtoSchema,
   type DataRequestProto,
@@ -62,6 +63,12 @@ export interface ReplicaConnection {
   send(parts: readonly DataRequestProto[], options: SendOptions): Promise<NodeReply>;
   /** The endpoints the replica binds (`endpoint_discovery`); rejects with the Connect error of a failed call. */
   endpoints(options: Omit<SendOptions, "endpoint">): Promise<string[]>;
+  /** Whether the replica's gRPC health `Check` answers SERVING; rejects with the Connect error of a failed call. */
+  serving(options: Omit<SendOptions, "endpoint">): Promise<boolean>;
+  /** How many `send` calls are in flight on this connection. */
+  readonly inFlight: number;
+  /** Resolves once no `send` call is in flight (at once when none is). */
+  idle(): Promise<void>;
   /** Closes the HTTP/2 session, if any. */
   close(): void;
 }
@@ -103,23 +110,40 @@ function connect(transport: Transport, address: string, close: () => void, inMem
   const single = createClient(JinaSingleDataRequestRPC, transport);
   const list = createClient(JinaDataRequestRPC, transport);
   const discovery = createClient(JinaDiscoverEndpointsRPC, transport);
+  const health = createClient(Health, transport);
+  const sendParts = async (parts: readonly DataRequestProto[], options: SendOptions): Promise<NodeReply> => {
+    // an in-memory transport may be any Connect transport (protobuf-es encodes it): documents must be decoded
+    // several parts go as one DataRequestListProto, which the lazy codec does not write: decode them first
+    if (inMemory || parts.length > 1) for (const part of parts) materializeData(part.data);
+    let flagged = false;
+    const callOptions = {
+      headers: options.headers ? { ...options.headers, endpoint: options.endpoint } : { endpoint: options.endpoint },
+      ...callLimits(options),
+      onTrailer: (trailer: Headers) => (flagged = trailer.get("is-error") === "true"),
+    };
+    const response = parts.length === 1
+      ? await single.process_single_data(parts[0]!, callOptions)
+      : await list.process_data(create(DataRequestListProtoSchema, { requests: [...parts] }), callOptions);
+    return { response, isError: flagged || response.header?.status?.code === StatusProto_StatusCode.ERROR };
+  };
+  let inFlight = 0;
+  const idlers: (() => void)[] = [];
+  const settled = () => {
+    if (--inFlight === 0) for (const resolve of idlers.splice(0)) resolve();
+  };
   return {
     address,
     close,
-    async send(parts, options) {
-      // an in-memory transport may be any Connect transport (protobuf-es encodes it): documents must be decoded
-      // several parts go as one DataRequestListProto, which the lazy codec does not write: decode them first
-      if (inMemory || parts.length > 1) for (const part of parts) materializeData(part.data);
-      let flagged = false;
-      const callOptions = {
-        headers: options.headers ? { ...options.headers, endpoint: options.endpoint } : { endpoint: options.endpoint },
-        ...callLimits(options),
-        onTrailer: (trailer: Headers) => (flagged = trailer.get("is-error") === "true"),
-      };
-      const response = parts.length === 1
-        ? await single.process_single_data(parts[0]!, callOptions)
-        : await list.process_data(create(DataRequestListProtoSchema, { requests: [...parts] }), callOptions);
-      return { response, isError: flagged || response.header?.status?.code === StatusProto_StatusCode.ERROR };
+    get inFlight() {
+      return inFlight;
+    },
+    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idlers.push(resolve))),
+    async serving(options) {
+      return (await health.check({ service: "" }, callLimits(options))).status === HealthCheckResponse_ServingStatus.SERVING;
+    },
+    send(parts, options) {
+      inFlight++;
+      return sendParts(parts, options).finally(settled);
     },
     async endpoints(options) {
       return (await discovery.endpoint_discovery(create(EmptySchema), callLimits(options))).endpoints;

@@ -25,6 +25,8 @@ import type { GatewayLogger, GatewayOptions } from "./options.ts";
 import { createGatewayMetrics, type GatewayMetrics, serveGatewayMetrics } from "./metrics.ts";
 import { type ConnectionPool, createConnectionPool } from "./pool.ts";
 import type { DeploymentHealth } from "./head.ts";
+import type { ReplicaJoinOptions, ReplicaLeave, ReplicaLeaveOptions } from "./replica-changes.ts";
+import type { ReplicaTarget } from "./options.ts";
 import { endSpan, startDeploymentSpan, startRequestSpan } from "./tracing.ts";
 import { type NodeReply, walkGraph, type WalkNodeOptions } from "./walk.ts";
 import { createGatewayWebSocket } from "./websocket-routes.ts";
@@ -109,6 +111,27 @@ export interface Gateway {
    * requests finished and how many were cancelled; a second call returns the first call's outcome.
    */
   drain(gracePeriod?: number): Promise<DrainOutcome>;
+  /**
+   * Adds a replica to a running deployment (shard `options.shard`, default 0): it gets calls only once its gRPC
+   * health answers SERVING; rejects (and it gets none) when it does not within `readyTimeoutMs` (default 30 s).
+   *
+   * @example
+   * ```ts
+   * await gateway.addReplica("encoder", "grpc://127.0.0.1:40123");
+   * ```
+   */
+  addReplica(deployment: string, target: ReplicaTarget, options?: ReplicaJoinOptions): Promise<void>;
+  /**
+   * Removes a replica from a running deployment without failing a call: it leaves the rotation at once, its calls
+   * in flight finish (up to `graceMs`, default the `gracePeriod`), then its connection closes. NotFound for an
+   * unknown deployment or replica, FailedPrecondition for a shard's last replica.
+   *
+   * @example
+   * ```ts
+   * const { abandoned } = await gateway.removeReplica("encoder", "grpc://127.0.0.1:40123");
+   * ```
+   */
+  removeReplica(deployment: string, target: ReplicaTarget, options?: ReplicaLeaveOptions): Promise<ReplicaLeave>;
 }
 
 /**
@@ -414,6 +437,15 @@ class JinaGateway implements Gateway {
 
   async close(): Promise<void> {
     await this.drain();
+  }
+
+  addReplica(deployment: string, target: ReplicaTarget, options?: ReplicaJoinOptions): Promise<void> {
+    return this.#pool.addReplica(deployment, target, options);
+  }
+
+  removeReplica(deployment: string, target: ReplicaTarget, options: ReplicaLeaveOptions = {}): Promise<ReplicaLeave> {
+    const graceMs = options.graceMs ?? this.#options.gracePeriod ?? defaultGracePeriodMs;
+    return this.#pool.removeReplica(deployment, target, options.shard ?? 0, graceMs);
   }
 
   drain(gracePeriod?: number): Promise<DrainOutcome> {

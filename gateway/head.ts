@@ -7,12 +7,13 @@
  * @module
  */
 import { ConnectError } from "@connectrpc/connect";
-import { ErrorCode } from "../proto/errors.ts";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import type { Compression, GatewayDeployment, GatewayLogger, ReplicaTarget } from "./options.ts";
 import { createPollingResolver } from "./polling.ts";
 import { createReplicaGroup, type GroupSendOptions, type ReplicaGroup, type ReplicaHealth } from "./replica-group.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
+import type { ReplicaJoinOptions, ReplicaLeave } from "./replica-changes.ts";
 import { combineShards, labelShard, survivingShards } from "./shard-results.ts";
 import type { NodeReply } from "./walk.ts";
 
@@ -63,6 +64,10 @@ export interface DeploymentHead {
    * its executors do not implement discovery (UNIMPLEMENTED); rejects when no shard answered.
    */
   endpoints(signal?: AbortSignal): Promise<string[] | undefined>;
+  /** Adds a replica to shard `options.shard` (default 0) once it is SERVING (see {@link ReplicaGroup.add}). */
+  addReplica(target: ReplicaTarget, options?: ReplicaJoinOptions): Promise<void>;
+  /** Removes a replica of shard `shard`: out of the rotation, drained up to `graceMs`, closed (see {@link ReplicaGroup.remove}). */
+  removeReplica(target: ReplicaTarget, shard: number, graceMs: number): Promise<ReplicaLeave>;
   /** Closes every connection. */
   close(): void;
 }
@@ -124,6 +129,13 @@ export function createDeploymentHead(deployment: GatewayDeployment, options: Dep
     throw error;
   }
   let nextShard = 0;
+  const shardGroup = (shard = 0): ReplicaGroup => {
+    const found = Number.isInteger(shard) ? shards[shard] : undefined;
+    if (!found) {
+      throw new JinaError(`Deployment "${name}" has no shard ${shard} (it has ${shards.length}: 0 to ${shards.length - 1})`, ErrorCode.InvalidArgument, { executor: name });
+    }
+    return found;
+  };
 
   const fanOut = async (parts: readonly DataRequestProto[], sendOptions: GroupSendOptions): Promise<NodeReply[]> => {
     if (pollingOf(sendOptions.endpoint) === "ANY") {
@@ -167,6 +179,8 @@ export function createDeploymentHead(deployment: GatewayDeployment, options: Dep
       if (reasons.every((reason) => ConnectError.from(reason).code === ErrorCode.Unimplemented)) return undefined;
       throw reasons.find((reason) => ConnectError.from(reason).code !== ErrorCode.Unimplemented);
     },
+    addReplica: (target, joinOptions = {}) => shardGroup(joinOptions.shard).add(target, joinOptions),
+    removeReplica: (target, shard, graceMs) => shardGroup(shard).remove(target, graceMs),
     close() {
       for (const created of groups) created.close();
     },

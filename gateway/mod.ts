@@ -71,4 +71,5 @@ export type { DeploymentExtras, GatewayMainArgs, GatewayProtocol } from "./main-
 export type { DnsWatch, DnsWatchOptions } from "./dns-watch.ts";
 export type { DeploymentHealth } from "./head.ts";
 export type { ReplicaHealth } from "./replica-group.ts";
+export type { ReplicaJoinOptions, ReplicaLeave, ReplicaLeaveOptions } from "./replica-changes.ts";
 export type { JinaInfo as GatewayInfo } from "../proto/server/mod.ts";

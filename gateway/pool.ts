@@ -9,6 +9,7 @@ import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import { createDeploymentHead, type DeploymentHead, type DeploymentHealth } from "./head.ts";
 import type { Compression, GatewayDeployment, GatewayLogger, ReplicaTarget } from "./options.ts";
 import { checkRetryPolicy, type RetryPolicy } from "./retry-policy.ts";
+import type { ReplicaJoinOptions, ReplicaLeave } from "./replica-changes.ts";
 import type { NodeReply } from "./walk.ts";
 
 /**
@@ -73,6 +74,10 @@ export interface ConnectionPool {
   endpoints(deployment: string, signal?: AbortSignal): Promise<string[] | undefined>;
   /** Every deployment's replicas, each with its address and whether it is down (what `/status` shows). */
   health(): Record<string, DeploymentHealth>;
+  /** Adds a replica to a deployment once it is SERVING (see {@link DeploymentHead.addReplica}). */
+  addReplica(deployment: string, target: ReplicaTarget, options?: ReplicaJoinOptions): Promise<void>;
+  /** Removes a replica from a deployment: out of the rotation, drained, closed (see {@link DeploymentHead.removeReplica}). */
+  removeReplica(deployment: string, target: ReplicaTarget, shard: number, graceMs: number): Promise<ReplicaLeave>;
   /** Closes every connection; later sends reject. */
   close(): Promise<void>;
 }
@@ -119,6 +124,8 @@ export function createConnectionPool(options: ConnectionPoolOptions): Connection
     async endpoints(deployment, signal) {
       return await headOf(deployment).endpoints(signal);
     },
+    addReplica: async (deployment, target, joinOptions) => await headOf(deployment).addReplica(target, joinOptions),
+    removeReplica: async (deployment, target, shard, graceMs) => await headOf(deployment).removeReplica(target, shard, graceMs),
     async close() {
       closed = true;
       for (const head of heads.values()) head.close();

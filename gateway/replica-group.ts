@@ -9,6 +9,7 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import type { Compression, ReplicaTarget } from "./options.ts";
 import { createReplicaList } from "./replica-list.ts";
+import { drainConnection, type ReplicaJoinOptions, type ReplicaLeave, waitUntilServing } from "./replica-changes.ts";
 import type { ReplicaConnection } from "./connection.ts";
 import { attemptsFor, backoffDelayMs, isEncodingFailure, isRetryable, mayRetry, type RetryPolicy } from "./retry-policy.ts";
 import type { NodeReply } from "./walk.ts";
@@ -98,6 +99,16 @@ export interface ReplicaGroup {
    * rejects with the last replica's Connect error.
    */
   endpoints(signal?: AbortSignal): Promise<string[]>;
+  /**
+   * Puts one more replica in the rotation once its health answers SERVING (see `waitUntilServing`); rejects (and
+   * the replica gets no traffic) when it does not within `readyTimeoutMs`.
+   */
+  add(target: ReplicaTarget, options?: Omit<ReplicaJoinOptions, "shard">): Promise<void>;
+  /**
+   * Takes a replica out of the rotation at once, waits for its calls in flight (up to `graceMs`), then closes its
+   * connection. Rejects with NotFound for a target the group does not have, FailedPrecondition for its last replica.
+   */
+  remove(target: ReplicaTarget, graceMs: number): Promise<ReplicaLeave>;
   /** Closes every connection. */
   close(): void;
 }
@@ -113,7 +124,6 @@ export interface ReplicaGroup {
  */
 export function createReplicaGroup(targets: readonly ReplicaTarget[], options: ReplicaGroupOptions): ReplicaGroup {
   const replicas = createReplicaList(options.pods, targets, { compression: options.compression });
-  const attempts = attemptsFor(options.retries, replicas.size);
   const { deployment, label, timeoutMs } = options;
   const Label = label.charAt(0).toUpperCase() + label.slice(1);
   return {
@@ -121,7 +131,23 @@ export function createReplicaGroup(targets: readonly ReplicaTarget[], options: R
     timeoutMs,
     close: () => replicas.close(),
     replicas: () => replicas.connections.map((connection) => ({ address: connection.address, down: replicas.isDown(connection) })),
+    async add(target, joinOptions = {}) {
+      await replicas.add(target, (connection) => waitUntilServing(connection, { timeoutMs: joinOptions.readyTimeoutMs, signal: joinOptions.signal }));
+    },
+    async remove(target, graceMs) {
+      const matched = replicas.find(target).length;
+      if (matched === 0) {
+        throw new JinaError(`${Label} has no replica ${typeof target === "string" ? target : "(that in-memory transport)"}`, ErrorCode.NotFound, { executor: deployment });
+      }
+      if (matched >= replicas.size) {
+        throw new JinaError(`Cannot remove the last replica of ${label}: a deployment keeps at least one`, ErrorCode.FailedPrecondition, { executor: deployment });
+      }
+      const removed = replicas.remove(target);
+      const left = await Promise.all(removed.map((connection) => drainConnection(connection, graceMs)));
+      return { waitedMs: Math.max(...left.map((leave) => leave.waitedMs)), abandoned: left.reduce((sum, leave) => sum + leave.abandoned, 0) };
+    },
     async send(parts, sendOptions) {
+      const attempts = attemptsFor(options.retries, replicas.size);
       const failed = new Set<ReplicaConnection>();
       const tried: string[] = [];
       let lastError: ConnectError | undefined;

@@ -5,7 +5,7 @@
  * @module
  */
 import { ConnectError } from "@connectrpc/connect";
-import { ErrorCode } from "../proto/errors.ts";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { createReplicaConnection, type ReplicaConnection, type ReplicaConnectionOptions } from "./connection.ts";
 import type { ReplicaTarget } from "./options.ts";
 import { createOutlierDetector, type OutlierDetector } from "./outlier.ts";
@@ -38,6 +38,18 @@ export interface ReplicaList {
   restore(connection: ReplicaConnection): void;
   /** Whether a replica is down. */
   isDown(connection: ReplicaConnection): boolean;
+  /**
+   * Connects to one more replica and puts it in the rotation once `ready` resolves (it gets no call before); when
+   * `ready` rejects, the connection is closed and the rejection passed on.
+   */
+  add(target: ReplicaTarget, ready?: (connection: ReplicaConnection) => Promise<void>): Promise<ReplicaConnection>;
+  /**
+   * Takes the replica(s) of `target` out of the rotation at once (no new call goes to them) and returns them, still
+   * open: the caller waits for their calls in flight (`connection.idle()`), then closes them. None when unknown.
+   */
+  remove(target: ReplicaTarget): ReplicaConnection[];
+  /** The connection(s) of `target` in the rotation (several when a host name resolved to several addresses). */
+  find(target: ReplicaTarget): ReplicaConnection[];
   /** Closes every connection and stops the probes. */
   close(): void;
 }
@@ -57,17 +69,23 @@ export interface ReplicaList {
  */
 export function createReplicaList(prefix: string, targets: readonly ReplicaTarget[], options: ReplicaConnectionOptions & { dns?: DnsWatchOptions } = {}): ReplicaList {
   const connections: ReplicaConnection[] = [];
+  const targetOf = new Map<ReplicaConnection, ReplicaTarget>();
   let named = 0;
-  const open = (target: ReplicaTarget) => createReplicaConnection(target, `${prefix}-${named++}`, options);
+  const open = (target: ReplicaTarget) => {
+    const connection = createReplicaConnection(target, `${prefix}-${named++}`, options);
+    targetOf.set(connection, target);
+    return connection;
+  };
   try {
     for (const target of targets) connections.push(open(target));
   } catch (error) {
     for (const connection of connections) connection.close();
     throw error;
   }
+  const wanted = [...targets]; // the targets now, as `add` and `remove` change them (what DNS resolves again)
   const outliers: OutlierDetector<ReplicaConnection> = createOutlierDetector({ probe: probeReplica });
   // Host names become one replica per address, resolved again after a failure (gateway/dns-watch.ts).
-  const dns = watchDns(targets, (resolved) => {
+  const dns = watchDns(wanted, (resolved) => {
     const wanted = new Set(resolved.map(String));
     for (const target of resolved) if (!connections.some((connection) => connection.address === target)) connections.push(open(target));
     for (let index = connections.length - 1; index >= 0 && connections.length > 1; index--) {
@@ -75,10 +93,13 @@ export function createReplicaList(prefix: string, targets: readonly ReplicaTarge
       if (wanted.has(connection.address)) continue;
       connections.splice(index, 1);
       outliers.restore(connection);
+      targetOf.delete(connection);
       connection.close();
     }
   }, options.dns);
   let cursor = 0;
+  let closed = false;
+  const find = (target: ReplicaTarget) => connections.filter((connection) => targetOf.get(connection) === target || connection.address === target);
   const next = (): ReplicaConnection => {
     const connection = connections[cursor % connections.length]!;
     cursor = (cursor + 1) % connections.length;
@@ -113,7 +134,34 @@ export function createReplicaList(prefix: string, targets: readonly ReplicaTarge
     },
     restore: (connection) => outliers.restore(connection),
     isDown: (connection) => outliers.isDown(connection),
+    async add(target, ready) {
+      const connection = open(target);
+      try {
+        await ready?.(connection);
+        if (closed) throw new JinaError(`${connection.address} cannot join ${prefix}: the replica list is closed`, ErrorCode.Unavailable);
+      } catch (error) {
+        targetOf.delete(connection);
+        connection.close();
+        throw error;
+      }
+      connections.push(connection);
+      wanted.push(target);
+      return connection;
+    },
+    find,
+    remove(target) {
+      const removed = find(target);
+      for (const connection of removed) {
+        connections.splice(connections.indexOf(connection), 1);
+        outliers.restore(connection);
+        targetOf.delete(connection);
+      }
+      if (wanted.includes(target)) wanted.splice(wanted.indexOf(target), 1);
+      if (connections.length) cursor %= connections.length;
+      return removed;
+    },
     close() {
+      closed = true;
       dns?.close();
       outliers.close();
       for (const connection of connections) connection.close();
