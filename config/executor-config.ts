@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { hubUsesMessage, isHubUses } from "./hub-uses.ts";
 import { ErrorCode } from "../proto/errors.ts";
 import { fileExists, fileUrl, importModule as importRuntimeModule, resolveFrom } from "../runtime/mod.ts";
 import { baseExecutorNames, type ExecutorSpec } from "./executor-spec.ts";
@@ -28,7 +29,6 @@ export interface UsesContext {
 
 const modulePattern = /#|\.(m?[jt]s|[jt]sx|cjs|cts)$/;
 const yamlPattern = /\.(ya?ml|jaml)$/i;
-const hubPattern = /^(docker|jinahub|jinahub\+docker|jinaai|jinaai\+docker|jinahub\+sandbox):\/\//;
 
 function list(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
@@ -139,9 +139,7 @@ export async function resolveExecutorYaml(yaml: ExecutorYaml, context: UsesConte
 export async function resolveUses(value: string | ExecutorYaml, context: UsesContext): Promise<string | ExecutorSpec | undefined> {
   if (typeof value !== "string") return await resolveExecutorYaml(value, context);
   const where = context.source.locate(context.path);
-  if (hubPattern.test(value)) {
-    throw configError(where, context.path, `uses "${value}": Hub and docker executors are not supported by jina-ts; use "./file.ts#Class" or an Executor YAML`);
-  }
+  if (isHubUses(value)) throw configError(where, context.path, hubUsesMessage(value));
   if (baseExecutorNames.includes(value)) return undefined;
   if (yamlPattern.test(value)) {
     const path = resolveFrom(context.source.dir, value);

@@ -15,6 +15,7 @@
 export { loadFlowConfig } from "./flow-config.ts";
 export { loadExecutorConfig, resolveUses } from "./executor-config.ts";
 export { baseExecutorNames, isExecutorSpec } from "./executor-spec.ts";
+export { hubUsesMessage, isHubUses } from "./hub-uses.ts";
 export { executorSpecToYaml, flowConfigToYaml, saveExecutorConfig, saveFlowConfig } from "./save.ts";
 export { configJsonSchema } from "./json-schema.ts";
 export { deploymentSchema, executorSchema, flowSchema, gatewayShape, inheritedShape } from "./schema.ts";

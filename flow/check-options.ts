@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isExecutorSpec } from "../config/mod.ts";
+import { hubUsesMessage, isExecutorSpec, isHubUses } from "../config/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { checkGracePeriod } from "../proto/server/mod.ts";
 import type { DeploymentOptions, Uses } from "./options.ts";
@@ -74,6 +74,7 @@ function checkUses(deployment: string, option: string, uses: Uses | undefined): 
   if (typeof uses !== "string" || uses.trim() === "") {
     throw invalid(deployment, `${option} must be an Executor class, "./file.ts#ClassName" or { jtype, with }, got ${JSON.stringify(uses)}`);
   }
+  if (isHubUses(uses)) throw invalid(deployment, `${option}: ${hubUsesMessage(uses as string)}`);
 }
 
 function checkBoolean(deployment: string, option: string, value: unknown): void {

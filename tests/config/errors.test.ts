@@ -73,7 +73,8 @@ test("a uses file that does not exist, and a class the module does not export", 
   assert.match(await failure(`jtype: Flow\nexecutors:\n  - uses: ${module}#Nope\n`), /does not export "Nope"; it exports .*Encoder/);
   assert.match(await failure(`jtype: Flow\nmodules: [${module}]\nexecutors:\n  - uses: Nope\n`), /^FILE:4:11: executors\[0\]\.uses: class "Nope" is not exported by the modules/);
   assert.match(await failure("jtype: Flow\nexecutors:\n  - uses: Nope\n"), /name the module that exports it in `modules/);
-  assert.match(await failure("jtype: Flow\nexecutors:\n  - uses: docker://jinahub/x\n"), /not supported/);
+  assert.match(await failure("jtype: Flow\nexecutors:\n  - uses: docker://jinahub/x\n"), /cannot run in jina-ts \(it has no Hub client, downloads nothing over the network/);
+  assert.match(await failure("jtype: Flow\nexecutors:\n  - uses: jinahub://SimpleIndexer\n"), /^FILE:3:11: executors\[0\]\.uses: uses "jinahub:\/\/SimpleIndexer": Jina Hub/);
 });
 
 test("a YAML bomb is refused at once", async () => {

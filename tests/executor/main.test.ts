@@ -80,6 +80,11 @@ test("loadExecutorClass finds a named export, and names the specifier and resolv
   }
 });
 
+test("loadExecutorClass refuses a Jina Hub uses (no Hub client, no network) instead of looking for a file", async () => {
+  const error = await loadExecutorClass("jinahub://SimpleIndexer").catch((caught: Error) => caught);
+  assert.match((error as Error).message, /Cannot load executor: uses "jinahub:\/\/SimpleIndexer": Jina Hub and docker executors cannot run in jina-ts \(it has no Hub client, downloads nothing over the network/);
+});
+
 test("loadExecutorClass names a missing class and lists the module's Executor subclasses", async () => {
   for (const uses of [`${fixtures}#Missing`, `${fixtures}#NotAnExecutor`, fixtures]) {
     try {

@@ -66,6 +66,13 @@ test("when must be an object; other bad options name the deployment and the opti
   assert.throws(() => new Flow().add({ name: "u", shards: 2, usesAfter: "" as never }), /Deployment "u": usesAfter must be an Executor class/);
 });
 
+test("a Jina Hub or docker uses is refused at add(), saying there is no Hub client and no network", () => {
+  for (const uses of ["jinahub://SimpleIndexer", "jinaai://jina-ai/Encoder", "jinahub+docker://X", "docker://jinahub/x"]) {
+    assert.throws(() => new Flow().add({ name: "hub", uses }), /Deployment "hub": uses: uses ".+": Jina Hub and docker executors cannot run in jina-ts \(it has no Hub client, downloads nothing over the network/);
+  }
+  assert.throws(() => new Flow().add({ name: "hub", shards: 2, usesAfter: "jinahub://Merger" }), /usesAfter: uses "jinahub:\/\/Merger": Jina Hub/);
+});
+
 test("the flow's timeoutSend reaches the gateway: a slow executor fails with a deadline error naming it", async () => {
   await using flow = await new Flow({ timeoutSend: 300, retries: 0 }).add({ name: "sleeper", uses: Sleeper }).start();
   try {
