@@ -6,6 +6,7 @@
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { classRecords, createRecordKind, recordExplicit, recordOnClass } from "./class-records.ts";
+import { noteOrigin } from "./class-origin.ts";
 
 /**
  * The endpoint a bare `@requests()` binds: the fallback for any endpoint that is not bound.
@@ -84,6 +85,7 @@ export function bindRequests(cls: abstract new (...args: never[]) => object, bin
     }
   }
   recordExplicit(endpointsKind, cls, Object.entries(bindings));
+  noteOrigin(cls); // for flow.save(): uses as "./file.ts#Class"
 }
 
 /**

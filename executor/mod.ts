@@ -33,6 +33,7 @@ export { createExecutorTransport } from "./transport.ts";
 export { serveExecutor } from "./serve.ts";
 export { formatReadyLine, parseReadyLine } from "./ready-line.ts";
 export { loadExecutorClass, parseUses } from "./load-executor.ts";
+export { moduleSpecifierOf } from "./class-origin.ts";
 export { executorFlags, parseExecutorArgs } from "./main-args.ts";
 export { configuredExecutor, isExecutorYamlPath, optionsOfSpec, underSpec } from "./executor-yaml.ts";
 export { runExecutor } from "./run-executor.ts";

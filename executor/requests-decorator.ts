@@ -7,6 +7,7 @@ import "./symbol-metadata.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { checkEndpoints, recordBinding } from "./bindings.ts";
 import { type AnyMethod, decoratedMethodName } from "./class-records.ts";
+import { noteOriginOnClass } from "./class-origin.ts";
 
 /**
  * The decorator `@requests(...)` returns.
@@ -20,6 +21,7 @@ export type RequestsDecorator = (method: AnyMethod, context: ClassMethodDecorato
 
 function decorate(endpoints: string[], method: AnyMethod, context: ClassMethodDecoratorContext<never, AnyMethod>): void {
   recordBinding(context.metadata as object | undefined, method, decoratedMethodName(context, "@requests"), endpoints);
+  noteOriginOnClass(context.metadata as object | undefined, method); // for flow.save(): uses as "./file.ts#Class"
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { DeploymentConfig, FlowConfig, FlowConfigOptions } from "../config/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { moduleSpecifierOf } from "../executor/mod.ts";
 import type { DeploymentOptions, FlowOptions } from "./options.ts";
 
 /** How a deployment joined the flow: `add()`, `needs()` (a joiner) or `inspect()`. */
@@ -55,9 +56,32 @@ export function addDeployments(flow: FlowBuilder, deployments: readonly Deployme
   }
 }
 
+const usesFields = ["uses", "usesBefore", "usesAfter"] as const;
+
+/**
+ * The deployments with each class `uses` (`usesBefore`, `usesAfter`) replaced by `"<file>#<export>"` when the
+ * module that declared its `@requests` / `bindRequests` exports it (see `moduleSpecifierOf`); classes of the
+ * files in `skip` (the script saving the flow) and classes whose module is unknown stay classes.
+ *
+ * @example
+ * ```ts
+ * const added = await withClassModules(flowAdded, [callerFile()]); // uses: Encoder → "/app/encoder.ts#Encoder"
+ * ```
+ */
+export async function withClassModules(added: readonly AddedDeployment[], skip: readonly (string | undefined)[]): Promise<AddedDeployment[]> {
+  return await Promise.all(added.map(async ({ method, options }) => {
+    const resolved = { ...options };
+    for (const field of usesFields) {
+      const uses = options[field];
+      if (typeof uses === "function") resolved[field] = (await moduleSpecifierOf(uses, skip)) ?? uses;
+    }
+    return { method, options: resolved };
+  }));
+}
+
 /**
  * What `flow.save()` writes: the flow's options as given and its deployments as added. A class `uses` cannot be
- * written: the error names the deployment and says to use `"./file.ts#Class"`.
+ * written (see {@link withClassModules} first): the error names the deployment and says to use `"./file.ts#Class"`.
  *
  * @example
  * ```ts
@@ -66,11 +90,12 @@ export function addDeployments(flow: FlowBuilder, deployments: readonly Deployme
  */
 export function configOfFlow(options: FlowOptions, added: readonly AddedDeployment[]): { options: FlowConfigOptions; deployments: DeploymentConfig[] } {
   const deployments = added.map(({ method, options: deployment }) => {
-    for (const field of ["uses", "usesBefore", "usesAfter"] as const) {
+    for (const field of usesFields) {
       if (typeof deployment[field] === "function") {
         throw new JinaError(
-          `Cannot save deployment "${deployment.name}": its ${field} is a class (${(deployment[field] as { name: string }).name}); ` +
-            `give it as "./file.ts#Class" to save the flow as YAML`,
+          `Cannot save deployment "${deployment.name}": its ${field} is a class (${(deployment[field] as { name: string }).name}) ` +
+            `that no module known to jina-ts exports (a class declared in the script that saves the flow, or not exported); ` +
+            `export it from a module of its own, or give it as "./file.ts#Class", to save the flow as YAML`,
           ErrorCode.FailedPrecondition,
         );
       }

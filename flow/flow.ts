@@ -25,7 +25,7 @@ import { checkDeploymentOptions } from "./check-options.ts";
 import { resolveUsesFromCaller } from "./resolve-uses.ts";
 import { buildGraphDescription, resolveNeeds } from "./graph.ts";
 import type { DeploymentOptions, FlowDescription, FlowOptions, InheritedDeploymentOptions, Protocol } from "./options.ts";
-import { addDeployments, type AddedDeployment, configOfFlow, flowOptionsOf, type JoinMethod } from "./flow-yaml.ts";
+import { addDeployments, type AddedDeployment, configOfFlow, flowOptionsOf, type JoinMethod, withClassModules } from "./flow-yaml.ts";
 import { type LoadConfigOptions, loadFlowConfig, saveFlowConfig } from "../config/mod.ts";
 
 /** Inputs a flow accepts for `post()`. */
@@ -99,8 +99,10 @@ export class Flow implements AsyncDisposable {
 
   /**
    * Writes the flow as Flow YAML: its options as given (gateway ones under `gateway:`, the rest under `with:`) and
-   * its deployments as added, paths relative to the file. `Flow.load(path)` gives the same flow back. A deployment
-   * whose `uses` is a class cannot be saved (give `"./file.ts#Class"`).
+   * its deployments as added, paths relative to the file. `Flow.load(path)` gives the same flow back. A `uses`
+   * that is a class is written `./file.ts#Class` when the module that declared its `@requests` (or called
+   * `bindRequests`) exports it; a class declared in the saving script itself, or exported by no module, is an
+   * error that names the deployment (give `"./file.ts#Class"` then).
    *
    * @example
    * ```ts
@@ -108,7 +110,8 @@ export class Flow implements AsyncDisposable {
    * ```
    */
   async save(path: string): Promise<void> {
-    saveFlowConfig(configOfFlow(this.#options, this.#added), path);
+    const saver = callerFile(); // a class declared in the script that saves cannot be imported from it (it is running)
+    saveFlowConfig(configOfFlow(this.#options, await withClassModules(this.#added, [saver])), path);
   }
 
   #add(given: DeploymentOptions, method: JoinMethod, recorded: DeploymentOptions = given): this {
