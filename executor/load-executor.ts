@@ -5,7 +5,6 @@
  * @module
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { hubUsesMessage, isHubUses } from "../config/hub-uses.ts"; // not config/mod.ts: executor processes stay light
 import { absolutePath, fileUrl, importModule, readText } from "../runtime/mod.ts";
 import { Executor, isExecutorClass } from "./executor.ts";
 
@@ -57,7 +56,11 @@ function fileExists(path: string): boolean {
  */
 export async function loadExecutorClass(uses: string): Promise<ExecutorClass> {
   if (uses === "BaseExecutor") return Executor as ExecutorClass; // Jina's name for the no-op executor (joiners in exports)
-  if (isHubUses(uses)) throw new JinaError(`Cannot load executor: ${hubUsesMessage(uses)}`, ErrorCode.InvalidArgument);
+  if (/^[a-z+]+:\/\//.test(uses)) {
+    // loaded only for a URL-like uses: an executor process's start-up imports no config/ code
+    const { hubUsesMessage, isHubUses } = await import("../config/hub-uses.ts");
+    if (isHubUses(uses)) throw new JinaError(`Cannot load executor: ${hubUsesMessage(uses)}`, ErrorCode.InvalidArgument);
+  }
   const { path, className } = parseUses(uses);
   const resolved = absolutePath(path);
   let module: Record<string, unknown>;
