@@ -124,7 +124,8 @@ export class VectorMemory {
   }
 
   #views(capacity: number): void {
-    const buffer = this.#memory ? this.#memory.buffer : (this.#buffer as ArrayBuffer);
+    // Deno types WebAssembly.Memory's buffer as ArrayBuffer | SharedArrayBuffer; ours is never shared.
+    const buffer = (this.#memory ? this.#memory.buffer : this.#buffer) as ArrayBuffer;
     this.#capacity = Math.floor((buffer.byteLength - this.#base) / this.stride);
     this.query = new Float32Array(buffer, this.queryOffset, this.dim);
     this.ids = new Int32Array(buffer, this.#idsOffset, VectorMemory.maxBatch);
