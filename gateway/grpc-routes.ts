@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { markOwned } from "../proto/ownership.ts";
 import { create, type DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { Health } from "../proto/gen/grpc/health_pb.ts";
@@ -89,7 +90,8 @@ export function createGatewayRoutes(options: GatewayRoutesOptions): (router: Con
       async *call(requests, context) {
         const limit = prefetchOf(context.requestHeader.get("__prefetch__"), options.prefetch);
         const inOrder = context.requestHeader.get("__results_in_order__") === "true";
-        const responses = mapConcurrent(requests, (request, signal) => options.handle(request, signal), { limit, inOrder, signal: context.signal });
+        // Each request was decoded for this call and nobody else holds it: in-process executors may work on it in place.
+        const responses = mapConcurrent(requests, (request, signal) => options.handle(markOwned(request), signal), { limit, inOrder, signal: context.signal });
         for await (const response of responses) {
           if (isErrorResponse(response)) context.responseTrailer.set("is-error", "true");
           yield response;
@@ -110,7 +112,7 @@ function singleDataHandler(options: GatewayRoutesOptions): (request: DataRequest
   return async (request, signal, trailer) => {
     const release = options.inFlight?.acquire();
     try {
-      const response = await options.handle(request, signal);
+      const response = await options.handle(markOwned(request), signal); // decoded for this call: nobody else holds it
       if (isErrorResponse(response)) trailer.set("is-error", "true");
       return response;
     } finally {
