@@ -17,31 +17,38 @@ import { readStruct } from "./struct-decode.ts";
  * ```
  */
 export function readNdArray(r: WireReader, end: number, depth: number): NdArrayProto {
-  const array = { $typeName: "docarray.NdArrayProto", content: { case: undefined }, clsName: "" } as NdArrayProto;
+  // fields gathered first and the message built once (no placeholder `content` replaced by the dense one)
+  let content: NdArrayProto["content"] | undefined;
+  let clsName = "";
+  let parameters: NdArrayProto["parameters"];
+  let unknown: { $unknown?: UnknownField[] } | undefined;
   while (r.pos < end) {
     const tag = r.varint();
     switch (tag) {
       case 0x0a:
-        if (array.content.case === "dense") throw new Fallback(); // a repeated message field merges
-        array.content = { case: "dense", value: readDense(r, r.delimited()) };
+        if (content?.case === "dense") throw new Fallback(); // a repeated message field merges
+        content = { case: "dense", value: readDense(r, r.delimited()) };
         break;
       case 0x12:
-        if (array.content.case === "sparse") throw new Fallback();
-        array.content = { case: "sparse", value: readSparse(r, r.delimited()) };
+        if (content?.case === "sparse") throw new Fallback();
+        content = { case: "sparse", value: readSparse(r, r.delimited()) };
         break;
       case 0x1a:
-        array.clsName = r.string();
+        clsName = r.string();
         break;
       case 0x22:
-        if (array.parameters !== undefined) throw new Fallback();
-        array.parameters = readStruct(r, r.delimited(), depth + 1);
+        if (parameters !== undefined) throw new Fallback();
+        parameters = readStruct(r, r.delimited(), depth + 1);
         break;
       default:
         if (tag >>> 3 <= 4) throw new Fallback();
-        r.unknown(array, tag);
+        r.unknown((unknown ??= {}), tag);
     }
   }
   r.expectEnd(end);
+  const array = { $typeName: "docarray.NdArrayProto", content: content ?? { case: undefined }, clsName } as NdArrayProto;
+  if (parameters !== undefined) array.parameters = parameters;
+  if (unknown) array.$unknown = unknown.$unknown;
   return array;
 }
 
