@@ -503,7 +503,8 @@ export class Flow implements AsyncDisposable {
       if (!gateway || !defaults || !running) throw new JinaError(`Deployment "${name}" cannot change: the flow is closing`, ErrorCode.FailedPrecondition);
       await run(running, {
         start: (shard, replicaId) => startShardReplica(resolved, defaults, shard, replicaId, "free"),
-        join: (shard, replica) => gateway.addReplica(name, replica.target, { shard, readyTimeoutMs: Math.max(resolved.options.timeoutReady ?? defaults.timeoutReadyMs, 0) || undefined }),
+        // the replica is ready (its process printed its ready line): the gateway waits ≤ 30 s for health SERVING
+        join: (shard, replica) => gateway.addReplica(name, replica.target, { shard }),
         leave: async (shard, replica) => void (await gateway.removeReplica(name, replica.target, { shard })),
       });
     });

@@ -82,10 +82,10 @@ export function createReplicaList(prefix: string, targets: readonly ReplicaTarge
     for (const connection of connections) connection.close();
     throw error;
   }
-  const wanted = [...targets]; // the targets now, as `add` and `remove` change them (what DNS resolves again)
+  const current = [...targets]; // the targets now, as `add` and `remove` change them (what DNS resolves again)
   const outliers: OutlierDetector<ReplicaConnection> = createOutlierDetector({ probe: probeReplica });
   // Host names become one replica per address, resolved again after a failure (gateway/dns-watch.ts).
-  const dns = watchDns(wanted, (resolved) => {
+  const dns = watchDns(current, (resolved) => {
     const wanted = new Set(resolved.map(String));
     for (const target of resolved) if (!connections.some((connection) => connection.address === target)) connections.push(open(target));
     for (let index = connections.length - 1; index >= 0 && connections.length > 1; index--) {
@@ -145,7 +145,7 @@ export function createReplicaList(prefix: string, targets: readonly ReplicaTarge
         throw error;
       }
       connections.push(connection);
-      wanted.push(target);
+      current.push(target);
       return connection;
     },
     find,
@@ -156,7 +156,7 @@ export function createReplicaList(prefix: string, targets: readonly ReplicaTarge
         outliers.restore(connection);
         targetOf.delete(connection);
       }
-      if (wanted.includes(target)) wanted.splice(wanted.indexOf(target), 1);
+      if (current.includes(target)) current.splice(current.indexOf(target), 1);
       if (connections.length) cursor %= connections.length;
       return removed;
     },
