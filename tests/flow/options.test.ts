@@ -84,7 +84,7 @@ test("the flow's timeoutSend reaches the gateway: a slow executor fails with a d
   }
 });
 
-test("timeoutSend: 100 against a handler that sleeps fails within 100–150 ms, naming the deployment", async () => {
+test("timeoutSend: 100 against a handler that sleeps fails after 100 ms and long before the handler ends, naming the deployment", async () => {
   await using flow = await new Flow({ retries: 0 }).add({ name: "sleepy", uses: Sleeper, timeoutSend: 100 }).start();
   const elapsed: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -95,9 +95,10 @@ test("timeoutSend: 100 against a handler that sleeps fails within 100–150 ms, 
     assert.match((error as Error).message, /"sleepy"/);
     assert.match((error as Error).message, /raise timeoutSend/);
   }
-  // The fastest of three: the deadline itself, not the machine's noise, decides it.
+  // The fastest of three: the deadline itself, not the machine's noise, decides it. The handler sleeps 10 s, so
+  // anything under a second is the deadline; the upper bound is loose because a loaded CI machine adds ~100 ms.
   const fastest = Math.min(...elapsed);
-  assert.ok(fastest >= 95 && fastest < 150, `fastest failure took ${fastest.toFixed(1)} ms; expected 100–150 ms`);
+  assert.ok(fastest >= 95 && fastest < 1_000, `fastest failure took ${fastest.toFixed(1)} ms; expected 100 ms to 1 s`);
 });
 
 test("the flow's retries reach the gateway: retries: 0 tries one replica, retries: 2 tries three", async () => {
