@@ -7,9 +7,14 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as http2 from "node:http2";
+import { connect as netConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDataRequest, Document, DocumentArray } from "../docarray/mod.ts";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { createDataRequest, dataRequestCodec, Document, DocumentArray, docsOf } from "../docarray/mod.ts";
+import { callsInFlight, serveExecutor } from "../executor/mod.ts";
+import { JinaSingleDataRequestRPC } from "../proto/gen/jina_pb.ts";
 import { Flow } from "../mod.ts";
 import { createConnectionPool, createGateway } from "../gateway/mod.ts";
 import { closedPort, fakeExecutor, serveFake, sleep } from "../tests/gateway/fakes.ts";
@@ -106,6 +111,33 @@ async function drain(): Promise<void> {
   report("close() under 16 in-flight 2-s HTTP calls", `${answered}/16 answered 200, close() took ${Date.now() - closing} ms`, answered === 16);
 }
 
+async function executorDrain(): Promise<void> {
+  const workspace = mkdtempSync(join(tmpdir(), "jina-reliability-"));
+  const executor = new Sleeper({ metas: { workspace } } as never);
+  const server = await serveExecutor(executor, { port: 0 });
+  const sessions = new Http2SessionManager(server.url);
+  const client = createClient(JinaSingleDataRequestRPC, createGrpcTransport({ baseUrl: server.url, sessionManager: sessions }));
+  const slow = (ms: number) => createDataRequest({ endpoint: "/slow", docs: new DocumentArray([new Document({ text: "a" })]), parameters: { ms } });
+  const calls = Array.from({ length: 16 }, () => client.process_single_data(slow(2000)).then((response) => docsOf(response).at(0)?.tags.slept === true, () => false));
+  const until = Date.now() + 30_000;
+  while (Date.now() < until && callsInFlight(executor) < 16) await sleep(20);
+  await sleep(500);
+  const closing = Date.now();
+  const closed = server.close();
+  await sleep(50);
+  const refused = await client.process_single_data(slow(10)).then(() => "answered", (error: unknown) => (error instanceof ConnectError ? Code[error.code] : String(error)));
+  const answered = (await Promise.all(calls)).filter(Boolean).length;
+  await closed;
+  sessions.abort();
+  await executor.close();
+  rmSync(workspace, { recursive: true, force: true });
+  report(
+    "executor close() under 16 in-flight 2-s gRPC calls",
+    `${answered}/16 answered OK, a new call during the drain: ${refused}, close() took ${Date.now() - closing} ms`,
+    answered === 16 && refused === "Unavailable",
+  );
+}
+
 async function silentStreams(): Promise<void> {
   const fake = fakeExecutor("enc");
   const gateway = createGateway({ graph: { "start-gateway": ["enc"], enc: ["end-gateway"] }, deployments: [{ name: "enc", shards: [[fake.transport]] }] });
@@ -153,6 +185,60 @@ async function manyDocs(): Promise<void> {
   await flowGateway.close();
 }
 
+/** One gRPC message on a raw HTTP/2 stream; resolves with its grpc-status. */
+function rawGrpcStatus(port: number, path: string, message: Uint8Array): Promise<string> {
+  return new Promise((resolve) => {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    session.on("error", () => resolve("connection error"));
+    const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" });
+    let status = "none";
+    stream.on("trailers", (trailers) => (status = String(trailers["grpc-status"])));
+    stream.on("response", (headers) => headers["grpc-status"] !== undefined && (status = String(headers["grpc-status"])));
+    stream.on("error", () => {});
+    stream.resume();
+    stream.on("close", () => (session.close(), resolve(status)));
+    const envelope = new Uint8Array(5 + message.length);
+    new DataView(envelope.buffer).setUint32(1, message.length);
+    envelope.set(message, 5);
+    stream.end(envelope);
+  });
+}
+
+async function manyDocsGrpc(): Promise<void> {
+  const fake = fakeExecutor("enc");
+  const gateway = createGateway({ graph: { "start-gateway": ["enc"], enc: ["end-gateway"] }, deployments: [{ name: "enc", shards: [[fake.transport]] }] });
+  const server = await gateway.serve({ protocol: "grpc", port: 0 });
+  // 1,000,000 empty documents: 2 bytes each (tag, length 0) inside data.docs, 2 MB in all.
+  const head = dataRequestCodec.encode(createDataRequest({ endpoint: "/" }));
+  const docs = new Uint8Array(2_000_000);
+  for (let i = 0; i < docs.length; i += 2) docs[i] = 0x0a;
+  const lengthOf = (n: number) => {
+    const out: number[] = [];
+    for (; n >= 0x80; n >>>= 7) out.push((n & 0x7f) | 0x80);
+    out.push(n);
+    return out;
+  };
+  const array = new Uint8Array([0x0a, ...lengthOf(docs.length), ...docs]);
+  const message = new Uint8Array([...head, 0x22, ...lengthOf(array.length), ...array]);
+  const before = await memoryMiB();
+  const figures: string[] = [];
+  let ok = true;
+  for (const path of ["/jina.JinaSingleDataRequestRPC/process_single_data", "/jina.JinaRPC/Call"]) {
+    const started = Date.now();
+    const status = await rawGrpcStatus(server.port, path, message);
+    figures.push(`${path.split("/")[2]} status ${status} in ${Date.now() - started} ms`);
+    ok &&= status === "8";
+  }
+  const after = await memoryMiB();
+  report(
+    "1,000,000 empty documents in 2 MB over gRPC",
+    `${figures.join(", ")}; ${memoryFigure(before, after)}`,
+    ok && fake.calls.length === 0 && recovered(before, after),
+  );
+  await server.close();
+  await gateway.close();
+}
+
 async function idleConnections(): Promise<void> {
   const fake = fakeExecutor("enc");
   const gateway = createGateway({
@@ -170,7 +256,32 @@ async function idleConnections(): Promise<void> {
   await gateway.close();
 }
 
-const scenarios = [deadReplica, killedReplica, drain, silentStreams, manyDocs, idleConnections];
+async function slowClients(): Promise<void> {
+  const fake = fakeExecutor("enc");
+  const gateway = createGateway({
+    graph: { "start-gateway": ["enc"], enc: ["end-gateway"] },
+    deployments: [{ name: "enc", shards: [[fake.transport]] }],
+    limits: { headersTimeoutMs: 1000, requestTimeoutMs: 2000 },
+  });
+  const server = await gateway.serve({ protocol: "http", port: 0 });
+  // 50 clients sending a header line every 200 ms (slowloris) and 50 sending their body a byte every 200 ms.
+  const clients = Array.from({ length: 100 }, (_, i) => {
+    const socket = netConnect(server.port, "127.0.0.1").on("error", () => {});
+    const slowBody = i % 2 === 1;
+    socket.write(slowBody ? "POST /post HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n" : "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    const timer = setInterval(() => socket.write(slowBody ? " " : "X-a: b\r\n"), 200);
+    socket.once("close", () => clearInterval(timer));
+    return { socket, timer };
+  });
+  await sleep(6000);
+  const open = clients.filter(({ socket }) => !socket.closed && !socket.destroyed).length;
+  for (const { socket, timer } of clients) (clearInterval(timer), socket.destroy());
+  report("100 slow HTTP clients (headers, body) at a line / a byte every 200 ms, headersTimeoutMs 1,000, requestTimeoutMs 2,000", `${open} still open after 6 s`, open === 0);
+  await server.close();
+  await gateway.close();
+}
+
+const scenarios = [deadReplica, killedReplica, drain, executorDrain, silentStreams, manyDocs, manyDocsGrpc, idleConnections, slowClients];
 const deadline = setTimeout(() => {
   console.log("FAIL the suite ran over its 5-minute bound");
   process.exit(1);
