@@ -41,7 +41,8 @@ export function networkError(error: unknown, address: string): JinaError {
   if (error instanceof JinaError) return error;
   if (error instanceof ConnectError) {
     // REFUSED_STREAM, or no stream after a GOAWAY: the gateway (closing) never took the call — safe to retry elsewhere.
-    if (error.code === ErrorCode.Unavailable || /REFUSED_STREAM|after receiving a GOAWAY/.test(error.rawMessage)) {
+    // A connection reset while connecting (Connect says ABORTED): the gateway went away.
+    if (error.code === ErrorCode.Unavailable || /REFUSED_STREAM|after receiving a GOAWAY|connect ECONNRESET/.test(error.rawMessage)) {
       return new JinaError(`cannot reach the gateway at ${address}: ${error.rawMessage}`, ErrorCode.Unavailable, { cause: error, metadata: error.metadata });
     }
     return new JinaError(`the gateway at ${address} failed: ${error.rawMessage}`, error.code, { cause: error, metadata: error.metadata });
