@@ -10,7 +10,8 @@ import type { HandlerArgs } from "../../executor/mod.ts";
 import { AnnIndexer } from "../../executors/mod.ts";
 
 /**
- * AnnIndexer with option `candidates` (default 0): `/search` answers `max(limit, candidates)` matches per query.
+ * AnnIndexer with option `candidates` (default 0): `/search` answers `max(limit, candidates)` matches per query,
+ * without their embeddings.
  * Every other option is AnnIndexer's (`nDim`, `metric`, `efSearch`, …).
  *
  * @example
@@ -30,5 +31,8 @@ export class CandidateIndexer extends AnnIndexer {
   override search(args: HandlerArgs): void {
     const limit = Math.max(Number(args.parameters.limit ?? 0), this.#candidates);
     super.search({ ...args, parameters: { ...args.parameters, limit } });
+    // the stored embeddings stay here: the ranker re-scores by the synsets' fields, and 50 × 256 floats per shard
+    // would be a third of the response's bytes
+    for (const query of args.docs) for (const match of query.matches) match.embedding = undefined;
   }
 }

@@ -6,7 +6,8 @@
  * indexer is HNSW, an approximation of the exact top 100 used here.
  *
  * Run: `npm run eval` (all 117k synsets; `--queries N` per task, default 500; `--dim D`, default 256; `--probes P`,
- * default 4; `--subword-weight W`, default 0; `--prior λ`, default 0.2; `--lemma-only` runs the first task only).
+ * default 4; `--subword-weight W`, default 0; `--prior λ`, default 0.2; `--dense-phrase W`, the weight of whole
+ * lemmas in the vectors, default 0 as the flow's encoder; `--lemma-only` runs the first task only).
  *
  * @module
  */
@@ -32,12 +33,14 @@ const dim = option("dim", 256);
 const subwordWeight = option("subword-weight", 0);
 const probes = option("probes", 4);
 const prior = option("prior", 0.2);
+const densePhrase = option("dense-phrase", 0);
 
-function makeEmbedder(synsets: Synset[]): HashedTfidfEmbedder {
+/** The encoder's model (whole lemmas weigh `--dense-phrase`, as the flow's encoder) and the ranker's (default weights), over one table. */
+function makeModels(synsets: Synset[]): { encoder: HashedTfidfEmbedder; ranker: HashedTfidfEmbedder } {
   const options = { dim, subwordWeight, probes };
   const frequencies = new DocumentFrequencies();
   for (const synset of synsets) frequencies.add(synsetFeatures(synset, options));
-  return new HashedTfidfEmbedder(frequencies, options);
+  return { encoder: new HashedTfidfEmbedder(frequencies, { ...options, phrase: densePhrase }), ranker: new HashedTfidfEmbedder(frequencies, options) };
 }
 
 /** Recall@10 and MRR@10 of ranked answers (lists of synset indexes) against the targets. */
@@ -64,7 +67,7 @@ async function evaluate(task: string, synsets: Synset[], queries: HeldOutQuery[]
   const bm25Seconds = (performance.now() - started) / 1000;
 
   started = performance.now();
-  const embedder = makeEmbedder(indexed);
+  const { encoder: embedder, ranker } = makeModels(indexed);
   const matrix = new Float32Array(indexed.length * dim);
   indexed.forEach((synset, i) => matrix.set(embedder.embedFields(synset), i * dim));
   const encoded = (performance.now() - started) / 1000;
@@ -74,8 +77,8 @@ async function evaluate(task: string, synsets: Synset[], queries: HeldOutQuery[]
   const ranked = candidates.map((list) => list.slice(0, 10));
   // The flow's re-ranker over the candidates: exact fielded TF-IDF cosine × frequency prior.
   const reranked = queries.map((query, i) => {
-    const sparse = embedder.sparse(query.query);
-    return candidates[i]!.map((index) => ({ index, score: relevance(embedder, sparse, synsetDocument(indexed[index]!), prior).relevance }))
+    const sparse = ranker.sparse(query.query);
+    return candidates[i]!.map((index) => ({ index, score: relevance(ranker, sparse, synsetDocument(indexed[index]!), prior).relevance }))
       .sort((a, b) => b.score - a.score)
       .slice(0, 10)
       .map((hit) => hit.index);
@@ -93,7 +96,7 @@ async function evaluate(task: string, synsets: Synset[], queries: HeldOutQuery[]
 
 const synsets: Synset[] = [];
 for await (const synset of loadSynsets()) synsets.push(synset);
-console.log(`${synsets.length} synsets; hashed fielded TF-IDF, dim ${dim}, ${probes} probes, sub-word weight ${subwordWeight}, prior ${prior}; ${queryCount} queries per task\n`);
+console.log(`${synsets.length} synsets; hashed fielded TF-IDF, dim ${dim}, ${probes} probes, sub-word weight ${subwordWeight}, whole lemmas in the vectors ×${densePhrase}, prior ${prior}; ${queryCount} queries per task\n`);
 console.log("| task | queries | hashed vector: recall@10 / MRR@10 | the flow: top 100 re-ranked | BM25 | target in the top 100 |");
 console.log("|---|---|---|---|---|---|");
 await evaluate("held-out lemma", synsets, heldOutLemmaQueries(synsets, queryCount, seededRandom(13)));
