@@ -7,7 +7,7 @@
  *
  * Run: `npm run eval` (all 117k synsets; `--queries N` per task, default 500; `--dim D`, default 256; `--probes P`,
  * default 4; `--subword-weight W`, default 0; `--prior λ`, default 0.2; `--dense-phrase W`, the weight of whole
- * lemmas in the vectors, default 0 as the flow's encoder; `--lemma-only` runs the first task only).
+ * lemmas in the vectors, default 1 as the flow's encoder; `--lemma-only` runs the first task only).
  *
  * @module
  */
@@ -33,7 +33,7 @@ const dim = option("dim", 256);
 const subwordWeight = option("subword-weight", 0);
 const probes = option("probes", 4);
 const prior = option("prior", 0.2);
-const densePhrase = option("dense-phrase", 0);
+const densePhrase = option("dense-phrase", 1);
 
 /** The encoder's model (whole lemmas weigh `--dense-phrase`, as the flow's encoder) and the ranker's (default weights), over one table. */
 function makeModels(synsets: Synset[]): { encoder: HashedTfidfEmbedder; ranker: HashedTfidfEmbedder } {
