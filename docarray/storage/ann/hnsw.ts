@@ -32,7 +32,7 @@ export interface HnswOptions {
   maxConnection?: number | undefined;
   /** Candidate list while inserting. Default 200. */
   efConstruction?: number | undefined;
-  /** Candidate list while searching (at least `limit`). Default 256: recall@10 1.000 on 100,000 clustered and low-rank 128-d vectors (bench/hnsw.ts; uniform random data needs more, see the README). */
+  /** Candidate list while searching (at least `limit`). Default 256: recall@10 1.000 on 100,000 clustered and low-rank 128-d vectors (bench/hnsw.ts; uniform random data needs M 32 and efSearch 512 for 0.95, see the README). */
   efSearch?: number | undefined;
   /** Seed of the level generator (default 100, as hnswlib). */
   seed?: number | undefined;
