@@ -143,7 +143,10 @@ export function createDeploymentHead(deployment: GatewayDeployment, options: Dep
       nextShard = (nextShard + 1) % shards.length;
       return [labelShard(await shards[shard]!.send(parts, sendOptions), name, shard)];
     }
-    const settled = await Promise.allSettled(shards.map((shard) => shard.send(parts, sendOptions)));
+    // Clone-at-fork (proto/ownership.ts): an owned request may be changed in place by the first shard only; the others
+    // get an unmarked view of it, which an in-process shard copies before working on it.
+    const shared = (shard: number) => (shard === 0 ? parts : parts.map((part) => ({ ...part })));
+    const settled = await Promise.allSettled(shards.map((shard, s) => shard.send(shared(s), sendOptions)));
     const canceled = settled.find((result) => result.status === "rejected" && ConnectError.from(result.reason).code === ErrorCode.Canceled);
     if (canceled) throw (canceled as PromiseRejectedResult).reason;
     return survivingShards(name, settled, options.logger);

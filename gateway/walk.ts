@@ -121,7 +121,8 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
   const matches = targetMatcher(header.targetExecutor);
   delete header.targetExecutor;
   // A request its caller gave up (marked owned) is worked on in place; any other is copied by the first in-process hop.
-  const input: Part = { request: { ...request, header, routes: [] }, owned: isOwned(request), isError: false, from: "gateway" };
+  // Where the gateway forks at once, no branch owns it (clone-at-fork).
+  const input: Part = { request: { ...request, header, routes: [] }, owned: isOwned(request) && graph.startFanOut <= 1, isError: false, from: "gateway" };
   const nodeOptions = options.nodes ?? new Map<string, WalkNodeOptions>();
   const binds = options.binds ?? (() => true);
   const sorts = [...nodeOptions.values()].some((node) => node.when);
