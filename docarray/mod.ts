@@ -44,7 +44,8 @@ export {
   encodeDocumentArray,
 } from "./wire/codec.ts";
 export type { DataRequestParts, EncodeDataRequestOptions } from "./wire/codec.ts";
-export { countRequestDocs } from "./wire/doc-count.ts";
+export { countRequestDocs, countRequestListDocs } from "./wire/doc-count.ts";
+export { checkDocCount, defaultMaxDocs } from "./doc-limit.ts";
 export { AnnStore, Hnsw, MemoryStore, SqliteStore, StoredDocumentArray } from "./storage/mod.ts";
 export type { AnnConfig, AnnMetric, DocumentStore, HnswOptions, SqliteConfig, StorageOptions, StoreHit } from "./storage/mod.ts";
 export { dataRequestCodec, lazyDataRequestCodec } from "./request-codec.ts";

@@ -30,5 +30,6 @@ export const executorFlags: Readonly<Record<string, { value?: string; help: stri
   "uses-dynamic-batching": { value: "JSON", help: 'a JSON object of dynamic batching per endpoint, e.g. {"/encode":{"preferred_batch_size":16}}' },
   monitoring: { help: "serve Prometheus metrics" },
   "port-monitoring": { value: "N", help: "the metrics port, with --monitoring (0: a free one)", default: "0" },
+  "max-docs": { value: "N", help: "most documents in one request, counted before the decode (0: no limit)", default: "100000" },
   "grace-period": { value: "MS", help: "on SIGTERM/SIGINT: NOT_SERVING, new calls UNAVAILABLE, calls in flight finish up to this long, then answer UNAVAILABLE", default: "10000" },
 };

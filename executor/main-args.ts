@@ -30,6 +30,8 @@ export interface ExecutorMainArgs extends ExecutorSettings {
   portMonitoring?: number;
   /** `--grace-period MS`: how long a shutdown lets calls in flight finish (absent: 10,000). */
   gracePeriod?: number;
+  /** `--max-docs N`: most documents in one request (absent: 100,000; 0: no limit). */
+  maxDocs?: number;
 }
 
 function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
@@ -129,5 +131,6 @@ export function parseExecutorArgs(argv: string[]): ExecutorMainArgs {
     ...(monitoring ? { monitoring } : {}),
     ...(values["port-monitoring"] !== undefined ? { portMonitoring: integer("port-monitoring", values["port-monitoring"], 0, 0) } : {}),
     ...(values["grace-period"] !== undefined ? { gracePeriod: integer("grace-period", values["grace-period"], 0, 0) } : {}),
+    ...(values["max-docs"] !== undefined ? { maxDocs: integer("max-docs", values["max-docs"], 0, 0) } : {}),
   };
 }

@@ -66,6 +66,7 @@ export async function runExecutor(argv: string[]): Promise<void> {
       port: args.port,
       host: args.host,
       ...(args.gracePeriod !== undefined ? { gracePeriod: args.gracePeriod } : {}),
+      ...(args.maxDocs !== undefined ? { maxDocs: args.maxDocs } : {}),
       ...(args.monitoring ? { monitoring: true, portMonitoring: args.portMonitoring ?? 0 } : {}),
     });
   } catch (error) {

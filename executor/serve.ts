@@ -3,7 +3,10 @@
  *
  * @module
  */
-import { type FetchHandler, serveGrpc, type Server, type TlsOptions } from "../runtime/mod.ts";
+import type { DescMethod } from "@bufbuild/protobuf";
+import { checkDocCount, countRequestDocs, countRequestListDocs, defaultMaxDocs } from "../docarray/mod.ts";
+import { JinaDataRequestRPC, JinaRPC, JinaSingleDataRequestRPC } from "../proto/gen/jina_pb.ts";
+import { type FetchHandler, type MessageCheck, serveGrpc, type Server, type TlsOptions } from "../runtime/mod.ts";
 import { drainExecutor } from "./drain.ts";
 import type { Executor } from "./executor.ts";
 import { serveExecutorMetrics } from "./metrics.ts";
@@ -39,6 +42,11 @@ export interface ServeExecutorOptions {
    * UNAVAILABLE; new calls are refused with UNAVAILABLE meanwhile (see `executor/drain.ts`).
    */
   gracePeriod?: number;
+  /**
+   * Most documents in one request (default 100,000; 0: no limit). Counted from a gRPC message's bytes before it is
+   * decoded, so an oversized request costs no decode; it answers RESOURCE_EXHAUSTED.
+   */
+  maxDocs?: number;
 }
 
 /**
@@ -90,6 +98,7 @@ export async function serveExecutor(executor: Executor, options: ServeExecutorOp
       routes: createExecutorRoutes(executor),
       fastUnary: createExecutorFastRoutes(executor),
       fallback: createFallback(executor),
+      checkMessage: docCountCheck(options.maxDocs ?? defaultMaxDocs),
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.host !== undefined ? { host: options.host } : {}),
       ...(options.tls ? { tls: options.tls } : {}),
@@ -113,5 +122,24 @@ export async function serveExecutor(executor: Executor, options: ServeExecutorOp
     ...(monitoring ? { portMonitoring: monitoring.port } : {}),
     close,
     [Symbol.asyncDispose]: close,
+  };
+}
+
+/** The data methods' paths and how each counts its documents from the bytes (a list sums its requests). */
+const countersByPath = new Map<string, (bytes: Uint8Array) => number | undefined>([
+  [pathOf(JinaRPC.method.call), countRequestDocs],
+  [pathOf(JinaSingleDataRequestRPC.method.process_single_data), countRequestDocs],
+  [pathOf(JinaDataRequestRPC.method.process_data), countRequestListDocs],
+]);
+
+function pathOf(method: DescMethod): string {
+  return `/${method.parent.typeName}/${method.name}`;
+}
+
+/** Refuses a data message with more than `maxDocs` documents before it is decoded. */
+function docCountCheck(maxDocs: number): MessageCheck {
+  return (path, message) => {
+    const count = countersByPath.get(path);
+    if (count) checkDocCount(count(message) ?? 0, maxDocs);
   };
 }

@@ -40,6 +40,8 @@ export interface DeploymentDefaults {
   gracePeriod?: number;
   /** The flow's `monitoring`: the default of each deployment's. */
   monitoring?: boolean;
+  /** The flow's `maxDocs` (the gateway's): replica processes accept as many documents per request. */
+  maxDocs?: number;
 }
 
 const namePattern = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -110,6 +112,7 @@ function commonSpecOf({ options }: ResolvedDeployment, defaults: DeploymentDefau
     timeoutReadyMs: options.timeoutReady ?? defaults.timeoutReadyMs,
     monitoring: options.monitoring ?? defaults.monitoring ?? false,
     ...withGrace(options.gracePeriod ?? defaults.gracePeriod),
+    ...(defaults.maxDocs === undefined ? {} : { maxDocs: defaults.maxDocs }),
   };
 }
 

@@ -354,6 +354,7 @@ export class Flow implements AsyncDisposable {
       timeoutReadyMs: this.#options.timeoutReady ?? 600_000,
       monitoring: this.#options.monitoring ?? false,
       ...(this.#options.gracePeriod === undefined ? {} : { gracePeriod: this.#options.gracePeriod }),
+      ...(this.#options.maxDocs === undefined ? {} : { maxDocs: this.#options.maxDocs }),
     };
     const results = await Promise.allSettled(this.#deployments.map((deployment) => startDeployment(deployment, defaults)));
     this.#running = results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));

@@ -78,9 +78,10 @@ export async function startProcessReplica(uses: string, spec: ReplicaSpec, optio
 /** Spawns one process for the replica and waits for its readiness line (or its exit, the timeout, `signal`). */
 async function launch(uses: string, spec: ReplicaSpec, port: number, portMonitoring: number, signal?: AbortSignal): Promise<Launched> {
   const monitoring = spec.monitoring ? ["--monitoring", "--port-monitoring", String(portMonitoring)] : [];
-  const grace = spec.gracePeriod === undefined ? [] : ["--grace-period", String(Math.round(spec.gracePeriod))];
+  const limits = spec.gracePeriod === undefined ? [] : ["--grace-period", String(Math.round(spec.gracePeriod))];
+  if (spec.maxDocs !== undefined) limits.push("--max-docs", String(spec.maxDocs));
   const child = spawnScript(executorMain, {
-    args: ["--uses", uses, "--host", spec.host, "--port", String(port), ...monitoring, ...grace, ...executorFlagsOf(settingsOf(spec))],
+    args: ["--uses", uses, "--host", spec.host, "--port", String(port), ...monitoring, ...limits, ...executorFlagsOf(settingsOf(spec))],
     env: { ...spec.env, JINA_PARENT_PID: String(processId()) },
   });
   const failure = (reason: string) =>

@@ -51,6 +51,8 @@ export interface ReplicaSpec {
   timeoutReadyMs: number;
   /** How long the replica's shutdown lets data calls in flight finish, in ms (absent: the executor's default, 10 s). */
   gracePeriod?: number;
+  /** Most documents in one request the replica's port accepts (absent: the executor's default, 100,000). */
+  maxDocs?: number;
   /** Serve this replica's Prometheus metrics (Jina's `monitoring`). */
   monitoring?: boolean;
   /** The metrics port when `monitoring` (0 or absent: a free one). */

@@ -7,7 +7,7 @@
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { Hono } from "hono";
 import { create } from "@bufbuild/protobuf";
-import { countRequestDocs, docsOf, materializeData, randomId } from "../docarray/mod.ts";
+import { checkDocCount, countRequestDocs, defaultMaxDocs, docsOf, materializeData, randomId } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
 import { type DataRequestProto, HeaderProtoSchema, JinaRPC, JinaSingleDataRequestRPC, type StatusProto } from "../proto/gen/jina_pb.ts";
@@ -530,20 +530,6 @@ const maxNameLength = 1024;
 
 /** The gRPC methods whose requests are `DataRequestProto`s, checked for `maxDocs` before they are decoded. */
 const dataPaths = new Set([JinaRPC.method.call, JinaSingleDataRequestRPC.method.process_single_data].map((method) => `/${method.parent.typeName}/${method.name}`));
-
-/** RESOURCE_EXHAUSTED (HTTP 413) for a request of more than `maxDocs` documents (0: no limit). */
-function checkDocCount(count: number, maxDocs: number): void {
-  if (maxDocs > 0 && count > maxDocs) {
-    throw new JinaError(
-      `The request has ${count} documents, more than maxDocs=${maxDocs}: send them in batches (the client's requestSize) or raise maxDocs`,
-      ErrorCode.ResourceExhausted,
-      { httpStatus: 413 },
-    );
-  }
-}
-
-/** Default of `maxDocs`: documents in one request. */
-const defaultMaxDocs = 100_000;
 
 /** Default of `requestTimeout`: 10 minutes. */
 const defaultRequestTimeoutMs = 600_000;

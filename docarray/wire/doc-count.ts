@@ -55,6 +55,42 @@ export function countRequestDocs(bytes: Uint8Array): number | undefined {
   }
 }
 
+/** Tag of `DataRequestListProto.requests` (field 1). */
+const requestsTag = 0x0a;
+
+/**
+ * The number of documents in a serialized `DataRequestListProto` (the input of `process_data`): the sum of
+ * {@link countRequestDocs} over its requests; undefined when the bytes are not well-formed protobuf.
+ *
+ * @example
+ * ```ts
+ * import { countRequestListDocs } from "jina-ts/docarray";
+ * countRequestListDocs(new Uint8Array(0)); // 0: no requests
+ * ```
+ */
+export function countRequestListDocs(bytes: Uint8Array): number | undefined {
+  const r = new WireReader(bytes);
+  let count = 0;
+  try {
+    while (r.pos < bytes.length) {
+      const tag = r.varint();
+      if (tag !== requestsTag) {
+        skipField(r, tag);
+        continue;
+      }
+      const end = r.delimited();
+      const docs = countRequestDocs(bytes.subarray(r.pos, end));
+      if (docs === undefined) return undefined;
+      count += docs;
+      r.pos = end;
+    }
+    return count;
+  } catch (error) {
+    if (error instanceof Fallback) return undefined;
+    throw error;
+  }
+}
+
 /** Counts the repeated `docs` (field 1) of a `DocumentArrayProto` ending at `end`, skipping their contents. */
 function countArrayDocs(r: WireReader, end: number): number {
   let count = 0;
