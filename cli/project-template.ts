@@ -45,7 +45,9 @@ with:
 metas:
   name: executor1
 `,
-    "executor1/executor.ts": `import { type DocumentArray, Executor, type ExecutorOptions, requests } from "jina-ts";
+    "executor1/executor.ts": `// jina-ts/executor, not the package root: an executor process then loads no gateway, flow or config code.
+import type { DocumentArray } from "jina-ts/docarray";
+import { Executor, type ExecutorOptions, requests } from "jina-ts/executor";
 
 /** Greets every document: "hello, world!" for a document whose text is "world". */
 export class MyExecutor extends Executor {
