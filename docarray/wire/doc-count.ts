@@ -28,31 +28,7 @@ const dataTag = 0x22;
  * ```
  */
 export function countRequestDocs(bytes: Uint8Array): number | undefined {
-  const r = new WireReader(bytes);
-  let count = 0;
-  try {
-    while (r.pos < bytes.length) {
-      const tag = r.varint();
-      if (tag !== dataTag) {
-        skipField(r, tag);
-        continue;
-      }
-      const dataEnd = r.delimited();
-      while (r.pos < dataEnd) {
-        const field = r.varint();
-        if (field === docsTag) count += countArrayDocs(r, r.delimited());
-        else {
-          if (field === docsBytesTag) count = 0; // the oneof switches to docs_bytes
-          skipField(r, field);
-        }
-      }
-      r.expectEnd(dataEnd);
-    }
-    return count;
-  } catch (error) {
-    if (error instanceof Fallback) return undefined;
-    throw error;
-  }
+  return countOrUndefined(bytes, countRequest);
 }
 
 /** Tag of `DataRequestListProto.requests` (field 1). */
@@ -69,26 +45,54 @@ const requestsTag = 0x0a;
  * ```
  */
 export function countRequestListDocs(bytes: Uint8Array): number | undefined {
-  const r = new WireReader(bytes);
-  let count = 0;
-  try {
-    while (r.pos < bytes.length) {
+  return countOrUndefined(bytes, (r, end) => {
+    let count = 0;
+    while (r.pos < end) {
       const tag = r.varint();
       if (tag !== requestsTag) {
         skipField(r, tag);
         continue;
       }
-      const end = r.delimited();
-      const docs = countRequestDocs(bytes.subarray(r.pos, end));
-      if (docs === undefined) return undefined;
-      count += docs;
-      r.pos = end;
+      const requestEnd = r.delimited();
+      count += countRequest(r, requestEnd);
+      r.pos = requestEnd;
     }
     return count;
+  });
+}
+
+/** Runs `count` over all of `bytes`; undefined when they are not well-formed protobuf. */
+function countOrUndefined(bytes: Uint8Array, count: (r: WireReader, end: number) => number): number | undefined {
+  const r = new WireReader(bytes);
+  try {
+    return count(r, bytes.length);
   } catch (error) {
     if (error instanceof Fallback) return undefined;
     throw error;
   }
+}
+
+/** Counts the documents of a `DataRequestProto` ending at `end` (a last field may run past it, as before a decode). */
+function countRequest(r: WireReader, end: number): number {
+  let count = 0;
+  while (r.pos < end) {
+    const tag = r.varint();
+    if (tag !== dataTag) {
+      skipField(r, tag);
+      continue;
+    }
+    const dataEnd = r.delimited();
+    while (r.pos < dataEnd) {
+      const field = r.varint();
+      if (field === docsTag) count += countArrayDocs(r, r.delimited());
+      else {
+        if (field === docsBytesTag) count = 0; // the oneof switches to docs_bytes
+        skipField(r, field);
+      }
+    }
+    r.expectEnd(dataEnd);
+  }
+  return count;
 }
 
 /** Counts the repeated `docs` (field 1) of a `DocumentArrayProto` ending at `end`, skipping their contents. */
