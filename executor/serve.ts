@@ -3,10 +3,9 @@
  *
  * @module
  */
-import type { DescMethod } from "@bufbuild/protobuf";
 import { checkDocCount, countRequestDocs, countRequestListDocs, defaultMaxDocs } from "../docarray/mod.ts";
 import { JinaDataRequestRPC, JinaRPC, JinaSingleDataRequestRPC } from "../proto/gen/jina_pb.ts";
-import { type FetchHandler, type MessageCheck, serveGrpc, type Server, type TlsOptions } from "../runtime/mod.ts";
+import { type FetchHandler, type MessageCheck, methodPath, serveGrpc, type Server, type TlsOptions } from "../runtime/mod.ts";
 import { drainExecutor } from "./drain.ts";
 import type { Executor } from "./executor.ts";
 import { serveExecutorMetrics } from "./metrics.ts";
@@ -127,14 +126,10 @@ export async function serveExecutor(executor: Executor, options: ServeExecutorOp
 
 /** The data methods' paths and how each counts its documents from the bytes (a list sums its requests). */
 const countersByPath = new Map<string, (bytes: Uint8Array) => number | undefined>([
-  [pathOf(JinaRPC.method.call), countRequestDocs],
-  [pathOf(JinaSingleDataRequestRPC.method.process_single_data), countRequestDocs],
-  [pathOf(JinaDataRequestRPC.method.process_data), countRequestListDocs],
+  [methodPath(JinaRPC.method.call), countRequestDocs],
+  [methodPath(JinaSingleDataRequestRPC.method.process_single_data), countRequestDocs],
+  [methodPath(JinaDataRequestRPC.method.process_data), countRequestListDocs],
 ]);
-
-function pathOf(method: DescMethod): string {
-  return `/${method.parent.typeName}/${method.name}`;
-}
 
 /** Refuses a data message with more than `maxDocs` documents before it is decoded. */
 function docCountCheck(maxDocs: number): MessageCheck {

@@ -12,7 +12,7 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
 import { type DataRequestProto, HeaderProtoSchema, JinaRPC, JinaSingleDataRequestRPC, type StatusProto } from "../proto/gen/jina_pb.ts";
 import { checkGracePeriod, createHealthState, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
-import { allEnv, type DirectRoutes, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
+import { allEnv, type DirectRoutes, methodPath, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
 import { dryRun } from "./dry-run.ts";
 import { createEndpointDiscovery, type EndpointDiscovery } from "./endpoint-discovery.ts";
 import { createTopologyGraph, type TopologyGraph } from "./graph.ts";
@@ -529,7 +529,7 @@ function checkEndpoint(endpoint: string): void {
 const maxNameLength = 1024;
 
 /** The gRPC methods whose requests are `DataRequestProto`s, checked for `maxDocs` before they are decoded. */
-const dataPaths = new Set([JinaRPC.method.call, JinaSingleDataRequestRPC.method.process_single_data].map((method) => `/${method.parent.typeName}/${method.name}`));
+const dataPaths = new Set([JinaRPC.method.call, JinaSingleDataRequestRPC.method.process_single_data].map(methodPath));
 
 /** Default of `requestTimeout`: 10 minutes. */
 const defaultRequestTimeoutMs = 600_000;

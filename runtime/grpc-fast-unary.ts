@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { methodPath } from "./method-path.ts";
 import { create, type DescMessage, type DescMethodUnary, isMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { parseTimeout } from "@connectrpc/connect/protocol-grpc";
@@ -72,7 +73,7 @@ export function fastUnaryRoute<I extends DescMessage, O extends DescMessage>(
   const input = codecFor(method.input, codecs);
   const output = codecFor(method.output, codecs);
   return {
-    path: `/${method.parent.typeName}/${method.name}`,
+    path: methodPath(method),
     async run(bytes, call) {
       let request: MessageShape<I>;
       try {

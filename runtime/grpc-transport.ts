@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { methodPath } from "./method-path.ts";
 import { create, type DescMessage, type DescMethodStreaming, type DescMethodUnary, isMessage, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type StreamResponse, type Transport, type UnaryResponse } from "@connectrpc/connect";
 import { codeFromHttpStatus } from "@connectrpc/connect/protocol-grpc";
@@ -115,7 +116,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
       }
       const compressed = gzip && bytes.byteLength >= compressMinBytes;
       if (compressed) bytes = await gzipMessage(bytes);
-      const base = headersOf(`/${method.parent.typeName}/${method.name}`, compressed);
+      const base = headersOf(methodPath(method), compressed);
       const headers = header === undefined && timeoutMs === undefined ? base : withCallHeaders(base, header, timeoutMs);
       const answer = await call(sessions, headers, grpcEnvelope(bytes, compressed), signal, timeoutMs, readMaxBytes);
       let output = answer.body;
