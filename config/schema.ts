@@ -71,6 +71,8 @@ type GatewayShape = {
   timeoutSend: z.ZodNumber;
   retries: z.ZodNumber;
   maxRequestBytes: z.ZodNumber;
+  maxDocs: z.ZodNumber;
+  requestTimeout: z.ZodNumber;
   gracePeriod: z.ZodNumber;
 };
 /** The inherited deployment options, as {@link inheritedShape} holds them. */
@@ -226,6 +228,8 @@ export const gatewayShape: GatewayShape = {
   timeoutSend: timeoutMs("Deadline of each gateway → executor call, in ms"),
   retries: z.number().int().min(-1).meta({ description: "Retries on network errors (-1: max(3, replicas))" }),
   maxRequestBytes: positive("Largest request the gateway accepts, in bytes"),
+  maxDocs: z.number().int().min(0).meta({ description: "Most documents in one request, in the gateway and every executor (default 100000; 0: no limit)" }),
+  requestTimeout: z.number().int().min(0).meta({ description: "Deadline of a whole request through the flow, in ms (default 600000; 0: none)" }),
   gracePeriod: gracePeriodMs("On shutdown (SIGTERM/SIGINT, close()), how long the gateway lets requests in flight finish before cancelling them, in ms (default 10000)"),
 };
 

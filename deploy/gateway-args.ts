@@ -1,6 +1,7 @@
 /**
  * The standalone gateway's flags for an exported flow: the graph, each deployment's addresses as the export names
- * them, its `when`, `noReduce` and the jina-ts extras (polling, `usesBefore` / `usesAfter`, timeouts).
+ * them, its `when`, `noReduce`, the jina-ts extras (polling, `usesBefore` / `usesAfter`, timeouts) and the flow's
+ * bounds (grace period, `maxDocs`, `maxRequestBytes`, `requestTimeout`).
  *
  * @module
  */
@@ -88,6 +89,9 @@ export function gatewayCommand(
       ...(flow.timeoutSend !== undefined ? { timeoutSend: flow.timeoutSend } : {}),
       ...(flow.retries !== undefined ? { retries: flow.retries } : {}),
       ...(flow.gracePeriod !== undefined ? { gracePeriod: flow.gracePeriod } : {}),
+      ...(flow.maxDocs !== undefined ? { maxDocs: flow.maxDocs } : {}),
+      ...(flow.maxRequestBytes !== undefined ? { maxRequestBytes: flow.maxRequestBytes } : {}),
+      ...(flow.requestTimeout !== undefined ? { requestTimeout: flow.requestTimeout } : {}),
       ...(flow.title !== undefined ? { title: flow.title } : {}),
       ...(flow.description !== undefined ? { description: flow.description } : {}),
       ...(flow.cors ? { cors: true } : {}),

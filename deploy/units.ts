@@ -112,7 +112,11 @@ export function exportUnits(description: FlowDescription, options: ExportOptions
     };
     const main = containerUses(deployment, "uses", o.uses);
     const gracePeriod = o.gracePeriod ?? description.options.gracePeriod;
-    const grace = gracePeriod === undefined ? [] : ["--grace-period", String(gracePeriod)];
+    // the bounds a replica process of the flow gets too (flow/process-replica.ts)
+    const bounds = [
+      ...(gracePeriod === undefined ? [] : ["--grace-period", String(gracePeriod)]),
+      ...(description.options.maxDocs === undefined ? [] : ["--max-docs", String(description.options.maxDocs)]),
+    ];
     const requests = { ...main.spec?.requests, ...o.usesRequests };
     const batching = { ...main.spec?.dynamicBatching, ...o.usesDynamicBatching } as Record<string, DynamicBatchingOptions>;
     for (let shardId = 0; shardId < shards; shardId++) {
@@ -138,7 +142,7 @@ export function exportUnits(description: FlowDescription, options: ExportOptions
             ...(Object.keys(batching).length ? { usesDynamicBatching: batching } : {}),
           }),
           ...(o.polling === undefined ? [] : ["--polling", typeof o.polling === "string" ? o.polling : JSON.stringify(o.polling)]),
-          ...grace,
+          ...bounds,
         ],
       });
     }
@@ -169,7 +173,7 @@ export function exportUnits(description: FlowDescription, options: ExportOptions
               ...(helper.spec?.requests ? { usesRequests: helper.spec.requests } : {}),
             }),
           ])(containerUses(deployment, role === "uses_before" ? "usesBefore" : "usesAfter", uses)),
-          ...grace,
+          ...bounds,
         ],
       });
     }

@@ -63,6 +63,12 @@ export interface GatewayMainArgs {
   retries?: number;
   /** `--grace-period MS`: how long a shutdown lets requests in flight finish (absent: 10,000). */
   gracePeriod?: number;
+  /** `--max-docs N`: most documents in one request (absent: 100,000; 0: no limit). */
+  maxDocs?: number;
+  /** `--max-request-bytes N`: largest request accepted (absent: 100 MiB). */
+  maxRequestBytes?: number;
+  /** `--request-timeout MS`: deadline of a whole request (absent: 600,000; 0: none). */
+  requestTimeout?: number;
   title?: string;
   description?: string;
   cors?: boolean;
@@ -100,6 +106,9 @@ export const gatewayFlags: Readonly<Record<string, { value?: string; help: strin
   "timeout-send": { value: "MS", help: "deadline of each call to an executor" },
   retries: { value: "N", help: "retries after a failed call (-1: max(3, replicas))", default: "-1" },
   "grace-period": { value: "MS", help: "on SIGTERM/SIGINT: NOT_SERVING, new requests 503/UNAVAILABLE, requests in flight finish up to this long, then are cancelled", default: "10000" },
+  "max-docs": { value: "N", help: "most documents in one request, 413 / RESOURCE_EXHAUSTED beyond (0: no limit)", default: "100000" },
+  "max-request-bytes": { value: "N", help: "largest request accepted, in bytes, 413 / RESOURCE_EXHAUSTED beyond", default: "104857600" },
+  "request-timeout": { value: "MS", help: "deadline of a whole request through the flow, 504 / DEADLINE_EXCEEDED beyond (0: none)", default: "600000" },
   title: { value: "TEXT", help: "the HTTP API's title (OpenAPI)" },
   description: { value: "TEXT", help: "the HTTP API's description (OpenAPI)" },
   cors: { help: "allow cross-origin HTTP requests" },
@@ -209,6 +218,9 @@ export function parseGatewayArgs(argv: string[]): GatewayMainArgs {
     ...optional("timeoutSend", integer("timeout-send", one("timeout-send"), 1)),
     ...optional("retries", integer("retries", one("retries"), -1)),
     ...optional("gracePeriod", integer("grace-period", one("grace-period"), 0)),
+    ...optional("maxDocs", integer("max-docs", one("max-docs"), 0)),
+    ...optional("maxRequestBytes", integer("max-request-bytes", one("max-request-bytes"), 1)),
+    ...optional("requestTimeout", integer("request-timeout", one("request-timeout"), 0)),
     ...optional("title", one("title")),
     ...optional("description", one("description")),
     ...(flags.has("cors") ? { cors: true } : {}),
@@ -252,6 +264,9 @@ export function gatewayFlagsOf(args: GatewayMainArgs): string[] {
     ...optional("--timeout-send", args.timeoutSend),
     ...optional("--retries", args.retries),
     ...optional("--grace-period", args.gracePeriod),
+    ...optional("--max-docs", args.maxDocs),
+    ...optional("--max-request-bytes", args.maxRequestBytes),
+    ...optional("--request-timeout", args.requestTimeout),
     ...optional("--title", args.title),
     ...optional("--description", args.description),
     ...flag("--cors", args.cors),
@@ -307,6 +322,9 @@ export function gatewayOptionsOf(args: GatewayMainArgs): GatewayOptions {
     ...optional("timeoutSend", args.timeoutSend),
     ...optional("retries", args.retries),
     ...optional("gracePeriod", args.gracePeriod),
+    ...optional("maxDocs", args.maxDocs),
+    ...optional("maxRequestBytes", args.maxRequestBytes),
+    ...optional("requestTimeout", args.requestTimeout),
     ...optional("title", args.title),
     ...optional("description", args.description),
     ...optional("cors", args.cors),
