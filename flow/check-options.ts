@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { hubUsesMessage, isExecutorSpec, isHubUses } from "../config/mod.ts";
+import { isExecutorSpec } from "../config/executor-spec.ts";
+import { hubUsesMessage, isHubUses } from "../config/hub-uses.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { checkGracePeriod } from "../proto/server/mod.ts";
 import type { DeploymentOptions, Uses } from "./options.ts";

@@ -6,7 +6,7 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { Client, type PostOptions } from "../client/mod.ts";
 import type { Document, DocumentArray, DocumentInit } from "../docarray/mod.ts";
-import { createGateway, type Gateway } from "../gateway/mod.ts";
+import type { Gateway } from "../gateway/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { checkGracePeriod } from "../proto/server/mod.ts";
 import { callerFile, onParentExit, onShutdown, readText, type Server, type TlsOptions } from "../runtime/mod.ts";
@@ -26,7 +26,7 @@ import { resolveUsesFromCaller } from "./resolve-uses.ts";
 import { buildGraphDescription, resolveNeeds } from "./graph.ts";
 import type { DeploymentOptions, FlowDescription, FlowOptions, InheritedDeploymentOptions, Protocol } from "./options.ts";
 import { addDeployments, type AddedDeployment, configOfFlow, flowOptionsOf, type JoinMethod, withClassModules } from "./flow-yaml.ts";
-import { type LoadConfigOptions, loadFlowConfig, saveFlowConfig } from "../config/mod.ts";
+import type { LoadConfigOptions } from "../config/mod.ts";
 
 /** Inputs a flow accepts for `post()`. */
 export type FlowInputs = DocumentArray | Document | Iterable<Document | DocumentInit>;
@@ -91,6 +91,7 @@ export class Flow implements AsyncDisposable {
    * ```
    */
   static async load<T extends Flow>(this: new (options?: FlowOptions) => T, pathOrText: string, options: LoadConfigOptions = {}): Promise<T> {
+    const { loadFlowConfig } = await import("../config/mod.ts"); // yaml and zod load on first use
     const config = await loadFlowConfig(pathOrText, options);
     const flow = new this(flowOptionsOf(config));
     addDeployments(flow, config.deployments);
@@ -111,6 +112,7 @@ export class Flow implements AsyncDisposable {
    */
   async save(path: string): Promise<void> {
     const saver = callerFile(); // a class declared in the script that saves cannot be imported from it (it is running)
+    const { saveFlowConfig } = await import("../config/mod.ts");
     saveFlowConfig(configOfFlow(this.#options, await withClassModules(this.#added, [saver])), path);
   }
 
@@ -356,11 +358,16 @@ export class Flow implements AsyncDisposable {
       ...(this.#options.gracePeriod === undefined ? {} : { gracePeriod: this.#options.gracePeriod }),
       ...(this.#options.maxDocs === undefined ? {} : { maxDocs: this.#options.maxDocs }),
     };
+    // The gateway's code (Hono, zod, OpenTelemetry) loads only here, while the replicas start: a module that imports
+    // the package root (an executor's, say) does not pay for it.
+    const gatewayModule = import("../gateway/mod.ts");
+    gatewayModule.catch(() => {}); // awaited below unless a deployment fails first
     const results = await Promise.allSettled(this.#deployments.map((deployment) => startDeployment(deployment, defaults)));
     this.#running = results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
     const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
     if (failed) throw JinaError.from(failed.reason);
 
+    const { createGateway } = await gatewayModule;
     this.#gateway = createGateway({
       graph: this.build(),
       deployments: toGatewayDeployments(this.#deployments, this.#running, this.#options),

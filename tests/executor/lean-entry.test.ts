@@ -1,8 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { packageNames, staticGraph } from "../_import-graph.ts";
 
 // Fast start (issue 8): the process the Flow spawns for each replica (executor/main.ts) loads only what serving an
 // executor needs. Its static import graph is checked here (type-only imports and dynamic `import()` are not loads
@@ -11,31 +11,6 @@ import { fileURLToPath } from "node:url";
 // registered, prom-client with monitoring, Hono for HTTP routes).
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-
-/** The files and packages `entry` loads through static value imports, each with the file that imports it first. */
-function staticGraph(entry: string): { files: Map<string, string>; packages: Map<string, string> } {
-  const files = new Map<string, string>([[entry, ""]]);
-  const packages = new Map<string, string>();
-  const queue = [entry];
-  const statement = /^\s*(?:import|export)\s+(?!type\b)([^;]*?)\s*from\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']/gm;
-  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-    const source = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
-    for (const match of source.matchAll(statement)) {
-      const clause = match[1] ?? "";
-      // `import { type A, type B } from "x"` loads nothing either
-      if (/^\{[^}]*\}$/.test(clause) && clause.slice(1, -1).split(",").every((name) => /^\s*(type\s|$)/.test(name))) continue;
-      const specifier = (match[2] ?? match[3])!;
-      if (specifier.startsWith(".")) {
-        const target = join(dirname(file), specifier);
-        if (!files.has(target)) {
-          files.set(target, file);
-          queue.push(target);
-        }
-      } else if (!specifier.startsWith("node:") && !packages.has(specifier)) packages.set(specifier, file);
-    }
-  }
-  return { files, packages };
-}
 
 const { files, packages } = staticGraph(join(root, "executor/main.ts"));
 const firstParty = [...files.keys()].map((file) => relative(root, file));
@@ -46,7 +21,7 @@ test("executor/main.ts loads no gateway, flow, client, deploy or config code at 
 });
 
 test("executor/main.ts loads none of the packages an executor needs only when asked", () => {
-  const names = [...packages.keys()].map((specifier) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/"));
+  const names = packageNames(packages);
   for (const lazy of ["zod", "yaml", "@opentelemetry/api", "prom-client", "hono", "@hono/node-server", "@hono/zod-openapi"]) {
     assert.not.ok(names.includes(lazy), `${lazy} is loaded at start-up (first by ${packages.get([...packages.keys()][names.indexOf(lazy)]!)})`);
   }
