@@ -19,7 +19,7 @@ import {
   startDeployment,
   startShardReplica,
 } from "./deployment.ts";
-import { checkRollingUpdate, type ReplicaChanges, rollingUpdate, type RollingUpdateOptions, scaleReplicas } from "./scale.ts";
+import { appliedUpdate, checkRollingUpdate, type ReplicaChanges, rollingUpdate, type RollingUpdateOptions, scaleReplicas } from "./scale.ts";
 import { toGatewayDeployments } from "./gateway-targets.ts";
 import { checkDeploymentOptions } from "./check-options.ts";
 import { resolveUsesFromCaller } from "./resolve-uses.ts";
@@ -62,6 +62,8 @@ export class Flow implements AsyncDisposable {
   #defaults: DeploymentDefaults | undefined;
   /** The scale / rolling update running or queued per deployment (one at a time each). */
   readonly #changes = new Map<string, Promise<void>>();
+  /** What `scale()` / `rollingUpdate()` changed per deployment (replicas, usesWith, usesMetas, env), for `save()`. */
+  readonly #live = new Map<string, DeploymentOptions>();
   #removeShutdownHook: (() => void) | undefined;
 
   constructor(options: FlowOptions = {}) {
@@ -100,7 +102,8 @@ export class Flow implements AsyncDisposable {
 
   /**
    * Writes the flow as Flow YAML: its options as given (gateway ones under `gateway:`, the rest under `with:`) and
-   * its deployments as added, paths relative to the file. `Flow.load(path)` gives the same flow back. A `uses`
+   * its deployments as added, with what runs now after `scale()` (replicas) and `rollingUpdate()` (usesWith,
+   * usesMetas, env), paths relative to the file. `Flow.load(path)` gives the same flow back. A `uses`
    * that is a class is written `./file.ts#Class` when the module that declared its `@requests` (or called
    * `bindRequests`) exports it; a class declared in the saving script itself, or exported by no module, is an
    * error that names the deployment (give `"./file.ts#Class"` then).
@@ -113,7 +116,8 @@ export class Flow implements AsyncDisposable {
   async save(path: string): Promise<void> {
     const saver = callerFile(); // a class declared in the script that saves cannot be imported from it (it is running)
     const { saveFlowConfig } = await import("../config/mod.ts");
-    saveFlowConfig(configOfFlow(this.#options, await withClassModules(this.#added, [saver])), path);
+    const added = this.#added.map((entry, index) => ({ ...entry, options: { ...entry.options, ...this.#live.get(this.#deployments[index]!.name) } }));
+    saveFlowConfig(configOfFlow(this.#options, await withClassModules(added, [saver])), path);
   }
 
   #add(given: DeploymentOptions, method: JoinMethod, recorded: DeploymentOptions = given): this {
@@ -460,7 +464,7 @@ export class Flow implements AsyncDisposable {
   async scale(deployment: string, replicas: number): Promise<void> {
     const resolved = this.#changeable(deployment, "scale");
     positiveInteger(deployment, "scale(): replicas", replicas, 1);
-    return await this.#change(resolved, (running, changes) => scaleReplicas(resolved, running, replicas, changes));
+    return await this.#change(resolved, (running, changes) => scaleReplicas(resolved, running, replicas, changes), () => ({ replicas: resolved.replicas }));
   }
 
   /**
@@ -478,7 +482,7 @@ export class Flow implements AsyncDisposable {
   async rollingUpdate(deployment: string, update: RollingUpdateOptions): Promise<void> {
     const resolved = this.#changeable(deployment, "rollingUpdate");
     checkRollingUpdate(deployment, update);
-    return await this.#change(resolved, (running, changes) => rollingUpdate(resolved, running, update, changes));
+    return await this.#change(resolved, (running, changes) => rollingUpdate(resolved, running, update, changes), () => appliedUpdate(resolved, update));
   }
 
   /** The deployment a `scale()` / `rollingUpdate()` may change, or a JinaError saying why not. */
@@ -500,8 +504,15 @@ export class Flow implements AsyncDisposable {
     return resolved;
   }
 
-  /** Runs one change of a deployment after the ones before it, with the flow's gateway and defaults. */
-  #change(resolved: ResolvedDeployment, run: (running: RunningDeployment, changes: ReplicaChanges) => Promise<void>): Promise<void> {
+  /**
+   * Runs one change of a deployment after the ones before it, with the flow's gateway and defaults; then records
+   * `live()` (what the deployment runs with now, also after a failure that was rolled back) for `save()`.
+   */
+  #change(
+    resolved: ResolvedDeployment,
+    run: (running: RunningDeployment, changes: ReplicaChanges) => Promise<void>,
+    live: () => DeploymentOptions,
+  ): Promise<void> {
     const name = resolved.name;
     const previous = this.#changes.get(name) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(async () => {
@@ -509,12 +520,16 @@ export class Flow implements AsyncDisposable {
       const defaults = this.#defaults;
       const running = this.#running.find((deployment) => deployment.name === name);
       if (!gateway || !defaults || !running) throw new JinaError(`Deployment "${name}" cannot change: the flow is closing`, ErrorCode.FailedPrecondition);
-      await run(running, {
-        start: (shard, replicaId) => startShardReplica(resolved, defaults, shard, replicaId, "free"),
-        // the replica is ready (its process printed its ready line): the gateway waits ≤ 30 s for health SERVING
-        join: (shard, replica) => gateway.addReplica(name, replica.target, { shard }),
-        leave: async (shard, replica) => void (await gateway.removeReplica(name, replica.target, { shard })),
-      });
+      try {
+        await run(running, {
+          start: (shard, replicaId) => startShardReplica(resolved, defaults, shard, replicaId, "free"),
+          // the replica is ready (its process printed its ready line): the gateway waits ≤ 30 s for health SERVING
+          join: (shard, replica) => gateway.addReplica(name, replica.target, { shard }),
+          leave: async (shard, replica) => void (await gateway.removeReplica(name, replica.target, { shard })),
+        });
+      } finally {
+        this.#live.set(name, { ...this.#live.get(name), ...live() });
+      }
     });
     this.#changes.set(name, next);
     void next.finally(() => this.#changes.get(name) === next && this.#changes.delete(name)).catch(() => {});

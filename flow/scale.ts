@@ -71,6 +71,19 @@ export function checkRollingUpdate(name: string, update: RollingUpdateOptions): 
 }
 
 /**
+ * The options of `update` that the deployment runs with after {@link rollingUpdate}: all of them, or none when the
+ * update failed before it replaced a replica (its options were rolled back).
+ *
+ * @example
+ * ```ts
+ * await rollingUpdate(resolved, running, update, changes).finally(() => saved = appliedUpdate(resolved, update));
+ * ```
+ */
+export function appliedUpdate(resolved: ResolvedDeployment, update: RollingUpdateOptions): RollingUpdateOptions {
+  return Object.fromEntries(updatable.filter((key) => update[key] !== undefined && resolved.options[key] === update[key]).map((key) => [key, update[key]]));
+}
+
+/**
  * Grows or shrinks every shard of a running deployment to `replicas`. Growing starts the new replicas in
  * parallel and lets each join once SERVING; if one fails, those started are taken out again and stopped, and the
  * deployment keeps its size. Shrinking takes the last replicas out of the rotation, drains and stops them.
