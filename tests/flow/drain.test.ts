@@ -34,18 +34,27 @@ async function startedCalls(workspace: string, count: number): Promise<void> {
   throw new Error(`the flow did not start ${count} calls within 20 s`);
 }
 
+/** When the Sleeper's calls ended (`Date.now()` of each, in the order they ended). */
+function finishedAt(workspace: string): number[] {
+  const file = join(workspace, "sleeper", "0", "finished.txt");
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number) : [];
+}
+
 for (const where of ["in process", "own process"] as const) {
-  test(`close() 500 ms into four 2-second HTTP calls: all four answer 200 with their documents (${where})`, async () => {
+  // What close() waited for is checked against when the calls ended (the Sleeper's own clock), not against a fixed
+  // time: on a loaded machine the test's timers run late, and close() may start well after the 500 ms.
+  test(`close() 500 ms into four 3-second HTTP calls: all four answer 200 with their documents (${where})`, async () => {
     const uses = where === "in process" ? Sleeper : "./tests/flow/fixtures/sleeper.ts#Sleeper";
     const workspace = mkdtempSync(join(tmpdir(), "jina-drain-"));
     const flow = await new Flow({ protocol: "http", workspace }).add({ name: "sleeper", uses }).start();
     const port = flow.port;
     try {
-      const calls = Array.from({ length: 4 }, () => postSlow(port, 2000));
+      const calls = Array.from({ length: 4 }, () => postSlow(port, 3000));
       await startedCalls(workspace, 4); // the machine may be loaded: wait until all four run, then 500 ms
       await sleep(500);
       const started = Date.now();
       const closing = flow.close();
+      const closedAt = closing.then(() => Date.now()); // when close() itself returned, not when the test looked
       await sleep(100);
       const refused = await postSlow(port, 10).catch((error) => error as Error);
       const answers = await Promise.all(calls);
@@ -58,8 +67,11 @@ for (const where of ["in process", "own process"] as const) {
         assert.is(refused.status, 503, "a new call during the drain is refused");
         assert.match(await refused.text(), /shutting down/);
       }
-      await closing;
-      assert.ok(Date.now() - started >= 1000, "close() waited for the calls in flight");
+      const closed = await closedAt;
+      const ended = finishedAt(workspace);
+      assert.is(ended.length, 4, "every call ended");
+      assert.ok(started < Math.min(...ended), `the four calls were in flight when close() began (it began ${started - Math.min(...ended)} ms after the first ended)`);
+      assert.ok(closed >= Math.max(...ended), `close() waited for the calls in flight (it returned ${Math.max(...ended) - closed} ms before the last ended)`);
     } finally {
       await flow.close();
       rmSync(workspace, { recursive: true, force: true });
