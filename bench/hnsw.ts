@@ -3,6 +3,8 @@
  * build time, index size on disk. Data: uniform random, clustered (Gaussian blobs), or lowrank (a 16-d latent
  * mapped into the space, as text embeddings are); cosine.
  * Exact baselines: `DocumentArray.find` (the library's brute force) and a tight Float32Array loop.
+ * Comparison: usearch (a native HNSW, N-API, SIMD distances) on the same vectors with the same M, efConstruction and
+ * efSearch, one thread for build and search, timed in CPU ms the same way (USEARCH=0 skips it).
  *
  *   npx tsx bench/hnsw.ts [n=100000] [dim=128] [queries=200] [M=16] [efConstruction=200] [kinds=random,clustered,lowrank]
  *   (EF_SEARCH=64,128,256 sets the efSearch values swept)
@@ -13,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DocumentArray, Hnsw } from "../docarray/mod.ts";
 import { writeHnswFile } from "../docarray/storage/ann/hnsw-file.ts";
+import { loadUsearch, type UsearchIndex } from "./usearch.ts";
 
 const [n, dim, queryCount] = [Number(process.argv[2] ?? 100_000), Number(process.argv[3] ?? 128), Number(process.argv[4] ?? 200)];
 const maxConnection = Number(process.argv[5] ?? 16);
@@ -21,6 +24,7 @@ const kinds = (process.argv[7] ?? "random,clustered").split(",") as Kind[];
 const k = 10;
 const efs = (process.env.EF_SEARCH ?? "64,128,256,512,1024").split(",").map(Number);
 const defaultEf = new Hnsw({ dim: 1 }).efSearch;
+const usearch = process.env.USEARCH === "0" ? undefined : await loadUsearch();
 
 function rng(seed: number): () => number {
   let x = seed >>> 0 || 1;
@@ -162,6 +166,38 @@ try {
         `  efSearch ${String(ef).padStart(3)}${ef === defaultEf ? " (default)" : "          "}: recall@10 ${(hits / (queryCount * k)).toFixed(3)}, ` +
           `median ${median(annMs).toFixed(3)} ms/query (${Math.round(1000 / median(annMs))} q/s) = ${(median(exactMs) / median(annMs)).toFixed(0)}× the tight loop, ` +
           `${(median(findMs) / median(annMs)).toFixed(0)}× DocumentArray.find`,
+      );
+    }
+    if (!usearch) continue;
+    // usearch, same vectors, M and efConstruction, one thread; efSearch is fixed at construction, so the built
+    // graph is saved once and viewed by one index per efSearch
+    const cpuBuild0 = process.cpuUsage();
+    const built = usearch.create(dim, maxConnection, efConstruction, defaultEf);
+    built.add(data, 1);
+    const cpuBuild = process.cpuUsage(cpuBuild0);
+    const usearchFile = join(dir, `${kind}.usearch`);
+    built.save(usearchFile);
+    const usearchCpuS = (cpuBuild.user + cpuBuild.system) / 1e6;
+    console.log(
+      `  usearch ${usearch.version}: build ${usearchCpuS.toFixed(1)} s CPU (ours ÷ usearch ${(buildCpuS / usearchCpuS).toFixed(2)}), ` +
+        `index file ${(statSync(usearchFile).size / 2 ** 20).toFixed(1)} MiB`,
+    );
+    for (const ef of efs) {
+      const view: UsearchIndex = usearch.create(dim, maxConnection, efConstruction, ef);
+      view.view(usearchFile);
+      const usMs: number[] = [];
+      let hits = 0;
+      for (let q = 0; q < queryCount; q++) {
+        const query = queries.subarray(q * dim, (q + 1) * dim);
+        t = cpuMs();
+        const nodes = view.search(query, k);
+        usMs.push(cpuMs() - t);
+        const want = new Set(truth[q]);
+        hits += nodes.filter((node) => want.has(node)).length;
+      }
+      console.log(
+        `  usearch efSearch ${String(ef).padStart(4)}: recall@10 ${(hits / (queryCount * k)).toFixed(3)}, median ${median(usMs).toFixed(3)} ms/query ` +
+          `(${Math.round(1000 / median(usMs))} q/s) = ${(median(exactMs) / median(usMs)).toFixed(0)}× the tight loop`,
       );
     }
   }
