@@ -13,6 +13,7 @@ import { ErrorCode, JinaError } from "../../../proto/errors.ts";
 import type { AnnMetric } from "../contract.ts";
 import { BoundedHeap } from "../../bounded-heap.ts";
 import { MinHeap } from "./heap.ts";
+import { QuantizedMemory } from "./quantized-memory.ts";
 import { VectorMemory } from "./vector-memory.ts";
 
 /**
@@ -38,6 +39,12 @@ export interface HnswOptions {
   seed?: number | undefined;
   /** Use the WebAssembly SIMD kernel when the runtime has it (default true; false forces the TypeScript one). */
   simd?: boolean | undefined;
+  /**
+   * Walk the graph on int8 codes of the vectors while searching, then re-score the `efSearch` candidates on the
+   * float32 vectors (default true where WebAssembly SIMD runs; inserts always use float32, so the graph is the
+   * same either way).
+   */
+  quantizedSearch?: boolean | undefined;
 }
 
 /** A search result: node numbers and their distances, closest first. */
@@ -88,6 +95,10 @@ export class Hnsw {
   /** True for cosine and inner_product (distance 1 − dot), false for euclidean (squared L2 inside). */
   readonly #dot: boolean;
   readonly #memory: VectorMemory;
+  /** Int8 codes for the search's walk (undefined without SIMD or with `quantizedSearch: false`). */
+  #codes: QuantizedMemory | undefined;
+  /** Distances of one batch, from either kernel. */
+  readonly #batch = new Float64Array(VectorMemory.maxBatch);
   readonly #candidates = new MinHeap();
   readonly #results = new BoundedHeap(1);
   /** Scratch for {@link #link}: a full neighbour list plus the new link, sorted by distance. */
@@ -117,6 +128,7 @@ export class Hnsw {
     this.#normalize = this.metric === "cosine";
     this.#dot = this.metric !== "euclidean";
     this.#memory = new VectorMemory(this.dim, capacity, this.#dot ? "dot" : "l2", { simd: options.simd ?? true });
+    this.quantizedSearch = options.quantizedSearch ?? true;
     capacity = this.#memory.capacity;
     this.levels = new Int32Array(capacity);
     this.links0 = new Int32Array(capacity * (this.M0 + 1));
@@ -136,6 +148,16 @@ export class Hnsw {
   /** The stored vectors, node after node (normalised for cosine); a view that {@link reserve} replaces. */
   get vectors(): Float32Array {
     return this.#memory.vectors;
+  }
+
+  /** True when the search walks on int8 codes (set it false to walk on the float32 vectors). */
+  get quantizedSearch(): boolean {
+    return this.#codes !== undefined;
+  }
+
+  set quantizedSearch(on: boolean) {
+    if (!on) this.#codes = undefined;
+    else if (!this.#codes && this.#memory.simd) this.#codes = QuantizedMemory.create(this.dim, this.#dot ? "dot" : "l2");
   }
 
   /** True when distances run in the WebAssembly SIMD kernel. */
@@ -220,16 +242,22 @@ export class Hnsw {
   search(vector: ArrayLike<number>, limit: number, accept?: (node: number) => boolean, ef = this.efSearch): HnswResult {
     if (this.entry < 0 || limit <= 0) return { nodes: [], distances: [] };
     const query = this.#setQuery(vector);
+    const codes = this.#codes;
+    if (codes) {
+      if (codes.synced < this.count) codes.sync(this.vectors, codes.synced, this.count);
+      codes.setQuery(this.#memory.query, 0);
+    }
     let current = this.entry;
-    let currentDist = this.#distanceTo(query, current);
+    let currentDist = this.#distanceTo(query, current, codes);
     for (let layer = this.maxLevel; layer > 0; layer--) {
-      current = this.#greedy(query, current, currentDist, layer);
+      current = this.#greedy(query, current, currentDist, layer, codes);
       currentDist = this.#greedyDist;
     }
     const filter = this.deletedCount > 0 || accept
       ? (node: number) => this.deleted[node] === 0 && (!accept || accept(node))
       : undefined;
-    const found = this.#searchSorted(query, current, Math.max(ef, limit), 0, filter);
+    let found = this.#searchSorted(query, current, Math.max(ef, limit), 0, filter, codes);
+    if (codes) found = this.#rescore(query, found, limit);
     const rows = this.#sortedRows;
     const distances = this.#sortedDists;
     const n = Math.min(limit, found);
@@ -323,10 +351,51 @@ export class Hnsw {
     return this.#dot ? d : Math.sqrt(Math.max(0, d));
   }
 
-  #distanceTo(query: number, node: number): number {
-    this.#memory.ids[0] = node;
-    this.#memory.compute(query, 1);
-    return this.#fromKernel(this.#memory.out[0] as number);
+  #distanceTo(query: number, node: number, codes?: QuantizedMemory): number {
+    this.#idsOf(codes)[0] = node;
+    this.#score(query, 1, codes);
+    return this.#batch[0] as number;
+  }
+
+  /** Where {@link #score} reads its node numbers. */
+  #idsOf(codes: QuantizedMemory | undefined): Int32Array {
+    return codes ? codes.ids : this.#memory.ids;
+  }
+
+  /** Internal distances (lower is closer) from the query to the `count` nodes in `#idsOf(codes)`, into `#batch`. */
+  #score(query: number, count: number, codes: QuantizedMemory | undefined): void {
+    const batch = this.#batch;
+    if (codes) {
+      codes.compute(count, batch);
+      return;
+    }
+    const memory = this.#memory;
+    memory.compute(query, count);
+    const out = memory.out;
+    if (this.#dot) for (let k = 0; k < count; k++) batch[k] = 1 - (out[k] as number);
+    else for (let k = 0; k < count; k++) batch[k] = out[k] as number;
+  }
+
+  /**
+   * Re-scores the `found` candidates of a walk on int8 codes on the float32 vectors and keeps the `limit` nearest in
+   * `#sortedRows` / `#sortedDists`, closest first; returns how many.
+   */
+  #rescore(query: number, found: number, limit: number): number {
+    const rows = this.#sortedRows;
+    const memory = this.#memory;
+    const results = this.#results;
+    results.reset(limit);
+    for (let start = 0; start < found; start += VectorMemory.maxBatch) {
+      const count = Math.min(VectorMemory.maxBatch, found - start);
+      memory.ids.set(rows.subarray(start, start + count));
+      this.#score(query, count, undefined);
+      for (let k = 0; k < count; k++) {
+        const d = this.#batch[k] as number;
+        const node = memory.ids[k] as number;
+        if (results.accepts(d, node)) results.push(d, node);
+      }
+    }
+    return results.drainInto(rows, this.#sortedDists);
   }
 
   #grow(needed: number): void {
@@ -361,9 +430,9 @@ export class Hnsw {
   /** The distance {@link #greedy} ended at (a second return value without an allocation). */
   #greedyDist = 0;
 
-  #greedy(query: number, start: number, startDist: number, layer: number): number {
-    const memory = this.#memory;
-    const ids = memory.ids;
+  #greedy(query: number, start: number, startDist: number, layer: number, codes?: QuantizedMemory): number {
+    const ids = this.#idsOf(codes);
+    const batch = this.#batch;
     let current = start;
     let best = startDist;
     for (let changed = true; changed;) {
@@ -372,10 +441,10 @@ export class Hnsw {
       const base = layer === 0 ? current * (this.M0 + 1) : (layer - 1) * (this.M + 1);
       const n = links[base] as number;
       for (let i = 0; i < n; i++) ids[i] = links[base + 1 + i] as number;
-      memory.compute(query, n);
+      this.#score(query, n, codes);
       const from = current;
       for (let i = 0; i < n; i++) {
-        const d = this.#fromKernel(memory.out[i] as number);
+        const d = batch[i] as number;
         if (d < best) {
           best = d;
           current = ids[i] as number;
@@ -388,8 +457,8 @@ export class Hnsw {
   }
 
   /** {@link #searchLayer}'s results in `#sortedRows` / `#sortedDists`, closest first; returns how many. */
-  #searchSorted(query: number, start: number, ef: number, layer: number, accept: ((node: number) => boolean) | undefined): number {
-    const results = this.#searchLayer(query, start, ef, layer, accept);
+  #searchSorted(query: number, start: number, ef: number, layer: number, accept: ((node: number) => boolean) | undefined, codes?: QuantizedMemory): number {
+    const results = this.#searchLayer(query, start, ef, layer, accept, codes);
     if (this.#sortedRows.length < results.size) {
       this.#sortedRows = new Int32Array(results.size);
       this.#sortedDists = new Float64Array(results.size);
@@ -398,21 +467,20 @@ export class Hnsw {
   }
 
   /** The `ef` nearest nodes to the query on `layer` that pass `accept`, found from `start` (a reused heap). */
-  #searchLayer(query: number, start: number, ef: number, layer: number, accept: ((node: number) => boolean) | undefined): BoundedHeap {
+  #searchLayer(query: number, start: number, ef: number, layer: number, accept: ((node: number) => boolean) | undefined, codes?: QuantizedMemory): BoundedHeap {
     if (++this.#epoch === 0xffffffff) {
       this.#visited.fill(0);
       this.#epoch = 1;
     }
     const epoch = this.#epoch;
     const visited = this.#visited;
-    const memory = this.#memory;
-    const ids = memory.ids;
-    const out = memory.out;
+    const ids = this.#idsOf(codes);
+    const batch = this.#batch;
     const candidates = this.#candidates;
     const results = this.#results;
     candidates.clear();
     results.reset(ef);
-    const startDist = this.#distanceTo(query, start);
+    const startDist = this.#distanceTo(query, start, codes);
     candidates.push(startDist, start);
     if (!accept || accept(start)) results.push(startDist, start);
     visited[start] = epoch;
@@ -434,9 +502,9 @@ export class Hnsw {
         ids[m++] = neighbour;
       }
       if (m === 0) continue;
-      memory.compute(query, m);
+      this.#score(query, m, codes);
       for (let k = 0; k < m; k++) {
-        const nd = this.#dot ? 1 - (out[k] as number) : (out[k] as number);
+        const nd = batch[k] as number;
         if (!(nd >= results.limit)) {
           const neighbour = ids[k] as number;
           candidates.push(nd, neighbour);

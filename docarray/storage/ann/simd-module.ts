@@ -46,7 +46,7 @@ const V128 = 0x7b;
 const op = {
   block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b, localGet: 0x20, localSet: 0x21, localTee: 0x22,
   i32Load: 0x28, f32Load: 0x2a, f32Store: 0x38, i32Const: 0x41, i32GeU: 0x4f, i32Add: 0x6a, i32Mul: 0x6c,
-  i32And: 0x71, i32Shl: 0x74, f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94, void: 0x40,
+  i32And: 0x71, i32Shl: 0x74, f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94, f32ConvertI32S: 0xb2, void: 0x40,
 } as const;
 
 /** Unsigned LEB128. */
@@ -79,6 +79,8 @@ const f32x4Add = simd(0xe4);
 const f32x4Sub = simd(0xe5);
 const f32x4Mul = simd(0xe6);
 const lane = (i: number) => simd(0x1f, i);
+const i32x4Dot = simd(0xba); // i32x4.dot_i16x8_s
+const i32x4Add = simd(0xae);
 const v128Zero = simd(0x0c, ...new Array<number>(16).fill(0));
 const vector = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 const text = (s: string): number[] => vector([...s].map((c) => [c.charCodeAt(0)]));
@@ -130,7 +132,42 @@ function body(l2: boolean): number[] {
 }
 
 /**
- * The module's bytes: imports `env.memory`, exports `dot` and `l2`.
+ * `dot8`'s body: the inner product of int8 vectors (`stride` bytes each, a multiple of 16, zero-padded), eight
+ * lanes widened to int16 and multiplied pairwise into int32 (`i32x4.dot_i16x8_s`), two accumulators; the exact
+ * integer sum is stored as a float32.
+ */
+function body8(): number[] {
+  const [q, ids, n, base, stride, out, i, p, j, acc, acc1] = Array.from({ length: 11 }, (_, k) => k) as [
+    number, number, number, number, number, number, number, number, number, number, number,
+  ];
+  const get = (x: number) => [op.localGet, x];
+  const set = (x: number) => [op.localSet, x];
+  const load8x8 = (ptr: number, offset: number) => [...get(ptr), ...get(j), op.i32Add, ...simd(0x01, 0, offset)];
+  const step = (a: number, offset: number) => [...get(a), ...load8x8(q, offset), ...load8x8(p, offset), ...i32x4Dot, ...i32x4Add, ...set(a)];
+  return [
+    ...vector([[3, I32], [2, V128]]),
+    op.block, op.void, op.loop, op.void,
+    ...get(i), ...get(n), op.i32GeU, op.brIf, 1,
+    ...get(base), ...get(ids), ...get(i), op.i32Const, 2, op.i32Shl, op.i32Add, op.i32Load, 2, 0, ...get(stride), op.i32Mul, op.i32Add, ...set(p),
+    ...v128Zero, ...set(acc), ...v128Zero, ...set(acc1),
+    op.i32Const, 0, ...set(j),
+    op.block, op.void, op.loop, op.void,
+    ...get(j), ...get(stride), op.i32GeU, op.brIf, 1,
+    ...step(acc, 0), ...step(acc1, 8),
+    ...get(j), op.i32Const, 16, op.i32Add, ...set(j),
+    op.br, 0, op.end, op.end,
+    ...get(acc), ...get(acc1), ...i32x4Add, ...set(acc),
+    ...get(out), ...get(i), op.i32Const, 2, op.i32Shl, op.i32Add,
+    ...get(acc), ...simd(0x1b, 0), ...get(acc), ...simd(0x1b, 1), op.i32Add, ...get(acc), ...simd(0x1b, 2), ...get(acc), ...simd(0x1b, 3), op.i32Add, op.i32Add,
+    op.f32ConvertI32S, op.f32Store, 2, 0,
+    ...get(i), op.i32Const, 1, op.i32Add, ...set(i),
+    op.br, 0, op.end, op.end,
+    op.end,
+  ];
+}
+
+/**
+ * The module's bytes: imports `env.memory`, exports `dot`, `l2` and `dot8`.
  *
  * @example
  * ```ts
@@ -141,8 +178,29 @@ export function distanceModuleBytes(): Uint8Array<ArrayBuffer> {
   const params = vector([[I32], [I32], [I32], [I32], [I32], [I32]]);
   const types = section(1, vector([[0x60, ...params, 0]]));
   const imports = section(2, vector([[...text("env"), ...text("memory"), 0x02, 0x00, 1]]));
-  const functions = section(3, vector([[0], [0]]));
-  const exports = section(7, vector([[...text("dot"), 0x00, 0], [...text("l2"), 0x00, 1]]));
-  const code = section(10, vector([body(false), body(true)].map((b) => [...uleb(b.length), ...b])));
+  const functions = section(3, vector([[0], [0], [0]]));
+  const exports = section(7, vector([[...text("dot"), 0x00, 0], [...text("l2"), 0x00, 1], [...text("dot8"), 0x00, 2]]));
+  const code = section(10, vector([body(false), body(true), body8()].map((b) => [...uleb(b.length), ...b])));
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...types, ...imports, ...functions, ...exports, ...code]);
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/**
+ * The compiled kernel module (compiled once per process), or null where WebAssembly SIMD is missing.
+ *
+ * @example
+ * ```ts
+ * const module = simdModule();
+ * ```
+ */
+export function simdModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    const bytes = distanceModuleBytes();
+    compiled = typeof WebAssembly === "object" && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
 }

@@ -7,26 +7,12 @@
  * @module
  */
 import { dot, squaredDistance } from "../../top-k.ts";
-import { distanceModuleBytes } from "./simd-module.ts";
+import { simdModule } from "./simd-module.ts";
 
 /** What a kernel computes: the inner product, or the squared L2 distance. */
 export type DistanceKind = "dot" | "l2";
 
 type Kernel = (query: number, ids: number, count: number, base: number, stride: number, out: number) => void;
-
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The compiled kernel module, or null where WebAssembly SIMD is missing. */
-function simdModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = distanceModuleBytes();
-    compiled = typeof WebAssembly === "object" && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
 
 const page = 65536;
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
