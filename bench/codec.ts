@@ -1,15 +1,18 @@
 /**
  * bench/codec: encode + decode of a DataRequest with 1,000 documents × 768 float32 embeddings, against copying the
- * same bytes. In one run, alternating: the fast codec (encodeDataRequest + decodeDataRequest), protobuf-es
- * (toBinary + fromBinary), a memcpy of the encoded bytes into a buffer (`set`) and an allocate-and-copy
+ * same bytes. In one run, alternating: the fast codec (encodeDataRequest + decodeDataRequest), the same in a gRPC
+ * frame (the envelope's prefix written into the codec's buffer; and, as before, the message copied into a frame),
+ * protobuf-es (toBinary + fromBinary), a memcpy of the encoded bytes into a buffer (`set`) and an allocate-and-copy
  * (`slice`). Prints medians of wall time and of CPU time (user + system: steadier than wall time on a loaded
- * machine) and their ratios to the memcpy. Bounded to a few seconds (BENCH_CODEC_REPS).
+ * machine) and their ratios to the memcpy, then a `BENCH_RESULT {json}` line (bench/runtimes.ts). Bounded to a few
+ * seconds (BENCH_CODEC_REPS).
  *
  * @module
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { createDataRequest, decodeDataRequest, DocumentArray, encodeDataRequest } from "../docarray/mod.ts";
+import { createDataRequest, dataRequestCodec, decodeDataRequest, DocumentArray, encodeDataRequest } from "../docarray/mod.ts";
 import { DataRequestProtoSchema } from "../proto/gen/jina_pb.ts";
+import { encodeEnvelope, envelopedMessage, grpcEnvelope } from "../runtime/grpc-frame.ts";
 import { getEnv } from "../runtime/mod.ts";
 import { median } from "./measure.ts";
 
@@ -28,6 +31,9 @@ const cases: Record<string, () => unknown> = {
   "memcpy (set)": () => target.set(bytes),
   "alloc + copy (slice)": () => bytes.slice(),
   "encodeDataRequest + decodeDataRequest": () => decodeDataRequest(encodeDataRequest(request)),
+  // what a gRPC hop does: the message in its 5-byte envelope, then decoded at the other end
+  "gRPC frame: encodeEnvelope (prefix in the codec's buffer) + decode": () => decodeDataRequest(envelopedMessage(encodeEnvelope(dataRequestCodec, request))),
+  "gRPC frame: encode + grpcEnvelope copy (before) + decode": () => decodeDataRequest(grpcEnvelope(encodeDataRequest(request), false).subarray(5)),
   "protobuf-es toBinary + fromBinary": () => fromBinary(DataRequestProtoSchema, toBinary(DataRequestProtoSchema, request)),
 };
 const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
@@ -59,3 +65,9 @@ for (const [name, list] of Object.entries(times)) {
   const c = median(cpuTimes[name] ?? []);
   console.log(`| ${name} | ${m.toFixed(3)} | ${(m / base).toFixed(1)}× | ${c.toFixed(3)} | ${(c / cpuBase).toFixed(1)}× |`);
 }
+const codecCase = "encodeDataRequest + decodeDataRequest";
+console.log(`BENCH_RESULT ${JSON.stringify({
+  cpuRatio: median(cpuTimes[codecCase] ?? []) / cpuBase,
+  wallRatio: median(times[codecCase] ?? []) / base,
+  sliceCpuRatio: median(cpuTimes["alloc + copy (slice)"] ?? []) / cpuBase,
+})}`);

@@ -2,7 +2,8 @@
  * bench/find: `DocumentArray.find` (cosine, limit 10) over 100,000 documents × 128 float32 embeddings, against a
  * tight cosine loop in plain TypeScript over the same Float32Array matrix (the distances only, no selection). Also
  * `match` of 32 queries against 32 single finds. Alternating reps; prints medians and ratios. The first find of
- * an array decoded from bytes (gathering the embeddings into one matrix) is printed on its own.
+ * an array decoded from bytes (gathering the embeddings into one matrix) is printed on its own; then a
+ * `BENCH_RESULT {json}` line (bench/runtimes.ts).
  *
  * @module
  */
@@ -68,3 +69,4 @@ for (const [name, list] of Object.entries(times)) {
   console.log(`| ${name} | ${m.toFixed(2)} | ${(m / base).toFixed(2)}× |`);
 }
 console.log(`| first find of a fresh array (gathers the matrix) | ${firstFind.toFixed(2)} | ${(firstFind / base).toFixed(2)}× |`);
+console.log(`BENCH_RESULT ${JSON.stringify({ findRatio: median(times["DocumentArray.find (cosine, limit 10)"] ?? []) / base })}`);

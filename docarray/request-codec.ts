@@ -9,7 +9,13 @@ import { lazyBytesOf, lazyData } from "./lazy-data.ts";
 import { decodeDataRequest, decodeDataRequestHead, encodeDataRequest } from "./wire/codec.ts";
 
 /** A `DataRequestProto` codec in the shape of `runtime/grpc-frame.ts`'s `BinaryCodec`. */
-type DataRequestCodec = { typeName: string; encode(message: DataRequestProto): Uint8Array; decode(bytes: Uint8Array): DataRequestProto };
+type DataRequestCodec = {
+  typeName: string;
+  encode(message: DataRequestProto): Uint8Array;
+  decode(bytes: Uint8Array): DataRequestProto;
+  /** `encode` after `reserve` free bytes (the gRPC envelope's prefix, written in place by the transport). */
+  encodeReserved(message: DataRequestProto, reserve: number): Uint8Array;
+};
 
 /**
  * `jina.DataRequestProto` to and from bytes, byte-identical to protobuf-es. Decoding checks every byte (what a server
@@ -24,6 +30,7 @@ export const dataRequestCodec: DataRequestCodec = {
   typeName: "jina.DataRequestProto",
   encode,
   decode: (bytes: Uint8Array): DataRequestProto => decodeDataRequest(bytes),
+  encodeReserved: encode,
 };
 
 /**
@@ -39,6 +46,7 @@ export const dataRequestCodec: DataRequestCodec = {
 export const lazyDataRequestCodec: DataRequestCodec = {
   typeName: "jina.DataRequestProto",
   encode,
+  encodeReserved: encode,
   decode(bytes: Uint8Array): DataRequestProto {
     const { request, data } = decodeDataRequestHead(bytes);
     if (data) request.data = lazyData(data);
@@ -46,7 +54,6 @@ export const lazyDataRequestCodec: DataRequestCodec = {
   },
 };
 
-function encode(message: DataRequestProto): Uint8Array {
-  const data = lazyBytesOf(message.data);
-  return data ? encodeDataRequest(message, { data }) : encodeDataRequest(message);
+function encode(message: DataRequestProto, reserve = 0): Uint8Array {
+  return encodeDataRequest(message, { data: lazyBytesOf(message.data), reserve });
 }

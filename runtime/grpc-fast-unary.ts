@@ -17,7 +17,7 @@ import { create, type DescMessage, type DescMethodUnary, isMessage, type Message
 import { Code, ConnectError } from "@connectrpc/connect";
 import { parseTimeout } from "@connectrpc/connect/protocol-grpc";
 import type { Http2ServerRequest, Http2ServerResponse, OutgoingHttpHeaders } from "node:http2";
-import { type BinaryCodec, codecFor, encodeGrpcMessage, grpcEnvelope, gunzipMessage, gzipMessage, UnaryBody } from "./grpc-frame.ts";
+import { type BinaryCodec, codecFor, encodeEnvelope, encodeGrpcMessage, envelopedMessage, grpcEnvelope, gunzipMessage, gzipMessage, UnaryBody } from "./grpc-frame.ts";
 import { HeaderView } from "./header-view.ts";
 import type { MessageCheck } from "./grpc-message-check.ts";
 
@@ -52,7 +52,7 @@ export interface FastUnaryCall {
 export interface FastUnaryRoute {
   /** `/package.Service/Method`. */
   readonly path: string;
-  /** Decodes, handles and encodes one call; rejects with the call's error. */
+  /** Decodes, handles and encodes one call into its gRPC frame (`encodeEnvelope`); rejects with the call's error. */
   run(bytes: Uint8Array, call: FastUnaryCall): Promise<Uint8Array>;
 }
 
@@ -82,7 +82,7 @@ export function fastUnaryRoute<I extends DescMessage, O extends DescMessage>(
         throw new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.InvalidArgument);
       }
       const answer = await handle(request, call);
-      return output.encode(isMessage(answer, method.output) ? answer : create(method.output, answer));
+      return encodeEnvelope(output, isMessage(answer, method.output) ? answer : create(method.output, answer));
     },
   };
 }
@@ -141,7 +141,7 @@ function serve(route: FastUnaryRoute, req: Http2ServerRequest, res: Http2ServerR
     controller?.abort(reason);
   };
   const acceptsGzip = options.acceptCompression && /\bgzip\b/.test(String(req.headers["grpc-accept-encoding"] ?? ""));
-  const respond = (error: ConnectError | undefined, message?: Uint8Array, compressed = false) => {
+  const respond = (error: ConnectError | undefined, frame?: Uint8Array, compressed = false) => {
     if (answered) return;
     answered = true;
     if (timer !== undefined) clearTimeout(timer);
@@ -149,7 +149,7 @@ function serve(route: FastUnaryRoute, req: Http2ServerRequest, res: Http2ServerR
     const head: OutgoingHttpHeaders = { "content-type": contentType, "grpc-accept-encoding": options.acceptCompression ? "gzip" : "identity" };
     if (compressed) head["grpc-encoding"] = "gzip";
     res.writeHead(200, head);
-    if (message) res.write(grpcEnvelope(message, compressed));
+    if (frame) res.write(frame);
     res.addTrailers(error ? { ...trailer, "grpc-status": String(error.code), "grpc-message": encodeGrpcMessage(error.rawMessage.trim() || Code[error.code]!) } : { ...trailer, "grpc-status": "0" });
     res.end();
   };
@@ -182,9 +182,9 @@ function serve(route: FastUnaryRoute, req: Http2ServerRequest, res: Http2ServerR
       responseTrailer: new HeaderView(trailer),
     };
     run(route, req, body, call, options)
-      .then(async (message) => {
-        const compressed = acceptsGzip && message.byteLength >= compressMinBytes;
-        respond(undefined, compressed ? await gzipMessage(message) : message, compressed);
+      .then(async (frame) => {
+        const compressed = acceptsGzip && envelopedMessage(frame).byteLength >= compressMinBytes;
+        respond(undefined, compressed ? grpcEnvelope(await gzipMessage(envelopedMessage(frame)), true) : frame, compressed);
       })
       .catch((error: unknown) => respond(ConnectError.from(error)));
   });

@@ -24,6 +24,11 @@ export interface BinaryCodec<T = any> {
   readonly typeName: string;
   encode(message: T): Uint8Array;
   decode(bytes: Uint8Array): T;
+  /**
+   * As `encode`, with the first `reserve` bytes of the returned buffer left free and the message after them, so
+   * that {@link encodeEnvelope} writes the gRPC prefix there instead of copying the message into a new frame.
+   */
+  encodeReserved?(message: T, reserve: number): Uint8Array;
 }
 
 /**
@@ -59,6 +64,39 @@ export function grpcEnvelope(message: Uint8Array, compressed: boolean): Buffer {
   frame.writeUInt32BE(message.byteLength, 1);
   frame.set(message, 5);
   return frame;
+}
+
+/** The length of a gRPC message's envelope prefix (flags, big-endian length). */
+const envelopeBytes = 5;
+
+/**
+ * One uncompressed message in its envelope, encoded with `codec`: written straight after the prefix when the codec
+ * can leave room for it (`encodeReserved`, the wire codec's `reserve`: one buffer, the message written once),
+ * else copied into a frame as {@link grpcEnvelope} does. The bytes equal `grpcEnvelope(codec.encode(message), false)`.
+ *
+ * @example
+ * ```ts
+ * stream.end(encodeEnvelope(dataRequestCodec, request));
+ * ```
+ */
+export function encodeEnvelope<T>(codec: BinaryCodec<T>, message: T): Uint8Array {
+  if (codec.encodeReserved === undefined) return grpcEnvelope(codec.encode(message), false);
+  const frame = codec.encodeReserved(message, envelopeBytes);
+  frame[0] = 0;
+  new DataView(frame.buffer, frame.byteOffset, envelopeBytes).setUint32(1, frame.byteLength - envelopeBytes);
+  return frame;
+}
+
+/**
+ * The message of a frame from {@link encodeEnvelope} (a view, no copy), e.g. to compress it.
+ *
+ * @example
+ * ```ts
+ * const bytes = envelopedMessage(encodeEnvelope(codec, message));
+ * ```
+ */
+export function envelopedMessage(frame: Uint8Array): Uint8Array {
+  return frame.subarray(envelopeBytes);
 }
 
 /**

@@ -19,7 +19,7 @@ import { codeFromHttpStatus } from "@connectrpc/connect/protocol-grpc";
 import { compressionGzip, createGrpcTransport } from "@connectrpc/connect-node";
 import { Buffer } from "node:buffer";
 import * as http2 from "node:http2";
-import { type BinaryCodec, codecFor, decodeGrpcMessage, grpcEnvelope, grpcErrorOf, gunzipMessage, gzipMessage, resetErrorOf, UnaryBody } from "./grpc-frame.ts";
+import { type BinaryCodec, codecFor, decodeGrpcMessage, encodeEnvelope, envelopedMessage, grpcEnvelope, grpcErrorOf, gunzipMessage, gzipMessage, resetErrorOf, UnaryBody } from "./grpc-frame.ts";
 import { HeaderView } from "./header-view.ts";
 
 /**
@@ -108,17 +108,17 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
       if (signal?.aborted) throw ConnectError.from(signal.reason, Code.Canceled);
       if (timeoutMs !== undefined && timeoutMs <= 0) throw new ConnectError("the operation timed out", Code.DeadlineExceeded);
       const message = isMessage(input, method.input) ? input : create(method.input, input as MessageInitShape<I>);
-      let bytes: Uint8Array;
+      let frame: Uint8Array;
       try {
-        bytes = codecFor(method.input, options.codecs).encode(message);
+        frame = encodeEnvelope(codecFor(method.input, options.codecs), message);
       } catch (error) {
         throw new ConnectError(`serialize binary: ${error instanceof Error ? error.message : String(error)}`, Code.Internal);
       }
-      const compressed = gzip && bytes.byteLength >= compressMinBytes;
-      if (compressed) bytes = await gzipMessage(bytes);
+      const compressed = gzip && envelopedMessage(frame).byteLength >= compressMinBytes;
+      if (compressed) frame = grpcEnvelope(await gzipMessage(envelopedMessage(frame)), true);
       const base = headersOf(methodPath(method), compressed);
       const headers = header === undefined && timeoutMs === undefined ? base : withCallHeaders(base, header, timeoutMs);
-      const answer = await call(sessions, headers, grpcEnvelope(bytes, compressed), signal, timeoutMs, readMaxBytes);
+      const answer = await call(sessions, headers, frame, signal, timeoutMs, readMaxBytes);
       let output = answer.body;
       if (answer.compressed) {
         if (answer.header["grpc-encoding"] !== "gzip") {
@@ -216,7 +216,7 @@ function createSessionHolder(baseUrl: string): SessionHolder {
 function call(
   sessions: SessionHolder,
   headers: http2.OutgoingHttpHeaders,
-  body: Buffer,
+  body: Uint8Array,
   signal: AbortSignal | undefined,
   timeoutMs: number | undefined,
   readMaxBytes: number,

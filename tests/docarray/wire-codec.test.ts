@@ -3,6 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
   createDataRequest,
+  dataRequestCodec,
   decodeDataContent,
   decodeDataRequest,
   decodeDataRequestHead,
@@ -11,9 +12,11 @@ import {
   docsOf,
   encodeDataRequest,
   encodeDocumentArray,
+  lazyDataRequestCodec,
 } from "../../docarray/mod.ts";
 import { type DenseNdArrayProto, type DocumentArrayProto, DocumentArrayProtoSchema } from "../../proto/gen/docarray_pb.ts";
 import { DataRequestProto_DataContentProtoSchema, DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
+import { encodeEnvelope, grpcEnvelope } from "../../runtime/grpc-frame.ts";
 import { getEnv } from "../../runtime/mod.ts";
 import { createRng } from "../fuzz/_corpus.ts";
 import { randomRequest } from "./_random-request.ts";
@@ -169,6 +172,23 @@ test("reserve leaves bytes free before the message (a gRPC envelope written in p
   assert.ok(sameBytes(framed.subarray(5), toBinary(DataRequestProtoSchema, request)));
   const refused = createDataRequest({ docs: new DocumentArray([{ weight: 1e39 }]) });
   assert.throws(() => encodeDataRequest(refused, { reserve: 5 }), /invalid float32/);
+});
+
+test(`encodeEnvelope writes the gRPC frame into the codec's buffer, equal to grpcEnvelope(toBinary) (${cases / 4} random requests)`, () => {
+  const rng = createRng(seed + 3);
+  for (let i = 0; i < cases / 4; i++) {
+    const request = randomRequest(rng);
+    const expected = grpcEnvelope(toBinary(DataRequestProtoSchema, request), false);
+    assert.is(hex(encodeEnvelope(dataRequestCodec, request)), hex(expected), `case ${i} (CODEC_SEED=${seed})`);
+    // documents still held as the bytes received (lazy-data) are written back as they came
+    const lazy = lazyDataRequestCodec.decode(toBinary(DataRequestProtoSchema, request));
+    const lazyExpected = grpcEnvelope(lazyDataRequestCodec.encode(lazy), false);
+    assert.is(hex(encodeEnvelope(lazyDataRequestCodec, lazy)), hex(lazyExpected), `case ${i}: lazy`);
+  }
+  // a codec without encodeReserved is copied into a frame
+  const plain = { typeName: dataRequestCodec.typeName, encode: dataRequestCodec.encode, decode: dataRequestCodec.decode };
+  const request = createDataRequest({ requestId: "r", docs: new DocumentArray([{ id: "a" }]) });
+  assert.is(hex(encodeEnvelope(plain, request)), hex(grpcEnvelope(toBinary(DataRequestProtoSchema, request), false)));
 });
 
 function catchError(fn: () => unknown): unknown {
