@@ -69,5 +69,6 @@ const codecCase = "encodeDataRequest + decodeDataRequest";
 console.log(`BENCH_RESULT ${JSON.stringify({
   cpuRatio: median(cpuTimes[codecCase] ?? []) / cpuBase,
   wallRatio: median(times[codecCase] ?? []) / base,
+  framedCpuRatio: median(cpuTimes["gRPC frame: encodeEnvelope (prefix in the codec's buffer) + decode"] ?? []) / cpuBase,
   sliceCpuRatio: median(cpuTimes["alloc + copy (slice)"] ?? []) / cpuBase,
 })}`);

@@ -1,0 +1,125 @@
+/**
+ * bench/runtimes: the benches that run the same on every runtime, on Node, Deno and Bun, each ratio against its
+ * baseline run by the same runtime in the same call (issue 8 asks the hop and start rows on all three):
+ *   codec  bench/codec.ts: encode+decode of 1,000 × 768 float32 (plain, and in a gRPC frame) ÷ a memcpy, CPU;
+ *   find   bench/find.ts: `DocumentArray.find` over 100k × 128 ÷ a tight cosine loop;
+ *   hop    bench/hop.ts: gRPC gateway + 1 no-op executor (processes) vs a raw node:http2 2-hop proxy → echo, c=1
+ *          p50 and c=32 req/s (every process, client included, on the runtime measured);
+ *   start  a 10-executor flow start → ready → close ÷ 10 bare processes of the same runtime opening a port (Node
+ *          from the package build, plain node in every process; Deno and Bun from the sources, which they run
+ *          without a loader).
+ * Each bench runs in a child of the runtime measured; the table prints medians of ratios (one bench run each; start
+ * alternates `--reps` times). Usage: tsx bench/runtimes.ts [--runtimes node,deno,bun] [--only codec,find,hop,start]
+ * [--reps 3]. Builds dist/ first when it is missing (the Node start row).
+ *
+ * @module
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { median } from "./measure.ts";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const node = globalThis.process.execPath;
+const argv = globalThis.process.argv.slice(2);
+const option = (name: string, fallback: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] ?? fallback : fallback);
+const runtimes = option("--runtimes", "node,deno,bun").split(",") as Runtime[];
+const only = new Set(option("--only", "codec,find,hop,start").split(","));
+const reps = Number(option("--reps", "3")) || 3;
+
+type Runtime = "node" | "deno" | "bun";
+/** How each runtime runs a script: the executable and the arguments before the file (TypeScript included). */
+const commands: Record<Runtime, { bin: string; ts: string[]; js: string[] }> = {
+  node: { bin: node, ts: ["--import", "tsx"], js: [] },
+  deno: { bin: `${root}node_modules/.bin/deno`, ts: ["run", "-A", "--quiet"], js: ["run", "-A", "--quiet"] },
+  bun: { bin: `${root}node_modules/.bin/bun`, ts: ["run"], js: ["run"] },
+};
+
+/** Runs `file` (relative to the repository) on `runtime` and returns its stdout; throws with its output on failure. */
+function run(runtime: Runtime, file: string, args: string[] = [], env: Record<string, string> = {}): string {
+  const { bin, ts, js } = commands[runtime];
+  const result = spawnSync(bin, [...(file.endsWith(".ts") ? ts : js), `${root}${file}`, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 600_000,
+    env: { ...globalThis.process.env, ...env },
+  });
+  if (result.status !== 0) throw new Error(`${runtime} ${file} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+/** The `BENCH_RESULT {json}` line a bench prints. */
+function benchResult(output: string): Record<string, number> {
+  const line = output.split("\n").find((text) => text.startsWith("BENCH_RESULT "));
+  if (!line) throw new Error(`no BENCH_RESULT line in:\n${output}`);
+  return JSON.parse(line.slice("BENCH_RESULT ".length)) as Record<string, number>;
+}
+
+/** start → closed ms of a `START_MS ready closed` line. */
+function closedMs(output: string): number {
+  const match = /START_MS (\d+) (\d+)/.exec(output);
+  if (!match) throw new Error(`no START_MS line in:\n${output}`);
+  return Number(match[2]);
+}
+
+/** The 10-executor start ratio on `runtime`: flow ÷ bare processes, alternating, median of the per-rep ratios. */
+function startRatio(runtime: Runtime): number {
+  const ratios: number[] = [];
+  const mode = runtime === "node" ? "dist" : "source";
+  for (let rep = 0; rep < reps; rep++) {
+    const bare = closedMs(run(runtime, "bench/start/bare.mjs", ["10"], { BENCH_RUN_ARGS: JSON.stringify(commands[runtime].js) }));
+    ratios.push(closedMs(run(runtime, "bench/start/flow.mjs", ["10", mode])) / bare);
+  }
+  return median(ratios);
+}
+
+if (runtimes.includes("node") && only.has("start") && !existsSync(`${root}dist/mod.js`)) {
+  spawnSync(node, [`${root}scripts/build.mjs`], { stdio: "inherit" });
+}
+
+type Row = { measure: string; goal: string; format: (value: number) => string; values: Partial<Record<Runtime, number>> };
+const times = (value: number) => `${value.toFixed(2)}×`;
+const rows: Record<string, Row> = {
+  codec: { measure: "DataRequest encode+decode, 1,000 × 768 float32 ÷ memcpy (CPU)", goal: "≤ 5×", format: times, values: {} },
+  framed: { measure: "same, in a gRPC frame (prefix written into the codec's buffer) ÷ memcpy (CPU)", goal: "", format: times, values: {} },
+  slice: { measure: "allocate + copy the same bytes (`slice`) ÷ memcpy (CPU): a fresh buffer's floor", goal: "", format: times, values: {} },
+  find: { measure: "`DocumentArray.find` 100k × 128 ÷ a tight cosine loop", goal: "≤ 1.5×", format: times, values: {} },
+  p50: { measure: "gRPC gateway + 1 no-op executor, p50 at c=1 ÷ raw node:http2 2-hop proxy", goal: "≤ 1.3×", format: times, values: {} },
+  rps: { measure: "same, c=32 req/s ÷ raw proxy", goal: "≥ 0.8", format: (value) => value.toFixed(2), values: {} },
+  start: { measure: "10-executor flow start → ready → close ÷ 10 bare processes", goal: "≤ 1.5×", format: times, values: {} },
+};
+
+for (const runtime of runtimes) {
+  console.log(`\n== ${runtime}`);
+  const step = (name: string, work: () => void) => {
+    if (!only.has(name)) return;
+    const started = performance.now();
+    try {
+      work();
+    } catch (error) {
+      console.log(`  ${name}: ${error instanceof Error ? error.message.split("\n")[0] : error}`);
+    }
+    console.log(`  ${name} done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  };
+  step("codec", () => {
+    const result = benchResult(run(runtime, "bench/codec.ts", [], { BENCH_CODEC_REPS: "20" }));
+    rows.codec!.values[runtime] = result.cpuRatio!;
+    rows.framed!.values[runtime] = result.framedCpuRatio!;
+    rows.slice!.values[runtime] = result.sliceCpuRatio!;
+  });
+  step("find", () => void (rows.find!.values[runtime] = benchResult(run(runtime, "bench/find.ts", [], { BENCH_FIND_REPS: "5" })).findRatio!));
+  step("hop", () => {
+    const result = benchResult(run(runtime, "bench/hop.ts", [], { BENCH_REQUESTS: "400", BENCH_REPS: String(reps) }));
+    rows.p50!.values[runtime] = result.p50Ratio!;
+    rows.rps!.values[runtime] = result.rpsRatio!;
+  });
+  step("start", () => void (rows.start!.values[runtime] = startRatio(runtime)));
+}
+
+console.log(`\n| measure (ratio to a baseline in the same runtime and run) | ${runtimes.join(" | ")} | goal |`);
+console.log(`|---|${runtimes.map(() => "---|").join("")}---|`);
+for (const row of Object.values(rows)) {
+  if (runtimes.every((runtime) => row.values[runtime] === undefined)) continue;
+  const cells = runtimes.map((runtime) => (row.values[runtime] === undefined ? "–" : row.format(row.values[runtime]!)));
+  console.log(`| ${row.measure} | ${cells.join(" | ")} | ${row.goal} |`);
+}
