@@ -1,13 +1,14 @@
 /**
  * The WordNet flow's re-ranker, after the sharded indexer. Every shard answers its `candidates` nearest documents by
- * the hashed embedding (an approximation: hashing adds noise, and the index is approximate), the gateway concatenates
+ * the hashed embedding (an approximation: hashing adds noise, and the index is approximate) and its `lexical` best by
+ * BM25F, the gateway concatenates
  * the shards' answers, and this re-scores each candidate exactly: the fielded TF-IDF cosine between the query's text
  * and the candidate's synset fields (the encoder's model without the projection), times a frequency prior
  * `1 + prior · ln(1 + frequency)` (how often the synset was tagged in WordNet's concordance, so the common sense of
  * "car" comes first). It drops duplicates and the candidates' embeddings, and keeps `limit` (default 10), best first.
  *
- * Scores: `relevance` (the similarity it sorts by), `cosine` (the exact TF-IDF cosine distance) and `vector_cosine`
- * (the indexer's distance, kept).
+ * Scores: `relevance` (the similarity it sorts by), `cosine` (the exact TF-IDF cosine distance), and what the indexer
+ * gave, kept: `vector_cosine` (its distance, for a candidate found by vector) and `bm25` (for one found lexically).
  *
  * @module
  */
@@ -69,6 +70,7 @@ export class Ranker extends Executor {
       for (const match of unique) {
         match.embedding = undefined;
         const vector = match.scores.cosine?.value;
+        const bm25 = match.scores.bm25;
         if (!model || !wanted) {
           order.set(match, -(vector ?? Infinity));
           continue;
@@ -79,6 +81,7 @@ export class Ranker extends Executor {
           relevance: { value: score.relevance, opName: "fielded TF-IDF cosine × frequency prior (similarity)" },
           cosine: { value: 1 - score.similarity, opName: "exact TF-IDF cosine distance" },
           ...(vector === undefined ? {} : { vector_cosine: { value: vector, opName: "hashed embedding cosine distance" } }),
+          ...(bm25 ? { bm25 } : {}),
         };
       }
       query.matches = unique.sort((a, b) => order.get(b)! - order.get(a)!).slice(0, limit);
