@@ -8,7 +8,8 @@
  * @module
  */
 import type { JsonObject } from "@bufbuild/protobuf";
-import { type Document, type ExecutorOptions, requests } from "../../mod.ts";
+import { type DocumentStore, type StoredDocumentArray } from "../../docarray/mod.ts";
+import { Document, type ExecutorOptions, requests } from "../../mod.ts";
 import type { HandlerArgs } from "../../executor/mod.ts";
 import { AnnIndexer } from "../../executors/mod.ts";
 import { LexicalIndex, type LexicalWeights } from "./lexical-index.ts";
@@ -96,7 +97,8 @@ export class CandidateIndexer extends AnnIndexer {
   override search(args: HandlerArgs): void {
     const candidates = count(args.parameters.candidates, this.#candidates);
     const lexical = count(args.parameters.lexical, this.#lexicalCount);
-    const limit = Math.max(Number(args.parameters.limit ?? 0), candidates);
+    // a request's `candidates: 0` turns the vector side off; otherwise it answers at least the request's limit
+    const limit = args.parameters.candidates === 0 ? 0 : Math.max(Number(args.parameters.limit ?? 0), candidates);
     if (limit > 0) super.search({ ...args, parameters: { ...args.parameters, limit } });
     else for (const query of args.docs) query.matches = [];
     for (const query of args.docs) {
@@ -105,6 +107,10 @@ export class CandidateIndexer extends AnnIndexer {
       for (const match of query.matches) match.embedding = undefined;
       if (this.#lexical && lexical > 0 && query.text) this.#addLexical(query, this.#lexical, lexical);
     }
+  }
+
+  get #store(): DocumentStore {
+    return (this.docs as StoredDocumentArray).store;
   }
 
   override close(): void {
@@ -118,9 +124,10 @@ export class CandidateIndexer extends AnnIndexer {
     for (const hit of index.search(query.text!, limit)) {
       let match = byId.get(hit.id);
       if (!match) {
-        // a copy: the store lends its documents and writes a lent one back when it changes
-        match = this.docs.get(hit.id)?.clone();
-        if (!match) continue;
+        // read from the store itself: the array would lend the document (keeping its bytes to write it back if changed)
+        const proto = this.#store.byId(hit.id);
+        if (!proto) continue;
+        match = Document.fromProto(proto);
         match.embedding = undefined;
         byId.set(hit.id, match);
         added.push(match);
@@ -133,14 +140,11 @@ export class CandidateIndexer extends AnnIndexer {
   #rebuildLexical(): void {
     const index = this.#lexical!;
     index.clear();
-    let batch: Document[] = [];
-    for (let i = 0; i < this.docs.length; i++) {
-      batch.push(this.docs.at(i)!);
-      if (batch.length < 1024) continue;
-      index.add(lexicalEntries(batch));
-      batch = [];
+    for (let start = 0; ; start += 1024) {
+      const page = this.#store.range(start, start + 1024);
+      index.add(lexicalEntries(page.map((proto) => Document.fromProto(proto))));
+      if (page.length < 1024) return;
     }
-    index.add(lexicalEntries(batch));
   }
 }
 

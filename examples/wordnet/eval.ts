@@ -1,54 +1,43 @@
 /**
- * Measures retrieval quality on held-out queries built from WordNet (see `eval-queries.ts`): recall@10 and MRR@10
- * of the hashed fielded TF-IDF encoder (exact cosine top-10 over the embeddings), of the flow's pipeline (the
- * embeddings' top 100 — what 2 shards × 50 candidates give — re-scored by the ranker: exact fielded TF-IDF cosine ×
- * frequency prior) and of a BM25 baseline over the synsets' text, on the same corpus and queries. The flow's
- * indexer is HNSW, an approximation of the exact top 100 used here.
+ * Measures retrieval quality through the served path: held-out queries built from WordNet (see `eval-queries.ts`),
+ * a corpus of all synsets with each query's part removed from its target, fitted and indexed by the real flow
+ * (`flow.yml`: encoder → 2 indexer shards, HNSW + BM25F → ranker, started by `prepareWordnet` as `npm start` does),
+ * and every query sent through `flow.search` with `limit: 10`. It reports recall@10 and MRR@10 of the flow as served
+ * (both candidate sources), of each source alone (per-request `lexical: 0` / `candidates: 0`, the same re-ranker),
+ * and of a BM25 baseline over the synsets' text (`bm25.ts`, exact, in this process), on the same corpus and queries.
+ * Both tasks share one index: a synset is the target of at most one query.
  *
- * Run: `npm run eval` (all 117k synsets; `--queries N` per task, default 500; `--dim D`, default 256; `--probes P`,
- * default 4; `--subword-weight W`, default 0; `--prior λ`, default 0.2; `--dense-phrase W`, the weight of whole
- * lemmas in the vectors, default 1 as the flow's encoder; `--lemma-only` runs the first task only).
+ * Run: `npm run eval` (`--queries N` per task, default 200; `--workspace DIR` keeps the index there and reuses it
+ * when it was built for the same queries, default a temporary folder removed at the end).
  *
  * @module
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Flow } from "../../mod.ts";
 import { commandArgs } from "../../runtime/mod.ts";
 import { Bm25Index } from "./bm25.ts";
-import { DocumentFrequencies } from "./document-frequencies.ts";
-import { HashedTfidfEmbedder } from "./embedder.ts";
 import { type HeldOutQuery, heldOutLemmaQueries, reverseDictionaryQueries, seededRandom } from "./eval-queries.ts";
-import { loadSynsets, synsetDocument } from "./loader.ts";
-import { relevance } from "./ranker.ts";
+import { loadSynsets } from "./loader.ts";
+import { prepareWordnet } from "./serve.ts";
 import { type Synset, synsetText } from "./synset.ts";
-import { synsetFeatures } from "./text-features.ts";
-import { topK } from "../../docarray/mod.ts";
 
 const args = commandArgs();
-const option = (name: string, fallback: number) => {
+const value = (name: string) => {
   const at = args.indexOf(`--${name}`);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
+  return at >= 0 ? args[at + 1] : undefined;
 };
-const tasks = args.includes("--lemma-only") ? 1 : 2;
-const queryCount = option("queries", 500);
-const dim = option("dim", 256);
-const subwordWeight = option("subword-weight", 0);
-const probes = option("probes", 4);
-const prior = option("prior", 0.2);
-const densePhrase = option("dense-phrase", 1);
+const queryCount = Number(value("queries") ?? 200);
+const kept = value("workspace");
+const workspace = kept ?? mkdtempSync(join(tmpdir(), "wordnet-eval-"));
 
-/** The encoder's model (whole lemmas weigh `--dense-phrase`, as the flow's encoder) and the ranker's (default weights), over one table. */
-function makeModels(synsets: Synset[]): { encoder: HashedTfidfEmbedder; ranker: HashedTfidfEmbedder } {
-  const options = { dim, subwordWeight, probes };
-  const frequencies = new DocumentFrequencies();
-  for (const synset of synsets) frequencies.add(synsetFeatures(synset, options));
-  return { encoder: new HashedTfidfEmbedder(frequencies, { ...options, phrase: densePhrase }), ranker: new HashedTfidfEmbedder(frequencies, options) };
-}
-
-/** Recall@10 and MRR@10 of ranked answers (lists of synset indexes) against the targets. */
-function score(queries: HeldOutQuery[], ranked: number[][]): { recall: number; mrr: number } {
+/** Recall@10 and MRR@10 of ranked answers (synset ids) against each query's target. */
+function score(queries: HeldOutQuery[], ranked: string[][], ids: string[]): { recall: number; mrr: number } {
   let hits = 0;
   let reciprocal = 0;
   queries.forEach((query, i) => {
-    const rank = ranked[i]!.slice(0, 10).indexOf(query.target);
+    const rank = ranked[i]!.slice(0, 10).indexOf(ids[query.target]!);
     if (rank >= 0) {
       hits++;
       reciprocal += 1 / (rank + 1);
@@ -57,47 +46,53 @@ function score(queries: HeldOutQuery[], ranked: number[][]): { recall: number; m
   return { recall: hits / queries.length, mrr: reciprocal / queries.length };
 }
 
-async function evaluate(task: string, synsets: Synset[], queries: HeldOutQuery[]): Promise<void> {
-  const indexed = [...synsets];
-  for (const query of queries) indexed[query.target] = query.indexed;
-
-  let started = performance.now();
-  const bm25 = new Bm25Index(indexed.map(synsetText));
-  const bm25Ranked = queries.map((query) => bm25.search(query.query, 10).map((hit) => hit.index));
-  const bm25Seconds = (performance.now() - started) / 1000;
-
-  started = performance.now();
-  const { encoder: embedder, ranker } = makeModels(indexed);
-  const matrix = new Float32Array(indexed.length * dim);
-  indexed.forEach((synset, i) => matrix.set(embedder.embedFields(synset), i * dim));
-  const encoded = (performance.now() - started) / 1000;
-  const wanted = new Float32Array(queries.length * dim);
-  queries.forEach((query, i) => wanted.set(embedder.embedOne(query.query), i * dim));
-  const candidates = topK(matrix, dim, wanted, 100, "dot").map((hits) => [...hits.rows]);
-  const ranked = candidates.map((list) => list.slice(0, 10));
-  // The flow's re-ranker over the candidates: exact fielded TF-IDF cosine × frequency prior.
-  const reranked = queries.map((query, i) => {
-    const sparse = ranker.sparse(query.query);
-    return candidates[i]!.map((index) => ({ index, score: relevance(ranker, sparse, synsetDocument(indexed[index]!), prior).relevance }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, 10)
-      .map((hit) => hit.index);
-  });
-  const inCandidates = queries.filter((query, i) => candidates[i]!.includes(query.target)).length / queries.length;
-  const vector = score(queries, ranked);
-  const flow = score(queries, reranked);
-  const base = score(queries, bm25Ranked);
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  console.log(
-    `| ${task} | ${queries.length} | ${pct(vector.recall)} / ${vector.mrr.toFixed(3)} | ${pct(flow.recall)} / ${flow.mrr.toFixed(3)} |` +
-      ` ${pct(base.recall)} / ${base.mrr.toFixed(3)} | ${pct(inCandidates)} | <!-- encode ${encoded.toFixed(1)} s, bm25 ${bm25Seconds.toFixed(1)} s -->`,
-  );
+/** Each query's top 10 through the flow, in batches of 16, with extra `/search` parameters. */
+async function served(flow: Flow, queries: HeldOutQuery[], parameters: Record<string, number>): Promise<{ ranked: string[][]; msPerQuery: number }> {
+  const ranked: string[][] = [];
+  const started = performance.now();
+  for (let i = 0; i < queries.length; i += 16) {
+    const batch = queries.slice(i, i + 16).map((query, j) => ({ id: `q${i + j}`, text: query.query }));
+    const answers = await flow.search(batch, { parameters: { limit: 10, ...parameters } });
+    const byId = new Map([...answers].map((doc) => [doc.id, [...doc.matches].map((match) => match.id)]));
+    for (const doc of batch) ranked.push(byId.get(doc.id) ?? []);
+  }
+  return { ranked, msPerQuery: (performance.now() - started) / queries.length };
 }
 
 const synsets: Synset[] = [];
 for await (const synset of loadSynsets()) synsets.push(synset);
-console.log(`${synsets.length} synsets; hashed fielded TF-IDF, dim ${dim}, ${probes} probes, sub-word weight ${subwordWeight}, whole lemmas in the vectors ×${densePhrase}, prior ${prior}; ${queryCount} queries per task\n`);
-console.log("| task | queries | hashed vector: recall@10 / MRR@10 | the flow: top 100 re-ranked | BM25 | target in the top 100 |");
-console.log("|---|---|---|---|---|---|");
-await evaluate("held-out lemma", synsets, heldOutLemmaQueries(synsets, queryCount, seededRandom(13)));
-if (tasks > 1) await evaluate("reverse dictionary", synsets, reverseDictionaryQueries(synsets, queryCount, seededRandom(31)));
+const ids = synsets.map((synset) => synset.id);
+const lemmaTask = heldOutLemmaQueries(synsets, queryCount, seededRandom(13));
+const taken = new Set(lemmaTask.map((query) => query.target));
+const reverseTask = reverseDictionaryQueries(synsets, queryCount + 50, seededRandom(31)).filter((query) => !taken.has(query.target)).slice(0, queryCount);
+const tasks: [string, HeldOutQuery[]][] = [["held-out lemma", lemmaTask], ["reverse dictionary", reverseTask]];
+const indexed = [...synsets];
+for (const [, queries] of tasks) for (const query of queries) indexed[query.target] = query.indexed;
+
+// an index kept with --workspace is reused only for the same queries
+const fingerprint = JSON.stringify({ queries: queryCount, targets: tasks.map(([, queries]) => queries.map((query) => query.target)) });
+const marker = join(workspace, "eval-queries.json");
+const reindex = existsSync(marker) ? readFileSync(marker, "utf8") !== fingerprint : true;
+console.log(`${synsets.length} synsets; ${lemmaTask.length} + ${reverseTask.length} queries; workspace ${workspace}${reindex ? "" : " (reused)"}`);
+const started = performance.now();
+const flow = await prepareWordnet({ workspace, ports: [0, 0, 0], reindex, synsets: () => indexed, log: (line) => console.log(line) });
+try {
+  writeFileSync(marker, fingerprint);
+  console.log(`ready in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  const bm25 = new Bm25Index(indexed.map(synsetText));
+  console.log("| task | queries | the flow (HNSW 50 + BM25F 50 per shard, re-ranked) | vector candidates only | lexical candidates only | BM25 baseline |");
+  console.log("|---|---|---|---|---|---|");
+  for (const [task, queries] of tasks) {
+    const cells: string[] = [];
+    for (const parameters of [{}, { lexical: 0 }, { candidates: 0 }]) {
+      const { ranked, msPerQuery } = await served(flow, queries, parameters);
+      const { recall, mrr } = score(queries, ranked, ids);
+      cells.push(`${(100 * recall).toFixed(1)}% / ${mrr.toFixed(3)} <!-- ${msPerQuery.toFixed(1)} ms/query -->`);
+    }
+    const base = score(queries, queries.map((query) => bm25.search(query.query, 10).map((hit) => ids[hit.index]!)), ids);
+    console.log(`| ${task} | ${queries.length} | ${cells.join(" | ")} | ${(100 * base.recall).toFixed(1)}% / ${base.mrr.toFixed(3)} |`);
+  }
+} finally {
+  await flow.close();
+  if (!kept) rmSync(workspace, { recursive: true, force: true });
+}

@@ -13,7 +13,8 @@ import { type Document, DocumentArray, type Flow } from "../../mod.ts";
 import { stderrIsTerminal, writeStderr } from "../../runtime/mod.ts";
 import { DocumentFrequencies } from "./document-frequencies.ts";
 import { wordnetFlow } from "./flow.ts";
-import { loadSynsets, loadWordnet, type WordnetLoadOptions } from "./loader.ts";
+import { loadSynsets, synsetDocument, type WordnetLoadOptions } from "./loader.ts";
+import type { Synset } from "./synset.ts";
 import { synsetFeatures } from "./text-features.ts";
 
 /**
@@ -26,6 +27,8 @@ import { synsetFeatures } from "./text-features.ts";
  */
 export interface PrepareWordnetOptions extends Pick<WordnetLoadOptions, "filter" | "limit" | "files"> {
   workspace: string;
+  /** The synsets to fit and index, instead of the loader's (`filter`, `limit` and `files` then do nothing); `eval.ts` passes its held-out corpus. */
+  synsets?: () => AsyncIterable<Synset> | Iterable<Synset>;
   ports: [number, number, number];
   host?: string;
   /** Delete the workspace first: fit and index again. */
@@ -62,7 +65,7 @@ export async function indexedCount(flow: Flow): Promise<number> {
  */
 export async function prepareWordnet(options: PrepareWordnetOptions): Promise<Flow> {
   const log = options.log ?? (() => {});
-  const corpus: WordnetLoadOptions = { ...options };
+  const corpus = options.synsets ?? (() => loadSynsets(options));
   if (options.reindex) await rm(options.workspace, { recursive: true, force: true });
   const model = join(options.workspace, "frequencies.bin");
   let total: number;
@@ -71,7 +74,7 @@ export async function prepareWordnet(options: PrepareWordnetOptions): Promise<Fl
   } else {
     const started = performance.now();
     const frequencies = new DocumentFrequencies();
-    for await (const synset of loadSynsets(corpus)) frequencies.add(synsetFeatures(synset));
+    for await (const synset of corpus()) frequencies.add(synsetFeatures(synset));
     await frequencies.save(model);
     total = frequencies.documents;
     log(`fitted the encoder's document frequencies on ${total} synsets in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -91,7 +94,7 @@ export async function prepareWordnet(options: PrepareWordnetOptions): Promise<Fl
   }
 }
 
-async function indexCorpus(flow: Flow, corpus: WordnetLoadOptions, total: number, options: PrepareWordnetOptions): Promise<void> {
+async function indexCorpus(flow: Flow, corpus: () => AsyncIterable<Synset> | Iterable<Synset>, total: number, options: PrepareWordnetOptions): Promise<void> {
   const batchSize = options.batchSize ?? 256;
   const progress = createProgress({
     label: "indexing WordNet",
@@ -108,8 +111,8 @@ async function indexCorpus(flow: Flow, corpus: WordnetLoadOptions, total: number
     inFlight.add(sent);
   };
   let batch: Document[] = [];
-  for await (const doc of loadWordnet(corpus)) {
-    batch.push(doc);
+  for await (const synset of corpus()) {
+    batch.push(synsetDocument(synset));
     if (batch.length < batchSize) continue;
     send(batch);
     batch = [];

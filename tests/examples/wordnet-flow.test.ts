@@ -4,25 +4,32 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { indexedCount, prepareWordnet, queryWordnet } from "../../examples/wordnet/serve.ts";
-import { expected, subset } from "./wordnet-subset.ts";
+import { expected, querySubset } from "./wordnet-subset.ts";
 
 const workspace = mkdtempSync(join(tmpdir(), "wordnet-flow-"));
-const options = { ...subset, workspace, ports: [0, 0, 0] as [number, number, number], progress: false };
+const options = { ...querySubset, workspace, ports: [0, 0, 0] as [number, number, number], progress: false };
 
 test.after(() => rmSync(workspace, { recursive: true, force: true }));
 
-test("first start indexes the subset across both shards; searches find the synsets they describe", async () => {
+// The issue's three queries, on a subset (about 2,000 nouns and adjectives: every synset sharing a lemma word with the
+// queries or their answers, every definition mentioning a car, a feline or a body of water, and one in a hundred of the
+// rest; see wordnet-subset.ts). The full corpus is checked by hand with curl (README, "Quality, measured").
+test("first start indexes the subset across both shards; the issue's three queries find their synsets in the top 3", async () => {
   const lines: string[] = [];
   const flow = await prepareWordnet({ ...options, log: (line) => lines.push(line) });
   try {
     assert.match(lines.join("\n"), /fitted the encoder's document frequencies on \d+ synsets/);
     const count = await indexedCount(flow);
-    assert.ok(count > 500, `indexed ${count}`);
-    const ids = async (text: string) => (await queryWordnet(flow, text, 10)).map((doc) => doc.id);
-    assert.ok((await ids("feline")).includes(expected.cat), "feline → cat");
-    assert.is((await ids("car"))[0], expected.car, "car → car, auto, automobile first");
-    const water = await ids("a large body of water");
-    assert.ok(water.includes(expected.sea) || water.includes(expected.ocean) || water.includes(expected.lake), `water → ${water}`);
+    assert.ok(count > 1500, `indexed ${count}`);
+    const top3 = async (text: string) => (await queryWordnet(flow, text, 10)).slice(0, 3).map((doc) => doc.id);
+    const car = await top3("car");
+    assert.ok(car.includes(expected.car), `car → car, auto, automobile, machine, motorcar in the top 3: ${car}`);
+    const feline = await top3("feline");
+    assert.ok(feline.includes(expected.felid) || feline.includes(expected.felineAdjective), `feline → feline/felid in the top 3: ${feline}`);
+    const water = await top3("a large body of water");
+    assert.ok([expected.sea, expected.ocean, expected.lake].some((id) => water.includes(id)), `a large body of water → sea, ocean or lake in the top 3: ${water}`);
+    const [automobile] = (await queryWordnet(flow, "car", 10)).filter((doc) => doc.id === expected.car);
+    assert.ok(automobile!.scores.bm25!.value > 0, "the lexical index found it too");
     const [best] = await queryWordnet(flow, "feline", 3);
     assert.ok(best!.scores.cosine!.value >= 0 && best!.scores.cosine!.value < 1, "cosine distance");
     assert.ok(best!.scores.relevance!.value > 0, "the ranker's relevance");
@@ -52,7 +59,7 @@ test("a later start reuses the saved index: same count, no fitting, no indexing"
   try {
     assert.match(lines.join("\n"), /reusing the index/);
     assert.not.match(lines.join("\n"), /fitted/);
-    assert.ok((await queryWordnet(flow, "feline", 10)).some((doc) => doc.id === expected.cat));
+    assert.ok((await queryWordnet(flow, "car", 3)).some((doc) => doc.id === expected.car));
   } finally {
     await flow.close();
   }
