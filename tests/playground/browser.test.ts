@@ -1,7 +1,7 @@
 /**
  * The playground in a real browser: playwright-core drives Debian's chromium (`.ci/run` installs it with apt where
  * it runs as root) against the WordNet flow on a small subset. Skipped by name when no chromium is installed.
- * `JINA_SCREENSHOT=docs/playground.png` keeps the screenshot (the README's); otherwise it goes to a temp folder.
+ * `JINA_SCREENSHOT=path` keeps the screenshot; otherwise it goes to a temp folder.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
