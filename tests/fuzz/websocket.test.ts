@@ -102,10 +102,37 @@ const normalJson = JSON.stringify({ execEndpoint: "/search", data: [{ id: "after
 const normalBytes = () => toBinary(DataRequestProtoSchema, createDataRequest({ endpoint: "/search", docs: new DocumentArray([{ id: "after", text: "still serving" }]) }));
 
 /**
+ * Tells a hang from a slow machine: `quiet()` is how long no session heard from the server (an answer or a close on
+ * any socket), not counting the time this process's event loop was held up (a 250-ms tick arriving late: the
+ * process was busy or not scheduled, so answers could not be read either). Under CI load (25 on 2 cores) the first
+ * test took 20–50 s of wall time for 2–4 s of CPU, with the event loop held up for 8 and 12 s in a row; then every
+ * answer arrived at once, just after a fixed 20-s timer had fired. A real hang leaves the loop idle and on time.
+ */
+function createWatchdog(tickMs = 250): { heard(): void; quiet(): number; stop(): void } {
+  let last = Date.now();
+  let tick = last;
+  /** Moves `last` on by how late this tick is (also called by quiet(), which may run before the tick). */
+  const catchUp = (now: number) => {
+    const late = now - tick - tickMs;
+    if (late > tickMs) last += late;
+    tick = now;
+  };
+  const timer = setInterval(() => catchUp(Date.now()), tickMs);
+  return {
+    heard: () => void (last = Date.now()),
+    quiet: () => (catchUp(Date.now()), Date.now() - last),
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** How long the server may stay silent, by {@link createWatchdog}'s count, before the sessions still open count as hung. */
+const quietMs = 20_000;
+
+/**
  * Sends `frames` on one socket (answers in request order), then a normal request, then the end marker; resolves with
  * the problems found (each naming the frame).
  */
-async function session(WebSocket: SocketClass, url: string, mode: Mode, frames: Frame[], seed: number): Promise<string[]> {
+async function session(WebSocket: SocketClass, url: string, mode: Mode, frames: Frame[], seed: number, watchdog: ReturnType<typeof createWatchdog>): Promise<string[]> {
   const problems: string[] = [];
   const socket = new WebSocket(`${url.replace(/^http/, "ws")}/?results_in_order=true`, mode);
   socket.binaryType = "arraybuffer";
@@ -113,19 +140,24 @@ async function session(WebSocket: SocketClass, url: string, mode: Mode, frames: 
   const expected = frames.length + 1;
   let closed: { code: number; reason: string } | undefined;
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      problems.push(`${mode}: ${answers.length} of ${expected} answers within 20 s (hang); first unanswered: ${frames[answers.length]?.label ?? "the normal request"}`);
-      resolve();
-    }, 20_000);
-    const done = () => (clearTimeout(timer), resolve());
+    const timer = setInterval(() => {
+      if (watchdog.quiet() < quietMs) return;
+      problems.push(`${mode}: ${answers.length} of ${expected} answers, then nothing on any socket for ${quietMs / 1000} s (hang); first unanswered: ${frames[answers.length]?.label ?? "the normal request"}`);
+      done();
+    }, 1000);
+    const done = () => (clearInterval(timer), resolve());
     socket.onerror = () => {};
     socket.onopen = () => {
       for (const frame of frames) socket.send(frame.text ? decoder.decode(frame.body) : frame.body);
       socket.send(mode === "json" ? normalJson : normalBytes());
       socket.send(mode === "json" ? "{}" : new Uint8Array([0]));
     };
-    socket.onmessage = (event) => void answers.push(event.data);
+    socket.onmessage = (event) => {
+      watchdog.heard();
+      answers.push(event.data);
+    };
     socket.onclose = (event) => {
+      watchdog.heard();
       closed = { code: event.code, reason: event.reason };
       done();
     };
@@ -161,17 +193,19 @@ test("WebSocket json and bytes: 1,000 random and mutated frames each get one cle
   const WebSocket = await socketClass();
   const seed = fuzzSeed("websocket");
   const flow = await start();
+  const watchdog = createWatchdog();
   try {
     const work: Promise<string[]>[] = [];
     for (const mode of ["json", "bytes"] as const) {
       const frames = buildFrames(seed, mode, 500);
       const per = Math.ceil(frames.length / (sockets / 2));
-      for (let at = 0; at < frames.length; at += per) work.push(session(WebSocket, flow.server.url, mode, frames.slice(at, at + per), seed));
+      for (let at = 0; at < frames.length; at += per) work.push(session(WebSocket, flow.server.url, mode, frames.slice(at, at + per), seed, watchdog));
     }
     const problems = (await Promise.all(work)).flat();
     assert.equal(problems.length, 0, `fuzz websocket: ${problems.length} problem(s):\n  ${problems.slice(0, 8).join("\n  ")}`);
     console.log(`fuzz websocket: 1000 frames answered (seed ${seed})`);
   } finally {
+    watchdog.stop();
     await flow.close();
   }
 });
