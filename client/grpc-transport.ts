@@ -10,6 +10,7 @@ import { createClient, type Client as ConnectClient } from "@connectrpc/connect"
 import { type DataRequestProto, JinaGatewayDryRunRPC, JinaRPC, type StatusProto } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { createResponseOrder } from "./response-order.ts";
+import { deferSessionDestroy } from "./session-teardown.ts";
 import { abortError, networkError } from "./network-error.ts";
 import type { ResolvedClientOptions } from "./options.ts";
 import { authorityOf, type ClientTransport, type StreamOptions } from "./transport.ts";
@@ -61,6 +62,7 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
   const connect = () =>
     (connection ??= loadConnectNode().then(({ compressionGzip, createGrpcTransport, Http2SessionManager }) => {
       const session = new Http2SessionManager(baseUrl);
+      deferSessionDestroy(session);
       const transport = createGrpcTransport({
         baseUrl,
         sessionManager: session,

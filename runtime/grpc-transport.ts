@@ -20,6 +20,7 @@ import { compressionGzip, createGrpcTransport } from "@connectrpc/connect-node";
 import { Buffer } from "node:buffer";
 import * as http2 from "node:http2";
 import { type BinaryCodec, codecFor, decodeGrpcMessage, encodeEnvelope, envelopedMessage, grpcEnvelope, grpcErrorOf, gunzipMessage, gzipMessage, resetErrorOf, UnaryBody } from "./grpc-frame.ts";
+import { deferHttp2SessionDestroy } from "./http2-session-teardown.ts";
 import { HeaderView } from "./header-view.ts";
 
 /**
@@ -187,6 +188,7 @@ interface SessionHolder {
 }
 
 function createSessionHolder(baseUrl: string): SessionHolder {
+  deferHttp2SessionDestroy();
   let session: http2.ClientHttp2Session | undefined;
   let active = 0;
   return {

@@ -12,6 +12,7 @@ import type { Socket } from "node:net";
 import { createFastUnaryHandler, type FastUnaryRoute } from "./grpc-fast-unary.ts";
 import { checkGrpcMessages, type MessageCheck } from "./grpc-message-check.ts";
 import { listenError } from "./listen-error.ts";
+import { deferHttp2SessionDestroy } from "./http2-session-teardown.ts";
 import { createServerHandle, type Server, type TlsOptions } from "./server.ts";
 import type { FetchHandler } from "./serve-http.ts";
 
@@ -149,6 +150,7 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
     });
     handler(request, response);
   };
+  deferHttp2SessionDestroy();
   const server = options.tls
     ? http2.createSecureServer({ ...options.tls, allowHTTP1: false, ...settings }, bounded)
     : http2.createServer(settings, bounded);
