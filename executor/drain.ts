@@ -7,7 +7,7 @@
  * @module
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { createRequestTracker, defaultGracePeriodMs, type DrainOutcome, type RequestTracker } from "../proto/server/mod.ts";
+import { type CancelSource, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, type RequestTracker } from "../proto/server/mod.ts";
 import { flushBatches } from "./dynamic-batching.ts";
 import type { Executor } from "./executor.ts";
 import { isServing, setServing } from "./serving.ts";
@@ -24,16 +24,6 @@ function trackerOf(executor: object): RequestTracker {
 
 const nameOf = (executor: Executor) => executor.metas?.name || executor.constructor.name;
 
-/** Settles with `task`, or rejects with the signal's reason as soon as it aborts (the task may go on unobserved). */
-function untilAborted<T>(task: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    task.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
-
 /**
  * Runs one data call of `executor` as a tracked call: refused with UNAVAILABLE once the executor drains, its
  * signal aborted when `signal` (the caller's) aborts or when the drain's grace period is over.
@@ -43,11 +33,12 @@ function untilAborted<T>(task: Promise<T>, signal: AbortSignal): Promise<T> {
  * const response = await trackCall(executor, context.signal, (signal) => dispatchRequests(executor, requests, signal));
  * ```
  */
-export function trackCall<T>(executor: Executor, signal: AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export function trackCall<T>(executor: Executor, signal: AbortSignal | CancelSource, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   if (!isServing(executor)) {
     return Promise.reject(new JinaError(`The executor "${nameOf(executor)}" is shutting down and takes no new requests`, ErrorCode.Unavailable));
   }
-  return trackerOf(executor).track((tracked) => untilAborted(run(tracked), tracked), signal);
+  // The call settles as soon as it is cancelled, whether or not the handler watches its signal.
+  return trackerOf(executor).track(run, signal, undefined, { settleOnAbort: true });
 }
 
 /**

@@ -20,7 +20,7 @@ import { endpointsOf } from "./endpoints.ts";
 import { type DispatchResult, dispatchRequests } from "./dispatch.ts";
 import type { Executor } from "./executor.ts";
 import { dataRequestCodec, randomId } from "../docarray/mod.ts";
-import { createHealthService, createReflectionService, jinaInfo, withInvalidArgumentOnParseError } from "../proto/server/mod.ts";
+import { type CancelSource, createHealthService, createReflectionService, jinaInfo, withInvalidArgumentOnParseError } from "../proto/server/mod.ts";
 import { allEnv, fastUnaryRoute, type FastUnaryRoute, runtimeName } from "../runtime/mod.ts";
 import { healthOf } from "./serving.ts";
 import { trackCall } from "./drain.ts";
@@ -55,7 +55,7 @@ export const executorServices: DescService[] = [
  * const response = await handle([request], signal, new Headers({ endpoint: "/index" }), new Headers());
  * ```
  */
-export type DataHandler = (requests: DataRequestProto[], signal: AbortSignal, header: Headers, trailer: Headers) => Promise<DataRequestProto>;
+export type DataHandler = (requests: DataRequestProto[], signal: AbortSignal | CancelSource, header: Headers, trailer: Headers) => Promise<DataRequestProto>;
 
 /**
  * Handles data RPCs: dispatched in the caller's trace context, timed and counted when metrics are on, tracked for a
@@ -98,8 +98,9 @@ export function createDataHandler(executor: Executor): DataHandler {
 export function createExecutorFastRoutes(executor: Executor): FastUnaryRoute[] {
   const handle = createDataHandler(executor);
   return [
-    fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => handle([request], call.signal, call.requestHeader, call.responseTrailer), [dataRequestCodec]),
-    fastUnaryRoute(JinaDataRequestRPC.method.process_data, (list, call) => handle(list.requests, call.signal, call.requestHeader, call.responseTrailer)),
+    // call.onCancel, not call.signal: the tracker makes the one signal the handler gets.
+    fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => handle([request], call.onCancel, call.requestHeader, call.responseTrailer), [dataRequestCodec]),
+    fastUnaryRoute(JinaDataRequestRPC.method.process_data, (list, call) => handle(list.requests, call.onCancel, call.requestHeader, call.responseTrailer)),
   ];
 }
 

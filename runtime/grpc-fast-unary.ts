@@ -16,7 +16,7 @@ import { methodPath } from "./method-path.ts";
 import { create, type DescMessage, type DescMethodUnary, isMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { parseTimeout } from "@connectrpc/connect/protocol-grpc";
-import type { Http2ServerRequest, Http2ServerResponse, OutgoingHttpHeaders } from "node:http2";
+import { constants, type Http2ServerRequest, type Http2ServerResponse, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from "node:http2";
 import { type BinaryCodec, codecFor, encodeEnvelope, encodeGrpcMessage, envelopedMessage, grpcEnvelope, gunzipMessage, gzipMessage, UnaryBody } from "./grpc-frame.ts";
 import { HeaderView } from "./header-view.ts";
 import type { MessageCheck } from "./grpc-message-check.ts";
@@ -35,6 +35,11 @@ import type { MessageCheck } from "./grpc-message-check.ts";
 export interface FastUnaryCall {
   /** Aborts when the client cancels or the deadline passes (made on first use). */
   readonly signal: AbortSignal;
+  /**
+   * Calls `listener` once with the reason when the client cancels or the deadline passes (at once when that already
+   * happened), without making `signal`; returns a function that unsubscribes.
+   */
+  onCancel(listener: (reason: Error) => void): () => void;
   /** The request metadata. */
   readonly requestHeader: Headers;
   /** Trailers sent after the message, beside `grpc-status`. */
@@ -104,6 +109,8 @@ export interface FastUnaryOptions {
   checkMessage?: MessageCheck | undefined;
 }
 
+const NGHTTP2_NO_ERROR = constants.NGHTTP2_NO_ERROR;
+
 /** Answers of at least this many bytes are compressed for clients that accept gzip (Connect's default). */
 const compressMinBytes = 1024;
 
@@ -118,42 +125,125 @@ const compressMinBytes = 1024;
  * ```
  */
 export function createFastUnaryHandler(routes: readonly FastUnaryRoute[], options: FastUnaryOptions): (req: Http2ServerRequest, res: Http2ServerResponse) => boolean {
-  const byPath = new Map(routes.map((route) => [route.path, route]));
+  const routeOf = routeFinder(routes);
   return (req, res) => {
-    if (req.method !== "POST") return false;
-    const route = byPath.get(req.url);
+    const route = routeOf(req.headers);
     if (!route) return false;
-    const contentType = req.headers["content-type"];
-    if (contentType !== "application/grpc" && contentType !== "application/grpc+proto") return false;
-    serve(route, req, res, contentType, options);
+    serve(route, compatIO(req, res), options);
     return true;
   };
 }
 
-function serve(route: FastUnaryRoute, req: Http2ServerRequest, res: Http2ServerResponse, contentType: string, options: FastUnaryOptions): void {
+/**
+ * A node:http2 `stream` listener for `routes` (Node's core API: no `Http2ServerRequest`/`Http2ServerResponse`
+ * pair, no compat stream objects per call) that returns false, touching nothing, for any stream it does not serve.
+ * The answer goes out as one `respond`, one `end` with the framed message, and the trailers. Once the answer is
+ * complete, a request still being sent (a timeout, a body over the size limit) is closed, as the compat path does.
+ *
+ * @example
+ * ```ts
+ * const fast = createFastUnaryStreamHandler(routes, { readMaxBytes, acceptCompression: true });
+ * server.on("stream", (stream, headers) => fast(stream, headers) || compat(stream, headers));
+ * ```
+ */
+export function createFastUnaryStreamHandler(
+  routes: readonly FastUnaryRoute[],
+  options: FastUnaryOptions,
+): (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => boolean {
+  const routeOf = routeFinder(routes);
+  return (stream, headers) => {
+    const route = routeOf(headers);
+    if (!route) return false;
+    serve(route, streamIO(stream, headers), options);
+    return true;
+  };
+}
+
+/** The route of a gRPC (protobuf) POST on a registered path, or undefined. */
+function routeFinder(routes: readonly FastUnaryRoute[]): (headers: IncomingHttpHeaders) => FastUnaryRoute | undefined {
+  const byPath = new Map(routes.map((route) => [route.path, route]));
+  return (headers) => {
+    if (headers[":method"] !== "POST") return undefined;
+    const route = byPath.get(headers[":path"] as string);
+    if (!route) return undefined;
+    const contentType = headers["content-type"];
+    return contentType === "application/grpc" || contentType === "application/grpc+proto" ? route : undefined;
+  };
+}
+
+/** What serving one call needs of the request and its answer, on the compat API or on a raw stream. */
+interface CallIO {
+  readonly headers: IncomingHttpHeaders;
+  /** Whether the answer can no longer be written (the stream closed). */
+  gone(): boolean;
+  onData(listener: (chunk: Buffer) => void): void;
+  onEnd(listener: () => void): void;
+  onClose(listener: () => void): void;
+  /** Writes the headers, the framed message (if any) and the trailers, and ends the answer. */
+  answer(head: OutgoingHttpHeaders, frame: Uint8Array | undefined, trailers: OutgoingHttpHeaders): void;
+}
+
+function compatIO(req: Http2ServerRequest, res: Http2ServerResponse): CallIO {
+  return {
+    headers: req.headers,
+    gone: () => res.closed || res.destroyed,
+    onData: (listener) => void req.on("data", listener),
+    onEnd: (listener) => void req.once("end", listener),
+    onClose: (listener) => void res.once("close", listener),
+    answer(head, frame, trailers) {
+      res.writeHead(200, head);
+      if (frame) res.write(frame);
+      res.addTrailers(trailers);
+      res.end();
+    },
+  };
+}
+
+function streamIO(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): CallIO {
+  return {
+    headers,
+    gone: () => stream.closed || stream.destroyed,
+    onData: (listener) => void stream.on("data", listener),
+    onEnd: (listener) => void stream.once("end", listener),
+    onClose: (listener) => void stream.once("close", listener),
+    answer(head, frame, trailers) {
+      head[":status"] = 200;
+      stream.respond(head, { waitForTrailers: true });
+      stream.once("wantTrailers", () => stream.sendTrailers(trailers));
+      if (!stream.readableEnded) stream.once("finish", () => stream.readableEnded || stream.destroyed || stream.close(NGHTTP2_NO_ERROR));
+      stream.end(frame);
+    },
+  };
+}
+
+function serve(route: FastUnaryRoute, io: CallIO, options: FastUnaryOptions): void {
+  const headers = io.headers;
+  const contentType = headers["content-type"] as string;
   const trailer: Record<string, string> = {};
   let answered = false;
   let controller: AbortController | undefined;
   let abortedWith: ConnectError | undefined;
+  let cancelListeners: ((reason: Error) => void)[] | undefined;
   const abort = (reason: ConnectError) => {
     if (abortedWith) return;
     abortedWith = reason;
     controller?.abort(reason);
+    if (cancelListeners) for (const listener of cancelListeners.splice(0)) listener(reason);
   };
-  const acceptsGzip = options.acceptCompression && /\bgzip\b/.test(String(req.headers["grpc-accept-encoding"] ?? ""));
+  const acceptsGzip = options.acceptCompression && /\bgzip\b/.test(String(headers["grpc-accept-encoding"] ?? ""));
   const respond = (error: ConnectError | undefined, frame?: Uint8Array, compressed = false) => {
     if (answered) return;
     answered = true;
     if (timer !== undefined) clearTimeout(timer);
-    if (res.closed || res.destroyed) return;
+    if (io.gone()) return;
     const head: OutgoingHttpHeaders = { "content-type": contentType, "grpc-accept-encoding": options.acceptCompression ? "gzip" : "identity" };
     if (compressed) head["grpc-encoding"] = "gzip";
-    res.writeHead(200, head);
-    if (frame) res.write(frame);
-    res.addTrailers(error ? { ...trailer, "grpc-status": String(error.code), "grpc-message": encodeGrpcMessage(error.rawMessage.trim() || Code[error.code]!) } : { ...trailer, "grpc-status": "0" });
-    res.end();
+    const trailers = error
+      ? { ...trailer, "grpc-status": String(error.code), "grpc-message": encodeGrpcMessage(error.rawMessage.trim() || Code[error.code]!) }
+      : { ...trailer, "grpc-status": "0" };
+    io.answer(head, frame, trailers);
   };
-  const timeout = parseTimeout((req.headers["grpc-timeout"] as string | undefined) ?? null, 2 ** 31 - 1);
+  const timeout = parseTimeout((headers["grpc-timeout"] as string | undefined) ?? null, 2 ** 31 - 1);
   let timer: ReturnType<typeof setTimeout> | undefined;
   if (timeout.timeoutMs !== undefined && !timeout.error) {
     timer = setTimeout(() => {
@@ -162,13 +252,13 @@ function serve(route: FastUnaryRoute, req: Http2ServerRequest, res: Http2ServerR
       respond(error);
     }, timeout.timeoutMs);
   }
-  res.once("close", () => {
+  io.onClose(() => {
     if (timer !== undefined) clearTimeout(timer);
     if (!answered) abort(new ConnectError("the client cancelled the call", Code.Canceled));
   });
   const body = new UnaryBody(options.readMaxBytes);
-  req.on("data", (chunk: Buffer) => void body.push(chunk));
-  req.once("end", () => {
+  io.onData((chunk) => void body.push(chunk));
+  io.onEnd(() => {
     if (timeout.error) return respond(timeout.error);
     const call: FastUnaryCall = {
       get signal() {
@@ -178,10 +268,21 @@ function serve(route: FastUnaryRoute, req: Http2ServerRequest, res: Http2ServerR
         }
         return controller.signal;
       },
-      requestHeader: new HeaderView(req.headers),
+      onCancel(listener) {
+        if (abortedWith) {
+          listener(abortedWith);
+          return () => {};
+        }
+        (cancelListeners ??= []).push(listener);
+        return () => {
+          const at = cancelListeners!.indexOf(listener);
+          if (at >= 0) cancelListeners!.splice(at, 1);
+        };
+      },
+      requestHeader: new HeaderView(headers),
       responseTrailer: new HeaderView(trailer),
     };
-    run(route, req, body, call, options)
+    run(route, headers, body, call, options)
       .then(async (frame) => {
         const compressed = acceptsGzip && envelopedMessage(frame).byteLength >= compressMinBytes;
         respond(undefined, compressed ? grpcEnvelope(await gzipMessage(envelopedMessage(frame)), true) : frame, compressed);
@@ -190,8 +291,8 @@ function serve(route: FastUnaryRoute, req: Http2ServerRequest, res: Http2ServerR
   });
 }
 
-async function run(route: FastUnaryRoute, req: Http2ServerRequest, body: UnaryBody, call: FastUnaryCall, options: FastUnaryOptions): Promise<Uint8Array> {
-  const encoding = req.headers["grpc-encoding"];
+async function run(route: FastUnaryRoute, headers: IncomingHttpHeaders, body: UnaryBody, call: FastUnaryCall, options: FastUnaryOptions): Promise<Uint8Array> {
+  const encoding = headers["grpc-encoding"];
   const gzip = encoding === "gzip" && options.acceptCompression;
   if (encoding !== undefined && encoding !== "identity" && !gzip) {
     throw new ConnectError(`unknown compression "${encoding}": supported encodings are ${options.acceptCompression ? "gzip" : "identity"}`, Code.Unimplemented);

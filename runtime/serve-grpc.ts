@@ -9,7 +9,8 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import * as http2 from "node:http2";
 import type { Socket } from "node:net";
-import { createFastUnaryHandler, type FastUnaryRoute } from "./grpc-fast-unary.ts";
+import { runtimeName } from "./detect.ts";
+import { createFastUnaryHandler, createFastUnaryStreamHandler, type FastUnaryOptions, type FastUnaryRoute } from "./grpc-fast-unary.ts";
 import { checkGrpcMessages, type MessageCheck } from "./grpc-message-check.ts";
 import { listenError } from "./listen-error.ts";
 import { deferHttp2SessionDestroy } from "./http2-session-teardown.ts";
@@ -109,6 +110,28 @@ function lazyRequestListener(fetch: FetchHandler): NodeListener {
 }
 
 /**
+ * Puts `fast` in front of the compat layer's `stream` listener (the one that makes a request/response pair per
+ * stream for the request listener): streams it serves never get the pair. False, leaving the server as it is, when
+ * it does not have exactly that one listener.
+ */
+function takeFastStreams(
+  server: http2.Http2Server | http2.Http2SecureServer,
+  fast: (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => boolean,
+  open: Set<http2.Http2ServerResponse | http2.ServerHttp2Stream>,
+): boolean {
+  const listeners = server.listeners("stream") as ((...args: unknown[]) => void)[];
+  if (listeners.length !== 1) return false;
+  const compat = listeners[0]!;
+  server.removeListener("stream", compat);
+  server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, ...rest: unknown[]) => {
+    if (!fast(stream, headers)) return compat.call(server, stream, headers, ...rest);
+    open.add(stream);
+    stream.once("close", () => open.delete(stream));
+  });
+  return true;
+}
+
+/**
  * Starts an HTTP/2 server for Connect routes and resolves once it listens.
  *
  * @example
@@ -127,20 +150,19 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
     ...(options.acceptCompression === false ? { acceptCompression: [] } : {}),
     ...(options.fallback ? { fallback: lazyRequestListener(options.fallback) as never } : {}),
   });
-  const fast = options.fastUnary?.length
-    ? createFastUnaryHandler(options.fastUnary, { readMaxBytes, acceptCompression: options.acceptCompression !== false, checkMessage: options.checkMessage })
-    : undefined;
+  const fastOptions: FastUnaryOptions = { readMaxBytes, acceptCompression: options.acceptCompression !== false, checkMessage: options.checkMessage };
+  // On Node the fast path takes the raw stream before the compat layer makes a request/response pair for it (see
+  // takeFastStreams); on the others, and if that cannot be done, it takes the pair.
+  let fast = options.fastUnary?.length ? createFastUnaryHandler(options.fastUnary, fastOptions) : undefined;
   const check = options.checkMessage;
   const connect = check
     ? (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => (checkGrpcMessages(req, check, readMaxBytes), connectHandler(req, res))
     : connectHandler;
-  const handler = fast
-    ? (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => fast(req, res) || connect(req, res)
-    : connect;
+  const handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => fast?.(req, res) || connect(req, res);
   const limits = { ...defaultServerLimits, ...options.limits };
   const settings = { settings: { maxConcurrentStreams: limits.maxConcurrentStreams } };
   // Answers being written when close() is called get to finish first (Deno's sessions end their streams at once).
-  const open = new Set<http2.Http2ServerResponse>();
+  const open = new Set<http2.Http2ServerResponse | http2.ServerHttp2Stream>();
   // Once the answer is complete, a request still being sent (a body over the size limit) is reset, not left half-open.
   const bounded = (request: http2.Http2ServerRequest, response: http2.Http2ServerResponse) => {
     open.add(response);
@@ -154,6 +176,9 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
   const server = options.tls
     ? http2.createSecureServer({ ...options.tls, allowHTTP1: false, ...settings }, bounded)
     : http2.createServer(settings, bounded);
+  if (options.fastUnary?.length && runtimeName() === "node") {
+    if (takeFastStreams(server, createFastUnaryStreamHandler(options.fastUnary, fastOptions), open)) fast = undefined;
+  }
   server.maxConnections = limits.maxConnections;
   if (limits.idleTimeoutMs > 0) {
     server.setTimeout(limits.idleTimeoutMs);
@@ -183,8 +208,9 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
   const address = server.address();
   const bound = typeof address === "object" && address ? address.port : port;
   const answersWritten = async () => {
+    // A raw stream's answer is written once `end` was called (writableEnded) and until the stream closes.
     const deadline = Date.now() + answerFlushMs;
-    while (Date.now() < deadline && [...open].some((response) => response.writableEnded && !response.stream.closed)) {
+    while (Date.now() < deadline && [...open].some((answer) => answer.writableEnded && !("stream" in answer ? answer.stream : answer).closed)) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   };

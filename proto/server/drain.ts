@@ -44,6 +44,38 @@ export interface DrainOutcome {
 }
 
 /**
+ * What a caller may give instead of an AbortSignal when it has none of its own yet (a gRPC call on the server fast
+ * path): subscribes `listener`, called once with the reason when the call is cancelled (at once when it already
+ * was), and returns a function that unsubscribes. Spares making a signal per call just to be listened to.
+ *
+ * @example
+ * ```ts
+ * const cancel: CancelSource = (listener) => {
+ *   listeners.add(listener);
+ *   return () => listeners.delete(listener);
+ * };
+ * await requests.track((signal) => handle(request, signal), cancel);
+ * ```
+ */
+export type CancelSource = (listener: (reason: unknown) => void) => () => void;
+
+/**
+ * Options of {@link RequestTracker.track}.
+ *
+ * @example
+ * ```ts
+ * const options: TrackOptions = { settleOnAbort: true };
+ * ```
+ */
+export interface TrackOptions {
+  /**
+   * Reject with the abort reason as soon as the request's signal aborts, even when `run` goes on (it is then no
+   * longer counted in flight): for handlers that may not watch their signal. Default: settle with `run`.
+   */
+  settleOnAbort?: boolean;
+}
+
+/**
  * The requests in flight, each with its own abort signal.
  *
  * @example
@@ -58,7 +90,7 @@ export interface RequestTracker {
    * Runs `run` with a signal that aborts when `signal` (the caller's) does, when a drain gives up on it, or after
    * `timeout.ms` (with `timeout.reason()`; 0: never); the request counts as in flight until `run` settles.
    */
-  track<T>(run: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, timeout?: { ms: number; reason: () => Error }): Promise<T>;
+  track<T>(run: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal | CancelSource, timeout?: { ms: number; reason: () => Error }, options?: TrackOptions): Promise<T>;
   /** How many requests are in flight. */
   readonly size: number;
   /**
@@ -77,25 +109,40 @@ export interface RequestTracker {
  * ```
  */
 export function createRequestTracker(): RequestTracker {
-  const running = new Map<Promise<unknown>, AbortController>();
+  // Each request in flight (the promise that settles with it) and how to abort it.
+  const running = new Map<Promise<unknown>, (reason: unknown) => void>();
   return {
     get size() {
       return running.size;
     },
-    track(run, signal, timeout) {
+    track(run, signal, timeout, options) {
       const controller = new AbortController();
-      const forward = () => controller.abort(signal?.reason);
+      let rejectEarly: ((reason: unknown) => void) | undefined;
+      const abort = (reason: unknown) => {
+        if (controller.signal.aborted) return;
+        controller.abort(reason);
+        rejectEarly?.(reason);
+      };
       let unsubscribe: (() => void) | undefined;
-      if (signal?.aborted) forward();
-      else if (signal) unsubscribe = onAbort(signal, forward);
-      const timer = timeout && timeout.ms > 0 ? setTimeout(() => controller.abort(timeout.reason()), timeout.ms) : undefined;
-      const task = run(controller.signal);
+      if (typeof signal === "function") unsubscribe = signal(abort);
+      else if (signal?.aborted) abort(signal.reason);
+      else if (signal) unsubscribe = onAbort(signal, () => abort(signal.reason));
+      const timer = timeout && timeout.ms > 0 ? setTimeout(() => abort(timeout.reason()), timeout.ms) : undefined;
+      let task = run(controller.signal);
+      if (options?.settleOnAbort) {
+        const inner = task;
+        task = new Promise((resolve, reject) => {
+          rejectEarly = reject;
+          inner.then(resolve, reject);
+        });
+        if (controller.signal.aborted) rejectEarly!(controller.signal.reason);
+      }
       const settled = task.then(() => {}, () => {}).finally(() => {
         running.delete(settled);
         unsubscribe?.();
         clearTimeout(timer);
       });
-      running.set(settled, controller);
+      running.set(settled, abort);
       return task;
     },
     async drain(graceMs, reason) {
@@ -108,7 +155,7 @@ export function createRequestTracker(): RequestTracker {
       ]);
       clearTimeout(timer);
       const left = [...running.entries()];
-      for (const [, controller] of left) controller.abort(reason());
+      for (const [, abort] of left) abort(reason());
       await Promise.allSettled(left.map(([task]) => task));
       return { finished: before - left.length, cancelled: left.length, waitedMs: Date.now() - started };
     },
