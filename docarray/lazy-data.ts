@@ -9,6 +9,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { type DataRequestProto_DataContentProto, DataRequestProto_DataContentProtoSchema } from "../proto/gen/jina_pb.ts";
+import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { decodeDataContent } from "./wire/codec.ts";
 
 const pending = new WeakMap<DataRequestProto_DataContentProto, Uint8Array>();
@@ -42,7 +43,8 @@ export function lazyBytesOf(data: DataRequestProto_DataContentProto | undefined)
 }
 
 /**
- * Decodes a placeholder's documents into it (once); anything else is left as it is.
+ * Decodes a placeholder's documents into it (once); anything else is left as it is. Bytes that do not decode throw
+ * a JinaError (InvalidArgument) and stay as they are.
  *
  * @example
  * ```ts
@@ -53,8 +55,15 @@ export function lazyBytesOf(data: DataRequestProto_DataContentProto | undefined)
 export function materializeData(data: DataRequestProto_DataContentProto | undefined): void {
   const bytes = data && pending.get(data);
   if (!bytes) return;
+  let decoded: DataRequestProto_DataContentProto;
+  try {
+    decoded = decodeDataContent(bytes);
+  } catch (error) {
+    // The bytes came from a peer (a client's request kept as bytes): bad ones are the peer's error, as at a decode.
+    throw new JinaError(`parse binary: the request's documents do not decode: ${error instanceof Error ? error.message : String(error)}`, ErrorCode.InvalidArgument);
+  }
   pending.delete(data);
-  Object.assign(data, decodeDataContent(bytes));
+  Object.assign(data, decoded);
 }
 
 /**

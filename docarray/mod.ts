@@ -44,7 +44,7 @@ export {
   encodeDocumentArray,
 } from "./wire/codec.ts";
 export type { DataRequestParts, EncodeDataRequestOptions } from "./wire/codec.ts";
-export { countRequestDocs, countRequestListDocs } from "./wire/doc-count.ts";
+export { countDataContentDocs, countRequestDocs, countRequestListDocs } from "./wire/doc-count.ts";
 export { checkDocCount, defaultMaxDocs } from "./doc-limit.ts";
 export { AnnStore, Hnsw, MemoryStore, SqliteStore, StoredDocumentArray } from "./storage/mod.ts";
 export type { AnnConfig, AnnMetric, DocumentStore, HnswOptions, SqliteConfig, StorageOptions, StoreHit } from "./storage/mod.ts";

@@ -7,7 +7,7 @@
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { Hono } from "hono";
 import { create } from "@bufbuild/protobuf";
-import { checkDocCount, countRequestDocs, defaultMaxDocs, docsOf, materializeData, randomId } from "../docarray/mod.ts";
+import { checkDocCount, countDataContentDocs, countRequestDocs, defaultMaxDocs, docsOf, lazyBytesOf, materializeData, randomId } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
 import { type DataRequestProto, HeaderProtoSchema, JinaRPC, JinaSingleDataRequestRPC, type StatusProto } from "../proto/gen/jina_pb.ts";
@@ -132,6 +132,12 @@ export interface Gateway {
    * ```
    */
   removeReplica(deployment: string, target: ReplicaTarget, options?: ReplicaLeaveOptions): Promise<ReplicaLeave>;
+}
+
+/** The documents of a request, counted on its bytes while they are still bytes (lazy `data`), else decoded. */
+function docCountOf(request: DataRequestProto): number {
+  const bytes = lazyBytesOf(request.data);
+  return (bytes && countDataContentDocs(bytes)) ?? docsOf(request).length;
 }
 
 /**
@@ -263,7 +269,7 @@ class JinaGateway implements Gateway {
     checkTargetExecutor(header.targetExecutor);
     const copy: DataRequestProto = { ...request, header };
     if (isOwned(request)) markOwned(copy);
-    checkDocCount(docsOf(copy).length, this.#options.maxDocs ?? defaultMaxDocs);
+    checkDocCount(docCountOf(copy), this.#options.maxDocs ?? defaultMaxDocs);
     void this.#discovery.start();
     const metrics = this.#metrics ?? (this.#metricsLoading ? await this.#metricsLoading : undefined);
     const observed = metrics?.startRequest(request);

@@ -21,7 +21,7 @@ import {
   JinaSingleDataRequestRPC,
   type StatusProto,
 } from "../proto/gen/jina_pb.ts";
-import { dataRequestCodec } from "../docarray/mod.ts";
+import { lazyDataRequestCodec } from "../docarray/mod.ts";
 import { mapConcurrent } from "./concurrent-map.ts";
 import type { InFlightLimit } from "./in-flight-limit.ts";
 import {
@@ -123,7 +123,9 @@ function singleDataHandler(options: GatewayRoutesOptions): (request: DataRequest
 
 /**
  * The gateway's `process_single_data` for the gRPC fast path of `serveGrpc` (see `runtime/grpc-fast-unary.ts`):
- * the same handling as in {@link createGatewayRoutes}, without Connect's handler pipeline.
+ * the same handling as in {@link createGatewayRoutes}, without Connect's handler pipeline. The request's documents
+ * stay the bytes they came in (`docarray/lazy-data.ts`, as Jina's gateway does): they are counted on the bytes, sent
+ * on as they came, and decoded only where a node needs them (`when`, a reduce of several parts, target filters).
  *
  * @example
  * ```ts
@@ -132,7 +134,7 @@ function singleDataHandler(options: GatewayRoutesOptions): (request: DataRequest
  */
 export function createGatewayFastRoutes(options: GatewayRoutesOptions): FastUnaryRoute[] {
   const single = singleDataHandler({ ...options, handle: options.forward ?? options.handle });
-  return [fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => single(request, call.signal, call.responseTrailer), [dataRequestCodec])];
+  return [fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => single(request, call.signal, call.responseTrailer), [lazyDataRequestCodec])];
 }
 
 function prefetchOf(header: string | null, fallback: number): number {

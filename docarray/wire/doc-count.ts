@@ -81,18 +81,44 @@ function countRequest(r: WireReader, end: number): number {
       skipField(r, tag);
       continue;
     }
-    const dataEnd = r.delimited();
-    while (r.pos < dataEnd) {
-      const field = r.varint();
-      if (field === docsTag) count += countArrayDocs(r, r.delimited());
-      else {
-        if (field === docsBytesTag) count = 0; // the oneof switches to docs_bytes
-        skipField(r, field);
-      }
-    }
-    r.expectEnd(dataEnd);
+    count = countData(r, r.delimited(), count); // a repeated data field merges into the first
   }
   return count;
+}
+
+/** `count` plus the documents of one `DataContentProto` (0 when its oneof ends on `docs_bytes`, `docsBytes` then set). */
+function countData(r: WireReader, end: number, count: number, seen?: { docsBytes: boolean }): number {
+  while (r.pos < end) {
+    const field = r.varint();
+    if (field === docsTag) {
+      count += countArrayDocs(r, r.delimited());
+      if (seen) seen.docsBytes = false;
+    } else {
+      if (field === docsBytesTag) {
+        count = 0; // the oneof switches to docs_bytes
+        if (seen) seen.docsBytes = true;
+      }
+      skipField(r, field);
+    }
+  }
+  r.expectEnd(end);
+  return count;
+}
+
+/**
+ * Counts the documents of a `DataContentProto` payload (a request's `data` kept as bytes, `docarray/lazy-data.ts`)
+ * without decoding them; undefined when the bytes hold `docs_bytes` or are not plain protobuf, so that the caller
+ * decodes them and gets the decoder's own answer.
+ *
+ * @example
+ * ```ts
+ * const count = countDataContentDocs(lazyBytesOf(request.data)!) ?? docsOf(request).length;
+ * ```
+ */
+export function countDataContentDocs(bytes: Uint8Array): number | undefined {
+  const seen = { docsBytes: false };
+  const count = countOrUndefined(bytes, (r, end) => countData(r, end, 0, seen));
+  return seen.docsBytes ? undefined : count;
 }
 
 /** Counts the repeated `docs` (field 1) of a `DocumentArrayProto` ending at `end`, skipping their contents. */
