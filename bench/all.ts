@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the data-plane benchmarks one after the other (bench/hop.ts, bench/pipeline.ts,
  * bench/replicas.ts), each against its baseline in the same run, then one table of ratios next to the goals of
- * issue 8. Counts are kept small so that the whole run takes a few minutes (BENCH_REQUESTS / BENCH_REPS override).
+ * issue 8, with the floor of each measure on Node's bare servers (no framework) in the same run below them. Counts
+ * are kept small so that the whole run takes a few minutes (BENCH_REQUESTS / BENCH_REPS override).
  */
 import { getEnv, spawnScript } from "../runtime/mod.ts";
 
@@ -26,6 +27,10 @@ const rows: [string, string, string][] = [
   [`HTTP gateway + 3 no-op executors (processes), 10 docs, c=32 ÷ Moleculer over ${pipeline.transporter}`, (pipeline.processesRatio as number).toFixed(2), "≥ 1.5"],
   ["all in one process ÷ one Moleculer broker", (pipeline.oneProcessRatio as number).toFixed(2), "≥ 3"],
   ["CPU-bound executor, replicas 2 ÷ replicas 1", (replicas.ratio as number).toFixed(2), "≥ 1.7"],
+  // The floors: the same measure with no framework at all, in the same run (what the runtime and machine allow).
+  [`floor: bare node:http front + 3 raw node:http2 echo processes, no codec ÷ Moleculer over ${pipeline.transporter}`, (pipeline.floorProcessesRatio as number).toFixed(2), "(≥ 1.5)"],
+  ["floor: bare node:http JSON echo in one process ÷ one Moleculer broker", (pipeline.floorOneProcessRatio as number).toFixed(2), "(≥ 3)"],
+  ["floor: the same work in raw node:http2 servers behind a raw round-robin proxy, 2 ÷ 1", (replicas.floorRatio as number).toFixed(2), "(≥ 1.7)"],
 ];
 console.log("\n| measure (medians of per-rep ratios) | ratio | goal |\n|---|---|---|");
 for (const [measure, ratio, goal] of rows) console.log(`| ${measure} | ${ratio} | ${goal} |`);

@@ -4,6 +4,10 @@
  *   processes:      jina-ts gateway + 3 executor processes  vs  moleculer-web + 3 service nodes over NATS
  *                   (Debian's nats-server; Moleculer's TCP transporter when it is not installed, said in the output);
  *   one process:    jina-ts flow with 3 in-process executors  vs  one Moleculer broker with the 3 services.
+ * Beside them, the floor of each case on Node's own servers in the same run (no framework, no codec), so that a goal
+ * beyond it shows as such: a bare node:http front forwarding the body's bytes to 3 raw node:http2 echo processes
+ * (bench/serve-raw-pipeline.ts), and a bare node:http JSON echo in one process (bench/serve-raw-http.ts), each ÷ the
+ * same Moleculer case.
  * Prints `BENCH_RESULT {json}` last. Run: `npx tsx bench/pipeline.ts` (BENCH_REQUESTS, BENCH_REPS).
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -55,10 +59,13 @@ try {
     oursInProcess: await startChild("./serve-pipeline.ts", ["inprocess"]),
     moleculerProcesses: await startChild("./serve-moleculer.ts", [JSON.stringify(transporter)]),
     moleculerOneBroker: await startChild("./serve-moleculer.ts", ["local"]),
+    floorProcesses: await startChild("./serve-raw-pipeline.ts"),
+    floorOneProcess: await startChild("./serve-raw-http.ts"),
   };
   started.push(...Object.values(servers));
-  const rps: Record<keyof typeof servers, number[]> = { oursProcesses: [], oursInProcess: [], moleculerProcesses: [], moleculerOneBroker: [] };
-  const cpu: Record<keyof typeof servers, number[]> = { oursProcesses: [], oursInProcess: [], moleculerProcesses: [], moleculerOneBroker: [] };
+  const names = Object.keys(servers) as (keyof typeof servers)[];
+  const rps = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<keyof typeof servers, number[]>;
+  const cpu = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<keyof typeof servers, number[]>;
   // CPU time of a server, its children (executors, stage nodes) and, for Moleculer over NATS, the broker.
   const serverCpu = (name: keyof typeof servers) => {
     const pid = servers[name].child.pid;
@@ -66,7 +73,7 @@ try {
     return pids.reduce((sum, one) => sum + cpuMs(one), 0);
   };
   for (let rep = 0; rep < reps; rep++) {
-    for (const name of Object.keys(servers) as (keyof typeof servers)[]) {
+    for (const name of names) {
       const poster = httpPoster(servers[name].info.http!, "/post", body, concurrency);
       const before = serverCpu(name);
       const measured = await measure(name, poster.post, { concurrency, requests, warmup: 64 });
@@ -79,6 +86,9 @@ try {
     transporter: nats ? "NATS (nats-server)" : "TCP (nats-server not installed)",
     processesRatio: median(rps.oursProcesses.map((ours, i) => ours / rps.moleculerProcesses[i]!)),
     oneProcessRatio: median(rps.oursInProcess.map((ours, i) => ours / rps.moleculerOneBroker[i]!)),
+    /** The floors: bare node:http + 3 raw node:http2 hops ÷ Moleculer over NATS; a bare node:http JSON echo ÷ one broker. */
+    floorProcessesRatio: median(rps.floorProcesses.map((floor, i) => floor / rps.moleculerProcesses[i]!)),
+    floorOneProcessRatio: median(rps.floorOneProcess.map((floor, i) => floor / rps.moleculerOneBroker[i]!)),
     rps: Object.fromEntries(Object.entries(rps).map(([name, values]) => [name, Math.round(median(values))])),
     /** Server-side CPU ms per request (all its processes; Linux), the figure the machine's load moves least. */
     cpuMsPerRequest: Object.fromEntries(Object.entries(cpu).map(([name, values]) => [name, Number(median(values).toFixed(3))])),
@@ -86,8 +96,10 @@ try {
   console.log(`pipeline (3 no-op stages, 10-doc JSON body, c=${concurrency}, ${reps} reps × ${requests} requests; Moleculer over ${result.transporter}):`);
   console.log(`  processes: jina-ts ${result.rps.oursProcesses} req/s, Moleculer ${result.rps.moleculerProcesses} → ratio ${result.processesRatio.toFixed(2)} (goal ≥ 1.5)`);
   console.log(`  one process: jina-ts ${result.rps.oursInProcess} req/s, Moleculer ${result.rps.moleculerOneBroker} → ratio ${result.oneProcessRatio.toFixed(2)} (goal ≥ 3)`);
+  console.log(`  floor, node:http + 3 raw node:http2 echo processes (no codec): ${result.rps.floorProcesses} req/s → ÷ Moleculer ${result.floorProcessesRatio.toFixed(2)}`);
+  console.log(`  floor, bare node:http JSON echo in one process: ${result.rps.floorOneProcess} req/s → ÷ one broker ${result.floorOneProcessRatio.toFixed(2)}`);
   const c = result.cpuMsPerRequest;
-  console.log(`  server CPU per request: jina-ts processes ${c.oursProcesses} ms, Moleculer ${c.moleculerProcesses} ms; one process ${c.oursInProcess} ms, Moleculer ${c.moleculerOneBroker} ms`);
+  console.log(`  server CPU per request: jina-ts processes ${c.oursProcesses} ms, Moleculer ${c.moleculerProcesses} ms; one process ${c.oursInProcess} ms, Moleculer ${c.moleculerOneBroker} ms; floors ${c.floorProcesses} ms, ${c.floorOneProcess} ms`);
   console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
 } finally {
   await stopAll(started);
