@@ -4,7 +4,7 @@ import { getEnv } from "../runtime/mod.ts";
 /** The milliseconds each call of {@link burn} works. */
 export const workMs = Number(getEnv("BENCH_WORK_MS") ?? 20);
 
-/** `workMs` of arithmetic (the Burner executor's work and its floor's, bench/serve-raw-burn.ts). */
+/** `workMs` of arithmetic (the Burner executor's work and its floor's, `bench/serve-raw-echo.ts burn`). */
 export function burn(): void {
   const until = performance.now() + workMs;
   let x = 0;

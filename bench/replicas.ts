@@ -2,7 +2,7 @@
  * bench/replicas: does a CPU-bound executor scale with replicas? The same flow with replicas 1 and 2 (executor
  * processes doing ~20 ms of arithmetic per request), loaded at concurrency 8 over gRPC, 3 alternating reps; prints
  * the median ratio of req/s (2 ÷ 1; 2.0 is perfect on 2 free cores) and `BENCH_RESULT {json}` last. The floor in the
- * same run: the same work in 1 or 2 raw node:http2 servers (bench/serve-raw-burn.ts) behind a raw round-robin proxy
+ * same run: the same work in 1 or 2 raw node:http2 servers (bench/serve-raw-echo.ts burn) behind a raw round-robin proxy
  * (bench/serve-raw-proxy.ts), 2 ÷ 1, i.e. how far 2 replicas can scale on this machine as loaded, with no framework.
  * Run: `npx tsx bench/replicas.ts` (BENCH_REQUESTS, BENCH_REPS, BENCH_WORK_MS).
  */
@@ -23,7 +23,7 @@ try {
   started.push(one);
   const two = await startChild("./serve-replicas.ts", ["2"]);
   started.push(two);
-  const burners = [await startChild("./serve-raw-burn.ts"), await startChild("./serve-raw-burn.ts")];
+  const burners = [await startChild("./serve-raw-echo.ts", ["burn"]), await startChild("./serve-raw-echo.ts", ["burn"])];
   started.push(...burners);
   const rawOne = await startChild("./serve-raw-proxy.ts", [String(burners[0]!.info.port)]);
   started.push(rawOne);
