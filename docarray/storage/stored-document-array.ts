@@ -23,6 +23,13 @@ import { toNamedScoreProto } from "../named-score.ts";
 const pageSize = 512;
 
 /**
+ * Documents handed out (by `at`, `get`, iteration, `filter`, `batch`) are kept, with their bytes at the time, so
+ * that changes made to them in place are written back. Past this many, the ones held so far are compared and
+ * written back at once, so a long read-only workload (an indexer serving lookups) holds a bounded number of them.
+ */
+export const lentDocumentLimit = 2048;
+
+/**
  * The DocumentArray returned by `new DocumentArray({ storage: "sqlite" | "ann", config })`.
  *
  * @example
@@ -240,6 +247,7 @@ export class StoredDocumentArray extends DocumentArray {
     if (!proto) return undefined;
     const known = this.#lent.get(proto.id);
     if (known) return Document.fromProto(known[0]);
+    if (this.#lent.size >= lentDocumentLimit) this.#writeBack();
     this.#lent.set(proto.id, [proto, encodeDocument(proto)]);
     return Document.fromProto(proto);
   }

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Document, DocumentArray } from "../../docarray/mod.ts";
+import { lentDocumentLimit } from "../../docarray/storage/stored-document-array.ts";
 import { tempDir } from "./_tmp.ts";
 
 const tmp = tempDir("jina-sqlite-");
@@ -65,6 +66,32 @@ test("a document read and changed in place is written back at flush", () => {
   const again = open("inplace.db");
   assert.equal([...again].map((d) => d.tags.seen), [true, true]);
   assert.is(again.get("d1")?.text, "edited");
+  again.close();
+});
+
+test("reading many documents holds a bounded number for write-back, and changes to all of them still persist", () => {
+  const docs = open("many-reads.db");
+  const count = lentDocumentLimit * 3 + 5;
+  docs.push(...Array.from({ length: count }, (_, i) => make(i)));
+  docs.flush();
+  const store = (docs as unknown as { store: { upsert(protos: unknown[]): void } }).store;
+  const upsert = store.upsert.bind(store);
+  const writes: number[] = [];
+  store.upsert = (protos) => {
+    if (protos.length > 0) writes.push(protos.length);
+    upsert(protos);
+  };
+  for (const doc of docs) doc.text = `seen ${doc.tags.i}`; // read-and-change every document, no explicit write
+  assert.ok(writes.length >= 2, `changes written back in batches while reading (${writes.length} batches)`);
+  assert.ok(Math.max(...writes) <= lentDocumentLimit, `at most ${lentDocumentLimit} held at once (largest batch ${Math.max(...writes)})`);
+  docs.flush();
+  writes.length = 0;
+  for (let i = 0; i < count; i++) docs.get(`d${i}`); // reads only: nothing to write
+  assert.equal(writes, []);
+  docs.close();
+  const again = open("many-reads.db");
+  assert.is(again.length, count);
+  assert.equal([0, lentDocumentLimit, count - 1].map((i) => again.get(`d${i}`)?.text), [0, lentDocumentLimit, count - 1].map((i) => `seen ${i}`));
   again.close();
 });
 
