@@ -21,7 +21,7 @@ import {
   JinaSingleDataRequestRPC,
   type StatusProto,
 } from "../proto/gen/jina_pb.ts";
-import { lazyDataRequestCodec } from "../docarray/mod.ts";
+import { lazyDataRequestCodec, materializeData } from "../docarray/mod.ts";
 import { mapConcurrent } from "./concurrent-map.ts";
 import type { InFlightLimit } from "./in-flight-limit.ts";
 import {
@@ -125,7 +125,8 @@ function singleDataHandler(options: GatewayRoutesOptions): (request: DataRequest
  * The gateway's `process_single_data` for the gRPC fast path of `serveGrpc` (see `runtime/grpc-fast-unary.ts`):
  * the same handling as in {@link createGatewayRoutes}, without Connect's handler pipeline. The request's documents
  * stay the bytes they came in (`docarray/lazy-data.ts`, as Jina's gateway does): they are counted on the bytes, sent
- * on as they came, and decoded only where a node needs them (`when`, a reduce of several parts, target filters).
+ * on as they came, and decoded only where a node needs them (`when`, a reduce of several parts, target filters) or
+ * when no executor read them (so that bad bytes still answer INVALID_ARGUMENT).
  *
  * @example
  * ```ts
@@ -133,7 +134,17 @@ function singleDataHandler(options: GatewayRoutesOptions): (request: DataRequest
  * ```
  */
 export function createGatewayFastRoutes(options: GatewayRoutesOptions): FastUnaryRoute[] {
-  const single = singleDataHandler({ ...options, handle: options.forward ?? options.handle });
+  const forward = options.forward ?? options.handle;
+  const single = singleDataHandler({
+    ...options,
+    handle: async (request, signal) => {
+      const response = await forward(request, signal);
+      // Documents no executor read are still the client's bytes: decode them before answering, so that bytes that
+      // do not decode answer INVALID_ARGUMENT instead of going back as they came.
+      if (response.data === request.data) materializeData(response.data);
+      return response;
+    },
+  });
   return [fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => single(request, call.signal, call.responseTrailer), [lazyDataRequestCodec])];
 }
 
