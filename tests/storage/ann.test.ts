@@ -60,6 +60,25 @@ test("a stale index file (crash between the commit and the index write) is rebui
   again.close();
 });
 
+test("a changed maxConnection or efConstruction rebuilds the graph with it; left out, the file's are kept", () => {
+  const open = (graph: { maxConnection?: number; efConstruction?: number }) => new DocumentArray({ storage: "ann", config: { ...config("graph"), ...graph } });
+  const settings = (docs: DocumentArray) => /M (\d+), efConstruction (\d+)/.exec(docs.summary())?.slice(1).map(Number);
+  const opened = (docs: DocumentArray) => (docs as unknown as { store: { indexFiles: { opened: string } } }).store.indexFiles.opened;
+  const first = open({ maxConnection: 8, efConstruction: 40 });
+  first.push(...Array.from({ length: 40 }, (_, i) => point(i)));
+  first.close();
+  const same = open({});
+  assert.equal([settings(same), opened(same)], [[8, 40], "files"]);
+  same.close();
+  const changed = open({ maxConnection: 12 });
+  assert.equal([settings(changed), opened(changed)], [[12, 40], "rebuilt"]);
+  assert.equal(changed.find(Float32Array.of(7.1, 0), { limit: 2 }).ids, ["p7", "p8"]);
+  changed.close();
+  const kept = open({ maxConnection: 12, efConstruction: 40 });
+  assert.equal([settings(kept), opened(kept)], [[12, 40], "files"]);
+  kept.close();
+});
+
 test("dimension mismatch, NaN and a missing embedding are JinaErrors naming the folder", () => {
   const cfg = config("d");
   const docs = new DocumentArray({ storage: "ann", config: cfg });

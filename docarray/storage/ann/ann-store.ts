@@ -296,7 +296,11 @@ export class AnnStore implements DocumentStore {
         if (index.dim !== this.dim) {
           throw new JinaError(`${this.#indexFile} holds ${index.dim}-d vectors but nDim is ${this.dim}: use the nDim it was built with, or another dataPath`, ErrorCode.FailedPrecondition);
         }
-        if (index.metric === this.#index.metric && extra.generation <= generation) {
+        const sameGraph = builtAsAsked(index, this.#options);
+        // Settings the config leaves out are the file's, for a rebuild too.
+        this.#options.maxConnection ??= index.M;
+        this.#options.efConstruction ??= index.efConstruction;
+        if (index.metric === this.#index.metric && sameGraph && extra.generation <= generation) {
           const replay = replayHnswLog(this.#logFile, index, extra, extra.generation, generation);
           const reached = replay?.generation ?? extra.generation;
           if (reached === generation) {
@@ -341,4 +345,13 @@ export class AnnStore implements DocumentStore {
       }
     }
   }
+}
+
+/**
+ * Whether a saved graph was built with the `maxConnection` and `efConstruction` the config asks for (a setting it
+ * leaves out matches any). One built otherwise is rebuilt from the documents with the new settings, as for a changed
+ * metric: changing them in the config must change the index, not be ignored.
+ */
+function builtAsAsked(index: Hnsw, asked: { maxConnection?: number | undefined; efConstruction?: number | undefined }): boolean {
+  return (asked.maxConnection ?? index.M) === index.M && (asked.efConstruction ?? index.efConstruction) === index.efConstruction;
 }
