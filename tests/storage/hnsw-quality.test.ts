@@ -2,16 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Hnsw } from "../../docarray/mod.ts";
 import { QuantizedMemory } from "../../docarray/storage/ann/quantized-memory.ts";
-
-function random(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296 - 0.5;
-  };
-}
+import { seededRandom } from "./_random.ts";
 
 /** recall@10 of `index` against an exact scan of all its nodes, over `queries`. */
 function recall(index: Hnsw, queries: Float32Array[]): number {
@@ -35,7 +26,7 @@ function recall(index: Hnsw, queries: Float32Array[]): number {
 // construction that ignores it, prunes reverse links badly or draws wrong levels fails the bound.
 for (const metric of ["cosine", "euclidean", "inner_product"] as const) {
   test(`graph quality: recall@10 ≥ 0.85 on 2,000 × 32 uniform random (${metric}), int8 walk and float32 walk alike`, () => {
-    const next = random(11);
+    const next = seededRandom(11);
     const index = new Hnsw({ dim: 32, metric, maxConnection: 8, efConstruction: 100, efSearch: 32 });
     for (let i = 0; i < 2000; i++) index.add(Float32Array.from({ length: 32 }, next));
     const queries = Array.from({ length: 40 }, () => Float32Array.from({ length: 32 }, next));
@@ -49,7 +40,7 @@ for (const metric of ["cosine", "euclidean", "inner_product"] as const) {
 }
 
 test("graph invariants: ≤ M links per upper layer, ≤ 2·M on layer 0, no self or repeated links, every node reachable from the entry, levels drawn with mL = 1/ln M", () => {
-  const next = random(5);
+  const next = seededRandom(5);
   const M = 6;
   const n = 3000;
   const index = new Hnsw({ dim: 8, maxConnection: M, efConstruction: 40 });
@@ -87,7 +78,7 @@ test("graph invariants: ≤ M links per upper layer, ≤ 2·M on layer 0, no sel
 });
 
 test("the int8 codes: dot8 gives the exact integer inner product of the codes; distances from codes are close to float32 ones", () => {
-  const next = random(9);
+  const next = seededRandom(9);
   for (const dim of [3, 16, 130]) {
     for (const kind of ["dot", "l2"] as const) {
       const codes = QuantizedMemory.create(dim, kind);

@@ -2,16 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Hnsw } from "../../docarray/mod.ts";
 import { VectorMemory } from "../../docarray/storage/ann/vector-memory.ts";
-
-function random(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296 - 0.5;
-  };
-}
+import { seededRandom } from "./_random.ts";
 
 function exact(data: Float32Array[], query: Float32Array, k: number, metric: "cosine" | "euclidean" | "inner_product"): number[] {
   const score = (v: Float32Array) => {
@@ -29,7 +20,7 @@ function exact(data: Float32Array[], query: Float32Array, k: number, metric: "co
 
 for (const metric of ["cosine", "euclidean", "inner_product"] as const) {
   test(`recall@10 ≥ 0.9 on 1,000 × 16 random vectors (${metric}); distances as the metric reports them`, () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const data = Array.from({ length: 1000 }, () => Float32Array.from({ length: 16 }, next));
     const index = new Hnsw({ dim: 16, metric, maxConnection: 12, efConstruction: 100, efSearch: 64 });
     for (const v of data) index.add(v);
@@ -63,7 +54,7 @@ test("bad options are JinaErrors", () => {
 });
 
 test("the WebAssembly SIMD kernel and the TypeScript one agree (dot and squared L2, lengths with and without a tail)", () => {
-  const next = random(3);
+  const next = seededRandom(3);
   for (const dim of [1, 5, 16, 130]) {
     for (const kind of ["dot", "l2"] as const) {
       const simd = new VectorMemory(dim, 4, kind);
@@ -98,7 +89,7 @@ test("the WebAssembly SIMD kernel and the TypeScript one agree (dot and squared 
 });
 
 test("the same graph with the TypeScript kernel: same recall, same answers", () => {
-  const next = random(11);
+  const next = seededRandom(11);
   const data = Array.from({ length: 500 }, () => Float32Array.from({ length: 12 }, next));
   const fast = new Hnsw({ dim: 12, efConstruction: 64, efSearch: 64 });
   const plain = new Hnsw({ dim: 12, efConstruction: 64, efSearch: 64, simd: false });
