@@ -5,6 +5,9 @@
  * @module
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { JinaDataRequestRPC, JinaRPC, JinaSingleDataRequestRPC } from "../proto/gen/jina_pb.ts";
+import { methodPath } from "../runtime/method-path.ts";
+import { countRequestDocs, countRequestListDocs } from "./wire/doc-count.ts";
 
 /**
  * Default of `maxDocs`: documents in one request.
@@ -34,4 +37,29 @@ export function checkDocCount(count: number, maxDocs: number): void {
       { httpStatus: 413 },
     );
   }
+}
+
+/** The gRPC data methods and how each counts its documents from the message bytes (a list sums its requests). */
+const countersByPath = new Map<string, (bytes: Uint8Array) => number | undefined>([
+  [methodPath(JinaRPC.method.call), countRequestDocs],
+  [methodPath(JinaSingleDataRequestRPC.method.process_single_data), countRequestDocs],
+  [methodPath(JinaDataRequestRPC.method.process_data), countRequestListDocs],
+]);
+
+/**
+ * A check for a gRPC server's messages (`serveGrpc`'s `checkMessage`) that refuses a data message (`Call`,
+ * `process_single_data`, `process_data`) of more than `maxDocs` documents before it is decoded, so an oversized
+ * request costs no decode. Messages of other methods pass.
+ *
+ * @example
+ * ```ts
+ * import { docCountCheck } from "jina-ts/docarray";
+ * await serveGrpc({ routes, checkMessage: docCountCheck(100_000) });
+ * ```
+ */
+export function docCountCheck(maxDocs: number): (path: string, message: Uint8Array) => void {
+  return (path, message) => {
+    const count = countersByPath.get(path);
+    if (count) checkDocCount(count(message) ?? 0, maxDocs);
+  };
 }

@@ -3,9 +3,8 @@
  *
  * @module
  */
-import { checkDocCount, countRequestDocs, countRequestListDocs, defaultMaxDocs } from "../docarray/mod.ts";
-import { JinaDataRequestRPC, JinaRPC, JinaSingleDataRequestRPC } from "../proto/gen/jina_pb.ts";
-import { type FetchHandler, type MessageCheck, methodPath, serveGrpc, type Server, type TlsOptions } from "../runtime/mod.ts";
+import { defaultMaxDocs, docCountCheck } from "../docarray/mod.ts";
+import { type FetchHandler, serveGrpc, type Server, type TlsOptions } from "../runtime/mod.ts";
 import { drainExecutor } from "./drain.ts";
 import type { Executor } from "./executor.ts";
 import { serveExecutorMetrics } from "./metrics.ts";
@@ -121,20 +120,5 @@ export async function serveExecutor(executor: Executor, options: ServeExecutorOp
     ...(monitoring ? { portMonitoring: monitoring.port } : {}),
     close,
     [Symbol.asyncDispose]: close,
-  };
-}
-
-/** The data methods' paths and how each counts its documents from the bytes (a list sums its requests). */
-const countersByPath = new Map<string, (bytes: Uint8Array) => number | undefined>([
-  [methodPath(JinaRPC.method.call), countRequestDocs],
-  [methodPath(JinaSingleDataRequestRPC.method.process_single_data), countRequestDocs],
-  [methodPath(JinaDataRequestRPC.method.process_data), countRequestListDocs],
-]);
-
-/** Refuses a data message with more than `maxDocs` documents before it is decoded. */
-function docCountCheck(maxDocs: number): MessageCheck {
-  return (path, message) => {
-    const count = countersByPath.get(path);
-    if (count) checkDocCount(count(message) ?? 0, maxDocs);
   };
 }

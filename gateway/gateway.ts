@@ -7,12 +7,12 @@
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { Hono } from "hono";
 import { create } from "@bufbuild/protobuf";
-import { checkDocCount, countDataContentDocs, countRequestDocs, defaultMaxDocs, docsOf, lazyBytesOf, materializeData, randomId } from "../docarray/mod.ts";
+import { checkDocCount, countDataContentDocs, defaultMaxDocs, docCountCheck, docsOf, lazyBytesOf, materializeData, randomId } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
-import { type DataRequestProto, HeaderProtoSchema, JinaRPC, JinaSingleDataRequestRPC, type StatusProto } from "../proto/gen/jina_pb.ts";
+import { type DataRequestProto, HeaderProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
 import { checkGracePeriod, createHealthState, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
-import { allEnv, type DirectRoutes, methodPath, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
+import { allEnv, type DirectRoutes, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
 import { dryRun } from "./dry-run.ts";
 import { createEndpointDiscovery, type EndpointDiscovery } from "./endpoint-discovery.ts";
 import { createTopologyGraph, type TopologyGraph } from "./graph.ts";
@@ -406,9 +406,7 @@ class JinaGateway implements Gateway {
           routes: (router) => this.routes(router),
           fastUnary: createGatewayFastRoutes(this.#routesOptions()),
           // Too many documents: refused from the message's bytes, before a costly decode.
-          checkMessage: (path, message) => {
-            if (dataPaths.has(path)) checkDocCount(countRequestDocs(message) ?? 0, this.#options.maxDocs ?? defaultMaxDocs);
-          },
+          checkMessage: docCountCheck(this.#options.maxDocs ?? defaultMaxDocs),
           fallback: this.app.fetch,
           ...where,
           ...(this.#options.maxRequestBytes !== undefined ? { readMaxBytes: this.#options.maxRequestBytes } : {}),
@@ -533,9 +531,6 @@ function checkEndpoint(endpoint: string): void {
 
 /** Longest endpoint or `targetExecutor` accepted (an endpoint travels as gRPC metadata to every executor). */
 const maxNameLength = 1024;
-
-/** The gRPC methods whose requests are `DataRequestProto`s, checked for `maxDocs` before they are decoded. */
-const dataPaths = new Set([JinaRPC.method.call, JinaSingleDataRequestRPC.method.process_single_data].map(methodPath));
 
 /** Default of `requestTimeout`: 10 minutes. */
 const defaultRequestTimeoutMs = 600_000;
