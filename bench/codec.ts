@@ -1,18 +1,27 @@
 /**
  * bench/codec: encode + decode of a DataRequest with 1,000 documents × 768 float32 embeddings, against copying the
- * same bytes. In one run, alternating: the fast codec (encodeDataRequest + decodeDataRequest), the same in a gRPC
- * frame (the envelope's prefix written into the codec's buffer; and, as before, the message copied into a frame),
- * protobuf-es (toBinary + fromBinary), a memcpy of the encoded bytes into a buffer (`set`) and an allocate-and-copy
- * (`slice`). Prints medians of wall time and of CPU time (user + system: steadier than wall time on a loaded
+ * same bytes. In one run, alternating: the fast codec (encodeDataRequest + decodeDataRequest: an owned, new output
+ * buffer), the same encoded in one pass into a buffer lent by a `WireArena` (encodeDataRequestLeased, what a gRPC hop
+ * sends), both in a gRPC frame (the envelope's prefix written into the codec's buffer; and, as before, the message
+ * copied into a frame), protobuf-es (toBinary + fromBinary), the baseline — a plain memcpy: `target.set(bytes)` of
+ * the encoded bytes into a buffer allocated once before the run — and an allocate-and-copy (`slice`). Prints medians of wall time and of CPU time (user + system: steadier than wall time on a loaded
  * machine) and their ratios to the memcpy, then a `BENCH_RESULT {json}` line (bench/runtimes.ts). Bounded to a few
  * seconds (BENCH_CODEC_REPS).
  *
  * @module
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { createDataRequest, dataRequestCodec, decodeDataRequest, DocumentArray, encodeDataRequest } from "../docarray/mod.ts";
+import {
+  createDataRequest,
+  dataRequestCodec,
+  decodeDataRequest,
+  DocumentArray,
+  encodeDataRequest,
+  encodeDataRequestLeased,
+  WireArena,
+} from "../docarray/mod.ts";
 import { DataRequestProtoSchema } from "../proto/gen/jina_pb.ts";
-import { encodeEnvelope, envelopedMessage, grpcEnvelope } from "../runtime/grpc-frame.ts";
+import { encodeEnvelope, encodeEnvelopeLeased, envelopedMessage, grpcEnvelope } from "../runtime/grpc-frame.ts";
 import { getEnv } from "../runtime/mod.ts";
 import { median } from "./measure.ts";
 
@@ -25,12 +34,28 @@ for (let i = 0; i < 1000; i++) {
 }
 const request = createDataRequest({ endpoint: "/index", docs });
 const bytes = encodeDataRequest(request);
-const target = new Uint8Array(bytes.length);
+const target = new Uint8Array(bytes.length); // the memcpy's destination: allocated (and paged in) once
+const arena = new WireArena();
+
+/** Encodes into a lent buffer, decodes, then releases (the decoded request holds views into it: dropped first). */
+function leased(): void {
+  const lease = encodeDataRequestLeased(request, arena);
+  decodeDataRequest(lease.bytes);
+  lease.release();
+}
+
+function framedLeased(): void {
+  const frame = encodeEnvelopeLeased(dataRequestCodec, request);
+  decodeDataRequest(envelopedMessage(frame.bytes));
+  frame.release();
+}
 
 const cases: Record<string, () => unknown> = {
   "memcpy (set)": () => target.set(bytes),
   "alloc + copy (slice)": () => bytes.slice(),
   "encodeDataRequest + decodeDataRequest": () => decodeDataRequest(encodeDataRequest(request)),
+  "arena: encodeDataRequestLeased (one pass, lent buffer) + decodeDataRequest + release": leased,
+  "gRPC frame, arena: encodeEnvelopeLeased + decode + release": framedLeased,
   // what a gRPC hop does: the message in its 5-byte envelope, then decoded at the other end
   "gRPC frame: encodeEnvelope (prefix in the codec's buffer) + decode": () => decodeDataRequest(envelopedMessage(encodeEnvelope(dataRequestCodec, request))),
   "gRPC frame: encode + grpcEnvelope copy (before) + decode": () => decodeDataRequest(grpcEnvelope(encodeDataRequest(request), false).subarray(5)),
@@ -58,6 +83,7 @@ for (let rep = 0; rep < reps; rep++) {
 const base = median(times["memcpy (set)"] ?? []);
 const cpuBase = median(cpuTimes["memcpy (set)"] ?? []);
 console.log(`\nDataRequest encode+decode, 1,000 × 768 float32 (${(bytes.length / 1e6).toFixed(1)} MB), ${reps} alternating reps:`);
+console.log("baseline: a plain memcpy, target.set(bytes) into a buffer allocated once before the run (20 per sample)");
 console.log("| case | median ms | ÷ memcpy | median CPU ms | ÷ memcpy (CPU) |");
 console.log("|---|---|---|---|---|");
 for (const [name, list] of Object.entries(times)) {
@@ -70,5 +96,7 @@ console.log(`BENCH_RESULT ${JSON.stringify({
   cpuRatio: median(cpuTimes[codecCase] ?? []) / cpuBase,
   wallRatio: median(times[codecCase] ?? []) / base,
   framedCpuRatio: median(cpuTimes["gRPC frame: encodeEnvelope (prefix in the codec's buffer) + decode"] ?? []) / cpuBase,
+  leasedCpuRatio: median(cpuTimes["arena: encodeDataRequestLeased (one pass, lent buffer) + decodeDataRequest + release"] ?? []) / cpuBase,
+  framedLeasedCpuRatio: median(cpuTimes["gRPC frame, arena: encodeEnvelopeLeased + decode + release"] ?? []) / cpuBase,
   sliceCpuRatio: median(cpuTimes["alloc + copy (slice)"] ?? []) / cpuBase,
 })}`);

@@ -6,7 +6,8 @@
  */
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import { lazyBytesOf, lazyData } from "./lazy-data.ts";
-import { decodeDataRequest, decodeDataRequestHead, encodeDataRequest } from "./wire/codec.ts";
+import { WireArena, type WireLease } from "./wire/arena.ts";
+import { decodeDataRequest, decodeDataRequestHead, encodeDataRequest, encodeDataRequestLeased } from "./wire/codec.ts";
 
 /** A `DataRequestProto` codec in the shape of `runtime/grpc-frame.ts`'s `BinaryCodec`. */
 type DataRequestCodec = {
@@ -15,7 +16,22 @@ type DataRequestCodec = {
   decode(bytes: Uint8Array): DataRequestProto;
   /** `encode` after `reserve` free bytes (the gRPC envelope's prefix, written in place by the transport). */
   encodeReserved(message: DataRequestProto, reserve: number): Uint8Array;
+  /**
+   * `encodeReserved` into a buffer lent by the process's {@link codecArena}: release the lease once the bytes are
+   * written out (e.g. in `stream.end(lease.bytes, () => lease.release())`), not before.
+   */
+  encodeLeased(message: DataRequestProto, reserve: number): WireLease;
 };
+
+/**
+ * The arena the request codecs lend encode buffers from (`encodeLeased`): one per process, shared by every hop.
+ *
+ * @example
+ * ```ts
+ * codecArena.pooledBytes; // bytes of free buffers kept for reuse
+ * ```
+ */
+export const codecArena: WireArena = new WireArena();
 
 /**
  * `jina.DataRequestProto` to and from bytes, byte-identical to protobuf-es. Decoding checks every byte (what a server
@@ -31,6 +47,7 @@ export const dataRequestCodec: DataRequestCodec = {
   encode,
   decode: (bytes: Uint8Array): DataRequestProto => decodeDataRequest(bytes),
   encodeReserved: encode,
+  encodeLeased,
 };
 
 /**
@@ -47,6 +64,7 @@ export const lazyDataRequestCodec: DataRequestCodec = {
   typeName: "jina.DataRequestProto",
   encode,
   encodeReserved: encode,
+  encodeLeased,
   decode(bytes: Uint8Array): DataRequestProto {
     const { request, data } = decodeDataRequestHead(bytes);
     if (data) request.data = lazyData(data);
@@ -56,4 +74,8 @@ export const lazyDataRequestCodec: DataRequestCodec = {
 
 function encode(message: DataRequestProto, reserve = 0): Uint8Array {
   return encodeDataRequest(message, { data: lazyBytesOf(message.data), reserve });
+}
+
+function encodeLeased(message: DataRequestProto, reserve: number): WireLease {
+  return encodeDataRequestLeased(message, codecArena, { data: lazyBytesOf(message.data), reserve });
 }

@@ -29,6 +29,25 @@ export interface BinaryCodec<T = any> {
    * that {@link encodeEnvelope} writes the gRPC prefix there instead of copying the message into a new frame.
    */
   encodeReserved?(message: T, reserve: number): Uint8Array;
+  /**
+   * As `encodeReserved`, into a buffer lent until `release()` (the wire codec's arena: no fresh buffer per
+   * message). Release once the bytes are written out, never before.
+   */
+  encodeLeased?(message: T, reserve: number): FrameLease;
+}
+
+/**
+ * Bytes lent until `release()` (called once they are written out; a second call does nothing).
+ *
+ * @example
+ * ```ts
+ * const frame = encodeEnvelopeLeased(codec, message);
+ * stream.end(frame.bytes, () => frame.release());
+ * ```
+ */
+export interface FrameLease {
+  readonly bytes: Uint8Array;
+  release(): void;
 }
 
 /**
@@ -81,11 +100,35 @@ const envelopeBytes = 5;
  */
 export function encodeEnvelope<T>(codec: BinaryCodec<T>, message: T): Uint8Array {
   if (codec.encodeReserved === undefined) return grpcEnvelope(codec.encode(message), false);
-  const frame = codec.encodeReserved(message, envelopeBytes);
+  return writePrefix(codec.encodeReserved(message, envelopeBytes));
+}
+
+/** Writes the uncompressed envelope prefix into the first 5 bytes of `frame` (the message follows them). */
+function writePrefix(frame: Uint8Array): Uint8Array {
   frame[0] = 0;
   new DataView(frame.buffer, frame.byteOffset, envelopeBytes).setUint32(1, frame.byteLength - envelopeBytes);
   return frame;
 }
+
+/**
+ * As {@link encodeEnvelope} (the same bytes), into a buffer the codec lends when it can (`encodeLeased`), else an
+ * owned one. Release the lease once the frame is written out, e.g. in `stream.end(frame.bytes, callback)`'s callback;
+ * until then no other message is encoded into its buffer.
+ *
+ * @example
+ * ```ts
+ * const frame = encodeEnvelopeLeased(dataRequestCodec, request);
+ * stream.end(frame.bytes, () => frame.release());
+ * ```
+ */
+export function encodeEnvelopeLeased<T>(codec: BinaryCodec<T>, message: T): FrameLease {
+  if (codec.encodeLeased === undefined) return { bytes: encodeEnvelope(codec, message), release: noop };
+  const lease = codec.encodeLeased(message, envelopeBytes);
+  writePrefix(lease.bytes);
+  return lease;
+}
+
+function noop(): void {}
 
 /**
  * The message of a frame from {@link encodeEnvelope} (a view, no copy), e.g. to compress it.

@@ -23,6 +23,7 @@ import {
 } from "../../proto/gen/jina_pb.ts";
 import { readDocument, readDocumentArray } from "./document-decode.ts";
 import { sizeDocument, sizeDocumentArray, writeDocument, writeDocumentArray } from "./document-encode.ts";
+import { type WireArena, WireLease } from "./arena.ts";
 import { WireReader } from "./reader.ts";
 import { type DataRequestParts, readDataContent, readDataRequest } from "./request-decode.ts";
 import { sizeDataRequest, writeDataRequest } from "./request-encode.ts";
@@ -64,6 +65,40 @@ export function encodeDataRequest(request: DataRequestProto, options: EncodeData
     () => toBinary(DataRequestProtoSchema, data === undefined ? request : { ...request, data: decodeDataContent(data) }),
     options.reserve ?? 0,
   );
+}
+
+/**
+ * Encodes a `DataRequestProto` as {@link encodeDataRequest} does (the same bytes), but in one pass into a buffer
+ * lent by `arena` instead of a new one: no size pass, and no fresh buffer to page in. The bytes are the lease's until
+ * `lease.release()` (call it once they are written out; see `arena.ts` for the ownership rule). A message larger
+ * than the lent buffer, or a value protobuf-es refuses, is encoded by {@link encodeDataRequest} instead (an owned
+ * buffer, or its error).
+ *
+ * @example
+ * ```ts
+ * const lease = encodeDataRequestLeased(request, arena, { reserve: 5 });
+ * stream.end(lease.bytes, () => lease.release());
+ * ```
+ */
+export function encodeDataRequestLeased(request: DataRequestProto, arena: WireArena, options: EncodeDataRequestOptions = {}): WireLease {
+  const lease = arena.lend();
+  const slab = lease.slab;
+  try {
+    const w = new WireWriter(slab, undefined);
+    w.pos = options.reserve ?? 0;
+    writeDataRequest(w, request, options.data);
+    if (!w.overflowed()) {
+      arena.needed(w.pos);
+      lease.wrote(w.pos);
+      return lease;
+    }
+  } catch {
+    // past the slab's end, or a value protobuf-es refuses: encoded with the size pass below
+  }
+  lease.release();
+  const bytes = encodeDataRequest(request, options);
+  arena.needed(bytes.length);
+  return new WireLease(bytes);
 }
 
 /**

@@ -10,7 +10,7 @@ import { sizeNdArray, writeNdArray } from "./ndarray-encode.ts";
 import { checkBytes, checkFloat32, checkUint32, unknownSize, writeUnknown } from "./scalars.ts";
 import { sizeStruct, writeStruct } from "./struct-encode.ts";
 import { stringFieldSize, utf8Length, writeString, writeStringField } from "./utf8.ts";
-import { closeSlot, delimitedSize, openSlot, sizeNested, varintSize, type WireWriter } from "./writer.ts";
+import { closeSlot, delimitedSize, Kind, openSlot, sizeNested, varintSize, type WireWriter } from "./writer.ts";
 
 /**
  * The payload size of a `DocumentArrayProto` (pushing nested sizes on `sizes`, pre-order).
@@ -93,33 +93,34 @@ export function writeDocument(w: WireWriter, doc: DocumentProto): void {
   const content = doc.content;
   if (content.case === "blob") {
     buf[w.pos++] = 0x12;
-    w.varint(content.value.length);
+    w.varint(checkBytes(content.value).length);
     w.raw(content.value);
   } else if (content.case === "tensor") {
     buf[w.pos++] = 0x1a;
-    w.length();
+    const mark = w.open(Kind.ndArray);
     writeNdArray(w, content.value);
+    w.close(mark, Kind.ndArray);
   } else if (content.case === "text") {
     buf[w.pos++] = 0x22;
     writeString(w, content.value);
   }
   if (doc.granularity != 0) {
     buf[w.pos++] = 0x28;
-    w.varint(doc.granularity);
+    w.varint(checkUint32(doc.granularity));
   }
   if (doc.adjacency != 0) {
     buf[w.pos++] = 0x30;
-    w.varint(doc.adjacency);
+    w.varint(checkUint32(doc.adjacency));
   }
   writeStringField(w, 0x3a, doc.parentId);
-  if (!Object.is(doc.weight, 0)) {
+  if (!Object.is(checkFloat32(doc.weight), 0)) {
     buf[w.pos++] = 0x45;
     w.float(doc.weight);
   }
   writeStringField(w, 0x4a, doc.uri);
   writeStringField(w, 0x52, doc.modality);
   writeStringField(w, 0x5a, doc.mimeType);
-  if (!Object.is(doc.offset, 0)) {
+  if (!Object.is(checkFloat32(doc.offset), 0)) {
     buf[w.pos++] = 0x65;
     w.float(doc.offset);
   }
@@ -127,14 +128,15 @@ export function writeDocument(w: WireWriter, doc: DocumentProto): void {
   if (location.length > 0) {
     buf[w.pos++] = 0x6a;
     w.varint(4 * location.length);
-    for (const v of location) w.float(v);
+    for (const v of location) w.float(checkFloat32(v));
   }
   writeDocuments(w, 0x72, doc.chunks);
   writeDocuments(w, 0x7a, doc.matches);
   if (doc.embedding !== undefined) {
     writeTag2(w, 0x82);
-    w.length();
+    const mark = w.open(Kind.ndArray);
     writeNdArray(w, doc.embedding);
+    w.close(mark, Kind.ndArray);
   }
   if (doc.tags !== undefined) writeStructField(w, 0x8a, doc.tags);
   writeScores(w, 0x92, doc.scores);
@@ -155,8 +157,9 @@ function sizeDocuments(sizes: number[], docs: DocumentProto[]): number {
 function writeDocuments(w: WireWriter, tag: number, docs: DocumentProto[]): void {
   for (const doc of docs) {
     w.buf[w.pos++] = tag;
-    w.length();
+    const mark = w.open(Kind.document);
     writeDocument(w, doc);
+    w.close(mark, Kind.document);
   }
 }
 
@@ -178,12 +181,12 @@ function writeScores(w: WireWriter, tag: number, scores: Record<string, NamedSco
   for (const key in scores) {
     const score = scores[key] as NamedScoreProto;
     writeTag2(w, tag);
-    w.length();
+    const entry = w.open(Kind.scoreEntry);
     w.buf[w.pos++] = 0x0a;
     writeString(w, key);
     w.buf[w.pos++] = 0x12;
-    w.length();
-    if (!Object.is(score.value, 0)) {
+    const mark = w.open(Kind.score);
+    if (!Object.is(checkFloat32(score.value), 0)) {
       w.buf[w.pos++] = 0x0d;
       w.float(score.value);
     }
@@ -191,6 +194,8 @@ function writeScores(w: WireWriter, tag: number, scores: Record<string, NamedSco
     writeStringField(w, 0x1a, score.description);
     writeStringField(w, 0x22, score.refId);
     writeUnknown(w, score.$unknown);
+    w.close(mark, Kind.score);
+    w.close(entry, Kind.scoreEntry);
   }
 }
 
@@ -204,8 +209,9 @@ function sizeScore(score: NamedScoreProto): number {
 
 function writeStructField(w: WireWriter, tag: number, json: JsonObject): void {
   writeTag2(w, tag);
-  w.length();
+  const mark = w.open(Kind.struct);
   writeStruct(w, json);
+  w.close(mark, Kind.struct);
 }
 
 /** Writes a two-byte tag (fields 16–31): `first`, then 0x01. */

@@ -8,7 +8,7 @@ import type { DenseNdArrayProto, NdArrayProto, SparseNdArrayProto } from "../../
 import { checkBytes, packedUint32Size, unknownSize, writePackedUint32, writeUnknown } from "./scalars.ts";
 import { sizeStruct, writeStruct } from "./struct-encode.ts";
 import { stringFieldSize, writeStringField } from "./utf8.ts";
-import { closeSlot, delimitedSize, openSlot, sizeNested, type WireWriter } from "./writer.ts";
+import { closeSlot, delimitedSize, Kind, openSlot, sizeNested, type WireWriter } from "./writer.ts";
 
 /**
  * The payload size of an `NdArrayProto` (pushing nested sizes on `sizes`, pre-order).
@@ -43,18 +43,21 @@ export function writeNdArray(w: WireWriter, array: NdArrayProto): void {
   const content = array.content;
   if (content.case === "dense") {
     w.buf[w.pos++] = 0x0a;
-    w.length();
+    const mark = w.open(Kind.dense);
     writeDense(w, content.value);
+    w.close(mark, Kind.dense);
   } else if (content.case === "sparse") {
     w.buf[w.pos++] = 0x12;
-    w.length();
+    const mark = w.open(Kind.sparse);
     writeSparse(w, content.value);
+    w.close(mark, Kind.sparse);
   }
   writeStringField(w, 0x1a, array.clsName);
   if (array.parameters !== undefined) {
     w.buf[w.pos++] = 0x22;
-    w.length();
+    const mark = w.open(Kind.struct);
     writeStruct(w, array.parameters);
+    w.close(mark, Kind.struct);
   }
   writeUnknown(w, array.$unknown);
 }
@@ -69,7 +72,7 @@ function sizeDense(dense: DenseNdArrayProto): number {
 }
 
 function writeDense(w: WireWriter, dense: DenseNdArrayProto): void {
-  const buffer = dense.buffer;
+  const buffer = checkBytes(dense.buffer);
   if (buffer.length > 0) {
     w.buf[w.pos++] = 0x0a;
     w.varint(buffer.length);
@@ -91,13 +94,15 @@ function sizeSparse(sizes: number[], sparse: SparseNdArrayProto): number {
 function writeSparse(w: WireWriter, sparse: SparseNdArrayProto): void {
   if (sparse.indices !== undefined) {
     w.buf[w.pos++] = 0x0a;
-    w.length();
+    const mark = w.open(Kind.dense);
     writeDense(w, sparse.indices);
+    w.close(mark, Kind.dense);
   }
   if (sparse.values !== undefined) {
     w.buf[w.pos++] = 0x12;
-    w.length();
+    const mark = w.open(Kind.dense);
     writeDense(w, sparse.values);
+    w.close(mark, Kind.dense);
   }
   writePackedUint32(w, 0x1a, sparse.shape);
   writeUnknown(w, sparse.$unknown);

@@ -17,7 +17,7 @@ import { sizeDocumentArray, writeDocumentArray } from "./document-encode.ts";
 import { checkBytes, checkUint32, unknownSize, writeUnknown } from "./scalars.ts";
 import { sizeStruct, writeStruct } from "./struct-encode.ts";
 import { stringFieldSize, utf8Length, writeString, writeStringField } from "./utf8.ts";
-import { delimitedSize, sizeNested, varintSize, type WireWriter } from "./writer.ts";
+import { delimitedSize, Kind, sizeNested, varintSize, type WireWriter } from "./writer.ts";
 
 /**
  * The payload size of a `DataRequestProto` (pushing nested sizes on `sizes`, pre-order). With `data` given, that
@@ -51,27 +51,31 @@ export function writeDataRequest(w: WireWriter, request: DataRequestProto, data:
   const buf = w.buf;
   if (request.header !== undefined) {
     buf[w.pos++] = 0x0a;
-    w.length();
+    const mark = w.open(Kind.header);
     writeHeader(w, request.header);
+    w.close(mark, Kind.header);
   }
   if (request.parameters !== undefined) {
     buf[w.pos++] = 0x12;
-    w.length();
+    const mark = w.open(Kind.struct);
     writeStruct(w, request.parameters);
+    w.close(mark, Kind.struct);
   }
   for (const route of request.routes) {
     buf[w.pos++] = 0x1a;
-    w.length();
+    const mark = w.open(Kind.route);
     writeRoute(w, route);
+    w.close(mark, Kind.route);
   }
   if (data !== undefined) {
     buf[w.pos++] = 0x22;
-    w.varint(data.length);
+    w.varint(checkBytes(data).length);
     w.raw(data);
   } else if (request.data !== undefined) {
     buf[w.pos++] = 0x22;
-    w.length();
+    const mark = w.open(Kind.data);
     writeDataContent(w, request.data);
+    w.close(mark, Kind.data);
   }
   writeUnknown(w, request.$unknown);
 }
@@ -104,11 +108,12 @@ export function writeDataContent(w: WireWriter, data: DataRequestProto_DataConte
   const documents = data.documents;
   if (documents.case === "docs") {
     w.buf[w.pos++] = 0x0a;
-    w.length();
+    const mark = w.open(Kind.documentArray);
     writeDocumentArray(w, documents.value);
+    w.close(mark, Kind.documentArray);
   } else if (documents.case === "docsBytes") {
     w.buf[w.pos++] = 0x12;
-    w.varint(documents.value.length);
+    w.varint(checkBytes(documents.value).length);
     w.raw(documents.value);
   }
   writeUnknown(w, data.$unknown);
@@ -127,8 +132,9 @@ function writeHeader(w: WireWriter, header: HeaderProto): void {
   writeStringField(w, 0x0a, header.requestId);
   if (header.status !== undefined) {
     w.buf[w.pos++] = 0x12;
-    w.length();
+    const mark = w.open(Kind.status);
     writeStatus(w, header.status);
+    w.close(mark, Kind.status);
   }
   if (header.execEndpoint !== undefined) {
     w.buf[w.pos++] = 0x1a;
@@ -140,7 +146,7 @@ function writeHeader(w: WireWriter, header: HeaderProto): void {
   }
   if (header.timeout !== undefined) {
     w.buf[w.pos++] = 0x28;
-    w.varint(header.timeout);
+    w.varint(checkUint32(header.timeout));
   }
   writeUnknown(w, header.$unknown);
 }
@@ -155,13 +161,15 @@ function sizeStatus(sizes: number[], status: StatusProto): number {
 function writeStatus(w: WireWriter, status: StatusProto): void {
   if (status.code != 0) {
     w.buf[w.pos++] = 0x08;
+    int32Size(status.code);
     w.int32(status.code);
   }
   writeStringField(w, 0x12, status.description);
   if (status.exception !== undefined) {
     w.buf[w.pos++] = 0x1a;
-    w.length();
+    const mark = w.open(Kind.exception);
     writeException(w, status.exception);
+    w.close(mark, Kind.exception);
   }
   writeUnknown(w, status.$unknown);
 }
@@ -200,13 +208,15 @@ function writeRoute(w: WireWriter, route: RouteProto): void {
   for (const [tag, time] of [[0x12, route.startTime], [0x1a, route.endTime]] as const) {
     if (time === undefined) continue;
     w.buf[w.pos++] = tag;
-    w.length();
+    const mark = w.open(Kind.timestamp);
     writeTimestamp(w, time);
+    w.close(mark, Kind.timestamp);
   }
   if (route.status !== undefined) {
     w.buf[w.pos++] = 0x22;
-    w.length();
+    const mark = w.open(Kind.status);
     writeStatus(w, route.status);
+    w.close(mark, Kind.status);
   }
   writeUnknown(w, route.$unknown);
 }
@@ -220,10 +230,13 @@ function sizeTimestamp(_sizes: number[], time: Timestamp): number {
 function writeTimestamp(w: WireWriter, time: Timestamp): void {
   if (time.seconds != 0n) {
     w.buf[w.pos++] = 0x08;
-    w.varint64(BigInt(time.seconds));
+    const seconds = BigInt(time.seconds);
+    int64Size(seconds);
+    w.varint64(seconds);
   }
   if (time.nanos != 0) {
     w.buf[w.pos++] = 0x10;
+    int32Size(time.nanos);
     w.int32(time.nanos);
   }
   writeUnknown(w, time.$unknown);

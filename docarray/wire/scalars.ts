@@ -79,7 +79,7 @@ export function writePackedUint32(w: WireWriter, tag: number, values: readonly n
   if (values.length === 0) return;
   w.buf[w.pos++] = tag;
   let size = 0;
-  for (const v of values) size += varintSize(v);
+  for (const v of values) size += varintSize(checkUint32(v));
   w.varint(size);
   for (const v of values) w.varint(v);
 }
@@ -111,6 +111,6 @@ export function writeUnknown(w: WireWriter, unknown: readonly UnknownField[] | u
   if (unknown === undefined) return;
   for (const field of unknown) {
     w.varint(((field.no << 3) | field.wireType) >>> 0);
-    w.raw(field.data);
+    w.raw(checkBytes(field.data));
   }
 }

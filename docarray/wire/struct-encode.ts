@@ -7,7 +7,7 @@
  */
 import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 import { utf8Length, writeString } from "./utf8.ts";
-import { delimitedSize, sizeNested, type WireWriter } from "./writer.ts";
+import { delimitedSize, Kind, sizeNested, type WireWriter } from "./writer.ts";
 
 /**
  * The payload size of a Struct (pushing its nested sizes on `sizes`, pre-order).
@@ -47,12 +47,14 @@ export function writeStruct(w: WireWriter, json: JsonObject): void {
   for (const key of Object.keys(json)) {
     if (key === "__proto__") continue;
     w.buf[w.pos++] = 0x0a; // fields = 1, an entry
-    w.length();
+    const entry = w.open(Kind.structEntry);
     w.buf[w.pos++] = 0x0a; // key = 1
     writeString(w, key);
     w.buf[w.pos++] = 0x12; // value = 2
-    w.length();
+    const value = w.open(Kind.structValue);
     writeValue(w, json[key] as JsonValue);
+    w.close(value, Kind.structValue);
+    w.close(entry, Kind.structEntry);
   }
 }
 
@@ -93,16 +95,19 @@ function writeValue(w: WireWriter, value: JsonValue): void {
         buf[w.pos++] = 0;
       } else if (Array.isArray(value)) {
         buf[w.pos++] = 0x32; // list_value = 6
-        w.length();
+        const list = w.open(Kind.list);
         for (const item of value) {
           buf[w.pos++] = 0x0a; // values = 1
-          w.length();
+          const mark = w.open(Kind.structValue);
           writeValue(w, item);
+          w.close(mark, Kind.structValue);
         }
+        w.close(list, Kind.list);
       } else {
         buf[w.pos++] = 0x2a; // struct_value = 5
-        w.length();
+        const mark = w.open(Kind.struct);
         writeStruct(w, value);
+        w.close(mark, Kind.struct);
       }
   }
 }

@@ -61,6 +61,7 @@ export function writeUtf8(w: WireWriter, text: string, length: number): void {
  * ```
  */
 export function writeString(w: WireWriter, text: string): void {
+  if (typeof text !== "string") throw new TypeError(`invalid string: ${text}`);
   const n = text.length;
   if (n < 0x80) {
     // one pass for short ASCII (ids, dtypes, names): the bytes are the code units and the length prefix is one byte

@@ -1,8 +1,12 @@
 /**
- * The write side of the wire codec: a cursor over one pre-sized `Uint8Array`, and the size arithmetic of the
- * size pass. Encoding runs twice over a message tree: the size pass computes every nested message's length and
- * pushes it on `sizes` in pre-order; the write pass pops them in the same order, so each length prefix is known
- * before its message is written and every byte is written once, into one buffer.
+ * The write side of the wire codec: a cursor over one `Uint8Array`, and the size arithmetic of the size pass.
+ * A writer works in one of two modes:
+ * - sized: the size pass computed every nested message's length and pushed it on `sizes` in pre-order; the write
+ *   pass takes them in the same order ({@link WireWriter.open}), so each length prefix is written before its message
+ *   and every byte is written once, into one buffer of exactly the message's size;
+ * - one pass (no `sizes`): `open` leaves room for the length prefix (as wide as that kind of message's prefix was
+ *   last time) and `close` writes it once the message is written, moving the payload only when the width guessed
+ *   was wrong. No size pass; the buffer must be large enough (the codec checks {@link WireWriter.overflowed}).
  *
  * @module
  */
@@ -78,7 +82,50 @@ export function closeSlot(sizes: number[], slot: number, size: number): number {
 }
 
 /**
- * A cursor writing protobuf wire primitives into one buffer sized by the size pass.
+ * The kinds of nested message, for the one-pass writer's guess of their length prefix's width (messages of one kind
+ * tend to have lengths of one width, e.g. 1,000 documents of 3 KB).
+ *
+ * @example
+ * ```ts
+ * const mark = w.open(Kind.document);
+ * ```
+ */
+export const Kind = {
+  header: 0,
+  status: 1,
+  exception: 2,
+  route: 3,
+  timestamp: 4,
+  data: 5,
+  documentArray: 6,
+  document: 7,
+  ndArray: 8,
+  dense: 9,
+  sparse: 10,
+  struct: 11,
+  structEntry: 12,
+  structValue: 13,
+  list: 14,
+  scoreEntry: 15,
+  score: 16,
+} as const;
+
+/** The one-pass writer's prefix width per {@link Kind}: the width needed the last time (1–5). */
+const guesses = new Uint8Array(17).fill(1);
+
+/**
+ * Thrown by a one-pass writer that ran past its buffer; the codec then encodes with a size pass instead.
+ *
+ * @example
+ * ```ts
+ * try { write(w) } catch (e) { if (e instanceof Overflow) retry(); }
+ * ```
+ */
+export class Overflow extends Error {}
+
+/**
+ * A cursor writing protobuf wire primitives into one buffer: sized by the size pass (`sizes` given), or in one
+ * pass, back-patching length prefixes (`sizes` undefined).
  *
  * @example
  * ```ts
@@ -90,12 +137,12 @@ export class WireWriter {
   readonly buf: Uint8Array;
   readonly view: DataView;
   pos = 0;
-  /** The message sizes of the size pass, in pre-order. */
-  readonly sizes: number[];
+  /** The message sizes of the size pass, in pre-order; undefined for a one-pass writer. */
+  readonly sizes: number[] | undefined;
   /** The next entry of `sizes` to use. */
   next = 0;
 
-  constructor(buf: Uint8Array, sizes: number[]) {
+  constructor(buf: Uint8Array, sizes: number[] | undefined) {
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.sizes = sizes;
@@ -128,11 +175,48 @@ export class WireWriter {
     this.buf[this.pos++] = Number(v);
   }
 
-  /** The length prefix of the next nested message (from the size pass); returns the length. */
-  length(): number {
-    const n = this.sizes[this.next++] as number;
-    this.varint(n);
-    return n;
+  /**
+   * Starts a nested message (its tag written): a sized writer writes its length prefix; a one-pass writer leaves
+   * room for it. Returns the mark to pass to {@link close} once the message is written.
+   */
+  open(kind: number): number {
+    const sizes = this.sizes;
+    if (sizes !== undefined) {
+      this.varint(sizes[this.next++] as number);
+      return 0;
+    }
+    const width = guesses[kind] as number;
+    this.pos += width;
+    return this.pos * 8 + width;
+  }
+
+  /** Ends the nested message `mark` (from {@link open}) at the cursor: a one-pass writer writes its length now. */
+  close(mark: number, kind: number): void {
+    if (this.sizes !== undefined) return;
+    const end = this.pos;
+    if (end > this.buf.length) throw new Overflow();
+    const width = mark % 8;
+    const start = (mark - width) / 8;
+    const length = end - start;
+    const need = varintSize(length);
+    let at = start - width;
+    if (need !== width) {
+      guesses[kind] = need;
+      this.buf.copyWithin(at + need, start, end);
+      this.pos = at + need + length;
+    }
+    const buf = this.buf;
+    let v = length;
+    while (v > 0x7f) {
+      buf[at++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[at] = v;
+  }
+
+  /** Whether a one-pass writer ran past its buffer (what it wrote is then incomplete). */
+  overflowed(): boolean {
+    return this.pos > this.buf.length;
   }
 
   /** Raw bytes. */
