@@ -1,42 +1,20 @@
 // `jina-ts flow --uses flow.yml` with shards, replicas, a when condition, uses_before, env substitution and
 // in-process + process deployments answers over gRPC and HTTP; SIGINT stops it and every executor process.
-import { readdirSync, readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { Client, Document, DocumentArray } from "../../mod.ts";
+import { serveExecutor } from "../../executor/mod.ts";
 import { isProcessAlive, spawnScript } from "../../runtime/mod.ts";
-import { runtimeName, skipOn } from "../_setup.ts";
+import { runtimeName, skipIf, skipOn } from "../_setup.ts";
+import { makeTestCertificates } from "../fixtures/tls.ts";
+import { ping } from "../../cli/ping.ts";
+import { Tagger } from "../config/fixtures/executors.ts";
+import { hasProc, markedChildren } from "../_processes.ts";
 
 const cli = new URL("../../cli/main.ts", import.meta.url);
 const env = { JINA_TS_GRPC_PORT: "0", JINA_TS_HTTP_PORT: "0", JINA_TS_DIM: "5", JINA_TS_FIXTURE_VALUE: "from-yaml-env" };
-
-/**
- * The pids of the executor processes a flow process started: its direct children carrying JINA_PARENT_PID=<its pid>
- * (a child's own helpers, such as the TypeScript loader's esbuild service, inherit the variable but not the parent).
- */
-function executorPids(parent: number): number[] {
-  const marker = `JINA_PARENT_PID=${parent}`;
-  const parentOf = (entry: string) => Number(readFileSync(`/proc/${entry}/stat`, "latin1").replace(/^.*\) /s, "").split(" ")[1]);
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        return parentOf(entry) === parent && readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(marker);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-const hasProc = (() => {
-  try {
-    readdirSync("/proc/self");
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 skipOn(test, hasProc ? [] : ["node", "deno", "bun"], "jina-ts flow --uses 14-mixed.yml answers on gRPC and HTTP; SIGINT leaves no process", "needs /proc to find child processes", async () => {
   const child = spawnScript(cli, { args: ["flow", "--uses", "tests/config/fixtures/flows/14-mixed.yml"], env, keepLines: 100 });
@@ -44,7 +22,7 @@ skipOn(test, hasProc ? [] : ["node", "deno", "bun"], "jina-ts flow --uses 14-mix
     const ready = await child.waitForLine((line) =>
       line.startsWith("JINA_FLOW_READY ") ? (JSON.parse(line.slice("JINA_FLOW_READY ".length)) as { ports: number[] }) : undefined,
     );
-    const pids = executorPids(child.pid);
+    const pids = markedChildren(child.pid, { direct: true });
     assert.is(pids.length, 4, "indexer × 2 shards, its uses_before and env run as processes; the encoder in process");
     const docs = () => new DocumentArray([new Document({ text: "hello", tags: { lang: "en" } }), new Document({ text: "hallo", tags: { lang: "de" } })]);
     for (const [index, protocol] of (["grpc", "http"] as const).entries()) {
@@ -71,6 +49,59 @@ skipOn(test, hasProc ? [] : ["node", "deno", "bun"], "jina-ts flow --uses 14-mix
     assert.equal(pids.filter((pid) => isProcessAlive(pid)), [], "no executor process is left");
   } finally {
     await child.stop();
+  }
+});
+
+/** Ports free right now (bound to 0 and released). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((done) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => done(server));
+  })));
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
+  return ports;
+}
+
+const certificates = makeTestCertificates();
+
+skipIf(test, typeof certificates === "string" ? certificates : undefined, "jina-ts flow --uses 15-external.yml: external executors over gRPC and TLS, a local one on fixed replica and metrics ports", async () => {
+  if (typeof certificates === "string") return;
+  const plain = await serveExecutor(new Tagger({ label: "plain" }), { port: 0 });
+  const secure = await serveExecutor(new Tagger({ label: "secure" }), { port: 0, tls: { cert: readFileSync(certificates.cert, "utf8"), key: readFileSync(certificates.key, "utf8") } });
+  const [grpc, http, gatewayMetrics, local, localMetrics] = await freePorts(5);
+  const child = spawnScript(cli, {
+    args: ["flow", "--uses", "tests/config/fixtures/flows/15-external.yml"],
+    keepLines: 100,
+    env: {
+      ...certificates.env, // the flow's gateway trusts the test CA, as a user's NODE_EXTRA_CA_CERTS would make it
+      JINA_TS_GRPC_PORT: String(grpc),
+      JINA_TS_HTTP_PORT: String(http),
+      JINA_TS_GATEWAY_METRICS_PORT: String(gatewayMetrics),
+      JINA_TS_PLAIN_PORT: String(plain.port),
+      JINA_TS_TLS_PORT: String(secure.port),
+      JINA_TS_LOCAL_PORT: String(local),
+      JINA_TS_LOCAL_METRICS_PORT: String(localMetrics),
+    },
+  });
+  try {
+    const ready = await child.waitForLine((line) => (line.startsWith("JINA_FLOW_READY ") ? (JSON.parse(line.slice(16)) as { ports: number[] }) : undefined));
+    assert.equal(ready.ports, [grpc, http]);
+    for (const protocol of ["grpc", "http"] as const) {
+      const client = new Client({ host: "127.0.0.1", port: protocol === "grpc" ? grpc! : http!, protocol });
+      try {
+        const docs = await client.post("/", [{ text: "x" }]);
+        assert.equal(docs.at(0)!.tags.seen, ["plain", "secure", "local"], `${protocol}: external plain, external over TLS, local`);
+      } finally {
+        client.close();
+      }
+    }
+    assert.ok(await ping("executor", `127.0.0.1:${local}`), "the local replica listens on its fixed port");
+    assert.match(await (await fetch(`http://127.0.0.1:${localMetrics}/metrics`)).text(), /jina_successful_requests|jina_receiving_request_seconds/);
+    assert.match(await (await fetch(`http://127.0.0.1:${gatewayMetrics}/metrics`)).text(), /jina_/);
+  } finally {
+    await child.stop();
+    await Promise.all([plain.close(), secure.close()]);
   }
 });
 

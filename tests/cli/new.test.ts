@@ -1,15 +1,18 @@
 // `jina-ts new NAME` writes a project that works: `npm install` (jina-ts from the packed tarball), `npm test`, and
-// `npm start` serves flow.yml on gRPC 54321 / HTTP 54322 / WebSocket 54323, answering a client. Node only: it
-// packs the package and runs npm itself (as tests/package/smoke.test.ts does).
+// `npm start` serves flow.yml on gRPC 54321 / HTTP 54322 / WebSocket 54323, answering a client; SIGINT leaves no
+// process. In that project the installed `jina-ts` bin (compiled JavaScript, plain node) also runs `new`,
+// `executor --uses executor1/config.yml`, `export flowchart flow.yml out.svg|out.md --vertical-layout` and
+// `export schema`, as a user types them. Node only: it packs the package and runs npm itself (as
+// tests/package/smoke.test.ts does).
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Client, Document, DocumentArray } from "../../mod.ts";
-import { runtimeName, scriptCommand } from "../../runtime/mod.ts";
+import { Client, Document, DocumentArray, Flow } from "../../mod.ts";
+import { runtimeName, scriptCommand, spawnScript } from "../../runtime/mod.ts";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
 const env = { ...globalThis.process.env, NO_COLOR: "1" };
@@ -37,6 +40,46 @@ test("jina-ts new writes flow.yml, executor1/ (config.yml, executor.ts, its test
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** Processes whose command line or working directory is inside `dir` (Linux /proc; none elsewhere). */
+function processesIn(dir: string): number[] {
+  if (!existsSync("/proc/self")) return [];
+  return readdirSync("/proc").filter((entry) => /^\d+$/.test(entry) && Number(entry) !== globalThis.process.pid).filter((entry) => {
+    try {
+      return readFileSync(`/proc/${entry}/cmdline`, "latin1").includes(dir) || readlinkSync(`/proc/${entry}/cwd`).startsWith(dir);
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
+/** The installed bin, from the project's folder, as `npx jina-ts …` runs it. */
+async function installedCommands(app: string): Promise<void> {
+  const bin = join(app, "node_modules/.bin/jina-ts");
+  run(bin, ["new", "second"], app);
+  assert.ok(existsSync(join(app, "second/executor1/executor.ts")), "jina-ts new from the installed package");
+  run(bin, ["export", "flowchart", "flow.yml", "flow.svg", "--vertical-layout"], app);
+  const svg = readFileSync(join(app, "flow.svg"), "utf8");
+  assert.ok(svg.startsWith("<svg") && svg.includes("executor1") && svg.includes("gateway"), svg.slice(0, 200));
+  assert.not.match(svg, /@import|https?:\/\/(?!www\.w3\.org)/, "the SVG was rendered here and loads nothing");
+  run(bin, ["export", "flowchart", "flow.yml", "flow.md", "--vertical-layout"], app);
+  assert.match(readFileSync(join(app, "flow.md"), "utf8"), /^```mermaid\n[\s\S]*\nflowchart TD\n[\s\S]*executor1/);
+  run(bin, ["export", "schema", "flow.schema.json"], app);
+  assert.is(JSON.parse(readFileSync(join(app, "flow.schema.json"), "utf8")).title, "jina-ts Flow YAML");
+  const bad = spawnSync(bin, ["flow", "--uses", "executor1/config.yml"], { cwd: app, encoding: "utf8", env, timeout: 60_000 });
+  assert.is(bad.status, 1, "a bad Flow YAML exits 1");
+  assert.match(bad.stderr, /config\.yml:\d+:\d+: top level: unknown key/);
+  // jina-ts executor --uses executor1/config.yml: the Executor YAML (its TypeScript module, its `with`) served alone.
+  // The bin is dist/cli/main.js: plain node runs it, no loader.
+  const executor = spawnScript(realpathSync(bin), { args: ["executor", "--uses", "executor1/config.yml", "--port", "0"], cwd: app });
+  try {
+    const port = await executor.waitForLine((line) => (line.startsWith("JINA_EXECUTOR_READY ") ? (JSON.parse(line.slice(20)) as { port: number }).port : undefined));
+    await using flow = await new Flow().add({ name: "executor1", external: true, host: "127.0.0.1", port }).start();
+    assert.is((await flow.post("/", [{ text: "world" }])).at(0)!.text, "hello, world!");
+  } finally {
+    await executor.stop();
+  }
+}
 
 if (runtimeName() !== "node") {
   test.skip("npm install && npm test && npm start in a new project (runs from the Node suite: it packs and runs npm)", () => {});
@@ -71,6 +114,8 @@ if (runtimeName() !== "node") {
         }
         globalThis.process.kill(-started.pid!, "SIGINT");
         await exited;
+        for (let i = 0; i < 50 && processesIn(app).length > 0; i++) await new Promise((done) => setTimeout(done, 100));
+        assert.equal(processesIn(app), [], "SIGINT left no process of the project running");
       } finally {
         try {
           globalThis.process.kill(-started.pid!, "SIGKILL");
@@ -78,6 +123,7 @@ if (runtimeName() !== "node") {
           // the group is gone
         }
       }
+      await installedCommands(app);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

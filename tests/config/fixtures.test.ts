@@ -142,21 +142,43 @@ for (const fixture of fixtures) {
     } finally {
       await flow.close();
     }
-    const first = join(tmp, `${fixture.file}.saved.yml`);
-    await flow.save(first);
-    const again = await Flow.load(first, loadOptions);
-    assert.equal(again.build(), flow.build());
-    assert.is(again.numPods, flow.numPods);
-    const second = join(tmp, `${fixture.file}.again.yml`);
-    await again.save(second);
-    assert.fixture(readFileSync(second, "utf8"), readFileSync(first, "utf8"));
+    await roundTrip(fixture.file, loadOptions);
   });
 }
 
-test("14-mixed.yml loads with in-process and process deployments (the CLI test runs it)", async () => {
-  const flow = await Flow.load(join(dir, "14-mixed.yml"), loadOptions);
+const externalVars: Record<string, string> = {
+  JINA_TS_GATEWAY_METRICS_PORT: "9090",
+  JINA_TS_PLAIN_PORT: "8081",
+  JINA_TS_TLS_PORT: "8443",
+  JINA_TS_LOCAL_PORT: "8082",
+  JINA_TS_LOCAL_METRICS_PORT: "9091",
+};
+
+/** Loads `file`, saves it, loads the saved file: the same graph, options and deployments, and the same text saved again. */
+async function roundTrip(file: string, options: typeof loadOptions): Promise<Flow> {
+  const flow = await Flow.load(join(dir, file), options);
+  const first = join(tmp, `${file}.saved.yml`);
+  await flow.save(first);
+  const again = await Flow.load(first, options);
+  assert.equal(again.describe(), flow.describe());
+  const second = join(tmp, `${file}.again.yml`);
+  await again.save(second);
+  assert.fixture(readFileSync(second, "utf8"), readFileSync(first, "utf8"));
+  return flow;
+}
+
+test("14-mixed.yml (in-process and process deployments; the CLI test runs it) round-trips through save", async () => {
+  const flow = await roundTrip("14-mixed.yml", loadOptions);
   assert.is(flow.numPods, 2 + 2 + 1 + 1);
   assert.equal(flow.build(), { "start-gateway": ["encoder"], encoder: ["indexer"], indexer: ["env"], env: ["end-gateway"] });
+});
+
+test("15-external.yml (external over gRPC and TLS, fixed ports; the CLI test runs it) round-trips through save", async () => {
+  const flow = await roundTrip("15-external.yml", { ...loadOptions, env: (name: string) => externalVars[name] ?? vars[name] ?? getEnv(name) });
+  const [plain, secure, local] = flow.describe().deployments;
+  assert.equal([plain!.options.external, plain!.options.host, plain!.options.port, secure!.options.tls], [true, "127.0.0.1", 8081, true]);
+  assert.equal([local!.options.port, local!.options.monitoring, local!.options.portMonitoring], [8082, true, 9091]);
+  assert.equal([flow.describe().options.monitoring, flow.describe().options.portMonitoring], [true, 9090]);
 });
 
 test.run();
