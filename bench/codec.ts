@@ -70,9 +70,10 @@ const cpuMs = () => {
 for (let rep = 0; rep < reps; rep++) {
   for (const [name, run] of Object.entries(cases)) {
     if (name.startsWith("protobuf-es") && rep % 5 !== 0) continue; // slow: every fifth rep is enough
-    // Only the memcpy repeats inside a sample: 20 slices per sample left 60 MB of garbage whose collection then
-    // landed in the next case (the codec), so every allocating case runs once per sample.
-    const inner = name.startsWith("memcpy") ? 20 : 1;
+    // Runs per sample: the memcpy 20, protobuf-es 1, every other case 4, so that a sample holds most of the garbage
+    // collection its own case causes (20 slices per sample had left 60 MB of garbage whose collection then landed in
+    // the next case) and a case is not charged much of the previous case's.
+    const inner = name.startsWith("memcpy") ? 20 : name.startsWith("protobuf-es") ? 1 : 4;
     const c0 = cpuMs();
     const t0 = performance.now();
     for (let i = 0; i < inner; i++) run();
@@ -83,7 +84,7 @@ for (let rep = 0; rep < reps; rep++) {
 const base = median(times["memcpy (set)"] ?? []);
 const cpuBase = median(cpuTimes["memcpy (set)"] ?? []);
 console.log(`\nDataRequest encode+decode, 1,000 × 768 float32 (${(bytes.length / 1e6).toFixed(1)} MB), ${reps} alternating reps:`);
-console.log("baseline: a plain memcpy, target.set(bytes) into a buffer allocated once before the run (20 per sample)");
+console.log("baseline: a plain memcpy, target.set(bytes) into a buffer allocated once before the run (20 per sample; codec cases 4)");
 console.log("| case | median ms | ÷ memcpy | median CPU ms | ÷ memcpy (CPU) |");
 console.log("|---|---|---|---|---|");
 for (const [name, list] of Object.entries(times)) {

@@ -138,22 +138,38 @@ export function readUtf8(bytes: Uint8Array, start: number, end: number): string 
   }
   if (length <= 64) {
     // ids and names: plain ASCII is built from its bytes directly (cheaper than a subarray and TextDecoder)
-    let high = 0;
-    for (let i = start; i < end; i++) high |= bytes[i] as number;
-    if (high < 0x80) return asciiString(bytes, start, end);
+    const text = asciiString(bytes, start, end);
+    if (text !== undefined) return text;
   }
   return decoder.decode(bytes.subarray(start, end));
 }
 
-/** `bytes[start, end)`, all below 0x80, as a string: eight code units per `String.fromCharCode` call. */
-function asciiString(b: Uint8Array, start: number, end: number): string {
+/**
+ * `bytes[start, end)` as a string if all are below 0x80, else undefined: sixteen code units per
+ * `String.fromCharCode` call, the bytes checked as they are read (no second pass).
+ */
+function asciiString(b: Uint8Array, start: number, end: number): string | undefined {
   let text = "";
+  let high = 0;
   let i = start;
-  for (; i + 8 <= end; i += 8) {
-    text += String.fromCharCode(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!, b[i + 4]!, b[i + 5]!, b[i + 6]!, b[i + 7]!);
+  for (; i + 16 <= end; i += 16) {
+    const c0 = b[i]!, c1 = b[i + 1]!, c2 = b[i + 2]!, c3 = b[i + 3]!, c4 = b[i + 4]!, c5 = b[i + 5]!, c6 = b[i + 6]!, c7 = b[i + 7]!;
+    const c8 = b[i + 8]!, c9 = b[i + 9]!, c10 = b[i + 10]!, c11 = b[i + 11]!, c12 = b[i + 12]!, c13 = b[i + 13]!, c14 = b[i + 14]!;
+    const c15 = b[i + 15]!;
+    high |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7 | c8 | c9 | c10 | c11 | c12 | c13 | c14 | c15;
+    text += String.fromCharCode(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15);
   }
-  for (; i < end; i++) text += String.fromCharCode(b[i]!);
-  return text;
+  for (; i + 4 <= end; i += 4) {
+    const c0 = b[i]!, c1 = b[i + 1]!, c2 = b[i + 2]!, c3 = b[i + 3]!;
+    high |= c0 | c1 | c2 | c3;
+    text += String.fromCharCode(c0, c1, c2, c3);
+  }
+  for (; i < end; i++) {
+    const c = b[i]!;
+    high |= c;
+    text += String.fromCharCode(c);
+  }
+  return high < 0x80 ? text : undefined;
 }
 
 /** Short ASCII strings already read, by their length and bytes packed into one number (at most 45 bits). */
