@@ -16,6 +16,7 @@ import type { HandlerArgs } from "./options.ts";
 import { executorMetricsOf } from "./metrics.ts";
 import { traceHandler } from "./tracing.ts";
 import type { Context } from "@opentelemetry/api";
+import type { LazySignal } from "../proto/server/mod.ts";
 
 export { type DispatchResult, resultsKey } from "./handler-result.ts";
 
@@ -39,7 +40,7 @@ const never = new AbortController().signal;
 export async function dispatchRequests(
   executor: Executor,
   requests: DataRequestProto[],
-  signal: AbortSignal = never,
+  signal: AbortSignal | LazySignal = never,
   parent?: Context,
 ): Promise<DispatchResult> {
   const first = requests[0];
@@ -53,12 +54,14 @@ export async function dispatchRequests(
   metrics?.received(endpoint, requests);
   const batching = parts.length === 1 ? batchingOf(executor, endpoint) : undefined;
   if (batching) {
-    const batched = await traceHandler(executor, endpoint, parts[0]!.length, parent, () => dispatchBatched(executor, batching, method, first, parts[0]!, signal));
+    const batched = await traceHandler(executor, endpoint, parts[0]!.length, parent, () => dispatchBatched(executor, batching, method, first, parts[0]!, signalOf(signal)));
     if (metrics && !batched.failed) metrics.processed(endpoint, batched.response, docsOf(batched.response).length);
     return batched;
   }
   const docs = parts.length === 1 ? parts[0]! : DocumentArray.fromProto(parts.flatMap((part) => part.protos));
-  const args: HandlerArgs = { docs, parameters: handlerParameters(first, executor.metas.name), signal };
+  const parameters = handlerParameters(first, executor.metas.name);
+  // A lazy signal is made only if the handler reads it.
+  const args: HandlerArgs = isLazy(signal) ? { docs, parameters, get signal() { return signal.signal; } } : { docs, parameters, signal };
   if (parts.length > 1 && parts.some((part) => part.length > 0)) {
     args.docsMatrix = parts;
     args.docsMap = Object.fromEntries(requests.map((request, i) => [request.routes.at(-1)?.executor || String(i), parts[i]!]));
@@ -75,6 +78,14 @@ export async function dispatchRequests(
     markFailed(executor, first, error);
     return { response: first, failed: true };
   }
+}
+
+function isLazy(signal: AbortSignal | LazySignal): signal is LazySignal {
+  return !(signal instanceof AbortSignal);
+}
+
+function signalOf(signal: AbortSignal | LazySignal): AbortSignal {
+  return isLazy(signal) ? signal.signal : signal;
 }
 
 /**

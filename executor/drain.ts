@@ -7,7 +7,7 @@
  * @module
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { type CancelSource, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, type RequestTracker } from "../proto/server/mod.ts";
+import { type CancelSource, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, type LazySignal, type RequestTracker } from "../proto/server/mod.ts";
 import { flushBatches } from "./dynamic-batching.ts";
 import type { Executor } from "./executor.ts";
 import { isServing, setServing } from "./serving.ts";
@@ -34,11 +34,23 @@ const nameOf = (executor: Executor) => executor.metas?.name || executor.construc
  * ```
  */
 export function trackCall<T>(executor: Executor, signal: AbortSignal | CancelSource, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return trackLazyCall(executor, signal, (lazy) => run(lazy.signal));
+}
+
+/**
+ * {@link trackCall} whose `run` gets the call's signal as a {@link LazySignal}: made only when the handler reads it.
+ *
+ * @example
+ * ```ts
+ * const result = await trackLazyCall(executor, call.onCancel, (lazy) => dispatchRequests(executor, requests, lazy));
+ * ```
+ */
+export function trackLazyCall<T>(executor: Executor, signal: AbortSignal | CancelSource, run: (signal: LazySignal) => Promise<T>): Promise<T> {
   if (!isServing(executor)) {
     return Promise.reject(new JinaError(`The executor "${nameOf(executor)}" is shutting down and takes no new requests`, ErrorCode.Unavailable));
   }
   // The call settles as soon as it is cancelled, whether or not the handler watches its signal.
-  return trackerOf(executor).track(run, signal, undefined, { settleOnAbort: true });
+  return trackerOf(executor).trackLazy(run, signal, undefined, { settleOnAbort: true });
 }
 
 /**

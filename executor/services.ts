@@ -23,7 +23,7 @@ import { dataRequestCodec, randomId } from "../docarray/mod.ts";
 import { type CancelSource, createHealthService, createReflectionService, jinaInfo, withInvalidArgumentOnParseError } from "../proto/server/mod.ts";
 import { allEnv, fastUnaryRoute, type FastUnaryRoute, runtimeName } from "../runtime/mod.ts";
 import { healthOf } from "./serving.ts";
-import { trackCall } from "./drain.ts";
+import { trackLazyCall } from "./drain.ts";
 import { executorMetricsOf } from "./metrics.ts";
 import { traceContextOf } from "./tracing.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
@@ -73,7 +73,7 @@ export function createDataHandler(executor: Executor): DataHandler {
     try {
       const parent = traceContextOf(header); // a promise only while @opentelemetry/api loads
       const context = parent instanceof Promise ? await parent : parent;
-      result = await trackCall(executor, signal, (tracked) => dispatchRequests(executor, requests, tracked, context));
+      result = await trackLazyCall(executor, signal, (tracked) => dispatchRequests(executor, requests, tracked, context));
     } catch (error) {
       observed?.(true);
       throw error;

@@ -11,7 +11,7 @@ import { checkDocCount, countDataContentDocs, defaultMaxDocs, docCountCheck, doc
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
 import { type DataRequestProto, HeaderProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
-import { checkGracePeriod, createHealthState, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
+import { type CancelSource, checkGracePeriod, createHealthState, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
 import { allEnv, type DirectRoutes, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
 import { dryRun } from "./dry-run.ts";
 import { createEndpointDiscovery, type EndpointDiscovery } from "./endpoint-discovery.ts";
@@ -231,7 +231,7 @@ class JinaGateway implements Gateway {
   }
 
   /** {@link handle} leaving documents that came in as bytes as bytes (for the gRPC fast path, which writes them back). */
-  #forward(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto> {
+  #forward(request: DataRequestProto, signal?: AbortSignal | CancelSource): Promise<DataRequestProto> {
     if (this.#closed) {
       return Promise.reject(
         new JinaError(

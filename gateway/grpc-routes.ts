@@ -25,6 +25,7 @@ import { lazyDataRequestCodec, materializeData } from "../docarray/mod.ts";
 import { mapConcurrent } from "./concurrent-map.ts";
 import type { InFlightLimit } from "./in-flight-limit.ts";
 import {
+  type CancelSource,
   createHealthService,
   createReflectionService,
   type HealthState,
@@ -49,7 +50,7 @@ export interface GatewayRoutesOptions {
    * As `handle`, but the response may keep documents that came in as bytes as bytes (see `docarray/lazy-data.ts`):
    * for the gRPC fast path, whose encoder writes them back. Default: `handle`.
    */
-  forward?(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto>;
+  forward?(request: DataRequestProto, signal?: AbortSignal | CancelSource): Promise<DataRequestProto>;
   /** Jina's status document. */
   info(): JinaInfo;
   /** One document through the flow, as a status. */
@@ -98,7 +99,7 @@ export function createGatewayRoutes(options: GatewayRoutesOptions): (router: Con
         }
       },
     });
-    const single = singleDataHandler(options);
+    const single = singleDataHandler(options.handle, options.inFlight);
     router.service(JinaSingleDataRequestRPC, { process_single_data: (request, context) => single(request, context.signal, context.responseTrailer) });
     router.service(JinaGatewayDryRunRPC, { dry_run: (_, context) => options.dryRun(context.signal) });
     router.service(JinaInfoRPC, { _status: () => create(JinaInfoProtoSchema, options.info()) });
@@ -108,11 +109,14 @@ export function createGatewayRoutes(options: GatewayRoutesOptions): (router: Con
 }
 
 /** `process_single_data`: one request through the flow within the in-flight bound, `is-error` on an in-band error. */
-function singleDataHandler(options: GatewayRoutesOptions): (request: DataRequestProto, signal: AbortSignal, trailer: Headers) => Promise<DataRequestProto> {
+function singleDataHandler<S>(
+  handle: (request: DataRequestProto, signal: S) => Promise<DataRequestProto>,
+  inFlight: InFlightLimit | undefined,
+): (request: DataRequestProto, signal: S, trailer: Headers) => Promise<DataRequestProto> {
   return async (request, signal, trailer) => {
-    const release = options.inFlight?.acquire();
+    const release = inFlight?.acquire();
     try {
-      const response = await options.handle(markOwned(request), signal); // decoded for this call: nobody else holds it
+      const response = await handle(markOwned(request), signal); // decoded for this call: nobody else holds it
       if (isErrorResponse(response)) trailer.set("is-error", "true");
       return response;
     } finally {
@@ -134,18 +138,24 @@ function singleDataHandler(options: GatewayRoutesOptions): (request: DataRequest
  * ```
  */
 export function createGatewayFastRoutes(options: GatewayRoutesOptions): FastUnaryRoute[] {
-  const forward = options.forward ?? options.handle;
-  const single = singleDataHandler({
-    ...options,
-    handle: async (request, signal) => {
-      const response = await forward(request, signal);
-      // Documents no executor read are still the client's bytes: decode them before answering, so that bytes that
-      // do not decode answer INVALID_ARGUMENT instead of going back as they came.
-      if (response.data === request.data) materializeData(response.data);
-      return response;
-    },
-  });
-  return [fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => single(request, call.signal, call.responseTrailer), [lazyDataRequestCodec])];
+  const forward = options.forward ?? ((request, cancel) => options.handle(request, cancel && signalOf(cancel)));
+  const single = singleDataHandler(async (request, signal: CancelSource) => {
+    const response = await forward(request, signal);
+    // Documents no executor read are still the client's bytes: decode them before answering, so that bytes that
+    // do not decode answer INVALID_ARGUMENT instead of going back as they came.
+    if (response.data === request.data) materializeData(response.data);
+    return response;
+  }, options.inFlight);
+  // call.onCancel, not call.signal: the gateway's request tracker makes the one signal the walk gets.
+  return [fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => single(request, call.onCancel, call.responseTrailer), [lazyDataRequestCodec])];
+}
+
+/** An AbortSignal that aborts when `cancel` says so (for a `handle` that takes signals). */
+function signalOf(cancel: AbortSignal | CancelSource): AbortSignal {
+  if (typeof cancel !== "function") return cancel;
+  const controller = new AbortController();
+  cancel((reason) => controller.abort(reason));
+  return controller.signal;
 }
 
 function prefetchOf(header: string | null, fallback: number): number {

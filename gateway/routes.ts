@@ -4,9 +4,23 @@
  *
  * @module
  */
-import { create } from "@bufbuild/protobuf";
-import { timestampNow, type Timestamp } from "@bufbuild/protobuf/wkt";
-import { type RouteProto, RouteProtoSchema, type StatusProto, StatusProto_StatusCode, StatusProtoSchema } from "../proto/gen/jina_pb.ts";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { type RouteProto, type StatusProto, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
+
+/**
+ * The current time as a protobuf `Timestamp`: what `timestampNow()` makes, as a literal (protobuf-es's `create`
+ * walks the schema, and a request takes four of them).
+ *
+ * @example
+ * ```ts
+ * const start = routeTimestampNow(); // { $typeName: "google.protobuf.Timestamp", seconds: 1796073996n, nanos: 300000000 }
+ * ```
+ */
+export function routeTimestampNow(): Timestamp {
+  const ms = Date.now();
+  const seconds = Math.floor(ms / 1000);
+  return { $typeName: "google.protobuf.Timestamp", seconds: BigInt(seconds), nanos: (ms - seconds * 1000) * 1_000_000 };
+}
 
 /**
  * One visit of a node, filled in as the call progresses.
@@ -34,7 +48,7 @@ export interface Visit {
  * ```
  */
 export function startVisit(executor: string): Visit {
-  return { executor, startTime: timestampNow() };
+  return { executor, startTime: routeTimestampNow() };
 }
 
 /**
@@ -46,8 +60,8 @@ export function startVisit(executor: string): Visit {
  * ```
  */
 export function endVisit(visit: Visit, status: StatusProto | undefined): void {
-  visit.endTime = timestampNow();
-  visit.status = status ?? create(StatusProtoSchema, { code: StatusProto_StatusCode.SUCCESS });
+  visit.endTime = routeTimestampNow();
+  visit.status = status ?? { $typeName: "jina.StatusProto", code: StatusProto_StatusCode.SUCCESS, description: "" };
 }
 
 /**
@@ -59,16 +73,13 @@ export function endVisit(visit: Visit, status: StatusProto | undefined): void {
  * ```
  */
 export function buildRoutes(gatewayStart: Timestamp, visits: readonly Visit[]): RouteProto[] {
-  const gateway = create(RouteProtoSchema, { executor: "gateway", startTime: gatewayStart, endTime: timestampNow() });
-  return [
-    gateway,
-    ...visits.map((visit) =>
-      create(RouteProtoSchema, {
-        executor: visit.executor,
-        startTime: visit.startTime,
-        ...(visit.endTime ? { endTime: visit.endTime } : {}),
-        ...(visit.status ? { status: visit.status } : {}),
-      })
-    ),
-  ];
+  // Literals of what create(RouteProtoSchema, …) makes (unset message fields left out).
+  const routes: RouteProto[] = [{ $typeName: "jina.RouteProto", executor: "gateway", startTime: gatewayStart, endTime: routeTimestampNow() }];
+  for (const visit of visits) {
+    const route: RouteProto = { $typeName: "jina.RouteProto", executor: visit.executor, startTime: visit.startTime };
+    if (visit.endTime) route.endTime = visit.endTime;
+    if (visit.status) route.status = visit.status;
+    routes.push(route);
+  }
+  return routes;
 }

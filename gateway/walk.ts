@@ -13,7 +13,6 @@
  * @module
  */
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { docsOf, type DocumentPredicate } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
@@ -24,7 +23,7 @@ import type { GatewayLogger } from "./options.ts";
 import { mergeResults, restoreParameters, resultsKey, specificParameters } from "./parameters.ts";
 import { onAbort } from "../proto/server/mod.ts";
 import { reduceRequests } from "./reduce-requests.ts";
-import { buildRoutes, endVisit, startVisit, type Visit } from "./routes.ts";
+import { buildRoutes, endVisit, routeTimestampNow, startVisit, type Visit } from "./routes.ts";
 import { targetMatcher } from "./target-executor.ts";
 
 /**
@@ -115,7 +114,7 @@ class UpstreamFailed extends Error {}
  * ```
  */
 export async function walkGraph(graph: TopologyGraph, request: DataRequestProto, options: WalkOptions): Promise<DataRequestProto> {
-  const gatewayStart = timestampNow();
+  const gatewayStart = routeTimestampNow();
   if (options.signal?.aborted) throw JinaError.from(options.signal.reason, ErrorCode.Canceled);
   const header = { ...(request.header ?? create(HeaderProtoSchema, {})) };
   const matches = targetMatcher(header.targetExecutor);

@@ -174,11 +174,12 @@ function routeFinder(routes: readonly FastUnaryRoute[]): (headers: IncomingHttpH
 /** What serving one call needs of the request and its answer, on the compat API or on a raw stream. */
 interface CallIO {
   readonly headers: IncomingHttpHeaders;
+  /** True for a raw stream (its answer's headers carry `:status`), false for the compat API. */
+  readonly rawStream: boolean;
   /** Whether the answer can no longer be written (the stream closed). */
   gone(): boolean;
-  onData(listener: (chunk: Buffer) => void): void;
-  onEnd(listener: () => void): void;
-  onClose(listener: () => void): void;
+  /** Hands the request's body chunks, its end and the stream's close to `call`. */
+  listen(call: ServerCall): void;
   /** Writes the headers, the framed message (if any) and the trailers, and ends the answer. */
   answer(head: OutgoingHttpHeaders, frame: Uint8Array | undefined, trailers: OutgoingHttpHeaders): void;
 }
@@ -186,10 +187,13 @@ interface CallIO {
 function compatIO(req: Http2ServerRequest, res: Http2ServerResponse): CallIO {
   return {
     headers: req.headers,
+    rawStream: false,
     gone: () => res.closed || res.destroyed,
-    onData: (listener) => void req.on("data", listener),
-    onEnd: (listener) => void req.once("end", listener),
-    onClose: (listener) => void res.once("close", listener),
+    listen(call) {
+      req.on("data", (chunk: Buffer) => call.data(chunk));
+      req.once("end", () => call.ended());
+      res.once("close", () => call.closed());
+    },
     answer(head, frame, trailers) {
       res.writeHead(200, head);
       if (frame) res.write(frame);
@@ -199,96 +203,185 @@ function compatIO(req: Http2ServerRequest, res: Http2ServerResponse): CallIO {
   };
 }
 
+const callOf = Symbol("jina-ts fast unary call");
+const trailersOf = Symbol("jina-ts fast unary trailers");
+type CallStream = ServerHttp2Stream & { [callOf]: ServerCall; [trailersOf]: OutgoingHttpHeaders };
+
+// The raw stream's listeners are shared functions that find their call on the stream: no closures per call.
+function streamOnData(this: CallStream, chunk: Buffer): void {
+  this[callOf].data(chunk);
+}
+function streamOnEnd(this: CallStream): void {
+  this[callOf].ended();
+}
+function streamOnClose(this: CallStream): void {
+  this[callOf].closed();
+}
+function streamOnWantTrailers(this: CallStream): void {
+  this.sendTrailers(this[trailersOf]);
+}
+function streamOnFinish(this: CallStream): void {
+  if (!this.readableEnded && !this.destroyed) this.close(NGHTTP2_NO_ERROR);
+}
+
+class StreamIO implements CallIO {
+  readonly rawStream = true;
+
+  constructor(readonly stream: CallStream, readonly headers: IncomingHttpHeaders) {}
+
+  gone(): boolean {
+    return this.stream.closed || this.stream.destroyed;
+  }
+
+  listen(call: ServerCall): void {
+    const stream = this.stream;
+    stream[callOf] = call;
+    stream.on("data", streamOnData);
+    stream.on("end", streamOnEnd);
+    stream.on("close", streamOnClose);
+  }
+
+  answer(head: OutgoingHttpHeaders, frame: Uint8Array | undefined, trailers: OutgoingHttpHeaders): void {
+    const stream = this.stream;
+    stream[trailersOf] = trailers;
+    // `respond` copies the headers, so the shared `head` objects stay as they are.
+    stream.respond(head, { waitForTrailers: true });
+    stream.once("wantTrailers", streamOnWantTrailers);
+    if (!stream.readableEnded) stream.once("finish", streamOnFinish);
+    stream.end(frame);
+  }
+}
+
 function streamIO(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): CallIO {
-  return {
-    headers,
-    gone: () => stream.closed || stream.destroyed,
-    onData: (listener) => void stream.on("data", listener),
-    onEnd: (listener) => void stream.once("end", listener),
-    onClose: (listener) => void stream.once("close", listener),
-    answer(head, frame, trailers) {
-      head[":status"] = 200;
-      stream.respond(head, { waitForTrailers: true });
-      stream.once("wantTrailers", () => stream.sendTrailers(trailers));
-      if (!stream.readableEnded) stream.once("finish", () => stream.readableEnded || stream.destroyed || stream.close(NGHTTP2_NO_ERROR));
-      stream.end(frame);
-    },
+  return new StreamIO(stream as CallStream, headers);
+}
+
+/** The answer's headers, one object per kind (the transports copy them). */
+const heads = new Map<string, OutgoingHttpHeaders>();
+function headOf(contentType: string, acceptCompression: boolean, compressed: boolean, status: boolean): OutgoingHttpHeaders {
+  const key = `${contentType} ${acceptCompression} ${compressed} ${status}`;
+  let head = heads.get(key);
+  if (!head) {
+    head = { "content-type": contentType, "grpc-accept-encoding": acceptCompression ? "gzip" : "identity" };
+    if (status) head[":status"] = 200;
+    if (compressed) head["grpc-encoding"] = "gzip";
+    heads.set(key, head);
+  }
+  return head;
+}
+
+const okTrailers: OutgoingHttpHeaders = { "grpc-status": "0" };
+
+/** One call on the fast path: its cancellation, its deadline, its body and its answer. */
+class ServerCall implements FastUnaryCall {
+  #answered = false;
+  #controller: AbortController | undefined;
+  #abortedWith: ConnectError | undefined;
+  #cancelListeners: ((reason: Error) => void)[] | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timeoutError: ConnectError | undefined;
+  #requestHeader: HeaderView | undefined;
+  #responseTrailer: HeaderView | undefined;
+  readonly #trailer: Record<string, string> = {};
+  readonly #body: UnaryBody;
+
+  constructor(readonly route: FastUnaryRoute, readonly io: CallIO, readonly options: FastUnaryOptions) {
+    this.#body = new UnaryBody(options.readMaxBytes);
+    const timeout = parseTimeout((io.headers["grpc-timeout"] as string | undefined) ?? null, 2 ** 31 - 1);
+    if (timeout.error) this.#timeoutError = timeout.error;
+    else if (timeout.timeoutMs !== undefined) this.#timer = setTimeout(onServerDeadline, timeout.timeoutMs, this);
+    io.listen(this);
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#abortedWith) this.#controller.abort(this.#abortedWith);
+    }
+    return this.#controller.signal;
+  }
+
+  /** A {@link CancelSource}-shaped subscription (a field: it is handed on detached). */
+  readonly onCancel = (listener: (reason: Error) => void): () => void => {
+    if (this.#abortedWith) {
+      listener(this.#abortedWith);
+      return () => {};
+    }
+    const listeners = (this.#cancelListeners ??= []);
+    listeners.push(listener);
+    return () => {
+      const at = listeners.indexOf(listener);
+      if (at >= 0) listeners.splice(at, 1);
+    };
   };
+
+  get requestHeader(): Headers {
+    return (this.#requestHeader ??= new HeaderView(this.io.headers));
+  }
+
+  get responseTrailer(): Headers {
+    return (this.#responseTrailer ??= new HeaderView(this.#trailer));
+  }
+
+  abort(reason: ConnectError): void {
+    if (this.#abortedWith) return;
+    this.#abortedWith = reason;
+    this.#controller?.abort(reason);
+    if (this.#cancelListeners) for (const listener of this.#cancelListeners.splice(0)) listener(reason);
+  }
+
+  data(chunk: Buffer): void {
+    this.#body.push(chunk);
+  }
+
+  closed(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (!this.#answered) this.abort(new ConnectError("the client cancelled the call", Code.Canceled));
+  }
+
+  ended(): void {
+    if (this.#timeoutError) return this.respond(this.#timeoutError);
+    void this.#run();
+  }
+
+  async #run(): Promise<void> {
+    try {
+      const frame = await run(this.route, this.io.headers, this.#body, this, this.options);
+      const compressed = this.options.acceptCompression && envelopedMessage(frame).byteLength >= compressMinBytes &&
+        /\bgzip\b/.test(String(this.io.headers["grpc-accept-encoding"] ?? ""));
+      this.respond(undefined, compressed ? grpcEnvelope(await gzipMessage(envelopedMessage(frame)), true) : frame, compressed);
+    } catch (error) {
+      this.respond(ConnectError.from(error));
+    }
+  }
+
+  respond(error: ConnectError | undefined, frame?: Uint8Array, compressed = false): void {
+    if (this.#answered) return;
+    this.#answered = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.io.gone()) return;
+    const head = headOf(this.io.headers["content-type"] as string, this.options.acceptCompression, compressed, this.io.rawStream);
+    const own = this.#trailer;
+    const trailers = error
+      ? { ...own, "grpc-status": String(error.code), "grpc-message": encodeGrpcMessage(error.rawMessage.trim() || Code[error.code]!) }
+      : isEmpty(own) ? okTrailers : { ...own, "grpc-status": "0" };
+    this.io.answer(head, frame, trailers);
+  }
+}
+
+function onServerDeadline(call: ServerCall): void {
+  const error = new ConnectError("the operation timed out", Code.DeadlineExceeded);
+  call.abort(error);
+  call.respond(error);
+}
+
+function isEmpty(record: Record<string, string>): boolean {
+  for (const _ in record) return false;
+  return true;
 }
 
 function serve(route: FastUnaryRoute, io: CallIO, options: FastUnaryOptions): void {
-  const headers = io.headers;
-  const contentType = headers["content-type"] as string;
-  const trailer: Record<string, string> = {};
-  let answered = false;
-  let controller: AbortController | undefined;
-  let abortedWith: ConnectError | undefined;
-  let cancelListeners: ((reason: Error) => void)[] | undefined;
-  const abort = (reason: ConnectError) => {
-    if (abortedWith) return;
-    abortedWith = reason;
-    controller?.abort(reason);
-    if (cancelListeners) for (const listener of cancelListeners.splice(0)) listener(reason);
-  };
-  const acceptsGzip = options.acceptCompression && /\bgzip\b/.test(String(headers["grpc-accept-encoding"] ?? ""));
-  const respond = (error: ConnectError | undefined, frame?: Uint8Array, compressed = false) => {
-    if (answered) return;
-    answered = true;
-    if (timer !== undefined) clearTimeout(timer);
-    if (io.gone()) return;
-    const head: OutgoingHttpHeaders = { "content-type": contentType, "grpc-accept-encoding": options.acceptCompression ? "gzip" : "identity" };
-    if (compressed) head["grpc-encoding"] = "gzip";
-    const trailers = error
-      ? { ...trailer, "grpc-status": String(error.code), "grpc-message": encodeGrpcMessage(error.rawMessage.trim() || Code[error.code]!) }
-      : { ...trailer, "grpc-status": "0" };
-    io.answer(head, frame, trailers);
-  };
-  const timeout = parseTimeout((headers["grpc-timeout"] as string | undefined) ?? null, 2 ** 31 - 1);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  if (timeout.timeoutMs !== undefined && !timeout.error) {
-    timer = setTimeout(() => {
-      const error = new ConnectError("the operation timed out", Code.DeadlineExceeded);
-      abort(error);
-      respond(error);
-    }, timeout.timeoutMs);
-  }
-  io.onClose(() => {
-    if (timer !== undefined) clearTimeout(timer);
-    if (!answered) abort(new ConnectError("the client cancelled the call", Code.Canceled));
-  });
-  const body = new UnaryBody(options.readMaxBytes);
-  io.onData((chunk) => void body.push(chunk));
-  io.onEnd(() => {
-    if (timeout.error) return respond(timeout.error);
-    const call: FastUnaryCall = {
-      get signal() {
-        if (!controller) {
-          controller = new AbortController();
-          if (abortedWith) controller.abort(abortedWith);
-        }
-        return controller.signal;
-      },
-      onCancel(listener) {
-        if (abortedWith) {
-          listener(abortedWith);
-          return () => {};
-        }
-        (cancelListeners ??= []).push(listener);
-        return () => {
-          const at = cancelListeners!.indexOf(listener);
-          if (at >= 0) cancelListeners!.splice(at, 1);
-        };
-      },
-      requestHeader: new HeaderView(headers),
-      responseTrailer: new HeaderView(trailer),
-    };
-    run(route, headers, body, call, options)
-      .then(async (frame) => {
-        const compressed = acceptsGzip && envelopedMessage(frame).byteLength >= compressMinBytes;
-        respond(undefined, compressed ? grpcEnvelope(await gzipMessage(envelopedMessage(frame)), true) : frame, compressed);
-      })
-      .catch((error: unknown) => respond(ConnectError.from(error)));
-  });
+  new ServerCall(route, io, options);
 }
 
 async function run(route: FastUnaryRoute, headers: IncomingHttpHeaders, body: UnaryBody, call: FastUnaryCall, options: FastUnaryOptions): Promise<Uint8Array> {

@@ -231,60 +231,109 @@ function call(
       return reject(grpcErrorOf(error));
     }
     sessions.started();
-    let header: http2.IncomingHttpHeaders = {};
-    let trailer: http2.IncomingHttpHeaders = {};
-    const response = new UnaryBody(readMaxBytes);
-    let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const finish = (error: ConnectError | undefined, answer?: Answer) => {
-      if (settled) return;
-      settled = true;
-      sessions.ended();
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      if (error) {
-        if (!stream.closed) stream.close(http2.constants.NGHTTP2_CANCEL);
-        reject(error);
-      } else resolve(answer!);
-    };
-    const onAbort = () => finish(ConnectError.from(signal!.reason, Code.Canceled));
-    signal?.addEventListener("abort", onAbort, { once: true });
-    if (timeoutMs !== undefined) timer = setTimeout(() => finish(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeoutMs);
-    stream.on("response", (received) => (header = received));
-    stream.on("trailers", (received) => (trailer = received));
-    stream.on("data", (chunk: Buffer) => {
-      if (!response.push(chunk)) finish(response.error);
-    });
-    stream.on("error", (error) => finish(grpcErrorOf(error)));
-    stream.on("close", () => {
-      if (settled) return;
-      const status = trailer["grpc-status"] ?? header["grpc-status"];
-      const httpStatus = Number(header[":status"] ?? 0);
-      if (status === undefined) {
-        return finish(
-          resetErrorOf(stream.rstCode) ??
-            (httpStatus !== 200 && httpStatus !== 0
-              ? new ConnectError(`HTTP ${httpStatus}`, codeFromHttpStatus(httpStatus))
-              : new ConnectError("protocol error: missing status", Code.Internal)),
-        );
-      }
-      const code = Number(status);
-      if (code !== 0) {
-        const text = trailer["grpc-message"] ?? header["grpc-message"];
-        const metadata = new HeaderView({ ...header, ...trailer });
-        return finish(new ConnectError(decodeGrpcMessage(String(text ?? "")), code in Code ? code : Code.Unknown, metadata));
-      }
-      if (!String(header["content-type"] ?? "").startsWith("application/grpc")) {
-        return finish(new ConnectError(`unexpected response content type ${header["content-type"]}`, Code.Internal));
-      }
-      let message: { bytes: Uint8Array; compressed: boolean };
-      try {
-        message = response.message();
-      } catch (error) {
-        return finish(new ConnectError(ConnectError.from(error).rawMessage, Code.Internal));
-      }
-      finish(undefined, { header, trailer, body: message.bytes, compressed: message.compressed });
-    });
+    const call = new UnaryCall(sessions, stream, readMaxBytes, resolve, reject);
+    (stream as CallStream)[callOf] = call;
+    if (signal) call.listen(signal);
+    if (timeoutMs !== undefined) call.timer = setTimeout(onDeadline, timeoutMs, call);
+    stream.on("response", onResponse);
+    stream.on("trailers", onTrailers);
+    stream.on("data", onData);
+    stream.on("error", onError);
+    stream.on("close", onClose);
     stream.end(body);
   });
+}
+
+/** The state of one call, found from its stream's listeners (shared functions: no closures per call). */
+class UnaryCall {
+  header: http2.IncomingHttpHeaders = {};
+  trailer: http2.IncomingHttpHeaders = {};
+  readonly response: UnaryBody;
+  settled = false;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+
+  constructor(
+    readonly sessions: SessionHolder,
+    readonly stream: http2.ClientHttp2Stream,
+    readMaxBytes: number,
+    readonly resolve: (answer: Answer) => void,
+    readonly reject: (error: ConnectError) => void,
+  ) {
+    this.response = new UnaryBody(readMaxBytes);
+  }
+
+  listen(signal: AbortSignal): void {
+    this.signal = signal;
+    this.onAbort = () => this.finish(ConnectError.from(signal.reason, Code.Canceled));
+    signal.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  finish(error: ConnectError | undefined, answer?: Answer): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.sessions.ended();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.onAbort) this.signal!.removeEventListener("abort", this.onAbort);
+    if (error) {
+      if (!this.stream.closed) this.stream.close(http2.constants.NGHTTP2_CANCEL);
+      this.reject(error);
+    } else this.resolve(answer!);
+  }
+
+  /** The stream closed: the answer, or the error its status or reset code says. */
+  closed(): void {
+    if (this.settled) return;
+    const { header, trailer } = this;
+    const status = trailer["grpc-status"] ?? header["grpc-status"];
+    const httpStatus = Number(header[":status"] ?? 0);
+    if (status === undefined) {
+      return this.finish(
+        resetErrorOf(this.stream.rstCode) ??
+          (httpStatus !== 200 && httpStatus !== 0
+            ? new ConnectError(`HTTP ${httpStatus}`, codeFromHttpStatus(httpStatus))
+            : new ConnectError("protocol error: missing status", Code.Internal)),
+      );
+    }
+    const code = Number(status);
+    if (code !== 0) {
+      const text = trailer["grpc-message"] ?? header["grpc-message"];
+      const metadata = new HeaderView({ ...header, ...trailer });
+      return this.finish(new ConnectError(decodeGrpcMessage(String(text ?? "")), code in Code ? code : Code.Unknown, metadata));
+    }
+    if (!String(header["content-type"] ?? "").startsWith("application/grpc")) {
+      return this.finish(new ConnectError(`unexpected response content type ${header["content-type"]}`, Code.Internal));
+    }
+    let message: { bytes: Uint8Array; compressed: boolean };
+    try {
+      message = this.response.message();
+    } catch (error) {
+      return this.finish(new ConnectError(ConnectError.from(error).rawMessage, Code.Internal));
+    }
+    this.finish(undefined, { header, trailer, body: message.bytes, compressed: message.compressed });
+  }
+}
+
+const callOf = Symbol("jina-ts unary call");
+type CallStream = http2.ClientHttp2Stream & { [callOf]: UnaryCall };
+
+function onDeadline(call: UnaryCall): void {
+  call.finish(new ConnectError("the operation timed out", Code.DeadlineExceeded));
+}
+function onResponse(this: CallStream, received: http2.IncomingHttpHeaders): void {
+  this[callOf].header = received;
+}
+function onTrailers(this: CallStream, received: http2.IncomingHttpHeaders): void {
+  this[callOf].trailer = received;
+}
+function onData(this: CallStream, chunk: Buffer): void {
+  const call = this[callOf];
+  if (!call.response.push(chunk)) call.finish(call.response.error);
+}
+function onError(this: CallStream, error: Error): void {
+  this[callOf].finish(grpcErrorOf(error));
+}
+function onClose(this: CallStream): void {
+  this[callOf].closed();
 }

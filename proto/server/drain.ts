@@ -76,6 +76,46 @@ export interface TrackOptions {
 }
 
 /**
+ * A request's abort signal, made on first read (aborted already when the request was cancelled before).
+ *
+ * @example
+ * ```ts
+ * await requests.trackLazy((lazy) => handle(request, () => lazy.signal));
+ * ```
+ */
+export interface LazySignal {
+  /** The request's signal (made on first read). */
+  readonly signal: AbortSignal;
+  /** Whether the request was cancelled (without making the signal). */
+  readonly aborted: boolean;
+}
+
+/** One tracked request's cancellation: a plain object until something asks for its AbortSignal. */
+class TrackedAbort implements LazySignal {
+  #controller: AbortController | undefined;
+  aborted = false;
+  reason: unknown;
+  /** Rejects the request's promise at once (`settleOnAbort`). */
+  rejectEarly: ((reason: unknown) => void) | undefined;
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.aborted) this.#controller.abort(this.reason);
+    }
+    return this.#controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.#controller?.abort(reason);
+    this.rejectEarly?.(reason);
+  }
+}
+
+/**
  * The requests in flight, each with its own abort signal.
  *
  * @example
@@ -91,6 +131,11 @@ export interface RequestTracker {
    * `timeout.ms` (with `timeout.reason()`; 0: never); the request counts as in flight until `run` settles.
    */
   track<T>(run: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal | CancelSource, timeout?: { ms: number; reason: () => Error }, options?: TrackOptions): Promise<T>;
+  /**
+   * As {@link RequestTracker.track}, but `run` gets a {@link LazySignal}: the request's AbortSignal is made only
+   * when something reads it (an AbortController per call is a measurable part of a no-op hop).
+   */
+  trackLazy<T>(run: (signal: LazySignal) => Promise<T>, signal?: AbortSignal | CancelSource, timeout?: { ms: number; reason: () => Error }, options?: TrackOptions): Promise<T>;
   /** How many requests are in flight. */
   readonly size: number;
   /**
@@ -110,41 +155,37 @@ export interface RequestTracker {
  */
 export function createRequestTracker(): RequestTracker {
   // Each request in flight (the promise that settles with it) and how to abort it.
-  const running = new Map<Promise<unknown>, (reason: unknown) => void>();
+  const running = new Map<Promise<unknown>, TrackedAbort>();
+  const trackLazy: RequestTracker["trackLazy"] = (run, signal, timeout, options) => {
+    const call = new TrackedAbort();
+    let unsubscribe: (() => void) | undefined;
+    if (typeof signal === "function") unsubscribe = signal((reason) => call.abort(reason));
+    else if (signal?.aborted) call.abort(signal.reason);
+    else if (signal) unsubscribe = onAbort(signal, () => call.abort(signal.reason));
+    const timer = timeout && timeout.ms > 0 ? setTimeout(() => call.abort(timeout.reason()), timeout.ms) : undefined;
+    let task = run(call);
+    if (options?.settleOnAbort) {
+      const inner = task;
+      task = new Promise((resolve, reject) => {
+        call.rejectEarly = reject;
+        inner.then(resolve, reject);
+      });
+      if (call.aborted) call.rejectEarly!(call.reason);
+    }
+    const settled = task.then(() => {}, () => {}).finally(() => {
+      running.delete(settled);
+      unsubscribe?.();
+      clearTimeout(timer);
+    });
+    running.set(settled, call);
+    return task;
+  };
   return {
     get size() {
       return running.size;
     },
-    track(run, signal, timeout, options) {
-      const controller = new AbortController();
-      let rejectEarly: ((reason: unknown) => void) | undefined;
-      const abort = (reason: unknown) => {
-        if (controller.signal.aborted) return;
-        controller.abort(reason);
-        rejectEarly?.(reason);
-      };
-      let unsubscribe: (() => void) | undefined;
-      if (typeof signal === "function") unsubscribe = signal(abort);
-      else if (signal?.aborted) abort(signal.reason);
-      else if (signal) unsubscribe = onAbort(signal, () => abort(signal.reason));
-      const timer = timeout && timeout.ms > 0 ? setTimeout(() => abort(timeout.reason()), timeout.ms) : undefined;
-      let task = run(controller.signal);
-      if (options?.settleOnAbort) {
-        const inner = task;
-        task = new Promise((resolve, reject) => {
-          rejectEarly = reject;
-          inner.then(resolve, reject);
-        });
-        if (controller.signal.aborted) rejectEarly!(controller.signal.reason);
-      }
-      const settled = task.then(() => {}, () => {}).finally(() => {
-        running.delete(settled);
-        unsubscribe?.();
-        clearTimeout(timer);
-      });
-      running.set(settled, abort);
-      return task;
-    },
+    track: (run, signal, timeout, options) => trackLazy((call) => run(call.signal), signal, timeout, options),
+    trackLazy,
     async drain(graceMs, reason) {
       const started = Date.now();
       const before = running.size;
@@ -155,7 +196,7 @@ export function createRequestTracker(): RequestTracker {
       ]);
       clearTimeout(timer);
       const left = [...running.entries()];
-      for (const [, abort] of left) abort(reason());
+      for (const [, call] of left) call.abort(reason());
       await Promise.allSettled(left.map(([task]) => task));
       return { finished: before - left.length, cancelled: left.length, waitedMs: Date.now() - started };
     },

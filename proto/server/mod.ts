@@ -27,4 +27,4 @@ export { jinaCompatVersion, jinaTsVersion } from "./version.ts";
 
 export type { HealthState } from "./health.ts";
 export type { JinaInfo, JinaInfoContext } from "./info.ts";
-export type { CancelSource, DrainOutcome, RequestTracker, TrackOptions } from "./drain.ts";
+export type { CancelSource, DrainOutcome, LazySignal, RequestTracker, TrackOptions } from "./drain.ts";
