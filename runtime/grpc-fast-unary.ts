@@ -256,16 +256,18 @@ function streamIO(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): Call
   return new StreamIO(stream as CallStream, headers);
 }
 
-/** The answer's headers, one object per kind (the transports copy them). */
-const heads = new Map<string, OutgoingHttpHeaders>();
+/** The answer's headers, one object per kind (the transports copy them): by content type, then by kind. */
+const heads = new Map<string, OutgoingHttpHeaders[]>();
 function headOf(contentType: string, acceptCompression: boolean, compressed: boolean, status: boolean): OutgoingHttpHeaders {
-  const key = `${contentType} ${acceptCompression} ${compressed} ${status}`;
-  let head = heads.get(key);
+  let kinds = heads.get(contentType);
+  if (!kinds) heads.set(contentType, (kinds = []));
+  const kind = (acceptCompression ? 4 : 0) | (compressed ? 2 : 0) | (status ? 1 : 0);
+  let head = kinds[kind];
   if (!head) {
     head = { "content-type": contentType, "grpc-accept-encoding": acceptCompression ? "gzip" : "identity" };
     if (status) head[":status"] = 200;
     if (compressed) head["grpc-encoding"] = "gzip";
-    heads.set(key, head);
+    kinds[kind] = head;
   }
   return head;
 }
