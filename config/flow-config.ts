@@ -10,7 +10,7 @@ import { type LoadConfigOptions, resolveUses, type UsesContext } from "./executo
 import type { ExecutorSpec } from "./executor-spec.ts";
 import { nearestKey } from "./keys.ts";
 import { type DeploymentYaml, flowSchema, type FlowWithYaml } from "./schema.ts";
-import { configError, readYamlSource, toPlainValue, type YamlSource } from "./source.ts";
+import { configError, type KeyPath, readYamlSource, toPlainValue, type YamlSource } from "./source.ts";
 import { substituteVariables } from "./variables.ts";
 import { validate } from "./validate.ts";
 
@@ -43,6 +43,14 @@ export interface FlowConfig {
   file: string;
   options: FlowConfigOptions;
   deployments: DeploymentConfig[];
+  /**
+   * An error found later (by the Flow that the config builds), placed like the loader's own: `file:line:col`,
+   * the key path (`executors[1]`, `with`), then its message; the code is kept. Without it (a config built in
+   * code) errors stay as they are.
+   */
+  errorAt?(path: KeyPath, error: JinaError): JinaError;
+  /** Which key the deployments came from: `executors` or its alias `deployments`. */
+  deploymentsKey?: "executors" | "deployments";
 }
 
 function defaultName(method: DeploymentConfig["method"], index: number): string {
@@ -132,6 +140,19 @@ export async function loadFlowConfig(pathOrText: string, options: LoadConfigOpti
     return absolute;
   });
   const items = yaml.deployments ?? yaml.executors ?? [];
+  // Jina imports every py_modules it meets, and a class imported once is known by name everywhere after: the
+  // modules of each inline `uses: { jtype, py_modules }` also serve a bare class name in another deployment (as in
+  // Jina's own yaml-spec example, where `uses: CustomExec` is "located in executor.py" named by the first one).
+  for (const item of items) {
+    if (typeof item === "string") continue;
+    for (const uses of [item.uses, item.usesBefore, item.usesAfter]) {
+      if (uses === undefined || typeof uses === "string") continue;
+      const named = [...toList(uses.modules), ...toList(uses.pyModules), ...toList(uses.metas?.modules), ...toList(uses.metas?.pyModules)];
+      for (const module of named.map((module) => resolveFrom(source.dir, module))) {
+        if (fileExists(module) && !modules.includes(module)) modules.push(module);
+      }
+    }
+  }
   const deployments: DeploymentConfig[] = [];
   for (const [index, item] of items.entries()) {
     const entry: DeploymentYaml = typeof item === "string" ? { uses: item } : item;
@@ -152,9 +173,16 @@ export async function loadFlowConfig(pathOrText: string, options: LoadConfigOpti
   const cert = gatewayCert ?? sslCertfile ?? given?.cert;
   const key_ = gatewayKey ?? sslKeyfile ?? given?.key;
   if ((cert === undefined) !== (key_ === undefined)) {
-    throw new JinaError(`${source.file}: give both ssl_certfile and ssl_keyfile (or tls: { cert, key })`, ErrorCode.InvalidArgument);
+    const section = gatewayCert !== undefined || gatewayKey !== undefined || gateway.tls !== undefined ? "gateway" : "with";
+    throw configError(source.locate([section], { key: true }), [section], "give both ssl_certfile and ssl_keyfile (or tls: { cert, key })");
   }
   // TLS files, like every path in the YAML, resolve against its directory.
   const tls = cert !== undefined && key_ !== undefined ? { tls: { cert: resolveFrom(source.dir, cert), key: resolveFrom(source.dir, key_) } } : {};
-  return { file: source.file, options: { ...withOptions, ...gateway, ...tls }, deployments };
+  return {
+    file: source.file,
+    options: { ...withOptions, ...gateway, ...tls },
+    deployments,
+    errorAt: (path, error) => configError(source.locate(path, { key: true }), path, error.rawMessage, error.code),
+    deploymentsKey: key,
+  };
 }

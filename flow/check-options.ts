@@ -6,6 +6,7 @@
  */
 import { isExecutorSpec } from "../config/executor-spec.ts";
 import { hubUsesMessage, isHubUses } from "../config/hub-uses.ts";
+import { compileQuery, type QueryFilter } from "../docarray/query.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { checkGracePeriod } from "../proto/server/mod.ts";
 import type { DeploymentOptions, Uses } from "./options.ts";
@@ -68,6 +69,22 @@ export function checkWhen(deployment: string, when: unknown): void {
       `when must be an object (a DocArray query such as { "tags__lang": { "$eq": "en" } }), got ${JSON.stringify(when)}`,
     );
   }
+  compileQuery(when as QueryFilter, `when of deployment "${deployment}"`); // an unknown operator fails at add(), not at the first request
+}
+
+/**
+ * Checks that an external deployment says where it runs (`host` and `port`).
+ *
+ * @example
+ * ```ts
+ * checkExternal("remote", { external: true, host: "10.0.0.5", port: 8081 });
+ * ```
+ */
+export function checkExternal(deployment: string, options: Pick<DeploymentOptions, "external" | "host" | "port">): void {
+  const ports = Array.isArray(options.port) ? options.port : options.port === undefined ? [] : [options.port];
+  if (options.external && (!options.host || ports.length === 0)) {
+    throw new JinaError(`Deployment "${deployment}" is external: give host and port (e.g. { external: true, host: "10.0.0.5", port: 8081 })`, ErrorCode.InvalidArgument);
+  }
 }
 
 function checkUses(deployment: string, option: string, uses: Uses | undefined): void {
@@ -110,6 +127,7 @@ export function checkDeploymentOptions(name: string, options: DeploymentOptions)
   checkBoolean(name, "noReduce", options.noReduce);
   checkBoolean(name, "floating", options.floating);
   checkBoolean(name, "external", options.external);
+  checkExternal(name, options);
   checkBoolean(name, "monitoring", options.monitoring);
   checkBoolean(name, "inProcess", options.inProcess);
   checkPorts(name, "portMonitoring", options.portMonitoring);

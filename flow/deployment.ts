@@ -5,6 +5,7 @@
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { Executor } from "../executor/mod.ts";
+import { checkExternal } from "./check-options.ts";
 import type { DeploymentOptions, Uses } from "./options.ts";
 import { podName, type ReplicaSpec, type RunningReplica } from "./replica.ts";
 import { startReplica } from "./start-replica.ts";
@@ -197,13 +198,8 @@ export async function startDeployment(deployment: ResolvedDeployment, defaults: 
 function externalReplica(deployment: ResolvedDeployment, spec: ReplicaSpec): RunningReplica {
   const { host, port, tls } = deployment.options;
   const ports = Array.isArray(port) ? port : port === undefined ? [] : [port];
+  checkExternal(deployment.name, deployment.options);
   const chosen = ports[spec.replicaId] ?? ports[0];
-  if (!host || chosen === undefined) {
-    throw new JinaError(
-      `Deployment "${deployment.name}" is external: give host and port (e.g. { external: true, host: "10.0.0.5", port: 8081 })`,
-      ErrorCode.InvalidArgument,
-    );
-  }
   return {
     podName: spec.podName,
     shardId: spec.shardId,

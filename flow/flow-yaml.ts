@@ -42,17 +42,23 @@ export function flowOptionsOf(config: FlowConfig): FlowOptions {
  *
  * @example
  * ```ts
- * addDeployments(flow, config.deployments);
+ * addDeployments(flow, config.deployments, config);
  * ```
  */
-export function addDeployments(flow: FlowBuilder, deployments: readonly DeploymentConfig[]): void {
-  for (const { method, ...rest } of deployments) {
+export function addDeployments(flow: FlowBuilder, deployments: readonly DeploymentConfig[], config: Pick<FlowConfig, "errorAt" | "deploymentsKey"> = {}): void {
+  for (const [index, { method, ...rest }] of deployments.entries()) {
     const options = rest as DeploymentOptions;
-    if (method === "needs") flow.needs(options.needs ?? "gateway", options);
-    else if (method === "inspect") {
-      const { needs: _needs, floating: _floating, ...inspected } = options;
-      flow.inspect(inspected);
-    } else flow.add(options);
+    try {
+      if (method === "needs") flow.needs(options.needs ?? "gateway", options);
+      else if (method === "inspect") {
+        const { needs: _needs, floating: _floating, ...inspected } = options;
+        flow.inspect(inspected);
+      } else flow.add(options);
+    } catch (error) {
+      // What add() refuses (a reserved name, an external deployment without host or port, an unknown `when`
+      // operator, …) is reported at the deployment's line in the YAML.
+      throw config.errorAt ? config.errorAt([config.deploymentsKey ?? "executors", index], JinaError.from(error)) : error;
+    }
   }
 }
 

@@ -95,8 +95,13 @@ export class Flow implements AsyncDisposable {
   static async load<T extends Flow>(this: new (options?: FlowOptions) => T, pathOrText: string, options: LoadConfigOptions = {}): Promise<T> {
     const { loadFlowConfig } = await import("../config/mod.ts"); // yaml and zod load on first use
     const config = await loadFlowConfig(pathOrText, options);
-    const flow = new this(flowOptionsOf(config));
-    addDeployments(flow, config.deployments);
+    let flow: T;
+    try {
+      flow = new this(flowOptionsOf(config));
+    } catch (error) {
+      throw config.errorAt?.(["with"], JinaError.from(error)) ?? error;
+    }
+    addDeployments(flow, config.deployments, config);
     return flow;
   }
 

@@ -5,7 +5,7 @@
 // `export schema`, as a user types them. Node only: it packs the package and runs npm itself (as
 // tests/package/smoke.test.ts does).
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,8 +19,8 @@ const env = { ...globalThis.process.env, NO_COLOR: "1" };
 /** `jina-ts` from the sources, with the runtime running this test. */
 const [jinaTs, jinaTsArgs] = scriptCommand(join(root, "cli/main.ts"));
 
-function run(command: string, args: string[], cwd: string, timeoutMs = 120_000): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: timeoutMs, env });
+function run(command: string, args: string[], cwd: string, timeoutMs = 120_000, extraEnv: Record<string, string> = {}): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: timeoutMs, env: { ...env, ...extraEnv } });
   assert.is(result.status, 0, `${command} ${args.join(" ")} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
   return result;
 }
@@ -51,6 +51,27 @@ function processesIn(dir: string): number[] {
       return false;
     }
   }).map(Number);
+}
+
+/**
+ * A folder with better-sqlite3's prebuilt binary as prebuild-install names it
+ * (`better-sqlite3-v<version>-node-v<abi>-<platform>-<arch>.tar.gz`), made from this checkout's build, and the
+ * variable that points prebuild-install at it; undefined when this checkout has no build of it.
+ */
+function localPrebuilds(dir: string): Record<string, string> | undefined {
+  const module = join(root, "node_modules/better-sqlite3");
+  const built = join(module, "build/Release/better_sqlite3.node");
+  if (!existsSync(built)) return undefined;
+  const version = (JSON.parse(readFileSync(join(module, "package.json"), "utf8")) as { version: string }).version;
+  const stage = join(dir, "prebuild-stage");
+  mkdirSync(join(stage, "build/Release"), { recursive: true });
+  copyFileSync(built, join(stage, "build/Release/better_sqlite3.node"));
+  const prebuilds = join(dir, "prebuilds");
+  mkdirSync(prebuilds);
+  const { modules } = globalThis.process.versions;
+  const name = `better-sqlite3-v${version}-node-v${modules}-${globalThis.process.platform}-${globalThis.process.arch}.tar.gz`;
+  run("tar", ["-czf", join(prebuilds, name), "-C", stage, "build"], dir);
+  return { npm_config_better_sqlite3_local_prebuilds: prebuilds };
 }
 
 /** The installed bin, from the project's folder, as `npx jina-ts …` runs it. */
@@ -91,10 +112,15 @@ if (runtimeName() !== "node") {
       const tarball = readdirSync(dir).find((name) => name.endsWith(".tgz"))!;
       run(jinaTs, [...jinaTsArgs, "new", "app", "--jina-ts", `file:../${tarball}`], dir);
       const app = join(dir, "app");
-      // --ignore-scripts: jina-ts's native better-sqlite3 (Node 20's sqlite, unused by this project) builds from
-      // source at install: 26 min on this shared 2-core machine (measured, with other installs running) against
-      // 40 s without. A plain `npm install` of the same project was run by hand and served the same answers.
-      run("npm", ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], app, 240_000);
+      // A plain `npm install`, install scripts included. jina-ts's optional better-sqlite3 (Node 20's sqlite) gets
+      // its binary as a user's install does, from prebuild-install, here from a local prebuild made of this
+      // checkout's own build (there is no network); without one it would build sqlite from source (26 min on this
+      // shared machine), and then the install skips scripts, as it says.
+      const prebuilds = localPrebuilds(dir);
+      const install = ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"];
+      if (!prebuilds) console.log("  no better-sqlite3 build in this checkout: npm install --ignore-scripts");
+      run("npm", prebuilds ? install : [...install, "--ignore-scripts"], app, 300_000, prebuilds ?? {});
+      if (prebuilds) assert.ok(existsSync(join(app, "node_modules/better-sqlite3/build/Release/better_sqlite3.node")), "the install ran better-sqlite3's install script");
       const tested = run("npm", ["test"], app);
       assert.match(tested.stdout, /pass 2/);
       const started = spawn("npm", ["start"], { cwd: app, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });

@@ -59,6 +59,14 @@ test("needs that names no deployment, a cycle, a later deployment, a duplicate n
   assert.match(await failure("jtype: Flow\nexecutors:\n  - name: a\n  - name: a\n"), /^FILE:4:11: executors\[1\]\.name: a deployment named "a" is already in the flow/);
 });
 
+test("what the Flow itself refuses is reported at the deployment's or the section's line too", async () => {
+  assert.match(await failure("jtype: Flow\nexecutors:\n  - name: gateway\n"), /^FILE:3:5: executors\[0\]: Deployment name "gateway" is not allowed/);
+  assert.match(await failure("jtype: Flow\nexecutors:\n  - name: a\n  - name: remote\n    external: true\n"), /^FILE:4:5: executors\[1\]: Deployment "remote" is external: give host and port/);
+  assert.match(await failure("jtype: Flow\ndeployments:\n  - name: en\n    when: {tags__lang: {$like: en}}\n"), /^FILE:3:5: deployments\[0\]: unknown query operator "\$like"/);
+  assert.match(await failure("jtype: Flow\nwith:\n  protocol: http\n  ssl_certfile: c.pem\n"), /^FILE:2:1: with: give both ssl_certfile and ssl_keyfile/);
+  assert.match(await failure("jtype: Flow\ngateway:\n  tls: {cert: c.pem}\n"), /^FILE:3:8: gateway\.tls\.key is required/);
+});
+
 test("an unset variable is an error naming it and its line", async () => {
   assert.is(await failure("jtype: Flow\nwith:\n  port: ${{ ENV.JINA_TS_SURELY_UNSET }}\n"), "FILE:3:9: with.port: ${{ ENV.JINA_TS_SURELY_UNSET }} is not set (environment variable JINA_TS_SURELY_UNSET)");
   assert.match(await failure("jtype: Flow\nwith:\n  name: x-${{ CONTEXT.missing }}\n"), /^FILE:3:11: with\.name: \$\{\{ CONTEXT\.missing \}\} is not set \(context variable missing/);
@@ -122,7 +130,7 @@ test("TLS files (tls: or Jina's ssl_certfile / ssl_keyfile) resolve against the 
     writeFileSync(file, yaml);
     assert.equal((await loadFlowConfig(file)).options.tls, { cert: join(tmp, "c.pem"), key: join(tmp, "k.pem") });
   }
-  assert.match(await failure("jtype: Flow\nwith:\n  ssl_certfile: c.pem\n"), /give both ssl_certfile and ssl_keyfile/);
+  assert.match(await failure("jtype: Flow\nwith:\n  ssl_certfile: c.pem\n"), /^FILE:2:1: with: give both ssl_certfile and ssl_keyfile/);
 });
 
 test("jina-ts export schema writes it", async () => {

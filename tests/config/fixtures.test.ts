@@ -125,6 +125,14 @@ const fixtures: Fixture[] = [
       assert.type(flow.pods[1]!.shards[0]![0]!.portMonitoring, "number");
     },
   },
+  {
+    file: "16-yaml-spec/flow.yml",
+    check: (docs, flow) => {
+      assert.equal(flow.protocols, ["http"]);
+      assert.equal(seen(docs)[0], ["MyExec", "Indexer:{}", "CustomExec"]);
+      assert.is(flow.describe().deployments[1]!.options.workspace, "/home/my/workspace");
+    },
+  },
 ];
 
 let tmp: string;
@@ -157,11 +165,11 @@ const externalVars: Record<string, string> = {
 /** Loads `file`, saves it, loads the saved file: the same graph, options and deployments, and the same text saved again. */
 async function roundTrip(file: string, options: typeof loadOptions): Promise<Flow> {
   const flow = await Flow.load(join(dir, file), options);
-  const first = join(tmp, `${file}.saved.yml`);
+  const first = join(tmp, `${file.replace("/", "-")}.saved.yml`);
   await flow.save(first);
   const again = await Flow.load(first, options);
   assert.equal(again.describe(), flow.describe());
-  const second = join(tmp, `${file}.again.yml`);
+  const second = join(tmp, `${file.replace("/", "-")}.again.yml`);
   await again.save(second);
   assert.fixture(readFileSync(second, "utf8"), readFileSync(first, "utf8"));
   return flow;

@@ -60,6 +60,8 @@ test("when must be an object; other bad options name the deployment and the opti
   assert.throws(() => new Flow().add({ name: "en", when: [{ tags__lang: "en" }] as never }), /Deployment "en": when must be an object/);
   assert.throws(() => new Flow().add({ name: "en", when: null as never }), /when must be an object/);
   new Flow().add({ name: "en", when: { tags__lang: { $eq: "en" } } });
+  assert.throws(() => new Flow().add({ name: "en", when: { tags__lang: { $like: "en" } } }), /unknown query operator "\$like" at when of deployment "en"\.tags__lang/);
+  assert.throws(() => new Flow().add({ name: "remote", external: true, host: "10.0.0.5" }), /Deployment "remote" is external: give host and port/);
   assert.throws(() => new Flow().add({ name: "r", noReduce: "yes" as never }), /Deployment "r": noReduce must be true or false/);
   assert.throws(() => new Flow().add({ name: "f", floating: 1 as never }), /Deployment "f": floating must be true or false/);
   assert.throws(() => new Flow().add({ name: "u", shards: 2, usesBefore: 42 as never }), /Deployment "u": usesBefore must be an Executor class/);
