@@ -81,6 +81,8 @@ type Row = { measure: string; goal: string; format: (value: number) => string; v
 const times = (value: number) => `${value.toFixed(2)}×`;
 const rows: Record<string, Row> = {
   codec: { measure: "DataRequest encode+decode, 1,000 × 768 float32 ÷ memcpy (CPU)", goal: "≤ 5×", format: times, values: {} },
+  leased: { measure: "same, encoded into a buffer lent by a WireArena (encodeDataRequestLeased) ÷ memcpy (CPU)", goal: "≤ 5×", format: times, values: {} },
+  framedLeased: { measure: "same, in a gRPC frame (encodeEnvelopeLeased, as a hop sends it) ÷ memcpy (CPU)", goal: "", format: times, values: {} },
   framed: { measure: "same, in a gRPC frame (prefix written into the codec's buffer) ÷ memcpy (CPU)", goal: "", format: times, values: {} },
   slice: { measure: "allocate + copy the same bytes (`slice`) ÷ memcpy (CPU): a fresh buffer's floor", goal: "", format: times, values: {} },
   find: { measure: "`DocumentArray.find` 100k × 128 ÷ a tight cosine loop", goal: "≤ 1.5×", format: times, values: {} },
@@ -105,6 +107,8 @@ for (const runtime of runtimes) {
     const result = benchResult(run(runtime, "bench/codec.ts", [], { BENCH_CODEC_REPS: "20" }));
     rows.codec!.values[runtime] = result.cpuRatio!;
     rows.framed!.values[runtime] = result.framedCpuRatio!;
+    rows.leased!.values[runtime] = result.leasedCpuRatio!;
+    rows.framedLeased!.values[runtime] = result.framedLeasedCpuRatio!;
     rows.slice!.values[runtime] = result.sliceCpuRatio!;
   });
   step("find", () => void (rows.find!.values[runtime] = benchResult(run(runtime, "bench/find.ts", [], { BENCH_FIND_REPS: "5" })).findRatio!));
