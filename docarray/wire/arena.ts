@@ -56,9 +56,9 @@ export class WireLease {
     return this.#bytes;
   }
 
-  /** Marks the slab's first `length` bytes as the message (what an encoder calls once it has written them). */
-  wrote(length: number): void {
-    this.#bytes = this.slab.subarray(0, length);
+  /** Marks the slab's bytes `[start, end)` as the message (what an encoder calls once it has written them). */
+  wrote(start: number, end: number): void {
+    this.#bytes = this.slab.subarray(start, end);
   }
 
   /** The whole slab lent (what an encoder writes into; `bytes` is the part it wrote). */

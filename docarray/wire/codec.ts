@@ -90,17 +90,21 @@ export function encodeDataRequestLeased(request: DataRequestProto, arena: WireAr
   return new WireLease(bytes);
 }
 
+/** Free bytes before a one-pass message: a request's few levels of length prefixes can each grow by 4 bytes. */
+const headroom = 32;
+
 /** One pass into a slab of `arena`; undefined (the slab given back) when it ran past its end or met a refused value. */
 function encodeOnePass(request: DataRequestProto, arena: WireArena, options: EncodeDataRequestOptions): WireLease | undefined {
   const lease = arena.lend();
   const slab = lease.slab;
   try {
     const w = new WireWriter(slab, undefined);
-    w.pos = options.reserve ?? 0;
+    w.start = w.pos = headroom; // room for prefixes found wider than guessed to move the bytes before them
+    w.pos += options.reserve ?? 0;
     writeDataRequest(w, request, options.data);
     if (!w.overflowed()) {
       arena.needed(w.pos);
-      lease.wrote(w.pos);
+      lease.wrote(w.start, w.pos);
       return lease;
     }
     arena.needed(w.pos); // at least this much

@@ -141,6 +141,14 @@ export class WireWriter {
   readonly sizes: number[] | undefined;
   /** The next entry of `sizes` to use. */
   next = 0;
+  /**
+   * Where the message starts (a one-pass writer): where the cursor was set before writing; earlier or later once
+   * prefixes written wider or narrower than guessed moved the bytes before them. Leave room before it (a one-pass
+   * writer's `pos` starts past a gap) so that they can move earlier.
+   */
+  start = 0;
+  /** How far the bytes before the open messages have moved (one pass), so that `close` finds their starts. */
+  shift = 0;
 
   constructor(buf: Uint8Array, sizes: number[] | undefined) {
     this.buf = buf;
@@ -187,25 +195,40 @@ export class WireWriter {
     }
     const width = guesses[kind] as number;
     this.pos += width;
-    return this.pos * 8 + width;
+    // the payload's start as it will be once the bytes before it have moved by what `shift` has moved by then
+    return (this.pos - this.shift) * 8 + width;
   }
 
-  /** Ends the nested message `mark` (from {@link open}) at the cursor: a one-pass writer writes its length now. */
+  /**
+   * Ends the nested message `mark` (from {@link open}) at the cursor: a one-pass writer writes its length now. When
+   * the prefix needs another width than the one guessed, the cheaper side moves: the payload, or everything written
+   * before the prefix (when that is shorter, e.g. a request's header before 3 MB of documents; the message then
+   * starts earlier or later in the buffer, see {@link start}).
+   */
   close(mark: number, kind: number): void {
     if (this.sizes !== undefined) return;
     const end = this.pos;
-    if (end > this.buf.length) throw new Overflow();
+    const buf = this.buf;
+    if (end > buf.length) throw new Overflow();
     const width = mark % 8;
-    const start = (mark - width) / 8;
+    const start = (mark - width) / 8 + this.shift;
     const length = end - start;
     const need = varintSize(length);
     let at = start - width;
     if (need !== width) {
       guesses[kind] = need;
-      this.buf.copyWithin(at + need, start, end);
-      this.pos = at + need + length;
+      const grow = need - width;
+      const head = this.start;
+      if (at - head < length && head - grow >= 0) {
+        buf.copyWithin(head - grow, head, at); // the bytes before the prefix, and every open message's start, move
+        this.start = head - grow;
+        this.shift -= grow;
+        at -= grow;
+      } else {
+        buf.copyWithin(at + need, start, end);
+        this.pos = at + need + length;
+      }
     }
-    const buf = this.buf;
     let v = length;
     while (v > 0x7f) {
       buf[at++] = (v & 0x7f) | 0x80;

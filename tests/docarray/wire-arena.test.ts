@@ -68,6 +68,27 @@ test("sizes of every width: prefixes guessed too wide or too narrow are moved in
   }
 });
 
+test("prefixes wider than guessed move the bytes before them while the headroom lasts, then the payload", () => {
+  const arena = new WireArena();
+  for (const depth of [3, 12, 60]) {
+    // tiny documents first, so that the guessed widths are 1 byte; then chunks nested `depth` deep around a large
+    // embedding: every level's prefix needs 2–3 bytes, and the bytes before each (a few tags) are shorter than it
+    const tiny = createDataRequest({ docs: new DocumentArray([{ id: "t" }]) });
+    encodeDataRequestLeased(tiny, arena).release();
+    const root = new DocumentArray([{ id: "root" }]);
+    let doc = root.at(0)!;
+    for (let level = 0; level < depth; level++) {
+      doc.chunks.push({ id: `c${level}` });
+      doc = doc.chunks.at(0)!;
+    }
+    doc.embedding = new Float32Array(5000).fill(0.25);
+    const request = createDataRequest({ requestId: "deep", docs: root });
+    const lease = encodeDataRequestLeased(request, arena, { reserve: 5 });
+    assert.is(hex(lease.bytes.subarray(5)), hex(toBinary(DataRequestProtoSchema, request)), `depth ${depth}`);
+    lease.release();
+  }
+});
+
 test("a buffer is never lent twice while leased; release gives it back once, however often it is called", () => {
   const arena = new WireArena();
   const first = encodeDataRequestLeased(createDataRequest({ docs: embeddings(10, 8, 1) }), arena);
