@@ -64,7 +64,7 @@ export function createDataRoute(options: DataRouteHandlerOptions): (endpoint?: s
       release = options.inFlight?.acquire();
       text = await http.text(options.maxRequestBytes);
       if (text === undefined) throw tooLarge;
-      checkJsonContentType(http.header("content-type"));
+      if (text !== "") checkJsonContentType(http.header("content-type"));
       const body = parseJsonText(text);
       checkDocCount(body, options.maxDocs);
       request = parseRequestBody(body, endpoint ? { endpoint } : {});
@@ -88,14 +88,16 @@ function asItCame(request: DataRequestProto, text: string, endpoint: string | un
 
 /**
  * Data routes take JSON: a body with another media type (`text/plain`, a form: what a cross-site page can send
- * without a CORS preflight) is refused with 415 before the flow runs. No content type at all (curl) is taken as JSON.
+ * without a CORS preflight) is refused with 415 before the flow runs. So is a body with no content type: a cross-site
+ * `fetch(url, { mode: "no-cors", body: new Blob([json]) })` sends none, and needs no preflight either. An empty body
+ * (a GET on an exposed endpoint) carries no documents and needs no type.
  */
 function checkJsonContentType(contentType: string | undefined): void {
-  if (contentType === undefined || contentType === "" || contentType === "application/json") return;
-  const type = contentType.split(";")[0]!.trim().toLowerCase();
+  if (contentType === "application/json") return;
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type)) return;
   throw new JinaError(
-    `Data routes take JSON: send the body with content-type application/json (got ${JSON.stringify(contentType.slice(0, 100))})`,
+    `Data routes take JSON: send the body with content-type application/json (got ${contentType ? JSON.stringify(contentType.slice(0, 100)) : "none"})`,
     ErrorCode.InvalidArgument,
     { httpStatus: 415 },
   );
