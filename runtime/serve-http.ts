@@ -1,17 +1,18 @@
 /**
- * Serves a fetch handler (a Hono app's `fetch`) over HTTP/1.1 with the runtime's own server:
- * `@hono/node-server` on Node, `Deno.serve` on Deno (which also speaks h2c), `Bun.serve` on Bun.
- * With the `websocket` option the same port also serves WebSockets (see runtime/websocket.ts).
+ * Serves a fetch handler (a Hono app's `fetch`) over HTTP/1.1 with `node:http` (`@hono/node-server`) on every
+ * runtime: Deno's and Bun's `node:http` give the bounds `Deno.serve` and `Bun.serve` lack (a header timeout, a
+ * connection count, idle timeouts, closing a slow client's connection), and a gateway's HTTP route costs the same on
+ * them (measured in the README's reliability section). With the `websocket` option the same port also serves
+ * WebSockets (`ws`, see runtime/websocket-node.ts).
  *
  * @module
  */
-import { bunGlobal, denoGlobal } from "./detect.ts";
-import { type DirectRoutes, fetchDirectHandler, nodeDirectListener } from "./direct-http.ts";
+import { type DirectRoutes, nodeDirectListener } from "./direct-http.ts";
 import { listenError } from "./listen-error.ts";
 import { createServerHandle, type Server, type TlsOptions } from "./server.ts";
 import type { ServeWebSocketOptions } from "./websocket.ts";
 import { defaultServerLimits, type ServerLimits } from "./serve-grpc.ts";
-import { withBodyDeadline } from "./request-deadline.ts";
+import { guardConnections } from "./connection-guard.ts";
 
 /** A fetch-style request handler. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -29,17 +30,12 @@ export interface ServeHttpOptions {
   /** Also serve WebSockets: upgrade requests go to `websocket.accept` (see {@link ServeWebSocketOptions}). */
   websocket?: ServeWebSocketOptions;
   /**
-   * Bounds on connections and slow clients (defaults: `defaultServerLimits`). Node applies all of them
-   * (`idleTimeoutMs` to keep-alive connections as at most 5 s). Deno and Bun apply `requestTimeoutMs` (the body
-   * deadline, 408) and Bun `idleTimeoutMs`; `Deno.serve` and `Bun.serve` offer no hook for `headersTimeoutMs` and
-   * `maxConnections` (their handler runs only once the headers are in, and they accept every connection), nor
-   * `Deno.serve` for `idleTimeoutMs`: see the README's reliability section.
+   * Bounds on connections and slow clients (defaults: `defaultServerLimits`), on every runtime: `maxConnections`,
+   * `headersTimeoutMs` (also for a connection that sends nothing), `requestTimeoutMs` (408) and `idleTimeoutMs`
+   * (keep-alive connections, as at most 5 s).
    */
   limits?: ServerLimits;
-  /**
-   * Routes answered before `fetch`, from the method, path, headers and body text (see `direct-http.ts`): on Node
-   * without building a fetch `Request`; on Deno and Bun without the fetch handler's router.
-   */
+  /** Routes answered before `fetch`, from the method, path, headers and body text, without building a fetch `Request` (see `direct-http.ts`). */
   directRoutes?: DirectRoutes;
 }
 
@@ -60,79 +56,10 @@ export async function serveHttp(options: ServeHttpOptions): Promise<Server> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 0;
   try {
-    if (bunGlobal) return await serveWithBun(options, host, port);
-    if (denoGlobal) return await serveWithDeno(options, host, port);
     return await serveWithNode(options, host, port);
   } catch (error) {
     throw listenError(error, host, port);
   }
-}
-
-/**
- * The fetch handler of Deno's and Bun's servers: the direct routes first, when there are some, and the body deadline
- * (`limits.requestTimeoutMs`, see `request-deadline.ts`).
- */
-function fetchOf(options: ServeHttpOptions): FetchHandler {
-  const fetch = options.directRoutes ? fetchDirectHandler(options.directRoutes, options.fetch) : options.fetch;
-  return withBodyDeadline(fetch, limitsOf(options).requestTimeoutMs);
-}
-
-const limitsOf = (options: ServeHttpOptions): Required<ServerLimits> => ({ ...defaultServerLimits, ...options.limits });
-
-async function serveWithBun(options: ServeHttpOptions, host: string, port: number): Promise<Server> {
-  const fetch = fetchOf(options);
-  const ws = options.websocket ? (await import("./websocket-bun.ts")).createBunWebSocket(options.websocket, fetch) : undefined;
-  // Bun's idleTimeout (seconds, at most 255, checked every 4 s) closes idle keep-alive connections (not those that
-  // never send a request). A request being handled is exempt (server.timeout(request, 0), restored once answered): a
-  // long flow call sends nothing until its answer; its body is bounded by the deadline above.
-  const idleSeconds = Math.min(255, Math.ceil(limitsOf(options).idleTimeoutMs / 1000));
-  const server = bunGlobal!.serve({
-    port,
-    hostname: host,
-    idleTimeout: idleSeconds,
-    fetch: (request, bun) => {
-      bun.timeout?.(request, 0);
-      const answer = ws ? ws.fetch(request, bun as never) : fetch(request);
-      if (answer === undefined) return undefined; // upgraded to a WebSocket
-      const restore = () => bun.timeout?.(request, idleSeconds);
-      if (answer instanceof Promise) return answer.finally(restore);
-      restore();
-      return answer;
-    },
-    ...(ws ? { websocket: ws.websocket } : {}),
-    ...(options.tls ? { tls: options.tls } : {}),
-  });
-  return createServerHandle(server.port, host, !!options.tls, async () => {
-    await server.stop(true);
-  });
-}
-
-async function serveWithDeno(options: ServeHttpOptions, host: string, port: number): Promise<Server> {
-  const fetch = fetchOf(options);
-  const ws = options.websocket ? (await import("./websocket-deno.ts")).createDenoWebSocket(options.websocket, fetch) : undefined;
-  const controller = new AbortController();
-  let bound = port;
-  let listened: () => void = () => {};
-  const listening = new Promise<void>((resolve) => (listened = resolve));
-  const server = denoGlobal!.serve(
-    {
-      port,
-      hostname: host,
-      signal: controller.signal,
-      onListen: (addr) => {
-        bound = addr.port;
-        listened();
-      },
-      ...(options.tls ?? {}),
-    },
-    ws ? ws.fetch : fetch,
-  );
-  await listening;
-  return createServerHandle(bound, host, !!options.tls, async () => {
-    await ws?.close();
-    controller.abort();
-    await server.finished;
-  });
 }
 
 async function serveWithNode(options: ServeHttpOptions, host: string, port: number): Promise<Server> {
@@ -147,11 +74,13 @@ async function serveWithNode(options: ServeHttpOptions, host: string, port: numb
   const listener = options.directRoutes ? nodeDirectListener(options.directRoutes, adapter) : adapter;
   const server: import("node:http").Server = createServer({ ...options.tls, connectionsCheckingInterval }, listener);
   server.maxConnections = limits.maxConnections;
+  guardConnections(server, { maxConnections: limits.maxConnections, firstRequestMs: headersTimeout }, !!options.tls);
   server.headersTimeout = headersTimeout;
   server.requestTimeout = limits.requestTimeoutMs;
   if (limits.idleTimeoutMs > 0) server.keepAliveTimeout = Math.min(server.keepAliveTimeout, limits.idleTimeoutMs);
-  // Idle keep-alive connections close after keepAliveTimeout (5 s, less with a shorter idleTimeoutMs) and silent new ones after headersTimeout;
-  // no socket timeout while a request runs (a long flow call sends nothing until its answer).
+  // Idle keep-alive connections close after keepAliveTimeout (5 s, less with a shorter idleTimeoutMs) and silent new
+  // ones after headersTimeout (guardConnections: Node's headersTimeout starts at a request's first byte); no socket
+  // timeout while a request runs (a long flow call sends nothing until its answer).
   const closeSockets = options.websocket
     ? (await import("./websocket-node.ts")).attachNodeWebSocket(server, options.websocket, options.fetch, !!options.tls)
     : undefined;

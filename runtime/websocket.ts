@@ -1,8 +1,7 @@
 /**
  * WebSocket support of {@link serveHttp}, in one shape on every runtime: the server asks `accept(request)` what to
  * do with each upgrade request, and drives the {@link WebSocketHandler} it returns with text (string) and binary
- * (Uint8Array) messages. The runtime-specific halves live in websocket-node.ts (`ws`), websocket-deno.ts
- * (`Deno.upgradeWebSocket`) and websocket-bun.ts (`server.upgrade` + `Bun.serve({ websocket })`).
+ * (Uint8Array) messages. The server half is websocket-node.ts (`ws` on `node:http`, on every runtime).
  *
  * @module
  */
