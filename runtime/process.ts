@@ -4,6 +4,7 @@
  * @module
  */
 import process from "node:process";
+import { launcherChain, launcherGone } from "./launcher.ts";
 
 /**
  * Reads an environment variable.
@@ -123,9 +124,10 @@ export function killProcess(pid: number, signal: "SIGTERM" | "SIGKILL" | "SIGINT
 }
 
 /**
- * Calls `handler` once when this process's parent exits (it is re-parented): a CLI started by a wrapper such as
- * `npx`, which may not forward SIGTERM, then shuts down instead of running on. Checks every second on an unref'd
- * timer; returns a function that stops watching.
+ * Calls `handler` once when this process's launcher exits: its parent, or, when the parent is a shell (`npx` runs a
+ * bin as `sh -c …`), the process that started the shell (see `launcher.ts`). A CLI started by a wrapper such as
+ * `npx` that is killed without forwarding SIGTERM then shuts down instead of running on. Checks every second on an
+ * unref'd timer; returns a function that stops watching.
  *
  * @example
  * ```ts
@@ -133,6 +135,6 @@ export function killProcess(pid: number, signal: "SIGTERM" | "SIGKILL" | "SIGINT
  * ```
  */
 export function onParentExit(handler: () => void): () => void {
-  const parent = process.ppid;
-  return whenGone(() => process.ppid !== parent || !isProcessAlive(parent), handler);
+  const chain = launcherChain();
+  return whenGone(() => launcherGone(chain, isProcessAlive), handler);
 }
