@@ -105,6 +105,27 @@ skipIf(test, typeof certificates === "string" ? certificates : undefined, "jina-
   }
 });
 
+test("jina-ts flow --uses ./flow.ts (a module exporting the Flow) serves it; SIGINT exits 0; a module without a Flow exits 1", async () => {
+  const child = spawnScript(cli, { args: ["flow", "--uses", "tests/cli/fixtures/flow.ts"], keepLines: 100 });
+  try {
+    const ready = await child.waitForLine((line) => (line.startsWith("JINA_FLOW_READY ") ? (JSON.parse(line.slice(16)) as { ports: number[] }) : undefined));
+    const client = new Client({ host: "127.0.0.1", port: ready.ports[1]!, protocol: "http" });
+    try {
+      assert.equal((await client.post("/", [{ text: "x" }])).at(0)!.tags.seen, ["from-module"]);
+    } finally {
+      client.close();
+    }
+    child.kill("SIGINT");
+    const exit = await child.exited;
+    assert.ok(exit === 0 || (runtimeName() === "deno" && exit === "SIGINT"), `exit ${exit}`);
+  } finally {
+    await child.stop();
+  }
+  const none = spawnScript(cli, { args: ["flow", "--uses", "tests/cli/fixtures/boom.ts"] });
+  assert.is(await none.exited, 1);
+  assert.match(none.lastOutput(), /exports no Flow: export it as `export default new Flow\(\)…`/);
+});
+
 test("jina-ts flow --uses a bad YAML exits 1 with file:line:col and starts nothing", async () => {
   const child = spawnScript(cli, { args: ["flow", "--uses", "tests/config/fixtures/flows/executor1/config.yml"], env });
   assert.is(await child.exited, 1);

@@ -90,6 +90,14 @@ test("AsyncFlow.load / start / post / save / load: the same as Flow", async () =
   assert.equal(again.describe().deployments.map((d) => [d.name, d.shards, d.replicas, d.options.polling]), [["indexer", 2, 2, { "/index": "ANY", "/search": "ALL", "*": "ANY" }]]);
 });
 
+test("uses_dynamic_batching in a Flow YAML batches: 8 concurrent single-doc requests make 2 handler calls of 4", async () => {
+  const sizer = new URL("../flow/fixtures/executors.ts", import.meta.url).pathname;
+  const flow = await Flow.load(`jtype: Flow\nexecutors:\n  - name: sizer\n    uses: ${sizer}#BatchSizer\n    in_process: true\n    uses_dynamic_batching:\n      /embed: {preferred_batch_size: 4, timeout: 10000}\n`);
+  await using _ = await flow.start();
+  const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => flow.client.post("/embed", [{ id: `d${i}` }], { returnResponses: true })));
+  assert.equal(responses.map((list) => (list[0]?.parameters?.__results__ as Record<string, { batch: number }>).sizer?.batch), [4, 4, 4, 4, 4, 4, 4, 4]);
+});
+
 test("every variable form: ${{ ENV.X }}, ${{ env.X }}, ${{ CONTEXT.X }}, ${{ X }}, ${{root.a.b}}, ${{this.key}}, $VAR, ${VAR}", async () => {
   const env = (name: string) => ({ JINA_TS_A: "a-env", JINA_TS_N: "3" })[name];
   const config = await loadFlowConfig(
