@@ -7,8 +7,7 @@
  *
  * @module
  */
-import { create } from "@bufbuild/protobuf";
-import { type DataRequestProto_DataContentProto, DataRequestProto_DataContentProtoSchema } from "../proto/gen/jina_pb.ts";
+import type { DataRequestProto_DataContentProto } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { decodeDataContent } from "./wire/codec.ts";
 
@@ -24,7 +23,8 @@ const pending = new WeakMap<DataRequestProto_DataContentProto, Uint8Array>();
  * ```
  */
 export function lazyData(bytes: Uint8Array): DataRequestProto_DataContentProto {
-  const placeholder = create(DataRequestProto_DataContentProtoSchema);
+  // What create(DataRequestProto_DataContentProtoSchema) makes, as a literal (create walks the schema: one per call).
+  const placeholder: DataRequestProto_DataContentProto = { $typeName: "jina.DataRequestProto.DataContentProto", documents: { case: undefined } };
   pending.set(placeholder, bytes);
   return placeholder;
 }
@@ -77,4 +77,21 @@ export function materializeData(data: DataRequestProto_DataContentProto | undefi
  */
 export function forgetLazyData(data: DataRequestProto_DataContentProto | undefined): void {
   if (data) pending.delete(data);
+}
+
+/**
+ * Marks `data`, decoded from `bytes` and not changed since, as still encoded by them: encoding writes `bytes` back as
+ * they are instead of encoding the documents again (an executor whose handler never read its documents answers
+ * with the bytes it received). A later {@link materializeData} decodes them again into `data`.
+ *
+ * @example
+ * ```ts
+ * const bytes = lazyBytesOf(request.data)!;
+ * materializeData(request.data); // checks them
+ * // ... nothing reads or changes the documents ...
+ * keepEncodedData(request.data!, bytes);
+ * ```
+ */
+export function keepEncodedData(data: DataRequestProto_DataContentProto, bytes: Uint8Array): void {
+  pending.set(data, bytes);
 }

@@ -52,4 +52,4 @@ export { checkDocCount, defaultMaxDocs, docCountCheck } from "./doc-limit.ts";
 export { AnnStore, Hnsw, MemoryStore, SqliteStore, StoredDocumentArray } from "./storage/mod.ts";
 export type { AnnConfig, AnnMetric, DocumentStore, HnswOptions, SqliteConfig, StorageOptions, StoreHit } from "./storage/mod.ts";
 export { codecArena, dataRequestCodec, lazyDataRequestCodec } from "./request-codec.ts";
-export { forgetLazyData, lazyBytesOf, lazyData, materializeData } from "./lazy-data.ts";
+export { forgetLazyData, keepEncodedData, lazyBytesOf, lazyData, materializeData } from "./lazy-data.ts";

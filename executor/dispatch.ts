@@ -4,14 +4,14 @@
  *
  * @module
  */
-import { DocumentArray, docsOf } from "../docarray/mod.ts";
+import { DocumentArray, docsOf, keepEncodedData, lazyBytesOf, materializeData } from "../docarray/mod.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { batchingOf } from "./dynamic-batching-config.ts";
 import { dispatchBatched } from "./dynamic-batching.ts";
 import { handlerNameOf } from "./endpoints.ts";
 import type { Executor } from "./executor.ts";
-import { applyResult, callHandler, type DispatchResult, handlerParameters, markFailed } from "./handler-result.ts";
+import { applyResult, callHandler, type DispatchResult, handlerParameters, isPlainObject, markFailed } from "./handler-result.ts";
 import type { HandlerArgs } from "./options.ts";
 import { executorMetricsOf } from "./metrics.ts";
 import { traceHandler } from "./tracing.ts";
@@ -45,11 +45,19 @@ export async function dispatchRequests(
 ): Promise<DispatchResult> {
   const first = requests[0];
   if (!first) throw new JinaError("process_data: the request list is empty; send at least one DataRequestProto", ErrorCode.InvalidArgument);
+  // Documents that came as bytes (the gRPC fast path decodes lazily) are decoded here, so that bad bytes still answer
+  // INVALID_ARGUMENT; when nothing reads or replaces them, the answer writes the same bytes back instead of encoding them.
+  const received = requests.length === 1 ? lazyBytesOf(first.data) : undefined;
+  if (received) materializeData(first.data);
+  const unchanged = (): DispatchResult => {
+    if (received && first.data) keepEncodedData(first.data, received);
+    return { response: first, failed: false };
+  };
   const endpoint = first.header?.execEndpoint ?? "";
   const method = handlerNameOf(executor, endpoint);
-  if (method === undefined) return { response: first, failed: false };
+  if (method === undefined) return unchanged();
   const parts = requests.map((request) => docsOf(request));
-  if (method === null) return { response: first, failed: false };
+  if (method === null) return unchanged();
   const metrics = executorMetricsOf(executor);
   metrics?.received(endpoint, requests);
   const batching = parts.length === 1 ? batchingOf(executor, endpoint) : undefined;
@@ -60,8 +68,11 @@ export async function dispatchRequests(
   }
   const docs = parts.length === 1 ? parts[0]! : DocumentArray.fromProto(parts.flatMap((part) => part.protos));
   const parameters = handlerParameters(first, executor.metas.name);
-  // A lazy signal is made only if the handler reads it.
-  const args: HandlerArgs = isLazy(signal) ? { docs, parameters, get signal() { return signal.signal; } } : { docs, parameters, signal };
+  // A lazy signal is made only if the handler reads it; reading `docs` marks them as possibly changed.
+  let read = false;
+  const args: HandlerArgs = isLazy(signal)
+    ? { get docs() { read = true; return docs; }, parameters, get signal() { return signal.signal; } }
+    : { get docs() { read = true; return docs; }, parameters, signal };
   if (parts.length > 1 && parts.some((part) => part.length > 0)) {
     args.docsMatrix = parts;
     args.docsMap = Object.fromEntries(requests.map((request, i) => [request.routes.at(-1)?.executor || String(i), parts[i]!]));
@@ -72,6 +83,7 @@ export async function dispatchRequests(
     timed?.();
     applyResult(executor, method, endpoint, first, docs, result);
     metrics?.processed(endpoint, first, docsOf(first).length);
+    if (!read && (result === undefined || result === null || isPlainObject(result))) return unchanged();
     return { response: first, failed: false };
   } catch (error) {
     timed?.();

@@ -19,7 +19,7 @@ import {
 import { endpointsOf } from "./endpoints.ts";
 import { type DispatchResult, dispatchRequests } from "./dispatch.ts";
 import type { Executor } from "./executor.ts";
-import { dataRequestCodec, randomId } from "../docarray/mod.ts";
+import { lazyDataRequestCodec, randomId } from "../docarray/mod.ts";
 import { type CancelSource, createHealthService, createReflectionService, jinaInfo, withInvalidArgumentOnParseError } from "../proto/server/mod.ts";
 import { allEnv, fastUnaryRoute, type FastUnaryRoute, runtimeName } from "../runtime/mod.ts";
 import { healthOf } from "./serving.ts";
@@ -99,7 +99,8 @@ export function createExecutorFastRoutes(executor: Executor): FastUnaryRoute[] {
   const handle = createDataHandler(executor);
   return [
     // call.onCancel, not call.signal: the tracker makes the one signal the handler gets.
-    fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => handle([request], call.onCancel, call.requestHeader, call.responseTrailer), [dataRequestCodec]),
+    // The lazy codec keeps the documents as bytes until dispatch decodes them (and writes them back when unread).
+    fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => handle([request], call.onCancel, call.requestHeader, call.responseTrailer), [lazyDataRequestCodec]),
     fastUnaryRoute(JinaDataRequestRPC.method.process_data, (list, call) => handle(list.requests, call.onCancel, call.requestHeader, call.responseTrailer)),
   ];
 }

@@ -1,0 +1,84 @@
+/**
+ * The executor's gRPC fast path reads a request's documents lazily (executor/dispatch.ts): they are decoded before the
+ * handler runs (bad bytes answer INVALID_ARGUMENT, bound endpoint or not), and when the handler neither reads `docs`
+ * nor returns documents, the answer carries the very bytes the caller sent instead of an encoding of the decoded
+ * documents. Told apart here with documents whose bytes are not what an encoder writes (the `id` field twice: a
+ * decoder keeps the last one, an encoder writes it once).
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import * as http2 from "node:http2";
+import { createDataRequest, Document, DocumentArray, docsOf, encodeDocument, lazyBytesOf, lazyData, lazyDataRequestCodec } from "../../docarray/mod.ts";
+import { bindRequests, Executor, type HandlerArgs, serveExecutor } from "../../executor/mod.ts";
+import { grpcEnvelope } from "../../runtime/grpc-frame.ts";
+
+class Mixed extends Executor {
+  noop(): void {}
+  params(): Record<string, number> {
+    return { seen: 1 };
+  }
+  upper({ docs }: HandlerArgs): void {
+    for (const doc of docs) doc.text = (doc.text ?? "").toUpperCase();
+  }
+  replace(): DocumentArray {
+    return new DocumentArray([new Document({ id: "new", text: "n" })]);
+  }
+}
+bindRequests(Mixed, { "/noop": "noop", "/params": "params", "/upper": "upper", "/replace": "replace" });
+
+/** A field-1 (length-delimited) entry: tag 0x0a, a one-byte length, the payload (payloads here are < 128 bytes). */
+const field1 = (payload: Uint8Array) => Uint8Array.of(0x0a, payload.length, ...payload);
+
+/** `DataContentProto { docs { docs: [doc] } }` where the document's `id` comes twice ("x", then the real "y"). */
+const odd = field1(field1(Uint8Array.of(0x0a, 1, 0x78, ...encodeDocument(new Document({ id: "y", text: "a" }).proto))));
+
+/** POSTs one request with `data` as the given bytes; resolves with the gRPC status and the answer's data bytes. */
+async function post(port: number, endpoint: string, data: Uint8Array): Promise<{ status: string; data?: Uint8Array | undefined }> {
+  const request = createDataRequest({ endpoint });
+  request.data = lazyData(data);
+  const session = http2.connect(`http://127.0.0.1:${port}`);
+  try {
+    return await new Promise((resolve, reject) => {
+      const stream = session.request({ ":method": "POST", ":path": "/jina.JinaSingleDataRequestRPC/process_single_data", "content-type": "application/grpc", te: "trailers", endpoint });
+      const chunks: Buffer[] = [];
+      let status = "";
+      stream.on("response", (headers) => (status = String(headers["grpc-status"] ?? "")));
+      stream.on("trailers", (trailers) => (status = String(trailers["grpc-status"] ?? status)));
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("error", reject);
+      stream.on("close", () => {
+        const body = Buffer.concat(chunks);
+        if (body.length < 5) return resolve({ status });
+        resolve({ status, data: lazyBytesOf(lazyDataRequestCodec.decode(body.subarray(5)).data) });
+      });
+      stream.end(grpcEnvelope(lazyDataRequestCodec.encode(request), false));
+    });
+  } finally {
+    session.close();
+  }
+}
+
+test("unread documents go back as the bytes received; read or replaced ones are encoded again; bad bytes are INVALID_ARGUMENT", async () => {
+  const executor = new Mixed();
+  const served = await serveExecutor(executor, { port: 0 });
+  try {
+    for (const endpoint of ["/noop", "/params", "/unbound"]) {
+      const answer = await post(served.port, endpoint, odd);
+      assert.is(answer.status, "0", endpoint);
+      assert.equal(Uint8Array.from(answer.data ?? []), odd, `${endpoint}: the bytes received`);
+    }
+    const upper = await post(served.port, "/upper", odd);
+    assert.is.not(Buffer.compare(Buffer.from(upper.data!), Buffer.from(odd)), 0, "/upper: encoded again");
+    const decoded = { ...createDataRequest({ endpoint: "/upper" }), data: lazyData(upper.data!) };
+    assert.equal([docsOf(decoded).ids, docsOf(decoded).texts], [["y"], ["A"]]);
+    const replaced = await post(served.port, "/replace", odd);
+    assert.equal(docsOf({ ...createDataRequest({ endpoint: "/replace" }), data: lazyData(replaced.data!) }).ids, ["new"]);
+    const bad = field1(Uint8Array.of(0x0a, 3, 0x0a, 0x7f, 0x01)); // a document whose id claims 127 bytes of 1
+    for (const endpoint of ["/noop", "/unbound"]) assert.is((await post(served.port, endpoint, bad)).status, "3", `${endpoint}: INVALID_ARGUMENT`);
+  } finally {
+    await served.close();
+    await executor.close();
+  }
+});
+
+test.run();
