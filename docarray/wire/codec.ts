@@ -86,12 +86,14 @@ export function encodeDataRequestLeased(request: DataRequestProto, arena: WireAr
   const lease = encodeOnePass(request, arena, options);
   if (lease !== undefined) return lease;
   const bytes = encodeDataRequest(request, options);
-  arena.needed(bytes.length);
+  arena.needed(headroom + bytes.length + slack); // so that the next such message fits in one pass
   return new WireLease(bytes);
 }
 
 /** Free bytes before a one-pass message: a request's few levels of length prefixes can each grow by 4 bytes. */
 const headroom = 32;
+/** Room after a one-pass message for payloads written past their place while a prefix guessed too wide is open. */
+const slack = 64;
 
 /** One pass into a slab of `arena`; undefined (the slab given back) when it ran past its end or met a refused value. */
 function encodeOnePass(request: DataRequestProto, arena: WireArena, options: EncodeDataRequestOptions): WireLease | undefined {

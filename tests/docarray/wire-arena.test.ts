@@ -121,6 +121,20 @@ test("a message larger than the lent buffer is encoded with the size pass (same 
   assert.equal(decodeDataRequest(second.bytes).data, request.data);
 });
 
+test("a message just under a slab's size (but over it with the headroom) is encoded in one pass the next time", () => {
+  const arena = new WireArena();
+  for (const size of [65_500, 65_530, 65_536, 131_050]) {
+    const blob = new Uint8Array(size - 40).fill(7);
+    const request = createDataRequest({ requestId: "r", docs: new DocumentArray([{ id: "a", blob }]) });
+    const expected = hex(toBinary(DataRequestProtoSchema, request));
+    encodeDataRequestLeased(request, arena).release();
+    const lease = encodeDataRequestLeased(request, arena);
+    assert.is(hex(lease.bytes), expected, `size ${size}`);
+    assert.is(lease.bytes.byteOffset, 32, `size ${size}: written into a lent buffer, after its headroom`);
+    lease.release();
+  }
+});
+
 test("values protobuf-es refuses throw its error, as encodeDataRequest does; the arena stays usable", () => {
   const arena = new WireArena();
   const refused = createDataRequest({ docs: new DocumentArray([{ weight: 1e39 }]) });
