@@ -57,12 +57,14 @@ function deploymentToYaml(deployment: DeploymentConfig, dir: string): Record<str
   const batching = usesDynamicBatching
     ? Object.fromEntries(Object.entries(usesDynamicBatching).map(([key, value]) => [key, snakeKeys({ ...value })]))
     : undefined;
+  // name, method and uses first, as a person writes a deployment (Jina's examples), then the other options
   return snakeKeys({
-    ...rest,
+    name: rest.name,
     ...(method !== "add" ? { method } : {}),
     uses: uses === undefined ? undefined : usesToYaml(uses, dir),
     usesBefore: usesBefore === undefined ? undefined : usesToYaml(usesBefore, dir),
     usesAfter: usesAfter === undefined ? undefined : usesToYaml(usesAfter, dir),
+    ...rest,
     usesDynamicBatching: batching,
   });
 }

@@ -72,6 +72,23 @@ test("each inherited key reaches the deployment that does not set it; a deployme
   assert.equal([inherits!.options.timeoutSend, inherits!.options.retries, inherits!.options.env, inherits!.options.workspace], [undefined, undefined, undefined, undefined]);
 });
 
+test("the same defaults given to new Flow({...}) in code reach a deployment added without them", () => {
+  const flow = new Flow({
+    shards: 2,
+    replicas: 3,
+    polling: "ALL",
+    usesWith: { label: "code" },
+    usesMetas: { name: "codemetas" },
+    usesRequests: { "/custom": "report" },
+    usesDynamicBatching: { "/custom": { preferredBatchSize: 2 } },
+    inProcess: true,
+  }).add({ name: "a", uses: `${executors}#Reporter` }).add({ name: "b", uses: `${executors}#Reporter`, shards: 1, replicas: 1, usesWith: { label: "b" } });
+  const [a, b] = flow.describe().deployments;
+  assert.equal([a!.shards, a!.replicas, a!.options.polling, a!.options.usesWith, a!.options.usesMetas, a!.options.usesRequests, a!.options.inProcess], [2, 3, "ALL", { label: "code" }, { name: "codemetas" }, { "/custom": "report" }, true]);
+  assert.equal(a!.options.usesDynamicBatching, { "/custom": { preferredBatchSize: 2 } });
+  assert.equal([b!.shards, b!.replicas, b!.options.usesWith, b!.options.usesMetas], [1, 1, { label: "b" }, { name: "codemetas" }]);
+});
+
 test("running: the inheriting replicas (own processes) get the flow's uses_with, uses_metas, uses_requests, env and workspace", async () => {
   await using flow = await (await Flow.load(yaml)).start();
   assert.equal(flow.pods[0]!.shards.map((replicas) => replicas.length), [2, 2], "shards: 2 × replicas: 2 from with:");
