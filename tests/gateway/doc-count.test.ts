@@ -7,6 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import * as http2 from "node:http2";
+import { gzipSync } from "node:zlib";
 import { countRequestDocs, createDataRequest, dataRequestCodec, Document, DocumentArray } from "../../docarray/mod.ts";
 import { createGateway } from "../../gateway/mod.ts";
 import { DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
@@ -57,12 +58,12 @@ test("countRequestDocs: the count protobuf would decode, from the bytes alone", 
 });
 
 /** Sends one gRPC message on a raw HTTP/2 stream; resolves with grpc-status, grpc-message and the time taken. */
-function rawGrpc(port: number, path: string, message: Uint8Array): Promise<{ status: string; message: string; ms: number }> {
+function rawGrpc(port: number, path: string, message: Uint8Array, gzipped = false): Promise<{ status: string; message: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const session = http2.connect(`http://127.0.0.1:${port}`);
     session.on("error", reject);
-    const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" });
+    const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers", ...(gzipped ? { "grpc-encoding": "gzip" } : {}) });
     const headers: Record<string, string> = {};
     const read = (h: http2.IncomingHttpHeaders) => Object.assign(headers, h);
     stream.on("response", read);
@@ -74,6 +75,7 @@ function rawGrpc(port: number, path: string, message: Uint8Array): Promise<{ sta
       resolve({ status: String(headers["grpc-status"]), message: decodeURIComponent(String(headers["grpc-message"] ?? "")), ms: Date.now() - started });
     });
     const envelope = new Uint8Array(5 + message.length);
+    envelope[0] = gzipped ? 1 : 0;
     new DataView(envelope.buffer).setUint32(1, message.length);
     envelope.set(message, 5);
     stream.end(envelope);
@@ -96,6 +98,28 @@ test("1,000,000 empty documents in 2 MB over gRPC: RESOURCE_EXHAUSTED naming max
       assert.ok(answer.ms < 5000, `${path}: answered in ${answer.ms} ms`);
     }
     const small = await rawGrpc(server.port, "/jina.JinaSingleDataRequestRPC/process_single_data", emptyDocsRequest(3));
+    assert.is(small.status, "0", small.message);
+    assert.is(fake.calls.length, 1, "only the small request reached the executor");
+  } finally {
+    await server.close();
+    await gateway.close();
+  }
+});
+
+test("a gzip bomb over gRPC (10,000,000 empty documents, 20 MB in 20 kB): RESOURCE_EXHAUSTED before the decode, on Call and process_single_data", async () => {
+  const fake = fakeExecutor("enc");
+  const gateway = createGateway({ graph: { "start-gateway": ["enc"], enc: ["end-gateway"] }, deployments: [{ name: "enc", shards: [[fake.transport]] }] });
+  const server = await gateway.serve({ protocol: "grpc", port: 0 });
+  try {
+    const bomb = gzipSync(emptyDocsRequest(10_000_000));
+    assert.ok(bomb.length < 100_000, `${bomb.length} bytes`);
+    for (const path of ["/jina.JinaRPC/Call", "/jina.JinaSingleDataRequestRPC/process_single_data"]) {
+      const answer = await rawGrpc(server.port, path, bomb, true);
+      assert.is(answer.status, "8", `${path}: ${answer.message}`);
+      assert.match(answer.message, /10000000 documents, more than maxDocs=100000/);
+      assert.ok(answer.ms < 10_000, `${path}: answered in ${answer.ms} ms`);
+    }
+    const small = await rawGrpc(server.port, "/jina.JinaRPC/Call", gzipSync(emptyDocsRequest(3)), true);
     assert.is(small.status, "0", small.message);
     assert.is(fake.calls.length, 1, "only the small request reached the executor");
   } finally {
