@@ -8,6 +8,7 @@ import { create, type JsonObject } from "@bufbuild/protobuf";
 import { type DocumentProto, DocumentProtoSchema, type NamedScoreProto, NamedScoreProtoSchema } from "../proto/gen/docarray_pb.ts";
 import { decodeBase64, encodeBase64 } from "./base64.ts";
 import { randomId } from "./id.ts";
+import { newDocumentProto } from "./document-proto.ts";
 import {
   fail,
   isPlainObject,
@@ -128,7 +129,7 @@ function scoresToJSON(map: Record<string, NamedScoreProto>): Record<string, Name
  */
 export function documentFromJSON(json: unknown, path: string): DocumentProto {
   const object = isPlainObject(json) ? json : fail(path, "a document object", json);
-  const proto = create(DocumentProtoSchema, { id: stringField(object, "id", undefined, path) ?? randomId() });
+  const proto = newDocumentProto(stringField(object, "id", undefined, path) ?? randomId());
   proto.parentId = stringField(object, "parent_id", "parentId", path) ?? "";
   proto.granularity = uintField(object, "granularity", path) ?? 0;
   proto.adjacency = uintField(object, "adjacency", path) ?? 0;

@@ -14,6 +14,7 @@ import {
 import { DocumentArray, documentArrayView } from "./document-array.ts";
 import { documentFromJSON, type DocumentJson, documentToJSON } from "./document-json.ts";
 import { randomId } from "./id.ts";
+import { newDocumentProto } from "./document-proto.ts";
 import { type NamedScore, namedScoreView, toNamedScoreMap } from "./named-score.ts";
 import { NdArray, type NdArrayInit } from "./ndarray.ts";
 import { decodeDocument, encodeDocument } from "./wire/codec.ts";
@@ -80,7 +81,7 @@ export class Document {
       wrappers.set(this.proto, this);
       return;
     }
-    this.proto = create(DocumentProtoSchema, { id: init.id ?? randomId() });
+    this.proto = newDocumentProto(init.id ?? randomId());
     wrappers.set(this.proto, this);
     assignInit(this, init);
   }

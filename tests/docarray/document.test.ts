@@ -3,6 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DocumentArrayProtoSchema, DocumentProtoSchema } from "../../proto/gen/docarray_pb.ts";
 import { Document, DocumentArray, NdArray } from "../../docarray/mod.ts";
+import { newDocumentProto } from "../../docarray/document-proto.ts";
 
 test("ids default to 32 random lowercase hex characters", () => {
   const a = new Document();
@@ -10,6 +11,15 @@ test("ids default to 32 random lowercase hex characters", () => {
   assert.match(a.id, /^[0-9a-f]{32}$/);
   assert.is.not(a.id, b.id);
   assert.is(new Document({ id: "mine" }).id, "mine");
+});
+
+test("newDocumentProto makes what create(DocumentProtoSchema, { id }) makes, key for key (a schema change shows here)", () => {
+  const made = newDocumentProto("x");
+  const created = create(DocumentProtoSchema, { id: "x" });
+  assert.equal(Object.keys(made).sort(), Object.keys(created).sort());
+  assert.equal(made, created);
+  assert.is(Object.getPrototypeOf(made), Object.getPrototypeOf(created));
+  assert.is.not(newDocumentProto("x").chunks, made.chunks, "fresh lists each time");
 });
 
 test("a Document is a view: getters and setters read and write the proto", () => {
