@@ -63,3 +63,21 @@ export function docCountCheck(maxDocs: number): (path: string, message: Uint8Arr
     if (count) checkDocCount(count(message) ?? 0, maxDocs);
   };
 }
+
+/**
+ * {@link docCountCheck} for a data message in protobuf's JSON form (Connect's JSON codec): refuses one whose
+ * `data.docs.docs` holds more than `maxDocs` documents, before Connect turns them into messages.
+ *
+ * @example
+ * ```ts
+ * import { jsonDocCountCheck } from "jina-ts/docarray";
+ * jsonDocCountCheck(2)("/jina.JinaRPC/Call", { data: { docs: { docs: [{}, {}, {}] } } }); // throws: 3 > 2
+ * ```
+ */
+export function jsonDocCountCheck(maxDocs: number): (path: string, message: unknown) => void {
+  return (path, message) => {
+    if (path === methodPath(JinaDataRequestRPC.method.process_data) || !countersByPath.has(path)) return;
+    const docs = (message as { data?: { docs?: { docs?: unknown } } } | null)?.data?.docs?.docs;
+    if (Array.isArray(docs)) checkDocCount(docs.length, maxDocs);
+  };
+}

@@ -48,7 +48,7 @@ export { WireArena, WireLease } from "./wire/arena.ts";
 export type { WireArenaOptions } from "./wire/arena.ts";
 export type { DataRequestParts, EncodeDataRequestOptions } from "./wire/codec.ts";
 export { countDataContentDocs, countRequestDocs, countRequestListDocs } from "./wire/doc-count.ts";
-export { checkDocCount, defaultMaxDocs, docCountCheck } from "./doc-limit.ts";
+export { checkDocCount, defaultMaxDocs, docCountCheck, jsonDocCountCheck } from "./doc-limit.ts";
 export { AnnStore, Hnsw, MemoryStore, SqliteStore, StoredDocumentArray } from "./storage/mod.ts";
 export type { AnnConfig, AnnMetric, DocumentStore, HnswOptions, SqliteConfig, StorageOptions, StoreHit } from "./storage/mod.ts";
 export { codecArena, dataRequestCodec, lazyDataRequestCodec } from "./request-codec.ts";

@@ -12,7 +12,7 @@
 import { type ConnectRouter, createConnectRouter } from "@connectrpc/connect";
 import { createFetchHandler } from "@connectrpc/connect/protocol";
 import type { Hono } from "hono";
-import { defaultMaxRequestBytes } from "../runtime/mod.ts";
+import { checkFetchMessages, defaultMaxRequestBytes, type JsonMessageCheck, type MessageCheck } from "../runtime/mod.ts";
 
 /**
  * Options of {@link mountConnect}.
@@ -25,6 +25,11 @@ import { defaultMaxRequestBytes } from "../runtime/mod.ts";
 export interface ConnectAppOptions {
   /** Largest request message accepted, in bytes (default 100 MiB); larger ones fail with RESOURCE_EXHAUSTED. */
   readMaxBytes?: number | undefined;
+  /**
+   * Looks at each request message before Connect decodes it (binary, and JSON parsed once more; see
+   * `runtime/fetch-message-check.ts`); throw to refuse the call, e.g. a request with too many documents.
+   */
+  checkMessage?: { check: MessageCheck; checkJson?: JsonMessageCheck } | undefined;
 }
 
 /**
@@ -39,11 +44,13 @@ export interface ConnectAppOptions {
  * ```
  */
 export function mountConnect(app: Hono, routes: (router: ConnectRouter) => void, options: ConnectAppOptions = {}): string[] {
-  const router = createConnectRouter({ readMaxBytes: options.readMaxBytes ?? defaultMaxRequestBytes });
+  const readMaxBytes = options.readMaxBytes ?? defaultMaxRequestBytes;
+  const router = createConnectRouter({ readMaxBytes });
   routes(router);
+  const checks = options.checkMessage;
   return router.handlers.map((handler) => {
     const fetchHandler = createFetchHandler(handler);
-    app.on(handler.allowedMethods, handler.requestPath, (c) => fetchHandler(c.req.raw));
+    app.on(handler.allowedMethods, handler.requestPath, (c) => fetchHandler(checks ? checkFetchMessages(c.req.raw, checks, readMaxBytes) : c.req.raw));
     return handler.requestPath;
   });
 }

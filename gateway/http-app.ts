@@ -18,7 +18,7 @@ import { OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { BlankEnv, BlankSchema } from "hono/types";
 import { cors } from "hono/cors";
-import { dataRequestToJSON } from "../docarray/mod.ts";
+import { dataRequestToJSON, docCountCheck, jsonDocCountCheck } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { type DataRequestProto, DataRequestProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
 import type { JinaInfo } from "../proto/server/mod.ts";
@@ -167,7 +167,12 @@ export function createGatewayHttp(options: GatewayAppOptions): { app: OpenAPIHon
       addDataRoute(route, method, path, path);
     }
   }
-  if (options.routes) mountConnect(app, options.routes, { readMaxBytes: maxSize });
+  if (options.routes) {
+    // Too many documents: refused before Connect decodes them (binary from the bytes, JSON once parsed).
+    const maxDocs = options.maxDocs;
+    const checkMessage = maxDocs === undefined ? undefined : { check: docCountCheck(maxDocs), checkJson: jsonDocCountCheck(maxDocs) };
+    mountConnect(app, options.routes, { readMaxBytes: maxSize, checkMessage });
+  }
   mountOpenApi(app, { title: options.title, description: options.description });
   mountSwaggerUi(app, { title: options.title ?? defaultApiTitle });
   for (const route of exposed) {

@@ -37,6 +37,7 @@ export type { ServeGrpcOptions, ServerLimits } from "./serve-grpc.ts";
 export type { BinaryCodec } from "./grpc-frame.ts";
 export type { FastUnaryCall, FastUnaryOptions, FastUnaryRoute } from "./grpc-fast-unary.ts";
 export type { MessageCheck } from "./grpc-message-check.ts";
+export { checkFetchMessages, type JsonMessageCheck } from "./fetch-message-check.ts";
 export { methodPath } from "./method-path.ts";
 export type { ClosableTransport, LeanGrpcTransportOptions } from "./grpc-transport.ts";
 export type { MetricsSource, ServeMetricsOptions } from "./serve-metrics.ts";

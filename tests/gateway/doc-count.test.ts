@@ -128,4 +128,44 @@ test("a gzip bomb over gRPC (10,000,000 empty documents, 20 MB in 20 kB): RESOUR
   }
 });
 
+test("Connect and gRPC-web on the HTTP port: 1,000,000 documents refused before the decode (binary, streaming, gRPC-web, JSON)", async () => {
+  const fake = fakeExecutor("enc");
+  const gateway = createGateway({ graph: { "start-gateway": ["enc"], enc: ["end-gateway"] }, deployments: [{ name: "enc", shards: [[fake.transport]] }] });
+  const server = await gateway.serve({ protocol: "http", port: 0 });
+  const post = async (path: string, type: string, body: Uint8Array | string) => {
+    const started = Date.now();
+    const response = await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": type }, body });
+    const text = new TextDecoder().decode(await response.arrayBuffer());
+    return { status: response.status, text, ms: Date.now() - started };
+  };
+  const envelope = (message: Uint8Array) => {
+    const bytes = new Uint8Array(5 + message.length);
+    new DataView(bytes.buffer).setUint32(1, message.length);
+    bytes.set(message, 5);
+    return bytes;
+  };
+  try {
+    const message = emptyDocsRequest(1_000_000);
+    const single = "/jina.JinaSingleDataRequestRPC/process_single_data";
+    const answers = {
+      "Connect unary, binary": await post(single, "application/proto", message),
+      "Connect streaming Call": await post("/jina.JinaRPC/Call", "application/connect+proto", envelope(message)),
+      "gRPC-web Call": await post("/jina.JinaRPC/Call", "application/grpc-web+proto", envelope(message)),
+      "Connect unary, JSON": await post(single, "application/json", JSON.stringify({ data: { docs: { docs: Array.from({ length: 200_000 }, () => ({})) } } })),
+    };
+    for (const [what, answer] of Object.entries(answers)) {
+      assert.match(answer.text, /more than maxDocs=100000|more%20than%20maxDocs%3D100000/, `${what}: ${answer.status} ${answer.text.slice(0, 200)}`);
+      assert.match(answer.text, /resource_exhausted|grpc-status: ?8/, what);
+      assert.ok(answer.ms < 5000, `${what}: answered in ${answer.ms} ms`);
+    }
+    assert.is(answers["Connect unary, binary"].status, 429);
+    const small = await post(single, "application/proto", emptyDocsRequest(3));
+    assert.is(small.status, 200, small.text);
+    assert.is(fake.calls.length, 1, "only the small request reached the executor");
+  } finally {
+    await server.close();
+    await gateway.close();
+  }
+});
+
 test.run();
