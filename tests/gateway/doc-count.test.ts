@@ -134,7 +134,7 @@ test("Connect and gRPC-web on the HTTP port: 1,000,000 documents refused before 
   const server = await gateway.serve({ protocol: "http", port: 0 });
   const post = async (path: string, type: string, body: Uint8Array | string) => {
     const started = Date.now();
-    const response = await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": type }, body });
+    const response = await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": type }, body: body as BodyInit });
     const text = new TextDecoder().decode(await response.arrayBuffer());
     return { status: response.status, text, ms: Date.now() - started };
   };
