@@ -369,7 +369,7 @@ export class Flow implements AsyncDisposable {
     };
     // The gateway's code (Hono, zod, OpenTelemetry) loads only here, while the replicas start: a module that imports
     // the package root (an executor's, say) does not pay for it.
-    const gatewayModule = import("../gateway/mod.ts");
+    const gatewayModule = import("../gateway/gateway.ts"); // not mod.ts: the HTTP side loads only if served (http-side.ts)
     gatewayModule.catch(() => {}); // awaited below unless a deployment fails first
     const results = await Promise.allSettled(this.#deployments.map((deployment) => startDeployment(deployment, defaults)));
     this.#running = results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));

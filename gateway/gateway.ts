@@ -17,7 +17,7 @@ import { dryRun } from "./dry-run.ts";
 import { createEndpointDiscovery, type EndpointDiscovery } from "./endpoint-discovery.ts";
 import { createTopologyGraph, type TopologyGraph } from "./graph.ts";
 import { createGatewayFastRoutes, createGatewayRoutes, type GatewayRoutesOptions } from "./grpc-routes.ts";
-import { createGatewayHttp } from "./http-app.ts";
+import { type HttpSideFactory, httpSideNow, loadHttpSide } from "./http-side.ts";
 import { resolveExposedRoutes } from "./http-expose.ts";
 import { createInFlightLimit, type InFlightLimit } from "./in-flight-limit.ts";
 import { createNodeOptions } from "./node-options.ts";
@@ -29,7 +29,6 @@ import type { ReplicaJoinOptions, ReplicaLeave, ReplicaLeaveOptions } from "./re
 import type { ReplicaTarget } from "./options.ts";
 import { endSpan, startDeploymentSpan, startRequestSpan } from "./tracing.ts";
 import { type NodeReply, walkGraph, type WalkNodeOptions } from "./walk.ts";
-import { createGatewayWebSocket } from "./websocket-routes.ts";
 import type { Context } from "@opentelemetry/api";
 
 /** How long a drain waits, after the last request settled, for its answer to be written before closing servers. */
@@ -76,7 +75,10 @@ export interface Gateway {
    * DeadlineExceeded), bad input with InvalidArgument, an abort through `signal` with Canceled.
    */
   handle(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto>;
-  /** The HTTP routes (`/`, `/status`, `/post`, `/dry_run`, CRUD). */
+  /**
+   * The HTTP routes (`/`, `/status`, `/post`, `/dry_run`, CRUD). Always there for a gateway made by `jina-ts/gateway`'s
+   * `createGateway`; a Flow's gateway loads them when it first serves HTTP (see `http-side.ts`).
+   */
   readonly app: Hono;
   /** Registers the gRPC services of the gateway on a Connect router. */
   routes(router: ConnectRouter): void;
@@ -178,7 +180,7 @@ class JinaGateway implements Gateway {
   /** The hosts `serve()` bound (for the default `allowedHosts`). */
   readonly #hosts: string[] = [];
   #closed = false;
-  #http: ReturnType<typeof createGatewayHttp> | undefined;
+  #http: ReturnType<HttpSideFactory> | undefined;
   #routes: ((router: ConnectRouter) => void) | undefined;
   #metrics: GatewayMetrics | undefined;
   #metricsLoading: Promise<GatewayMetrics> | undefined;
@@ -339,8 +341,13 @@ class JinaGateway implements Gateway {
     return this.#httpSide().app;
   }
 
-  #httpSide(): ReturnType<typeof createGatewayHttp> {
-    return (this.#http ??= createGatewayHttp({
+  #httpSide(): ReturnType<HttpSideFactory> {
+    if (this.#http) return this.#http;
+    const createGatewayHttp = httpSideNow();
+    if (!createGatewayHttp) {
+      throw new JinaError("The gateway's HTTP side is not loaded: create the gateway from jina-ts/gateway", ErrorCode.FailedPrecondition);
+    }
+    return (this.#http = createGatewayHttp({
       handle: (request, signal) => this.handle(request, signal),
       info: () => this.#info(),
       dryRun: (signal) => this.#dryRun(signal),
@@ -400,6 +407,7 @@ class JinaGateway implements Gateway {
       ...(options.tls !== undefined ? { tls: checkTls(options.tls) } : {}),
     };
     let server: Server;
+    if (options.protocol === "http" || options.protocol === "websocket") await loadHttpSide();
     switch (options.protocol) {
       case "grpc":
         server = await serveGrpc({
@@ -407,7 +415,8 @@ class JinaGateway implements Gateway {
           fastUnary: createGatewayFastRoutes(this.#routesOptions()),
           // Too many documents: refused from the message's bytes, before a costly decode.
           checkMessage: docCountCheck(this.#options.maxDocs ?? defaultMaxDocs),
-          fallback: this.app.fetch,
+          // the HTTP routes answer here too; their code loads with the first such request when not loaded yet
+          fallback: (request) => (httpSideNow() ? this.app.fetch(request) : loadHttpSide().then(() => this.app.fetch(request))),
           ...where,
           ...(this.#options.maxRequestBytes !== undefined ? { readMaxBytes: this.#options.maxRequestBytes } : {}),
         });
@@ -415,7 +424,9 @@ class JinaGateway implements Gateway {
       case "http":
         server = await serveHttp({ fetch: this.app.fetch, ...this.#directRoutes(), ...where });
         break;
-      case "websocket":
+      case "websocket": {
+        // loaded here: its body parsing (zod) belongs to the HTTP side, which a gRPC gateway never loads
+        const { createGatewayWebSocket } = await import("./websocket-routes.ts");
         server = await serveHttp({
           fetch: this.app.fetch,
           ...this.#directRoutes(),
@@ -428,6 +439,7 @@ class JinaGateway implements Gateway {
           ...where,
         });
         break;
+      }
       default:
         throw new JinaError(
           `Unknown gateway protocol ${JSON.stringify(options.protocol)}: use "grpc", "http" or "websocket"`,

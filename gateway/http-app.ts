@@ -34,6 +34,7 @@ import { defaultApiTitle, mountOpenApi, registerRoute } from "./openapi.ts";
 import type { ExposedEndpoint } from "./options.ts";
 import { mountPlayground, type PlaygroundOptions } from "./playground.ts";
 import { mountSwaggerUi } from "./swagger-ui.ts";
+import { provideHttpSide } from "./http-side.ts";
 
 /**
  * Options of {@link createGatewayApp}.
@@ -201,3 +202,5 @@ function honoRequest(c: Context): DirectRequest {
     signal: c.req.raw.signal,
   };
 }
+
+provideHttpSide(createGatewayHttp); // the gateway uses it once this module is loaded (see http-side.ts)
