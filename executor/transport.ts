@@ -79,22 +79,29 @@ async function bounded<T>(signal: AbortSignal | undefined, timeoutMs: number | u
   if (signal?.aborted) throw ConnectError.from(signal.reason, Code.Canceled);
   if (timeoutMs !== undefined && timeoutMs <= 0) throw new ConnectError("the operation timed out", Code.DeadlineExceeded);
   if (timeoutMs === undefined && !signal) return await work(never).catch(rethrow);
-  // With a deadline the handler gets a signal of its own; with only the caller's signal, that signal itself.
-  const controller = timeoutMs === undefined ? undefined : new AbortController();
+  // Only the caller's signal: the handler gets it as it is, and the executor's call tracker (settleOnAbort) already
+  // rejects with its reason as soon as it aborts, whether or not the handler watches it. No listener, race or timer.
+  if (timeoutMs === undefined) {
+    return await work(signal!).catch((error: unknown) => {
+      throw signal!.aborted && error === signal!.reason ? ConnectError.from(error, Code.Canceled) : ConnectError.from(error);
+    });
+  }
+  // With a deadline the handler gets a signal of its own.
+  const controller = new AbortController();
   let fail!: (error: ConnectError) => void;
   const stopped = new Promise<never>((_, reject) => (fail = reject));
   stopped.catch(() => {});
   const stop = (error: ConnectError) => {
-    controller?.abort(error);
+    controller.abort(error);
     fail(error);
   };
   const onAbort = () => stop(ConnectError.from(signal!.reason, Code.Canceled));
   signal?.addEventListener("abort", onAbort, { once: true });
-  const timer = timeoutMs === undefined ? undefined : setTimeout(() => stop(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeoutMs);
+  const timer = setTimeout(() => stop(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeoutMs);
   try {
-    return await Promise.race([work(controller?.signal ?? signal!).catch(rethrow), stopped]);
+    return await Promise.race([work(controller.signal).catch(rethrow), stopped]);
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
+    clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
   }
 }

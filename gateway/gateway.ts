@@ -225,7 +225,8 @@ class JinaGateway implements Gateway {
     });
   }
 
-  handle(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto> {
+  handle(request: DataRequestProto, signal?: AbortSignal | CancelSource): Promise<DataRequestProto> {
+    // A CancelSource too (the HTTP direct routes' handleCancelable): the request tracker takes either.
     return this.#forward(request, signal).then((response) => {
       materializeData(response.data); // every exit but the gRPC fast path encodes with protobuf-es or as JSON
       return response;
@@ -349,6 +350,7 @@ class JinaGateway implements Gateway {
     }
     return (this.#http = createGatewayHttp({
       handle: (request, signal) => this.handle(request, signal),
+      handleCancelable: (request, cancel) => this.handle(request, cancel),
       info: () => this.#info(),
       dryRun: (signal) => this.#dryRun(signal),
       noDebugEndpoints: this.#options.noDebugEndpoints,

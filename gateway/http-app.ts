@@ -21,7 +21,7 @@ import { cors } from "hono/cors";
 import { dataRequestToJSON, docCountCheck, jsonDocCountCheck } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { type DataRequestProto, DataRequestProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
-import type { JinaInfo } from "../proto/server/mod.ts";
+import type { CancelSource, JinaInfo } from "../proto/server/mod.ts";
 import { defaultMaxRequestBytes, type DirectRequest, type DirectRoute, type DirectRoutes, readRequestText } from "../runtime/mod.ts";
 import { mountConnect } from "./connect-app.ts";
 import { invalidBodyError } from "./http-body.ts";
@@ -47,6 +47,11 @@ import { provideHttpSide } from "./http-side.ts";
 export interface GatewayAppOptions {
   /** Runs one request through the flow. */
   handle(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto>;
+  /**
+   * As `handle`, taking the client's going away as a {@link CancelSource} where the server offers one (no
+   * AbortSignal made per request). Default: `handle`.
+   */
+  handleCancelable?(request: DataRequestProto, cancel?: AbortSignal | CancelSource): Promise<DataRequestProto>;
   /** Jina's status document. */
   info(): JinaInfo;
   /** One document through the flow, as a status. */
@@ -117,6 +122,7 @@ export function createGatewayApp(options: GatewayAppOptions): OpenAPIHono<BlankE
 export function createGatewayHttp(options: GatewayAppOptions): { app: OpenAPIHono<BlankEnv, BlankSchema>; directRoutes: DirectRoutes | undefined } {
   const exposed = resolveExposedRoutes(options.exposeEndpoints);
   const handler = createDataRoute({
+    ...(options.handleCancelable ? { handleCancelable: options.handleCancelable } : {}),
     handle: options.handle,
     maxRequestBytes: options.maxRequestBytes ?? defaultMaxRequestBytes,
     inFlight: options.inFlight,

@@ -11,6 +11,7 @@ import { dataRequestToJSON } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import { markOwned } from "../proto/ownership.ts";
+import type { CancelSource } from "../proto/server/mod.ts";
 import type { DirectRequest, DirectResponse } from "../runtime/mod.ts";
 import { parseJsonText, parseRequestBody } from "./http-body.ts";
 import { errorAnswer } from "./http-errors.ts";
@@ -27,6 +28,8 @@ import type { InFlightLimit } from "./in-flight-limit.ts";
 export interface DataRouteHandlerOptions {
   /** Runs one request through the flow (it may change the request it is given: nobody else holds it). */
   handle(request: DataRequestProto, signal?: AbortSignal): Promise<DataRequestProto>;
+  /** As `handle`, taking a {@link CancelSource} too (used, when given, with servers that offer one). */
+  handleCancelable?(request: DataRequestProto, cancel?: AbortSignal | CancelSource): Promise<DataRequestProto>;
   /** Largest body accepted, in bytes; larger ones answer 413. */
   maxRequestBytes: number;
   /** Bounds the requests in flight: beyond it they answer 429 before the body is read. */
@@ -69,7 +72,10 @@ export function createDataRoute(options: DataRouteHandlerOptions): (endpoint?: s
       checkDocCount(body, options.maxDocs);
       request = parseRequestBody(body, endpoint ? { endpoint } : {});
       // The request was made here and nobody else holds it: the flow may work on it in place (no first copy).
-      const response = await options.handle(markOwned(request), http.signal);
+      // The client's going away as a subscription where the server offers one (no AbortSignal made for it).
+      const response = options.handleCancelable && http.onCancel
+        ? await options.handleCancelable(markOwned(request), http.onCancel)
+        : await options.handle(markOwned(request), http.signal);
       return { status: 200, body: JSON.stringify(dataRequestToJSON(response)) };
     } catch (error) {
       return errorAnswer(error, request && text !== undefined ? asItCame(request, text, endpoint) : undefined, echo);

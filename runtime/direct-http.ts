@@ -35,6 +35,11 @@ export interface DirectRequest {
   text(maxBytes: number): Promise<string | undefined>;
   /** Aborts when the client goes away before the answer is written. */
   readonly signal: AbortSignal;
+  /**
+   * Where the server can: calls `listener` once with the reason when the client goes away before the answer is
+   * written (at once when it already has), without making `signal`; returns a function that unsubscribes.
+   */
+  readonly onCancel?: ((listener: (reason: unknown) => void) => () => void) | undefined;
 }
 
 /**
@@ -114,10 +119,9 @@ export function nodeDirectListener(
       fallback(incoming, outgoing);
       return;
     }
-    const controller = new AbortController();
-    outgoing.once("close", () => {
-      if (!outgoing.writableFinished) controller.abort(new Error("Client connection prematurely closed."));
-    });
+    const cancel = new ClientGone();
+    (outgoing as GoneWatched)[goneOf] = cancel;
+    outgoing.on("close", onOutgoingClose);
     const request: DirectRequest = {
       method,
       path,
@@ -127,7 +131,10 @@ export function nodeDirectListener(
         return Array.isArray(value) ? value.join(", ") : value;
       },
       text: (maxBytes) => readNodeBody(incoming, maxBytes),
-      signal: controller.signal,
+      get signal() {
+        return cancel.signal;
+      },
+      onCancel: cancel.subscribe,
     };
     route(request).then(
       (answer) => writeNodeAnswer(incoming, outgoing, answer),
@@ -137,6 +144,49 @@ export function nodeDirectListener(
       },
     );
   };
+}
+
+/** A client going away before its answer: a plain object until something asks for an AbortSignal. */
+class ClientGone {
+  #controller: AbortController | undefined;
+  #reason: Error | undefined;
+  #listeners: ((reason: unknown) => void)[] | undefined;
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#reason) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  /** Handed on detached (a field, not a method). */
+  readonly subscribe = (listener: (reason: unknown) => void): () => void => {
+    if (this.#reason) {
+      listener(this.#reason);
+      return () => {};
+    }
+    const listeners = (this.#listeners ??= []);
+    listeners.push(listener);
+    return () => {
+      const at = listeners.indexOf(listener);
+      if (at >= 0) listeners.splice(at, 1);
+    };
+  };
+
+  abort(reason: Error): void {
+    if (this.#reason) return;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+    if (this.#listeners) for (const listener of this.#listeners.splice(0)) listener(reason);
+  }
+}
+
+const goneOf = Symbol("jina-ts client gone");
+type GoneWatched = ServerResponse & { [goneOf]: ClientGone };
+
+function onOutgoingClose(this: GoneWatched): void {
+  if (!this.writableFinished) this[goneOf].abort(new Error("Client connection prematurely closed."));
 }
 
 function writeNodeAnswer(incoming: IncomingMessage, outgoing: ServerResponse, answer: DirectResponse): void {
