@@ -7,6 +7,7 @@
  */
 import { ErrorCode, JinaError } from "../errors.ts";
 import { onAbort } from "./abort-fanout.ts";
+import { DeadlineList } from "./deadlines.ts";
 
 /** Default grace period of a drain: 10 s (Kubernetes gives 30 s before SIGKILL). */
 export const defaultGracePeriodMs = 10_000;
@@ -156,13 +157,20 @@ export interface RequestTracker {
 export function createRequestTracker(): RequestTracker {
   // Each request in flight (the promise that settles with it) and how to abort it.
   const running = new Map<Promise<unknown>, TrackedAbort>();
+  // One timer per timeout duration for all requests in flight (a gateway gives each request the same timeout).
+  const deadlines = new Map<number, DeadlineList>();
+  const deadlinesOf = (ms: number): DeadlineList => {
+    let list = deadlines.get(ms);
+    if (!list) deadlines.set(ms, (list = new DeadlineList(ms)));
+    return list;
+  };
   const trackLazy: RequestTracker["trackLazy"] = (run, signal, timeout, options) => {
     const call = new TrackedAbort();
     let unsubscribe: (() => void) | undefined;
     if (typeof signal === "function") unsubscribe = signal((reason) => call.abort(reason));
     else if (signal?.aborted) call.abort(signal.reason);
     else if (signal) unsubscribe = onAbort(signal, () => call.abort(signal.reason));
-    const timer = timeout && timeout.ms > 0 ? setTimeout(() => call.abort(timeout.reason()), timeout.ms) : undefined;
+    const removeDeadline = timeout && timeout.ms > 0 ? deadlinesOf(timeout.ms).add(() => call.abort(timeout.reason())) : undefined;
     let task = run(call);
     if (options?.settleOnAbort) {
       const inner = task;
@@ -175,7 +183,7 @@ export function createRequestTracker(): RequestTracker {
     const settled = task.then(() => {}, () => {}).finally(() => {
       running.delete(settled);
       unsubscribe?.();
-      clearTimeout(timer);
+      removeDeadline?.();
     });
     running.set(settled, call);
     return task;
