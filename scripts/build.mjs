@@ -3,7 +3,7 @@
 // (tsconfig.build.json, rewriteRelativeImportExtensions turns "./x.ts" into "./x.js").
 //   1. package.json "exports" follow deno.json "exports" (the one list of public entries: add a line there), and
 //      deno.json "imports" (the import map Deno and JSR use) follow package.json's (optional) dependencies;
-//   2. dist/ is emitted afresh; relative ".ts" specifiers in the .d.ts files become ".js" (tsc keeps them), and
+//   2. dist/ is emitted afresh (into .dist-build-PID/, renamed to dist/ when complete); relative ".ts" specifiers in the .d.ts files become ".js" (tsc keeps them), and
 //      declarations that use Disposable reference @types/node (a dependency);
 //   3. the JavaScript is bundled (esbuild, code splitting; see bundle()): every entry (package.json "exports", the
 //      bin, executor/main.js that the Flow spawns) becomes one file at its own path beside shared chunks in
@@ -11,7 +11,7 @@
 //   4. dist/cli/main.js (the `jina-ts` bin) becomes executable.
 // Usage: node scripts/build.mjs [--manifests-only]   (--manifests-only: step 1 alone, no dist/)
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -74,9 +74,9 @@ function* files(dir) {
  * messages are plain objects, `ConnectError` has `Symbol.hasInstance`); every other package stays an import.
  * The per-module .js files (and their maps) are removed; the .d.ts files stay module for module.
  */
-async function bundle(entries) {
+async function bundle(dist, entries) {
   const { build } = await import("esbuild");
-  const temp = join(root, "dist-bundle");
+  const temp = `${dist}-bundle`;
   rmSync(temp, { recursive: true, force: true });
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
   const inlined = (name) => name === "@bufbuild/protobuf" || name.startsWith("@connectrpc/");
@@ -110,25 +110,36 @@ function bundleEntries() {
 
 syncExports();
 if (!process.argv.includes("--manifests-only")) {
-  rmSync(dist, { recursive: true, force: true });
-  const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
-  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-  const relativeTs = /((?:from\s+|import\()\s*["'])(\.{1,2}\/[^"']+)\.ts(["'])/g;
-  let count = 0;
-  for (const file of files(dist)) {
-    if (!file.endsWith(".d.ts")) continue;
-    const text = readFileSync(file, "utf8");
-    let rewritten = text.replace(relativeTs, "$1$2.js$3");
-    // Disposable/AsyncDisposable and Symbol.(async)dispose come from @types/node (a dependency) for users whose lib
-    // lacks esnext.disposable.
-    if (/\b(?:Async)?Disposable\b|Symbol\.(?:async)?[dD]ispose/.test(rewritten) && !rewritten.startsWith("/// <reference types=\"node\"")) {
-      rewritten = `/// <reference types="node" />\n${rewritten}`;
+  // Built in a folder of its own, then swapped in: two builds at once (`npm pack` from two tests in parallel) never
+  // write into one folder, and dist/ is never seen half-written.
+  const out = join(root, `.dist-build-${process.pid}`);
+  rmSync(out, { recursive: true, force: true });
+  try {
+    const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json"), "--outDir", out], { stdio: "inherit" });
+    if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+    const relativeTs = /((?:from\s+|import\()\s*["'])(\.{1,2}\/[^"']+)\.ts(["'])/g;
+    let count = 0;
+    for (const file of files(out)) {
+      if (!file.endsWith(".d.ts")) continue;
+      const text = readFileSync(file, "utf8");
+      let rewritten = text.replace(relativeTs, "$1$2.js$3");
+      // Disposable/AsyncDisposable and Symbol.(async)dispose come from @types/node (a dependency) for users whose lib
+      // lacks esnext.disposable.
+      if (/\b(?:Async)?Disposable\b|Symbol\.(?:async)?[dD]ispose/.test(rewritten) && !rewritten.startsWith("/// <reference types=\"node\"")) {
+        rewritten = `/// <reference types="node" />\n${rewritten}`;
+      }
+      if (rewritten !== text) writeFileSync(file, rewritten);
+      count++;
     }
-    if (rewritten !== text) writeFileSync(file, rewritten);
-    count++;
+    await bundle(out, bundleEntries());
+    chmodSync(join(out, "cli/main.js"), 0o755);
+    cpSync(join(root, "playground"), join(out, "playground"), { recursive: true }); // gateway/playground.ts reads ../playground/
+    const previous = `${out}-previous`;
+    if (existsSync(dist)) renameSync(dist, previous);
+    renameSync(out, dist);
+    rmSync(previous, { recursive: true, force: true });
+    console.log(`build: dist/ written (${count} declaration files)`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
-  await bundle(bundleEntries());
-  chmodSync(join(dist, "cli/main.js"), 0o755);
-  cpSync(join(root, "playground"), join(dist, "playground"), { recursive: true }); // gateway/playground.ts reads ../playground/
-  console.log(`build: dist/ written (${count} declaration files)`);
 }
