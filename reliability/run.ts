@@ -19,6 +19,10 @@ import { Flow } from "../mod.ts";
 import { createConnectionPool, createGateway } from "../gateway/mod.ts";
 import { closedPort, fakeExecutor, serveFake, sleep } from "../tests/gateway/fakes.ts";
 import { Sleeper } from "../tests/flow/fixtures/sleeper.ts";
+import { httpPoster } from "../bench/http-load.ts";
+import { Client } from "../client/mod.ts";
+import { killProcess } from "../runtime/mod.ts";
+import { gzipSync } from "node:zlib";
 
 const failures: string[] = [];
 const report = (name: string, figure: string, ok: boolean) => {
@@ -186,11 +190,11 @@ async function manyDocs(): Promise<void> {
 }
 
 /** One gRPC message on a raw HTTP/2 stream; resolves with its grpc-status. */
-function rawGrpcStatus(port: number, path: string, message: Uint8Array): Promise<string> {
+function rawGrpcStatus(port: number, path: string, message: Uint8Array, gzipped = false): Promise<string> {
   return new Promise((resolve) => {
     const session = http2.connect(`http://127.0.0.1:${port}`);
     session.on("error", () => resolve("connection error"));
-    const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" });
+    const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers", ...(gzipped ? { "grpc-encoding": "gzip" } : {}) });
     let status = "none";
     stream.on("trailers", (trailers) => (status = String(trailers["grpc-status"])));
     stream.on("response", (headers) => headers["grpc-status"] !== undefined && (status = String(headers["grpc-status"])));
@@ -198,6 +202,7 @@ function rawGrpcStatus(port: number, path: string, message: Uint8Array): Promise
     stream.resume();
     stream.on("close", () => (session.close(), resolve(status)));
     const envelope = new Uint8Array(5 + message.length);
+    envelope[0] = gzipped ? 1 : 0;
     new DataView(envelope.buffer).setUint32(1, message.length);
     envelope.set(message, 5);
     stream.end(envelope);
@@ -229,9 +234,30 @@ async function manyDocsGrpc(): Promise<void> {
     figures.push(`${path.split("/")[2]} status ${status} in ${Date.now() - started} ms`);
     ok &&= status === "8";
   }
+  // A gzip bomb: 10,000,000 empty documents (20 MB) in about 20 kB, counted once decompressed, before the decode.
+  const manyDocs = new Uint8Array(20_000_000);
+  for (let i = 0; i < manyDocs.length; i += 2) manyDocs[i] = 0x0a;
+  const bombHead = new Uint8Array([...head, 0x22, ...lengthOf(manyDocs.length + 1 + lengthOf(manyDocs.length).length), 0x0a, ...lengthOf(manyDocs.length)]);
+  const plain = new Uint8Array(bombHead.length + manyDocs.length);
+  plain.set(bombHead);
+  plain.set(manyDocs, bombHead.length);
+  const bomb = gzipSync(plain);
+  for (const path of ["/jina.JinaRPC/Call"]) {
+    const started = Date.now();
+    const status = await rawGrpcStatus(server.port, path, bomb, true);
+    figures.push(`gzip bomb (${(bomb.length / 1024).toFixed(0)} kB) on ${path.split("/")[2]} status ${status} in ${Date.now() - started} ms`);
+    ok &&= status === "8";
+  }
+  // The same 2 MB as Connect's binary unary on the HTTP port (429: resource_exhausted).
+  const http = await gateway.serve({ protocol: "http", port: 0 });
+  const started = Date.now();
+  const connect = await fetch(`${http.url}/jina.JinaSingleDataRequestRPC/process_single_data`, { method: "POST", headers: { "content-type": "application/proto" }, body: message }).then((r) => r.status);
+  figures.push(`Connect on the HTTP port HTTP ${connect} in ${Date.now() - started} ms`);
+  ok &&= connect === 429;
+  await http.close();
   const after = await memoryMiB();
   report(
-    "1,000,000 empty documents in 2 MB over gRPC",
+    "1,000,000 empty documents in 2 MB over gRPC (and a gzip bomb, and Connect on the HTTP port)",
     `${figures.join(", ")}; ${memoryFigure(before, after)}`,
     ok && fake.calls.length === 0 && recovered(before, after),
   );
@@ -254,6 +280,101 @@ async function idleConnections(): Promise<void> {
   report("100 idle gRPC connections, idleTimeoutMs 1,000", `${open} still open after 3 s`, open === 0);
   await server.close();
   await gateway.close();
+}
+
+/** 100 connections that never send a byte and 100 idle after one request, on the HTTP and the WebSocket port. */
+async function idleHttpConnections(): Promise<void> {
+  const fake = fakeExecutor("enc");
+  const gateway = createGateway({
+    graph: { "start-gateway": ["enc"], enc: ["end-gateway"] },
+    deployments: [{ name: "enc", shards: [[fake.transport]] }],
+    limits: { idleTimeoutMs: 1000, headersTimeoutMs: 1000 },
+  });
+  for (const protocol of ["http", "websocket"] as const) {
+    const server = await gateway.serve({ protocol, port: 0 });
+    const sockets = Array.from({ length: 200 }, (_, i) => {
+      const socket = netConnect(server.port, "127.0.0.1").on("error", () => {});
+      if (i % 2 === 1) socket.write("GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      socket.resume();
+      return socket;
+    });
+    await sleep(3000);
+    const open = sockets.filter((socket) => !socket.closed && !socket.destroyed && !socket.readableEnded).length;
+    for (const socket of sockets) socket.destroy();
+    report(`100 silent and 100 idle keep-alive connections on the ${protocol} port, headersTimeoutMs/idleTimeoutMs 1,000`, `${open} still open after 3 s`, open === 0);
+    await server.close();
+  }
+  await gateway.close();
+}
+
+/** Load held: 10,000 HTTP requests at 256 connections, then 5,000 gRPC calls at 64, through a gateway. */
+async function loadHeld(): Promise<void> {
+  const fake = fakeExecutor("enc");
+  const gateway = createGateway({ graph: { "start-gateway": ["enc"], enc: ["end-gateway"] }, deployments: [{ name: "enc", shards: [[fake.transport]] }] });
+  const [web, grpc] = [await gateway.serve({ protocol: "http", port: 0 }), await gateway.serve({ protocol: "grpc", port: 0 })];
+  const poster = httpPoster(web.port, "/post", JSON.stringify({ data: [{ text: "q" }] }), 256);
+  let started = Date.now();
+  const httpFailed = await load(() => poster.post(), 10_000, 256);
+  const httpMs = Date.now() - started;
+  poster.close();
+  const sessions = new Http2SessionManager(`http://127.0.0.1:${grpc.port}`);
+  const client = createClient(JinaSingleDataRequestRPC, createGrpcTransport({ baseUrl: `http://127.0.0.1:${grpc.port}`, sessionManager: sessions }));
+  started = Date.now();
+  const grpcFailed = await load(() => client.process_single_data(request()), 5_000, 64);
+  const grpcMs = Date.now() - started;
+  sessions.abort();
+  report(
+    "load: 10,000 HTTP requests at 256 connections, 5,000 gRPC calls at 64",
+    `${httpFailed} and ${grpcFailed} failed (${httpMs} ms and ${grpcMs} ms)`,
+    httpFailed === 0 && grpcFailed === 0 && fake.calls.length === 15_000,
+  );
+  await web.close();
+  await grpc.close();
+  await gateway.close();
+}
+
+/** close() under 16 in-flight gRPC calls of the flow's Client (before: 11–15 of 16 never settled). */
+async function drainGrpc(): Promise<void> {
+  const workspace = mkdtempSync(join(tmpdir(), "jina-reliability-"));
+  const flow = await new Flow({ protocol: "grpc", workspace }).add({ name: "sleeper", uses: Sleeper }).start();
+  const client = new Client({ host: "127.0.0.1", port: flow.port, protocol: "grpc" });
+  const calls = Array.from({ length: 16 }, () =>
+    client.post("/slow", [{ text: "a" }], { parameters: { ms: 2000 } }).then((docs) => (docs.at(0)?.tags.slept === true ? "ok" : "wrong"), (error: Error) => error.message),
+  );
+  const startedFile = join(workspace, "sleeper", "0", "started.txt");
+  const until = Date.now() + 30_000;
+  while (Date.now() < until && !(existsSync(startedFile) && readFileSync(startedFile, "utf8").split("\n").filter(Boolean).length >= 16)) await sleep(20);
+  await sleep(500);
+  const closing = Date.now();
+  await flow.close();
+  const outcomes = await Promise.race([Promise.all(calls), sleep(10_000).then(() => undefined)]);
+  client.close();
+  rmSync(workspace, { recursive: true, force: true });
+  const answered = outcomes?.filter((outcome) => outcome === "ok").length ?? 0;
+  report("close() under 16 in-flight 2-s gRPC calls (the Client's)", `${answered}/16 answered OK${outcomes ? "" : ", some unsettled 10 s later"}, close() took ${Date.now() - closing} ms`, answered === 16);
+}
+
+/** The only replica (a process) SIGKILLed under load: how many calls fail until the flow has restarted it (a figure). */
+async function onlyReplicaKilled(): Promise<void> {
+  const workspace = mkdtempSync(join(tmpdir(), "jina-reliability-"));
+  const flow = await new Flow({ workspace }).add({ name: "enc", uses: "./tests/flow/fixtures/executors.ts#WhereAmI" }).start();
+  const replica = flow.pods[0]!.shards[0]![0]!;
+  const killed = replica.pid!;
+  let failed = 0;
+  let sent = 0;
+  let back = 0;
+  const started = Date.now();
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (Date.now() - started < 20_000 && !(back && sent > 200)) {
+      sent++;
+      if (sent === 100) killProcess(killed, "SIGKILL");
+      const pid = await flow.post("/where", [{ id: "q" }]).then((docs) => docs.at(0)?.tags.pid, () => (failed++, undefined));
+      if (pid !== undefined && pid !== killed && !back) back = Date.now();
+    }
+  }));
+  await flow.close();
+  rmSync(workspace, { recursive: true, force: true });
+  report("the only replica SIGKILLed under load (16 callers; a figure, no bar)", `${failed} of ${sent} calls failed, answered by the restarted replica ${back ? `${back - started} ms after the start` : "never within 20 s"}`, back > 0);
 }
 
 async function slowClients(): Promise<void> {
@@ -281,7 +402,7 @@ async function slowClients(): Promise<void> {
   await gateway.close();
 }
 
-const scenarios = [deadReplica, killedReplica, drain, executorDrain, silentStreams, manyDocs, manyDocsGrpc, idleConnections, slowClients];
+const scenarios = [loadHeld, deadReplica, killedReplica, onlyReplicaKilled, drain, drainGrpc, executorDrain, silentStreams, manyDocs, manyDocsGrpc, idleConnections, idleHttpConnections, slowClients];
 const deadline = setTimeout(() => {
   console.log("FAIL the suite ran over its 5-minute bound");
   process.exit(1);
