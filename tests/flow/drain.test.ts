@@ -7,6 +7,9 @@ import * as assert from "uvu/assert";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Flow } from "../../mod.ts";
+import { defaultGracePeriodMs } from "../../gateway/mod.ts";
+import { defaultGracePeriodMs as executorDefaultGracePeriodMs } from "../../executor/mod.ts";
+import { ErrorCode } from "../../proto/errors.ts";
 import { Health, HealthCheckResponse_ServingStatus } from "../../proto/gen/grpc/health_pb.ts";
 import { Sleeper } from "./fixtures/sleeper.ts";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -63,10 +66,11 @@ for (const where of ["in process", "own process"] as const) {
         const body = await answer.json() as { data: { tags: Record<string, unknown> }[] };
         assert.is(body.data[0]?.tags.slept, true);
       }
-      if (refused instanceof Response) {
-        assert.is(refused.status, 503, "a new call during the drain is refused");
-        assert.match(await refused.text(), /shutting down/);
-      }
+      // The port stays open during the drain: a new call gets an answer, 503, not a refused connection.
+      // (not `instanceof Response`: @hono/node-server replaces the global Response class on Node)
+      assert.ok(!(refused instanceof Error), `a new call during the drain: ${refused instanceof Error ? `${refused.message} ${String(refused.cause ?? "")}` : ""}`);
+      assert.is((refused as Response).status, 503, "a new call during the drain is refused");
+      assert.match(await (refused as Response).text(), /shutting down/);
       const closed = await closedAt;
       const ended = finishedAt(workspace);
       assert.is(ended.length, 4, "every call ended");
@@ -109,6 +113,9 @@ test("gRPC: health answers NOT_SERVING as soon as the drain starts, while calls 
     const closing = flow.close();
     await sleep(50);
     assert.is((await health.check({ service: "" })).status, HealthCheckResponse_ServingStatus.NOT_SERVING);
+    const refused = await flow.post("/slow", [{ text: "b" }], { parameters: { ms: 10 } }).then(() => undefined, (error: { code?: unknown; message: string }) => error);
+    assert.ok(refused, "a new call during the drain is refused");
+    assert.is(refused!.code, ErrorCode.Unavailable, refused!.message);
     const [doc] = await call;
     assert.is(doc?.tags.slept, true);
     await closing;
@@ -116,6 +123,11 @@ test("gRPC: health answers NOT_SERVING as soon as the drain starts, while calls 
     await flow.close();
     rmSync(workspace, { recursive: true, force: true });
   }
+});
+
+test("gracePeriod defaults to 10,000 ms (gateway and executors)", () => {
+  assert.is(defaultGracePeriodMs, 10_000);
+  assert.is(executorDefaultGracePeriodMs, 10_000);
 });
 
 test("gracePeriod must be a number of milliseconds ≥ 0", async () => {

@@ -4,6 +4,7 @@
  * under load loses no call.
  */
 import { test } from "uvu";
+import { backoffDelayMs } from "../../gateway/retry-policy.ts";
 import * as assert from "uvu/assert";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { createDataRequest, Document, DocumentArray } from "../../docarray/mod.ts";
@@ -116,6 +117,18 @@ test("retries on the only replica back off with jitter (two retries wait at leas
   } finally {
     await pool.close();
   }
+});
+
+test("the backoff doubles from backoffMs up to maxBackoffMs, each wait a random point in its upper half (equal jitter)", () => {
+  const policy = { backoffMs: 40, maxBackoffMs: 300 };
+  for (const [retry, full] of [[1, 40], [2, 80], [3, 160], [4, 300], [9, 300]] as const) {
+    const waits = Array.from({ length: 500 }, () => backoffDelayMs(retry, policy));
+    assert.ok(waits.every((ms) => ms >= full / 2 && ms <= full), `retry ${retry}: within [${full / 2}, ${full}]`);
+    assert.ok(new Set(waits.map((ms) => Math.round(ms * 100))).size > 100, `retry ${retry}: the waits vary`);
+    const mean = waits.reduce((sum, ms) => sum + ms, 0) / waits.length;
+    assert.ok(Math.abs(mean - full * 0.75) < full * 0.05, `retry ${retry}: mean ${mean.toFixed(1)} near ${full * 0.75}`);
+  }
+  assert.ok(backoffDelayMs(1, {}) <= 50 && backoffDelayMs(1, {}) >= 25, "default 50 ms");
 });
 
 test("retryPolicy.inFlight: a mid-flight failure is retried only for the endpoints it names; a refused connection always", async () => {
