@@ -95,6 +95,7 @@ function dryRunSession(options: GatewayWebSocketOptions, mode: WebSocketMode): W
 function dataSession(options: GatewayWebSocketOptions, mode: WebSocketMode, inOrder: boolean, maxBytes: number): WebSocketHandler {
   const frames = createFrameQueue();
   const controller = new AbortController();
+  let pending = 0; // requests received, not yet answered (the idle timeout waits for them)
 
   async function answer(frame: WebSocketFrame, signal: AbortSignal): Promise<DataRequestProto> {
     if (frame.kind === "invalid") return errorEcho(frame.error, frame.request);
@@ -111,7 +112,10 @@ function dataSession(options: GatewayWebSocketOptions, mode: WebSocketMode, inOr
   async function run(socket: WebSocketConnection): Promise<void> {
     try {
       const responses = mapConcurrent(frames.items, answer, { limit: options.prefetch, inOrder, signal: controller.signal });
-      for await (const response of responses) socket.send(encodeResponse(mode, response));
+      for await (const response of responses) {
+        pending--;
+        socket.send(encodeResponse(mode, response));
+      }
       socket.close(1000);
     } catch (error) {
       if (!controller.signal.aborted) socket.close(1011, JinaError.from(error).message);
@@ -125,12 +129,13 @@ function dataSession(options: GatewayWebSocketOptions, mode: WebSocketMode, inOr
       if (frames.ended) return;
       const frame = decodeFrame(mode, data, maxBytes);
       if (frame.kind === "end") frames.end();
-      else frames.push(frame);
+      else (pending++, frames.push(frame));
     },
     onClose() {
       controller.abort(new JinaError("the client closed the WebSocket", ErrorCode.Canceled));
       frames.end();
     },
+    busy: () => pending > 0,
   };
 }
 

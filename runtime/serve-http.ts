@@ -82,7 +82,7 @@ async function serveWithNode(options: ServeHttpOptions, host: string, port: numb
   // ones after headersTimeout (guardConnections: Node's headersTimeout starts at a request's first byte); no socket
   // timeout while a request runs (a long flow call sends nothing until its answer).
   const closeSockets = options.websocket
-    ? (await import("./websocket-node.ts")).attachNodeWebSocket(server, options.websocket, options.fetch, !!options.tls)
+    ? (await import("./websocket-node.ts")).attachNodeWebSocket(server, { idleTimeoutMs: limits.idleTimeoutMs, ...options.websocket }, options.fetch, !!options.tls)
     : undefined;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

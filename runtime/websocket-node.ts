@@ -52,7 +52,7 @@ export function attachNodeWebSocket(server: HttpServer, options: ServeWebSocketO
       }
       const protocol = agreedProtocol(request, accepted);
       if (protocol) agreed.set(incoming, protocol);
-      wss.handleUpgrade(incoming, socket, head, (ws) => bind(ws, accepted));
+      wss.handleUpgrade(incoming, socket, head, (ws) => bind(ws, accepted, options.idleTimeoutMs ?? 0));
     })().catch(() => socket.destroy());
   });
 
@@ -74,14 +74,16 @@ export function attachNodeWebSocket(server: HttpServer, options: ServeWebSocketO
   };
 }
 
-function bind(ws: WebSocket, handler: Parameters<typeof guardHandler>[0]): void {
+function bind(ws: WebSocket, handler: Parameters<typeof guardHandler>[0], idleTimeoutMs: number): void {
   const events = guardHandler(handler);
+  let last = Date.now();
   const connection: WebSocketConnection = {
     protocol: ws.protocol,
     get open() {
       return ws.readyState === ws.OPEN;
     },
     send(data) {
+      last = Date.now();
       if (ws.readyState === ws.OPEN) ws.send(data, { binary: typeof data !== "string" });
     },
     close(code = 1000, reason = "") {
@@ -90,10 +92,19 @@ function bind(ws: WebSocket, handler: Parameters<typeof guardHandler>[0]): void 
   };
   ws.on("error", () => {}); // a protocol error (e.g. 1009) is followed by "close"
   ws.on("message", (data: RawData, isBinary: boolean) => {
+    last = Date.now();
     const bytes = bytesOf(data);
     events.message(connection, isBinary ? bytes : new TextDecoder().decode(bytes));
   });
   ws.on("close", (code: number, reason: Buffer) => events.close(code, reason.toString("utf8")));
+  if (idleTimeoutMs > 0) {
+    // Idle: no message either way for idleTimeoutMs while nothing is under way (a long call sends nothing until its answer).
+    const timer = setInterval(() => {
+      if (Date.now() - last >= idleTimeoutMs && !handler.busy?.()) connection.close(1001, `idle for ${idleTimeoutMs} ms`);
+    }, Math.max(100, Math.min(idleTimeoutMs / 4, 30_000)));
+    (timer as { unref?: () => void }).unref?.();
+    ws.on("close", () => clearInterval(timer));
+  }
   events.open(connection);
 }
 

@@ -51,6 +51,8 @@ export interface WebSocketHandler {
   onMessage(socket: WebSocketConnection, data: string | Uint8Array): void;
   /** The close code (1005 when the peer sent none, 1006 when the connection dropped) and reason. */
   onClose?(code: number, reason: string): void;
+  /** Whether work is under way (an answer still to send): the idle timeout leaves the socket open meanwhile. */
+  busy?(): boolean;
 }
 
 /**
@@ -78,6 +80,11 @@ export interface ServeWebSocketOptions {
    * `maxPayload`, Bun `maxPayloadLength`, checked on arrival on Deno).
    */
   maxMessageBytes?: number;
+  /**
+   * A socket with no message either way for this long, and not {@link WebSocketHandler.busy}, is closed with 1001
+   * (0: never). `serveHttp` sets it from `limits.idleTimeoutMs`.
+   */
+  idleTimeoutMs?: number;
 }
 
 /**

@@ -281,4 +281,19 @@ test("closing the socket early aborts the requests in flight", async () => {
   });
 });
 
+test("limits.idleTimeoutMs: a call running longer than it keeps its socket open until answered; then the idle socket closes with 1001", async () => {
+  const slow = fakeExecutor("slow", async ({ docs, signal }) => {
+    await sleep(1200, signal);
+    for (const doc of docs) doc.text = "done";
+  });
+  await withServer(gatewayWith(slow, { limits: { idleTimeoutMs: 300 } }), async (_, url) => {
+    const peer = await openPeer(url("/"), ["json"]);
+    peer.send(JSON.stringify({ data: [{ text: "a" }] }));
+    const answer = await nextJson(peer);
+    assert.is(answer.data[0].text, "done", "answered after 1.2 s, past the 300-ms idle timeout");
+    const closed = await Promise.race([peer.closed, sleep(5000).then(() => undefined)]);
+    assert.is(closed?.code, 1001, "then closed as idle");
+  });
+});
+
 test.run();

@@ -153,4 +153,30 @@ test("a handler that throws closes its socket with 1011", async () => {
   }
 });
 
+test("a socket with no message either way for idleTimeoutMs is closed with 1001; a busy one stays open", async () => {
+  let busy = false;
+  const server = await serveHttp({
+    fetch: () => new Response("plain"),
+    websocket: { accept: () => ({ ...echo(), busy: () => busy }) },
+    limits: { idleTimeoutMs: 400 },
+  });
+  try {
+    const idle = await openPeer(wsUrl(server));
+    assert.is(await idle.next(), "hello none");
+    const started = Date.now();
+    const closed = await idle.closed;
+    assert.is(closed.code, 1001);
+    assert.match(closed.reason, /idle for 400 ms/);
+    assert.ok(Date.now() - started < 3000, `closed after ${Date.now() - started} ms`);
+    busy = true;
+    const working = await openPeer(wsUrl(server));
+    assert.is(await working.next(), "hello none");
+    const outcome = await Promise.race([working.closed.then(() => "closed"), new Promise((resolve) => setTimeout(() => resolve("open"), 1500))]);
+    assert.is(outcome, "open", "a busy socket is not idle");
+    working.close();
+  } finally {
+    await server.close();
+  }
+});
+
 test.run();
