@@ -10,6 +10,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { LazyAbort } from "../proto/server/lazy-abort.ts";
 
 /**
  * What a direct route sees of a request.
@@ -119,7 +120,7 @@ export function nodeDirectListener(
       fallback(incoming, outgoing);
       return;
     }
-    const cancel = new ClientGone();
+    const cancel = new LazyAbort<Error>();
     (outgoing as GoneWatched)[goneOf] = cancel;
     outgoing.on("close", onOutgoingClose);
     const request: DirectRequest = {
@@ -134,7 +135,7 @@ export function nodeDirectListener(
       get signal() {
         return cancel.signal;
       },
-      onCancel: cancel.subscribe,
+      onCancel: (listener) => cancel.subscribe(listener),
     };
     route(request).then(
       (answer) => writeNodeAnswer(incoming, outgoing, answer),
@@ -146,44 +147,8 @@ export function nodeDirectListener(
   };
 }
 
-/** A client going away before its answer: a plain object until something asks for an AbortSignal. */
-class ClientGone {
-  #controller: AbortController | undefined;
-  #reason: Error | undefined;
-  #listeners: ((reason: unknown) => void)[] | undefined;
-
-  get signal(): AbortSignal {
-    if (!this.#controller) {
-      this.#controller = new AbortController();
-      if (this.#reason) this.#controller.abort(this.#reason);
-    }
-    return this.#controller.signal;
-  }
-
-  /** Handed on detached (a field, not a method). */
-  readonly subscribe = (listener: (reason: unknown) => void): () => void => {
-    if (this.#reason) {
-      listener(this.#reason);
-      return () => {};
-    }
-    const listeners = (this.#listeners ??= []);
-    listeners.push(listener);
-    return () => {
-      const at = listeners.indexOf(listener);
-      if (at >= 0) listeners.splice(at, 1);
-    };
-  };
-
-  abort(reason: Error): void {
-    if (this.#reason) return;
-    this.#reason = reason;
-    this.#controller?.abort(reason);
-    if (this.#listeners) for (const listener of this.#listeners.splice(0)) listener(reason);
-  }
-}
-
 const goneOf = Symbol("jina-ts client gone");
-type GoneWatched = ServerResponse & { [goneOf]: ClientGone };
+type GoneWatched = ServerResponse & { [goneOf]: LazyAbort<Error> };
 
 function onOutgoingClose(this: GoneWatched): void {
   if (!this.writableFinished) this[goneOf].abort(new Error("Client connection prematurely closed."));

@@ -19,6 +19,7 @@ import { parseTimeout } from "@connectrpc/connect/protocol-grpc";
 import { constants, type Http2ServerRequest, type Http2ServerResponse, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from "node:http2";
 import { type BinaryCodec, codecFor, encodeEnvelope, encodeGrpcMessage, envelopedMessage, grpcEnvelope, gunzipMessage, gzipMessage, UnaryBody } from "./grpc-frame.ts";
 import { HeaderView } from "./header-view.ts";
+import { LazyAbort } from "../proto/server/lazy-abort.ts";
 import type { MessageCheck } from "./grpc-message-check.ts";
 
 /**
@@ -277,9 +278,7 @@ const okTrailers: OutgoingHttpHeaders = { "grpc-status": "0" };
 /** One call on the fast path: its cancellation, its deadline, its body and its answer. */
 class ServerCall implements FastUnaryCall {
   #answered = false;
-  #controller: AbortController | undefined;
-  #abortedWith: ConnectError | undefined;
-  #cancelListeners: ((reason: Error) => void)[] | undefined;
+  readonly #cancel = new LazyAbort<ConnectError>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timeoutError: ConnectError | undefined;
   #requestHeader: HeaderView | undefined;
@@ -296,26 +295,11 @@ class ServerCall implements FastUnaryCall {
   }
 
   get signal(): AbortSignal {
-    if (!this.#controller) {
-      this.#controller = new AbortController();
-      if (this.#abortedWith) this.#controller.abort(this.#abortedWith);
-    }
-    return this.#controller.signal;
+    return this.#cancel.signal;
   }
 
   /** A {@link CancelSource}-shaped subscription (a field: it is handed on detached). */
-  readonly onCancel = (listener: (reason: Error) => void): () => void => {
-    if (this.#abortedWith) {
-      listener(this.#abortedWith);
-      return () => {};
-    }
-    const listeners = (this.#cancelListeners ??= []);
-    listeners.push(listener);
-    return () => {
-      const at = listeners.indexOf(listener);
-      if (at >= 0) listeners.splice(at, 1);
-    };
-  };
+  readonly onCancel = (listener: (reason: Error) => void): () => void => this.#cancel.subscribe(listener);
 
   get requestHeader(): Headers {
     return (this.#requestHeader ??= new HeaderView(this.io.headers));
@@ -326,10 +310,7 @@ class ServerCall implements FastUnaryCall {
   }
 
   abort(reason: ConnectError): void {
-    if (this.#abortedWith) return;
-    this.#abortedWith = reason;
-    this.#controller?.abort(reason);
-    if (this.#cancelListeners) for (const listener of this.#cancelListeners.splice(0)) listener(reason);
+    this.#cancel.abort(reason);
   }
 
   data(chunk: Buffer): void {

@@ -5,6 +5,7 @@
  * @module
  */
 import type { DocumentArrayProto, DocumentProto, NamedScoreProto } from "../../proto/gen/docarray_pb.ts";
+import { newDocumentProto } from "../document-proto.ts";
 import { readNdArray } from "./ndarray-decode.ts";
 import { Fallback, type WireReader } from "./reader.ts";
 import { readStruct } from "./struct-decode.ts";
@@ -42,7 +43,7 @@ export function readDocumentArray(r: WireReader, end: number, depth: number): Do
  */
 export function readDocument(r: WireReader, end: number, depth: number): DocumentProto {
   if (depth > maxDepth) throw new Fallback();
-  const doc = newDocument();
+  const doc = newDocumentProto("");
   while (r.pos < end) {
     const tag = r.varint();
     switch (tag) {
@@ -168,25 +169,4 @@ function readScore(r: WireReader, end: number): NamedScoreProto {
 
 function newScore(): NamedScoreProto {
   return { $typeName: "docarray.NamedScoreProto", value: 0, opName: "", description: "", refId: "" } as NamedScoreProto;
-}
-
-function newDocument(): DocumentProto {
-  return {
-    $typeName: "docarray.DocumentProto",
-    id: "",
-    content: { case: undefined },
-    granularity: 0,
-    adjacency: 0,
-    parentId: "",
-    weight: 0,
-    uri: "",
-    modality: "",
-    mimeType: "",
-    offset: 0,
-    location: [],
-    chunks: [],
-    matches: [],
-    scores: {},
-    evaluations: {},
-  } as DocumentProto;
 }

@@ -8,6 +8,7 @@
 import { ErrorCode, JinaError } from "../errors.ts";
 import { onAbort } from "./abort-fanout.ts";
 import { DeadlineList } from "./deadlines.ts";
+import { LazyAbort } from "./lazy-abort.ts";
 
 /** Default grace period of a drain: 10 s (Kubernetes gives 30 s before SIGKILL). */
 export const defaultGracePeriodMs = 10_000;
@@ -92,27 +93,14 @@ export interface LazySignal {
 }
 
 /** One tracked request's cancellation: a plain object until something asks for its AbortSignal. */
-class TrackedAbort implements LazySignal {
-  #controller: AbortController | undefined;
-  aborted = false;
-  reason: unknown;
+class TrackedAbort extends LazyAbort implements LazySignal {
   /** Rejects the request's promise at once (`settleOnAbort`). */
   rejectEarly: ((reason: unknown) => void) | undefined;
 
-  get signal(): AbortSignal {
-    if (!this.#controller) {
-      this.#controller = new AbortController();
-      if (this.aborted) this.#controller.abort(this.reason);
-    }
-    return this.#controller.signal;
-  }
-
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.#controller?.abort(reason);
+  override abort(reason: unknown): boolean {
+    if (!super.abort(reason)) return false;
     this.rejectEarly?.(reason);
+    return true;
   }
 }
 

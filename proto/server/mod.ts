@@ -23,6 +23,7 @@ export { withInvalidArgumentOnParseError } from "./parse-errors.ts";
 export { jinaInfo } from "./info.ts";
 export { checkGracePeriod, createRequestTracker, defaultGracePeriodMs } from "./drain.ts";
 export { onAbort } from "./abort-fanout.ts";
+export { LazyAbort } from "./lazy-abort.ts";
 export { jinaCompatVersion, jinaTsVersion } from "./version.ts";
 
 export type { HealthState } from "./health.ts";
