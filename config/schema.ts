@@ -19,6 +19,12 @@ type ProtocolName = z.ZodPipe<z.ZodString, z.ZodTransform<"grpc" | "http" | "web
 type BatchingSchema = AliasedObject<{ preferredBatchSize: z.ZodNumber; timeout: z.ZodNumber }>;
 /** Endpoint or method → {@link BatchingSchema}. */
 type Batching = z.ZodRecord<z.ZodString, BatchingSchema>;
+/** The gateway's retry policy for a deployment (`RetryPolicy`). */
+type RetryPolicySchema = AliasedObject<{
+  backoffMs: z.ZodNumber;
+  maxBackoffMs: z.ZodNumber;
+  inFlight: z.ZodUnion<readonly [z.ZodEnum<{ all: "all"; none: "none" }>, z.ZodArray<z.ZodString>]>;
+}>;
 /** Jina's `metas`. */
 type MetasSchema = AliasedObject<{
   name: z.ZodString;
@@ -87,6 +93,7 @@ type InheritedShape = {
   env: z.ZodRecord<z.ZodString, z.ZodPipe<z.ZodUnion<readonly [z.ZodString, z.ZodNumber, z.ZodBoolean]>, z.ZodTransform<string, string | number | boolean>>>;
   timeoutSend: z.ZodNumber;
   retries: z.ZodNumber;
+  retryPolicy: RetryPolicySchema;
   workspace: z.ZodString;
   monitoring: z.ZodBoolean;
   timeoutReady: z.ZodNumber;
@@ -147,6 +154,18 @@ export const batchingSchema: BatchingSchema = aliasedObject(
   ["preferredBatchSize"],
 );
 const batching: Batching = z.record(z.string(), batchingSchema).meta({ description: "Endpoint or method → { preferred_batch_size, timeout }" });
+
+/** How the gateway retries calls to a deployment (`RetryPolicy`: backoff, and which endpoints are retried mid-flight). */
+export const retryPolicySchema: RetryPolicySchema = aliasedObject(
+  {
+    backoffMs: z.number().min(0).meta({ description: "First backoff before retrying a replica that failed the call, in ms; doubles per retry (default 50)" }),
+    maxBackoffMs: z.number().min(0).meta({ description: "Longest backoff, in ms (default 1000)" }),
+    inFlight: z
+      .union([z.enum(["all", "none"]), z.array(z.string().min(1))])
+      .meta({ description: 'Endpoints retried on another replica after a failure mid-call: "all" (default, as Jina), "none", or a list; calls that never reached a replica are always retried' }),
+  },
+  "a retry_policy",
+);
 
 /** Jina's `metas` of an executor. */
 export const metasSchema: MetasSchema = aliasedObject(
@@ -245,6 +264,7 @@ export const inheritedShape: InheritedShape = {
   env,
   timeoutSend: timeoutMs("Deadline of each call to the deployment, in ms"),
   retries: z.number().int().min(-1).meta({ description: "Retries on network errors" }),
+  retryPolicy: retryPolicySchema,
   workspace: text("Workspace root"),
   monitoring: flag("Serve each replica's Prometheus metrics"),
   timeoutReady: timeoutMs("How long start() waits, in ms (-1: forever)"),

@@ -69,6 +69,7 @@ export function gatewayCommand(
       ...(after ? { usesAfter: addressesOf(after) } : {}),
       ...(o.timeoutSend !== undefined ? { timeoutSend: o.timeoutSend } : {}),
       ...(o.retries !== undefined ? { retries: o.retries } : {}),
+      ...((o.retryPolicy ?? flow.retryPolicy) !== undefined ? { retryPolicy: o.retryPolicy ?? flow.retryPolicy } : {}),
     };
     if (Object.keys(extra).length) extras[name] = extra;
   }

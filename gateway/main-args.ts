@@ -8,6 +8,7 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import type { Compression, ExposedEndpoint, GatewayDeployment, GatewayOptions, Polling } from "./options.ts";
+import type { RetryPolicy } from "./retry-policy.ts";
 
 /** A protocol the gateway serves. */
 export type GatewayProtocol = "grpc" | "http" | "websocket";
@@ -27,6 +28,7 @@ export interface DeploymentExtras {
   usesAfter?: string[];
   timeoutSend?: number;
   retries?: number;
+  retryPolicy?: RetryPolicy;
 }
 
 /**
@@ -211,7 +213,7 @@ export function parseGatewayArgs(argv: string[]): GatewayMainArgs {
     conditions: json("graph-conditions", one("graph-conditions"), {}, (v) => isObject(v) && Object.values(v).every(isObject), 'an object {"name": {condition}}'),
     noReduce: json("deployments-no-reduce", one("deployments-no-reduce"), [], isStrings, 'a list ["name", …]'),
     metadata: json("deployments-metadata", one("deployments-metadata"), {}, (v) => isObject(v) && Object.values(v).every((m) => isObject(m) && Object.values(m).every((x) => typeof x === "string")), 'an object {"name": {"key": "value"}}'),
-    deploymentOptions: json("deployments-options", one("deployments-options"), {}, (v) => isObject(v) && Object.values(v).every(isObject), 'an object {"name": {"polling": …, "usesBefore": […], "usesAfter": […], "timeoutSend": ms, "retries": n}}'),
+    deploymentOptions: json("deployments-options", one("deployments-options"), {}, (v) => isObject(v) && Object.values(v).every(isObject), 'an object {"name": {"polling": …, "usesBefore": […], "usesAfter": […], "timeoutSend": ms, "retries": n, "retryPolicy": {…}}}'),
     protocols: protocols as GatewayProtocol[],
     ports,
     host: one("host") ?? "127.0.0.1",
@@ -310,6 +312,7 @@ export function gatewayOptionsOf(args: GatewayMainArgs): GatewayOptions {
       ...(extras.usesAfter ? { usesAfter: withScheme(extras.usesAfter) } : {}),
       ...(extras.timeoutSend === undefined ? {} : { timeoutSend: extras.timeoutSend }),
       ...(extras.retries === undefined ? {} : { retries: extras.retries }),
+      ...(extras.retryPolicy === undefined ? {} : { retryPolicy: extras.retryPolicy }),
       ...(args.conditions[name] ? { when: args.conditions[name] } : {}),
       ...(args.noReduce.includes(name) ? { noReduce: true } : {}),
       ...(metadata ? { metadata } : {}),
