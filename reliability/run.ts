@@ -359,6 +359,24 @@ async function drainGrpc(): Promise<void> {
   report("close() under 16 in-flight 2-s gRPC calls (the Client's)", `${answered}/16 answered OK${outcomes ? "" : ", some unsettled 10 s later"}, close() took ${Date.now() - closing} ms`, answered === 16);
 }
 
+/** One of 2 replica processes SIGKILLed under load: calls in flight on it are retried on the other; none may fail. */
+async function replicaProcessKilled(): Promise<void> {
+  const workspace = mkdtempSync(join(tmpdir(), "jina-reliability-"));
+  const flow = await new Flow({ workspace }).add({ name: "enc", uses: "./tests/flow/fixtures/executors.ts#WhereAmI", replicas: 2 }).start();
+  const killed = flow.pods[0]!.shards[0]![1]!.pid!;
+  const answeredBy = new Map<unknown, number>();
+  let sent = 0;
+  const lost = await load(async () => {
+    if (++sent === 400) killProcess(killed, "SIGKILL");
+    const pid = (await flow.post("/where", [{ id: "q" }])).at(0)?.tags.pid;
+    answeredBy.set(pid, (answeredBy.get(pid) ?? 0) + 1);
+  }, 4000, 16);
+  await flow.close();
+  rmSync(workspace, { recursive: true, force: true });
+  const byKilled = answeredBy.get(killed) ?? 0;
+  report("one of 2 replica processes SIGKILLed under load (4,000 calls at 16)", `${lost} calls lost (${byKilled} answered by the killed one before it died)`, lost === 0 && byKilled > 0);
+}
+
 /** The only replica (a process) SIGKILLed under load: how many calls fail until the flow has restarted it (a figure). */
 async function onlyReplicaKilled(): Promise<void> {
   const workspace = mkdtempSync(join(tmpdir(), "jina-reliability-"));
@@ -407,7 +425,7 @@ async function slowClients(): Promise<void> {
   await gateway.close();
 }
 
-const scenarios = [loadHeld, deadReplica, killedReplica, onlyReplicaKilled, drain, drainGrpc, executorDrain, silentStreams, manyDocs, manyDocsGrpc, idleConnections, idleHttpConnections, slowClients];
+const scenarios = [loadHeld, deadReplica, killedReplica, replicaProcessKilled, onlyReplicaKilled, drain, drainGrpc, executorDrain, silentStreams, manyDocs, manyDocsGrpc, idleConnections, idleHttpConnections, slowClients];
 const deadline = setTimeout(() => {
   console.log("FAIL the suite ran over its 5-minute bound");
   process.exit(1);
