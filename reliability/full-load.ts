@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, Flow } from "../mod.ts";
 import { httpPoster } from "../bench/http-load.ts";
+import { load } from "./load.ts";
 
 const [httpTotal = 100_000, grpcTotal = 20_000] = process.argv.slice(2).map(Number);
 const fixtures = "./tests/flow/fixtures/executors.ts";
@@ -24,27 +25,20 @@ const flow = new Flow({ protocol: ["http", "grpc"], workspace })
 await flow.start();
 const [httpPort, grpcPort] = flow.ports as [number, number];
 
-/** Runs `total` calls of `send` at `concurrency`; returns how many failed and the wall time. */
-async function load(send: () => Promise<void>, total: number, concurrency: number): Promise<{ failed: number; ms: number }> {
+/** {@link load}, timed. */
+async function timedLoad(send: () => Promise<void>, total: number, concurrency: number): Promise<{ failed: number; ms: number }> {
   const started = Date.now();
-  let next = 0;
-  let failed = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) {
-      next++;
-      await send().catch(() => failed++);
-    }
-  }));
+  const failed = await load(send, total, concurrency);
   return { failed, ms: Date.now() - started };
 }
 
 let wrong = 0;
 const poster = httpPoster(httpPort, "/post", JSON.stringify({ data: [{ id: "q", text: "q" }] }), 256);
-const http = await load(() => poster.post(), httpTotal, 256);
+const http = await timedLoad(() => poster.post(), httpTotal, 256);
 poster.close();
 
 const client = new Client({ host: "127.0.0.1", port: grpcPort, protocol: "grpc" });
-const grpc = await load(async () => {
+const grpc = await timedLoad(async () => {
   const [doc] = await client.post("/", [{ id: "q", text: "q" }]);
   const ranAll = doc?.embedding?.size === 4 && doc.tags.a === true && doc.matches.at(0)?.id === "a-q" && String(doc.tags.pod).startsWith("where");
   if (!ranAll) wrong++;

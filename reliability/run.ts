@@ -22,6 +22,7 @@ import { Sleeper } from "../tests/flow/fixtures/sleeper.ts";
 import { httpPoster } from "../bench/http-load.ts";
 import { Client } from "../client/mod.ts";
 import { killProcess } from "../runtime/mod.ts";
+import { load } from "./load.ts";
 import { gzipSync } from "node:zlib";
 
 const failures: string[] = [];
@@ -48,18 +49,6 @@ const memoryFigure = (...steps: { rss: number; held: number }[]) =>
  */
 const recovered = (before: { held: number }, after: { held: number }) => after.held <= before.held * 1.1 + 2;
 const request = () => createDataRequest({ endpoint: "/search", docs: new DocumentArray([new Document({ text: "q" })]) });
-
-async function load(send: () => Promise<unknown>, total: number, concurrency: number): Promise<number> {
-  let next = 0;
-  let failed = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) {
-      next++;
-      await send().catch(() => failed++);
-    }
-  }));
-  return failed;
-}
 
 async function deadReplica(): Promise<void> {
   const live = fakeExecutor("enc");

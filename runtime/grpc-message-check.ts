@@ -11,6 +11,7 @@
 import type { Http2ServerRequest } from "node:http2";
 import { promisify } from "node:util";
 import * as zlib from "node:zlib";
+import { grpcEnvelope } from "./grpc-frame.ts";
 
 /**
  * Looks at one request message of the gRPC method at `path` before it is decoded; throws (a ConnectError) to refuse
@@ -139,16 +140,8 @@ async function inflated(compressed: Uint8Array, onMessage: (message: Uint8Array)
   try {
     plain = await inflate(compressed, { maxOutputLength: maxBytes });
   } catch {
-    return envelope(1, compressed); // too large or corrupt: Connect refuses it
+    return grpcEnvelope(compressed, true); // too large or corrupt: Connect refuses it
   }
   onMessage(plain);
-  return envelope(0, plain);
-}
-
-function envelope(flags: number, message: Uint8Array): Uint8Array {
-  const bytes = new Uint8Array(5 + message.length);
-  bytes[0] = flags;
-  new DataView(bytes.buffer).setUint32(1, message.length);
-  bytes.set(message, 5);
-  return bytes;
+  return grpcEnvelope(plain, false);
 }
