@@ -49,6 +49,8 @@ test("serveExecutor with monitoring: after 10 gRPC requests /metrics shows 10 su
     assert.is(typeOf(text, "jina_document_processed_total"), "counter");
     assert.is(typeOf(text, "jina_process_request_seconds"), "summary");
     assert.match(text, /jina_document_processed_total\{executor_endpoint="\/index",executor="Upper",runtime_name="upper\/rep-0"\} 30/);
+    // Jina's label order for the handler timing (executor first), as Python's prometheus_client writes it.
+    assert.match(text, /jina_process_request_seconds_count\{executor="Upper",executor_endpoint="\/index",runtime_name="upper\/rep-0"\} 10/);
   } finally {
     sessions.abort();
     await server.close();
