@@ -74,6 +74,16 @@ export class WireReader {
 
   /** A 64-bit varint as an unsigned bigint. */
   varint64(): bigint {
+    // Up to 7 bytes (49 bits) add up exactly in a number: one BigInt at the end instead of bigint arithmetic per byte.
+    const start = this.pos;
+    let small = 0;
+    for (let scale = 1; scale < 2 ** 49; scale *= 0x80) {
+      const b = this.buf[this.pos++];
+      if (b === undefined) throw new Fallback();
+      small += (b & 0x7f) * scale;
+      if (b < 0x80) return BigInt(small);
+    }
+    this.pos = start;
     let value = 0n;
     for (let shift = 0n; shift < 70n; shift += 7n) {
       const b = this.buf[this.pos++];

@@ -247,12 +247,28 @@ function int32Size(value: number): number {
   return value < 0 ? 10 : varintSize(value);
 }
 
+const int64Min = -(2n ** 63n);
+const int64End = 2n ** 63n;
+
 function int64Size(value: bigint): number {
-  if (value < -(2n ** 63n) || value >= 2n ** 63n) throw new TypeError(`invalid int64: ${value}`);
-  let v = BigInt.asUintN(64, value);
+  // Timestamps' seconds: a safe integer, sized with numbers (no bigint arithmetic per call).
+  if (value >= 0n && value <= 0x1fffffffffffffn) return varint64Size(Number(value));
+  if (value < int64Min || value >= int64End) throw new TypeError(`invalid int64: ${value}`);
+  if (value < 0n) return 10;
+  let v = value;
   let size = 1;
   while (v > 0x7fn) {
     v >>= 7n;
+    size++;
+  }
+  return size;
+}
+
+/** The varint size of a non-negative safe integer (up to 2^53, eight bytes). */
+function varint64Size(value: number): number {
+  let size = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80);
     size++;
   }
   return size;

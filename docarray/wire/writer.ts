@@ -175,6 +175,16 @@ export class WireWriter {
 
   /** A 64-bit varint of a two's-complement integer (int64/uint64 fields). */
   varint64(value: bigint): void {
+    if (value >= 0n && value <= 0x1fffffffffffffn) {
+      // A safe integer (timestamps' seconds): written with numbers, no bigint arithmetic per byte.
+      let n = Number(value);
+      while (n >= 0x80) {
+        this.buf[this.pos++] = (n % 0x80) | 0x80;
+        n = Math.floor(n / 0x80);
+      }
+      this.buf[this.pos++] = n;
+      return;
+    }
     let v = BigInt.asUintN(64, value);
     while (v > 0x7fn) {
       this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;

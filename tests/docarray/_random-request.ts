@@ -179,7 +179,7 @@ export function randomRequest(rng: Rng, docs = rng.int(6)): DataRequestProto {
   if (rng.chance(0.5)) request.parameters = randomObject(rng);
   for (let n = rng.int(3); n > 0; n--) {
     const route = create(RouteProtoSchema, { executor: randomString(rng) });
-    if (rng.chance(0.7)) route.startTime = create(TimestampSchema, { seconds: rng.pick([0n, 1764500000n, -5n]), nanos: rng.pick([0, 999999999, -1]) });
+    if (rng.chance(0.7)) route.startTime = create(TimestampSchema, { seconds: rng.pick([0n, 1764500000n, -5n, 2n ** 35n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 63n - 1n, -(2n ** 63n)]), nanos: rng.pick([0, 999999999, -1]) });
     if (rng.chance(0.5)) route.endTime = create(TimestampSchema, { seconds: BigInt(rng.u32()), nanos: rng.int(1e9) });
     if (rng.chance(0.3)) route.status = randomStatus(rng);
     request.routes.push(withUnknown(rng, route));
