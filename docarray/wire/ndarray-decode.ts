@@ -54,7 +54,7 @@ export function readNdArray(r: WireReader, end: number, depth: number): NdArrayP
 
 function readDense(r: WireReader, end: number): DenseNdArrayProto {
   let buffer: Uint8Array | undefined;
-  const shape: number[] = [];
+  let shape: number[] | undefined;
   let dtype = "";
   let unknown: { $unknown?: UnknownField[] } | undefined;
   while (r.pos < end) {
@@ -64,10 +64,10 @@ function readDense(r: WireReader, end: number): DenseNdArrayProto {
         buffer = r.bytes();
         break;
       case 0x12:
-        readPackedUint32(r, shape);
+        shape = readPackedUint32(r, shape);
         break;
       case 0x10:
-        shape.push(r.varint());
+        (shape ??= []).push(r.varint());
         break;
       case 0x1a:
         dtype = r.string();
@@ -78,7 +78,7 @@ function readDense(r: WireReader, end: number): DenseNdArrayProto {
     }
   }
   r.expectEnd(end);
-  const dense = { $typeName: "docarray.DenseNdArrayProto", buffer: buffer ?? new Uint8Array(0), shape, dtype } as DenseNdArrayProto;
+  const dense = { $typeName: "docarray.DenseNdArrayProto", buffer: buffer ?? new Uint8Array(0), shape: shape ?? [], dtype } as DenseNdArrayProto;
   if (unknown) dense.$unknown = unknown.$unknown;
   return dense;
 }
@@ -111,8 +111,15 @@ function readSparse(r: WireReader, end: number): SparseNdArrayProto {
   return sparse;
 }
 
-function readPackedUint32(r: WireReader, into: number[]): void {
+/** Reads a packed uint32 field's values onto `into`, or into a new array (a one-value shape made at its size). */
+function readPackedUint32(r: WireReader, into: number[] | undefined): number[] {
   const end = r.delimited();
+  if (into === undefined && r.pos < end) {
+    const first = r.varint();
+    into = [first];
+  }
+  into ??= [];
   while (r.pos < end) into.push(r.varint());
   r.expectEnd(end);
+  return into;
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type Latin1View, latin1View } from "../../runtime/latin1.ts";
 import { readUtf8 } from "./utf8.ts";
 
 /**
@@ -45,10 +46,18 @@ export class WireReader {
   readonly buf: Uint8Array;
   readonly view: DataView;
   pos = 0;
+  /** `buf`'s memory when `buf` is a plain `Uint8Array` (views are then made with the constructor), else undefined. */
+  private readonly memory: ArrayBufferLike | undefined;
+  private readonly offset: number;
+  /** The runtime's native Latin-1 view over `buf` (`runtime/latin1.ts`), made when a string first needs it. */
+  private latin1: Latin1View | undefined | null = null;
 
   constructor(buf: Uint8Array) {
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    // a subclass (Node's `Buffer`) keeps its class: its views are made by `subarray`, as protobuf-es makes them
+    this.memory = buf.constructor === Uint8Array ? buf.buffer : undefined;
+    this.offset = buf.byteOffset;
   }
 
   /** An unsigned 32-bit varint (at most 5 bytes; anything longer goes to protobuf-es). */
@@ -105,7 +114,10 @@ export class WireReader {
   /** A length-delimited byte string, as a view over the input. */
   bytes(): Uint8Array {
     const end = this.delimited();
-    const out = this.buf.subarray(this.pos, end);
+    const start = this.pos;
+    const memory = this.memory;
+    // the constructor is about twice as fast as `subarray` (no species lookup)
+    const out = memory !== undefined ? new Uint8Array(memory, this.offset + start, end - start) : this.buf.subarray(start, end);
     this.pos = end;
     return out;
   }
@@ -115,7 +127,9 @@ export class WireReader {
     const end = this.delimited();
     let text: string;
     try {
-      text = readUtf8(this.buf, this.pos, end);
+      const length = end - this.pos;
+      const latin1 = length > 6 && length <= 64 ? (this.latin1 === null ? (this.latin1 = latin1View(this.buf)) : this.latin1) : undefined;
+      text = readUtf8(this.buf, this.pos, end, latin1);
     } catch {
       throw new Fallback();
     }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Latin1View } from "../../runtime/latin1.ts";
 import { delimitedSize, type WireWriter } from "./writer.ts";
 
 const encoder = new TextEncoder();
@@ -65,15 +66,26 @@ export function writeString(w: WireWriter, text: string): void {
   const n = text.length;
   if (n < 0x80) {
     // one pass for short ASCII (ids, dtypes, names): the bytes are the code units and the length prefix is one byte
+    // (four code units per step, the high-bit check folded in; a non-ASCII string is then written again below)
     const buf = w.buf;
     const start = w.pos + 1;
+    let high = 0;
     let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const c0 = text.charCodeAt(i), c1 = text.charCodeAt(i + 1), c2 = text.charCodeAt(i + 2), c3 = text.charCodeAt(i + 3);
+      high |= c0 | c1 | c2 | c3;
+      const at = start + i;
+      buf[at] = c0;
+      buf[at + 1] = c1;
+      buf[at + 2] = c2;
+      buf[at + 3] = c3;
+    }
     for (; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (c >= 0x80) break;
+      high |= c;
       buf[start + i] = c;
     }
-    if (i === n) {
+    if (high < 0x80) {
       buf[w.pos] = n;
       w.pos = start + n;
       return;
@@ -111,18 +123,29 @@ export function writeStringField(w: WireWriter, tag: number, value: string): voi
 }
 
 /**
- * Reads `bytes[start, end)` as strict UTF-8 (throws a `TypeError` on invalid bytes).
+ * Reads `bytes[start, end)` as strict UTF-8 (throws a `TypeError` on invalid bytes). `latin1`, a native view over
+ * `bytes` where the runtime has a faster one (`runtime/latin1.ts`), builds ASCII strings once they are checked.
  *
  * @example
  * ```ts
  * readUtf8(new Uint8Array([104, 105]), 0, 2); // "hi"
  * ```
  */
-export function readUtf8(bytes: Uint8Array, start: number, end: number): string {
+export function readUtf8(bytes: Uint8Array, start: number, end: number, latin1?: Latin1View): string {
   const length = end - start;
   if (length === 0) return "";
   if (length <= 6) {
-    // short ASCII strings ("<f4", "numpy", "cosine") repeat in every document: look them up by their bytes
+    // short ASCII strings ("<f4", "numpy", "cosine") repeat in every document: the last one of each length is
+    // compared byte for byte first, then looked up by its bytes
+    const last = recentShort[length] as string;
+    let same = true;
+    for (let i = 0; i < length; i++) {
+      if (last.charCodeAt(i) !== bytes[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return last;
     let key = length;
     for (let i = start; i < end; i++) {
       const byte = bytes[i] as number;
@@ -134,14 +157,24 @@ export function readUtf8(bytes: Uint8Array, start: number, end: number): string 
       text = String.fromCharCode(...bytes.subarray(start, end));
       if (shortStrings.size < 4096) shortStrings.set(key, text);
     }
+    recentShort[length] = text;
     return text;
   }
   if (length <= 64) {
     // ids and names: plain ASCII is built from its bytes directly (cheaper than a subarray and TextDecoder)
-    const text = asciiString(bytes, start, end);
+    const text = latin1 === undefined ? asciiString(bytes, start, end) : isAscii(bytes, start, end) ? latin1.latin1Slice(start, end) : undefined;
     if (text !== undefined) return text;
   }
   return decoder.decode(bytes.subarray(start, end));
+}
+
+/** Whether `b[start, end)` are all below 0x80 (four bytes per step). */
+function isAscii(b: Uint8Array, start: number, end: number): boolean {
+  let high = 0;
+  let i = start;
+  for (; i + 4 <= end; i += 4) high |= b[i]! | b[i + 1]! | b[i + 2]! | b[i + 3]!;
+  for (; i < end; i++) high |= b[i]!;
+  return high < 0x80;
 }
 
 /**
@@ -152,6 +185,19 @@ function asciiString(b: Uint8Array, start: number, end: number): string | undefi
   let text = "";
   let high = 0;
   let i = start;
+  if (end - start === 32) {
+    // a 32-character id (docarray's): one flat string in one call
+    const c0 = b[i]!, c1 = b[i + 1]!, c2 = b[i + 2]!, c3 = b[i + 3]!, c4 = b[i + 4]!, c5 = b[i + 5]!, c6 = b[i + 6]!, c7 = b[i + 7]!;
+    const c8 = b[i + 8]!, c9 = b[i + 9]!, c10 = b[i + 10]!, c11 = b[i + 11]!, c12 = b[i + 12]!, c13 = b[i + 13]!, c14 = b[i + 14]!;
+    const c15 = b[i + 15]!, c16 = b[i + 16]!, c17 = b[i + 17]!, c18 = b[i + 18]!, c19 = b[i + 19]!, c20 = b[i + 20]!, c21 = b[i + 21]!;
+    const c22 = b[i + 22]!, c23 = b[i + 23]!, c24 = b[i + 24]!, c25 = b[i + 25]!, c26 = b[i + 26]!, c27 = b[i + 27]!, c28 = b[i + 28]!;
+    const c29 = b[i + 29]!, c30 = b[i + 30]!, c31 = b[i + 31]!;
+    high = c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7 | c8 | c9 | c10 | c11 | c12 | c13 | c14 | c15 | c16 | c17 | c18 | c19 | c20 | c21;
+    high |= c22 | c23 | c24 | c25 | c26 | c27 | c28 | c29 | c30 | c31;
+    if (high >= 0x80) return undefined;
+    return String.fromCharCode(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23,
+      c24, c25, c26, c27, c28, c29, c30, c31);
+  }
   for (; i + 16 <= end; i += 16) {
     const c0 = b[i]!, c1 = b[i + 1]!, c2 = b[i + 2]!, c3 = b[i + 3]!, c4 = b[i + 4]!, c5 = b[i + 5]!, c6 = b[i + 6]!, c7 = b[i + 7]!;
     const c8 = b[i + 8]!, c9 = b[i + 9]!, c10 = b[i + 10]!, c11 = b[i + 11]!, c12 = b[i + 12]!, c13 = b[i + 13]!, c14 = b[i + 14]!;
@@ -174,3 +220,5 @@ function asciiString(b: Uint8Array, start: number, end: number): string | undefi
 
 /** Short ASCII strings already read, by their length and bytes packed into one number (at most 45 bits). */
 const shortStrings = new Map<number, string>();
+/** The last short string read of each length (1–6; a string of NULs until one is read, which compares as real). */
+const recentShort: string[] = Array.from({ length: 7 }, (_, n) => "\0".repeat(n));
