@@ -139,15 +139,11 @@ export function documentFromJSON(json: unknown, path: string): DocumentProto {
   proto.offset = numberField(object, "offset", path) ?? 0;
   proto.modality = stringField(object, "modality", undefined, path) ?? "";
 
-  const contents = readContents(object, path);
-  if (contents.length > 1) {
-    const extra = contents[1]?.[0] ?? "";
-    fail(`${path}.${extra}`, `at most one of text, blob and tensor (${contents[0]?.[0]} is set too)`, object[extra]);
-  }
-  const [kind, value] = contents[0] ?? [];
-  if (kind === "text") proto.content = { case: "text", value: value as string };
-  else if (kind === "blob") proto.content = { case: "blob", value: value as Uint8Array };
-  else if (kind === "tensor") proto.content = { case: "tensor", value: (value as NdArray).toProto() };
+  // Text alone, or no content: the common cases, read without the list of contents.
+  const { text, blob, tensor } = object;
+  if (isNullish(blob) && isNullish(tensor) && (typeof text === "string" || isNullish(text))) {
+    if (text !== undefined && text !== null) proto.content = { case: "text", value: text };
+  } else setContents(proto, object, path);
 
   // Each optional field costs a look-up when absent; its path is built only when it is there.
   if (!isNullish(object.tags)) proto.tags = optionalJsonObject(object.tags, `${path}.tags`)!;
@@ -164,17 +160,29 @@ export function documentFromJSON(json: unknown, path: string): DocumentProto {
   return proto;
 }
 
+function setContents(proto: DocumentProto, object: Record<string, unknown>, path: string): void {
+  const contents = readContents(object, path);
+  if (contents.length > 1) {
+    const extra = contents[1]?.[0] ?? "";
+    fail(`${path}.${extra}`, `at most one of text, blob and tensor (${contents[0]?.[0]} is set too)`, object[extra]);
+  }
+  const [kind, value] = contents[0] ?? [];
+  if (kind === "text") proto.content = { case: "text", value: value as string };
+  else if (kind === "blob") proto.content = { case: "blob", value: value as Uint8Array };
+  else if (kind === "tensor") proto.content = { case: "tensor", value: (value as NdArray).toProto() };
+}
+
 const isNullish = (value: unknown): value is null | undefined => value === undefined || value === null;
 
 /** The value of `snake`, else of `camel` (the first that is not undefined), with the key that gave it. */
-function aliased(object: Record<string, unknown>, snake: string, camel: string | undefined): [unknown, string] {
-  const value = object[snake];
-  return value !== undefined || camel === undefined ? [value, snake] : [object[camel], camel];
-}
+// The field readers below build a field's path (for the error) only when its value is not what it should be.
 
 function stringField(object: Record<string, unknown>, snake: string, camel: string | undefined, path: string): string | undefined {
-  const [value, key] = aliased(object, snake, camel);
-  return typeof value === "string" ? value : optionalString(value, `${path}.${key}`);
+  let value = object[snake];
+  let key = snake;
+  if (value === undefined && camel !== undefined) value = object[(key = camel)];
+  if (typeof value === "string") return value;
+  return isNullish(value) ? undefined : optionalString(value, `${path}.${key}`);
 }
 
 function numberField(object: Record<string, unknown>, name: string, path: string): number | undefined {

@@ -10,8 +10,7 @@ import { DocumentArrayProtoSchema } from "../proto/gen/docarray_pb.ts";
 import {
   type DataRequestProto,
   DataRequestProto_DataContentProtoSchema,
-  DataRequestProtoSchema,
-  HeaderProtoSchema,
+  type HeaderProto,
 } from "../proto/gen/jina_pb.ts";
 import { DocumentArray } from "./document-array.ts";
 import { randomId } from "./id.ts";
@@ -47,10 +46,11 @@ export interface DataRequestInit {
  * ```
  */
 export function createDataRequest(init: DataRequestInit = {}): DataRequestProto {
-  const header = create(HeaderProtoSchema, { requestId: init.requestId ?? randomId() });
+  // Literals, not protobuf-es `create` (which walks the schema): what `create` makes, checked in tests/docarray/request.test.ts.
+  const header: HeaderProto = { $typeName: "jina.HeaderProto", requestId: init.requestId ?? randomId() };
   if (init.endpoint !== undefined) header.execEndpoint = init.endpoint;
   if (init.targetExecutor !== undefined) header.targetExecutor = init.targetExecutor;
-  const request = create(DataRequestProtoSchema, { header });
+  const request: DataRequestProto = { $typeName: "jina.DataRequestProto", header, routes: [] };
   if (init.parameters !== undefined) request.parameters = init.parameters;
   setDocs(request, init.docs ?? new DocumentArray());
   return request;
@@ -92,7 +92,7 @@ export function docsOf(request: DataRequestProto): DocumentArray {
  * ```
  */
 export function setDocs(request: DataRequestProto, docs: DocumentArray): void {
-  const data = (request.data ??= create(DataRequestProto_DataContentProtoSchema));
+  const data = (request.data ??= { $typeName: "jina.DataRequestProto.DataContentProto", documents: { case: undefined } });
   forgetLazyData(data);
   data.documents = { case: "docs", value: docs.toProto() };
 }

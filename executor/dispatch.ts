@@ -49,15 +49,11 @@ export async function dispatchRequests(
   // INVALID_ARGUMENT; when nothing reads or replaces them, the answer writes the same bytes back instead of encoding them.
   const received = requests.length === 1 ? lazyBytesOf(first.data) : undefined;
   if (received) materializeData(first.data);
-  const unchanged = (): DispatchResult => {
-    if (received && first.data) keepEncodedData(first.data, received);
-    return { response: first, failed: false };
-  };
   const endpoint = first.header?.execEndpoint ?? "";
   const method = handlerNameOf(executor, endpoint);
-  if (method === undefined) return unchanged();
+  if (method === undefined) return unchanged(first, received);
   const parts = requests.map((request) => docsOf(request));
-  if (method === null) return unchanged();
+  if (method === null) return unchanged(first, received);
   const metrics = executorMetricsOf(executor);
   metrics?.received(endpoint, requests);
   const batching = parts.length === 1 ? batchingOf(executor, endpoint) : undefined;
@@ -83,13 +79,19 @@ export async function dispatchRequests(
     timed?.();
     applyResult(executor, method, endpoint, first, docs, result);
     metrics?.processed(endpoint, first, docsOf(first).length);
-    if (!read && (result === undefined || result === null || isPlainObject(result))) return unchanged();
+    if (!read && (result === undefined || result === null || isPlainObject(result))) return unchanged(first, received);
     return { response: first, failed: false };
   } catch (error) {
     timed?.();
     markFailed(executor, first, error);
     return { response: first, failed: true };
   }
+}
+
+/** The answer when the handler neither read nor replaced the documents: the bytes received are written back as they came. */
+function unchanged(first: DataRequestProto, received: Uint8Array | undefined): DispatchResult {
+  if (received && first.data) keepEncodedData(first.data, received);
+  return { response: first, failed: false };
 }
 
 function isLazy(signal: AbortSignal | LazySignal): signal is LazySignal {

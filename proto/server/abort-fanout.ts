@@ -28,8 +28,11 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
       subscribed.clear();
     }, { once: true });
   }
-  const entry = () => listener();
+  return subscribe(listeners, () => listener());
+}
+
+/** Adds a fresh entry for the listener (the same listener may be subscribed twice) and returns its removal. */
+function subscribe(listeners: Set<() => void>, entry: () => void): () => void {
   listeners.add(entry);
-  const own = listeners;
-  return () => void own.delete(entry);
+  return () => void listeners.delete(entry);
 }

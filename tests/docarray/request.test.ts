@@ -2,7 +2,7 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ErrorCode, JinaError } from "../../proto/errors.ts";
-import { DataRequestProto_DataContentProtoSchema, DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
+import { DataRequestProto_DataContentProtoSchema, DataRequestProtoSchema, HeaderProtoSchema } from "../../proto/gen/jina_pb.ts";
 import { createDataRequest, DocumentArray, docsOf, setDocs } from "../../docarray/mod.ts";
 
 test("createDataRequest sets a random request id, the endpoint, target, parameters and docs", () => {
@@ -17,6 +17,23 @@ test("createDataRequest sets a random request id, the endpoint, target, paramete
   const bare = createDataRequest();
   assert.is(bare.header?.execEndpoint, undefined);
   assert.is(docsOf(bare).length, 0);
+});
+
+test("createDataRequest makes what protobuf-es create makes, key for key (it writes literals; a schema change shows here)", () => {
+  const docs = new DocumentArray([{ text: "a" }]);
+  const made = createDataRequest({ requestId: "r", endpoint: "/index", docs, targetExecutor: "enc" });
+  const created = create(DataRequestProtoSchema, {
+    header: create(HeaderProtoSchema, { requestId: "r", execEndpoint: "/index", targetExecutor: "enc" }),
+    data: create(DataRequestProto_DataContentProtoSchema, { documents: { case: "docs", value: docs.toProto() } }),
+  });
+  assert.equal(made, created);
+  for (const [a, b] of [[made, created], [made.header!, created.header!], [made.data!, created.data!]] as const) {
+    assert.equal(Object.keys(a).sort(), Object.keys(b).sort());
+    assert.is(Object.getPrototypeOf(a), Object.getPrototypeOf(b));
+  }
+  const bare = createDataRequest({ requestId: "r" });
+  assert.equal({ ...bare, data: undefined }, { ...create(DataRequestProtoSchema, { header: create(HeaderProtoSchema, { requestId: "r" }) }), data: undefined });
+  assert.equal(toBinary(DataRequestProtoSchema, made), toBinary(DataRequestProtoSchema, created));
 });
 
 test("docsOf is a view over request.data.docs; mutations reach the wire", () => {
