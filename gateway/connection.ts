@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createClient, type Transport } from "@connectrpc/connect";
+import { type ContextValues, createClient, type Transport } from "@connectrpc/connect";
 import { lazyDataRequestCodec, materializeData } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { create } from "@bufbuild/protobuf";
@@ -20,7 +20,8 @@ import {
   JinaSingleDataRequestRPC,
   StatusProto_StatusCode,
 } from "../proto/gen/jina_pb.ts";
-import { createLeanGrpcTransport } from "../runtime/mod.ts";
+import { cancelContext, createLeanGrpcTransport } from "../runtime/mod.ts";
+import { type CancelInput, isCancellation, signalOf } from "../proto/server/mod.ts";
 import type { Compression, ReplicaTarget } from "./options.ts";
 import type { NodeReply } from "./walk.ts";
 
@@ -37,7 +38,8 @@ export interface SendOptions {
   endpoint: string;
   /** Deadline of the call in milliseconds; none when undefined. */
   timeoutMs?: number | undefined;
-  signal?: AbortSignal | undefined;
+  /** Cancels the call: an AbortSignal, or a lazy `Cancellation` (over gRPC subscribed to without making a signal). */
+  signal?: CancelInput | undefined;
   /** More request metadata (the W3C trace context of the call). */
   headers?: Record<string, string> | undefined;
 }
@@ -118,7 +120,7 @@ function connect(transport: Transport, address: string, close: () => void, inMem
     let flagged = false;
     const callOptions = {
       headers: options.headers ? { ...options.headers, endpoint: options.endpoint } : { endpoint: options.endpoint },
-      ...callLimits(options),
+      ...callLimits(options, !inMemory),
       onTrailer: (trailer: Headers) => (flagged = trailer.get("is-error") === "true"),
     };
     const response = parts.length === 1
@@ -151,11 +153,16 @@ function connect(transport: Transport, address: string, close: () => void, inMem
   };
 }
 
-function callLimits(options: Omit<SendOptions, "endpoint">): { timeoutMs?: number; signal?: AbortSignal } {
-  return {
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  };
+/**
+ * The deadline and cancellation of a call. On the lean gRPC transport (`lean`) a lazy cancellation rides in the
+ * context values, so no AbortSignal is made; elsewhere it becomes a signal.
+ */
+function callLimits(options: Omit<SendOptions, "endpoint">, lean = false): { timeoutMs?: number; signal?: AbortSignal; contextValues?: ContextValues } {
+  const cancel = options.signal;
+  const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
+  if (lean && isCancellation(cancel)) return { ...timeout, contextValues: cancelContext(cancel) };
+  const signal = signalOf(cancel);
+  return signal ? { ...timeout, signal } : timeout;
 }
 
 function grpcBaseUrl(target: string, name: string): string {

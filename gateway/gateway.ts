@@ -11,7 +11,7 @@ import { checkDocCount, countDataContentDocs, defaultMaxDocs, docCountCheck, doc
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
 import { type DataRequestProto, HeaderProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
-import { type CancelSource, checkGracePeriod, createHealthState, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
+import { type CancelInput, type CancelSource, checkGracePeriod, createHealthState, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
 import { allEnv, type DirectRoutes, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
 import { dryRun } from "./dry-run.ts";
 import { createEndpointDiscovery, type EndpointDiscovery } from "./endpoint-discovery.ts";
@@ -251,7 +251,9 @@ class JinaGateway implements Gateway {
         `The request did not finish within requestTimeout=${timeoutMs} ms: raise the gateway's requestTimeout for longer requests`,
         ErrorCode.DeadlineExceeded,
       ));
-    return this.#requests.track(async (tracked) => {
+    // trackLazy: the walk, the pool and the lean transport subscribe to the request's cancellation without making
+    // an AbortController (one is made only where something reads `signal`: an in-memory executor, a fork).
+    return this.#requests.trackLazy(async (tracked) => {
       try {
         return await this.#handle(request, tracked);
       } catch (error) {
@@ -263,7 +265,7 @@ class JinaGateway implements Gateway {
     }, signal, { ms: timeoutMs, reason });
   }
 
-  async #handle(request: DataRequestProto, signal: AbortSignal): Promise<DataRequestProto> {
+  async #handle(request: DataRequestProto, signal: CancelInput): Promise<DataRequestProto> {
     const header = { ...(request.header ?? create(HeaderProtoSchema)) };
     header.requestId ||= randomId();
     header.execEndpoint ??= "/";
@@ -304,7 +306,7 @@ class JinaGateway implements Gateway {
   async #send(
     node: string,
     parts: readonly DataRequestProto[],
-    call: { endpoint: string; signal: AbortSignal; parent: Context; metrics: GatewayMetrics | undefined },
+    call: { endpoint: string; signal: CancelInput; parent: Context; metrics: GatewayMetrics | undefined },
   ): Promise<NodeReply> {
     const { span, headers } = startDeploymentSpan(call.parent, node, parts, call.endpoint);
     const observed = call.metrics?.startSend(parts);

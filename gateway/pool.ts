@@ -11,6 +11,7 @@ import type { Compression, GatewayDeployment, GatewayLogger, ReplicaTarget } fro
 import { checkRetryPolicy, type RetryPolicy } from "./retry-policy.ts";
 import type { ReplicaJoinOptions, ReplicaLeave } from "./replica-changes.ts";
 import type { NodeReply } from "./walk.ts";
+import type { CancelInput } from "../proto/server/mod.ts";
 
 /**
  * Options of {@link createConnectionPool}.
@@ -45,7 +46,8 @@ export interface ConnectionPoolOptions {
 export interface PoolSendOptions {
   /** The executor endpoint (`header.execEndpoint`). */
   endpoint: string;
-  signal?: AbortSignal | undefined;
+  /** Cancels the call: an AbortSignal, or a lazy `Cancellation` (no AbortController made unless one is read). */
+  signal?: CancelInput | undefined;
   /** More request metadata for the call (the W3C trace context, see `gateway/tracing.ts`). */
   headers?: Record<string, string> | undefined;
 }

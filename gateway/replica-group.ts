@@ -13,6 +13,7 @@ import { drainConnection, type ReplicaJoinOptions, type ReplicaLeave, waitUntilS
 import type { ReplicaConnection } from "./connection.ts";
 import { attemptsFor, backoffDelayMs, isEncodingFailure, isRetryable, mayRetry, type RetryPolicy } from "./retry-policy.ts";
 import type { NodeReply } from "./walk.ts";
+import { type CancelInput, subscribeCancel } from "../proto/server/mod.ts";
 
 /**
  * Options of {@link createReplicaGroup}.
@@ -50,7 +51,8 @@ export interface ReplicaGroupOptions {
 export interface GroupSendOptions {
   /** The executor endpoint (`header.execEndpoint`), sent as metadata. */
   endpoint: string;
-  signal?: AbortSignal | undefined;
+  /** Cancels the call: an AbortSignal, or a lazy `Cancellation`. */
+  signal?: CancelInput | undefined;
   /** More request metadata for every attempt (the W3C trace context of the call). */
   headers?: Record<string, string> | undefined;
 }
@@ -221,16 +223,16 @@ export function createReplicaGroup(targets: readonly ReplicaTarget[], options: R
 }
 
 /** Waits before a retry; an abort ends the wait early (the attempt that follows then fails as cancelled). */
-function backoff(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function backoff(ms: number, signal: CancelInput | undefined): Promise<void> {
   if (signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
+      stop?.();
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
+    const stop = signal ? subscribeCancel(signal, done) : undefined;
   });
 }
 

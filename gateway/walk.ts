@@ -21,7 +21,7 @@ import { filterRequest, sortLikeRequest } from "./conditions.ts";
 import { type GraphNode, startGateway, type TopologyGraph } from "./graph.ts";
 import type { GatewayLogger } from "./options.ts";
 import { mergeResults, restoreParameters, resultsKey, specificParameters } from "./parameters.ts";
-import { onAbort } from "../proto/server/mod.ts";
+import { type CancelInput, subscribeCancel } from "../proto/server/mod.ts";
 import { reduceRequests } from "./reduce-requests.ts";
 import { buildRoutes, endVisit, routeTimestampNow, startVisit, type Visit } from "./routes.ts";
 import { targetMatcher } from "./target-executor.ts";
@@ -41,13 +41,15 @@ export interface NodeReply {
 
 /**
  * Calls one deployment (the connection pool's `send`) with one request, or with several parts (`noReduce`).
+ * `signal` is the walk's own `signal` (an AbortSignal or a lazy `Cancellation`: `signalOf(signal)` gives an
+ * AbortSignal) or, where the walk runs several calls at once, a signal that also aborts when one of them fails.
  *
  * @example
  * ```ts
  * const send: NodeSender = (node, parts, signal) => pool.send(node, parts, { endpoint: "/index", signal });
  * ```
  */
-export type NodeSender = (node: string, parts: readonly DataRequestProto[], signal: AbortSignal) => Promise<NodeReply>;
+export type NodeSender = (node: string, parts: readonly DataRequestProto[], signal: CancelInput) => Promise<NodeReply>;
 
 /**
  * How one node treats what enters it.
@@ -75,8 +77,8 @@ export interface WalkNodeOptions {
 export interface WalkOptions {
   /** Calls a deployment. */
   send: NodeSender;
-  /** The caller's signal: aborts the calls the response waits for. */
-  signal?: AbortSignal;
+  /** The caller's signal (or a lazy `Cancellation`): aborts the calls the response waits for. */
+  signal?: CancelInput | undefined;
   /** Aborts calls of floating nodes (which outlive the request), e.g. when the gateway closes. */
   floatingSignal?: AbortSignal;
   /** Receives each floating node's task, so that its owner can wait for it on close. */
@@ -144,7 +146,7 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
     return output;
   };
 
-  const runNode = async (node: GraphNode, signal: AbortSignal): Promise<Part> => {
+  const runNode = async (node: GraphNode, signal: CancelInput): Promise<Part> => {
     const parts = await Promise.all(node.incoming.map(outputOf)).catch((error) => {
       throw node.awaited ? error : new UpstreamFailed("upstream failed", { cause: error });
     });
@@ -180,7 +182,7 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
     return { request: reply.response, owned: node.fanOut === 1, isError: reply.isError, from: node.name };
   };
 
-  const stopListening = options.signal && awaited ? onAbort(options.signal, () => awaited.abort(options.signal?.reason)) : undefined;
+  const stopListening = options.signal && awaited ? subscribeCancel(options.signal, (reason) => awaited.abort(reason)) : undefined;
   try {
     const ends = Promise.all(graph.endIncoming.map(outputOf));
     for (const node of graph.nodes) {

@@ -6,7 +6,8 @@
  * the interface; streaming calls go through Connect's own gRPC transport.
  *
  * Kept gRPC behaviour: `grpc-timeout` from `timeoutMs` (and the call fails DEADLINE_EXCEEDED when it passes),
- * cancellation through `signal` (RST_STREAM CANCEL, CANCELED), status and message from the trailers (or a
+ * cancellation through `signal` or a lazy {@link Cancellation} in the call's context values under
+ * {@link cancelContextKey} (RST_STREAM CANCEL, CANCELED; no AbortSignal needed), status and message from the trailers (or a
  * trailers-only answer), response headers and trailers handed to `onHeader` / `onTrailer`, gzip both ways, TLS
  * (`https://`), and a bound on the response size.
  *
@@ -14,7 +15,7 @@
  */
 import { methodPath } from "./method-path.ts";
 import { create, type DescMessage, type DescMethodStreaming, type DescMethodUnary, isMessage, type MessageInitShape } from "@bufbuild/protobuf";
-import { Code, ConnectError, type StreamResponse, type Transport, type UnaryResponse } from "@connectrpc/connect";
+import { Code, ConnectError, type ContextValues, createContextKey, createContextValues, type StreamResponse, type Transport, type UnaryResponse } from "@connectrpc/connect";
 import { codeFromHttpStatus } from "@connectrpc/connect/protocol-grpc";
 import { compressionGzip, createGrpcTransport } from "@connectrpc/connect-node";
 import { Buffer } from "node:buffer";
@@ -22,6 +23,7 @@ import * as http2 from "node:http2";
 import { type BinaryCodec, codecFor, decodeGrpcMessage, encodeEnvelope, envelopedMessage, grpcEnvelope, grpcErrorOf, gunzipMessage, gzipMessage, resetErrorOf, UnaryBody } from "./grpc-frame.ts";
 import { deferHttp2SessionDestroy } from "./http2-session-teardown.ts";
 import { HeaderView } from "./header-view.ts";
+import { type Cancellation, isCancellation } from "../proto/server/cancellation.ts";
 
 /**
  * Options of {@link createLeanGrpcTransport}.
@@ -59,6 +61,31 @@ export interface ClosableTransport extends Transport {
 }
 
 const userAgent = "jina-ts-grpc";
+
+/**
+ * The context value a caller sets to cancel a unary call of the lean transport with a {@link Cancellation} instead
+ * of an AbortSignal (Connect's `signal` takes only signals, and making one per call is measurable on a hop).
+ * Transports that do not know it ignore it.
+ *
+ * @example
+ * ```ts
+ * const cancel = new LazyAbort();
+ * await client.process_single_data(request, { contextValues: cancelContext(cancel) });
+ * ```
+ */
+export const cancelContextKey = createContextKey<Cancellation | undefined>(undefined, { description: "jina-ts lazy cancellation" });
+
+/**
+ * Context values carrying `cancel` under {@link cancelContextKey}.
+ *
+ * @example
+ * ```ts
+ * await transport.unary(method, undefined, 5000, headers, request, cancelContext(cancel));
+ * ```
+ */
+export function cancelContext(cancel: Cancellation): ContextValues {
+  return createContextValues().set(cancelContextKey, cancel);
+}
 
 /**
  * Creates the transport for one target. The session opens on the first call, and again after it closed or failed.
@@ -105,8 +132,10 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
       timeoutMs: number | undefined,
       header: HeadersInit | undefined,
       input: MessageInitShape<I>,
+      contextValues?: ContextValues,
     ): Promise<UnaryResponse<I, O>> {
-      if (signal?.aborted) throw ConnectError.from(signal.reason, Code.Canceled);
+      const cancel = signal ?? contextValues?.get(cancelContextKey);
+      if (cancel?.aborted) throw ConnectError.from(cancel.reason, Code.Canceled);
       if (timeoutMs !== undefined && timeoutMs <= 0) throw new ConnectError("the operation timed out", Code.DeadlineExceeded);
       const message = isMessage(input, method.input) ? input : create(method.input, input as MessageInitShape<I>);
       let frame: Uint8Array;
@@ -119,7 +148,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
       if (compressed) frame = grpcEnvelope(await gzipMessage(envelopedMessage(frame)), true);
       const base = headersOf(methodPath(method), compressed);
       const headers = header === undefined && timeoutMs === undefined ? base : withCallHeaders(base, header, timeoutMs);
-      const answer = await call(sessions, headers, frame, signal, timeoutMs, readMaxBytes);
+      const answer = await call(sessions, headers, frame, cancel, timeoutMs, readMaxBytes);
       let output = answer.body;
       if (answer.compressed) {
         if (answer.header["grpc-encoding"] !== "gzip") {
@@ -219,7 +248,7 @@ function call(
   sessions: SessionHolder,
   headers: http2.OutgoingHttpHeaders,
   body: Uint8Array,
-  signal: AbortSignal | undefined,
+  signal: AbortSignal | Cancellation | undefined,
   timeoutMs: number | undefined,
   readMaxBytes: number,
 ): Promise<Answer> {
@@ -253,6 +282,7 @@ class UnaryCall {
   timer: ReturnType<typeof setTimeout> | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  unsubscribe: (() => void) | undefined;
 
   constructor(
     readonly sessions: SessionHolder,
@@ -264,7 +294,11 @@ class UnaryCall {
     this.response = new UnaryBody(readMaxBytes);
   }
 
-  listen(signal: AbortSignal): void {
+  listen(signal: AbortSignal | Cancellation): void {
+    if (isCancellation(signal)) {
+      this.unsubscribe = signal.subscribe((reason) => this.finish(ConnectError.from(reason, Code.Canceled)));
+      return;
+    }
     this.signal = signal;
     this.onAbort = () => this.finish(ConnectError.from(signal.reason, Code.Canceled));
     signal.addEventListener("abort", this.onAbort, { once: true });
@@ -276,6 +310,7 @@ class UnaryCall {
     this.sessions.ended();
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onAbort) this.signal!.removeEventListener("abort", this.onAbort);
+    else if (this.unsubscribe) this.unsubscribe();
     if (error) {
       if (!this.stream.closed) this.stream.close(http2.constants.NGHTTP2_CANCEL);
       this.reject(error);

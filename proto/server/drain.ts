@@ -8,6 +8,7 @@
 import { ErrorCode, JinaError } from "../errors.ts";
 import { onAbort } from "./abort-fanout.ts";
 import { DeadlineList } from "./deadlines.ts";
+import type { Cancellation } from "./cancellation.ts";
 import { LazyAbort } from "./lazy-abort.ts";
 
 /** Default grace period of a drain: 10 s (Kubernetes gives 30 s before SIGKILL). */
@@ -85,7 +86,7 @@ export interface TrackOptions {
  * await requests.trackLazy((lazy) => handle(request, () => lazy.signal));
  * ```
  */
-export interface LazySignal {
+export interface LazySignal extends Cancellation {
   /** The request's signal (made on first read). */
   readonly signal: AbortSignal;
   /** Whether the request was cancelled (without making the signal). */

@@ -24,8 +24,10 @@ export { jinaInfo } from "./info.ts";
 export { checkGracePeriod, createRequestTracker, defaultGracePeriodMs } from "./drain.ts";
 export { onAbort } from "./abort-fanout.ts";
 export { LazyAbort } from "./lazy-abort.ts";
+export { isCancellation, signalOf, subscribeCancel } from "./cancellation.ts";
 export { jinaCompatVersion, jinaTsVersion } from "./version.ts";
 
 export type { HealthState } from "./health.ts";
 export type { JinaInfo, JinaInfoContext } from "./info.ts";
+export type { CancelInput, Cancellation } from "./cancellation.ts";
 export type { CancelSource, DrainOutcome, LazySignal, RequestTracker, TrackOptions } from "./drain.ts";

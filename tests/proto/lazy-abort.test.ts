@@ -5,6 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { LazyAbort } from "../../proto/server/lazy-abort.ts";
+import { isCancellation, signalOf, subscribeCancel } from "../../proto/server/cancellation.ts";
 
 test("subscribers hear the abort once; later aborts do nothing and return false", () => {
   const cancel = new LazyAbort<Error>();
@@ -41,6 +42,25 @@ test("the signal is made on first read, before or after the abort, and carries t
   after.abort(reason);
   assert.is(after.signal.aborted, true);
   assert.is(after.signal.reason, reason);
+});
+
+
+test("cancellation.ts: a LazyAbort or an AbortSignal, subscribed to the same way; signalOf makes a signal only for a lazy one", () => {
+  const lazy = new LazyAbort<Error>();
+  assert.ok(isCancellation(lazy));
+  const controller = new AbortController();
+  assert.not.ok(isCancellation(controller.signal));
+  assert.not.ok(isCancellation(undefined));
+  assert.is(signalOf(controller.signal), controller.signal);
+  assert.is(signalOf(undefined), undefined);
+  const heard: unknown[] = [];
+  subscribeCancel(lazy, (reason) => heard.push((reason as Error).message));
+  const stop = subscribeCancel(controller.signal, (reason) => heard.push(reason));
+  lazy.abort(new Error("lazy"));
+  controller.abort("signal");
+  stop();
+  assert.equal(heard, ["lazy", "signal"]);
+  assert.is(signalOf(lazy)?.aborted, true);
 });
 
 test.run();

@@ -11,7 +11,9 @@ import { createDataRequest, Document, DocumentArray, docsOf } from "../../docarr
 import { bindRequests, Executor, type HandlerArgs, serveExecutor } from "../../executor/mod.ts";
 import { ErrorCode } from "../../proto/errors.ts";
 import { JinaSingleDataRequestRPC, StatusProto_StatusCode } from "../../proto/gen/jina_pb.ts";
-import { createLeanGrpcTransport, fastUnaryRoute, serveGrpc } from "../../runtime/mod.ts";
+import { cancelContext, createLeanGrpcTransport, fastUnaryRoute, serveGrpc } from "../../runtime/mod.ts";
+import { LazyAbort } from "../../proto/server/lazy-abort.ts";
+import type { Cancellation } from "../../proto/server/cancellation.ts";
 import { closedPort, sleep } from "../gateway/fakes.ts";
 
 class Probe extends Executor {
@@ -91,6 +93,36 @@ test("aborting the caller's signal cancels the call (CANCELED) and the cancellat
       assert.is((await pending)?.code, ErrorCode.Canceled);
       for (let i = 0; i < 100 && !probe.seen[0]?.aborted; i++) await sleep(20);
       assert.ok(probe.seen[0]?.aborted, "the handler saw the cancellation");
+    } finally {
+      transport.close();
+    }
+  });
+});
+
+test("a lazy cancellation in the context values (cancelContext) cancels the call without making an AbortSignal", async () => {
+  await withExecutor(async (baseUrl, probe) => {
+    const transport = createLeanGrpcTransport({ baseUrl });
+    try {
+      const client = createClient(JinaSingleDataRequestRPC, transport);
+      const lazy = new LazyAbort<Error>();
+      // reading `signal` would fail the call: the transport must only subscribe
+      const cancel: Cancellation = {
+        get aborted() { return lazy.aborted; },
+        get reason() { return lazy.reason; },
+        get signal(): AbortSignal { throw new Error("the transport read the signal"); },
+        subscribe: (listener) => lazy.subscribe(listener),
+      };
+      const done = await client.process_single_data(request("/upper"), { contextValues: cancelContext(cancel) });
+      assert.equal(docsOf(done).texts, ["HELLO"]);
+      const pending = client.process_single_data(request("/slow"), { contextValues: cancelContext(cancel) }).then(() => undefined, (e) => e);
+      for (let i = 0; i < 100 && probe.seen.length === 0; i++) await sleep(20);
+      lazy.abort(new Error("the caller went away"));
+      const error = await pending;
+      assert.is(error?.code, ErrorCode.Canceled);
+      for (let i = 0; i < 100 && !probe.seen[0]?.aborted; i++) await sleep(20);
+      assert.ok(probe.seen[0]?.aborted, "the handler saw the cancellation");
+      const late = await client.process_single_data(request("/upper"), { contextValues: cancelContext(cancel) }).then(() => undefined, (e) => e);
+      assert.is(late?.code, ErrorCode.Canceled, "an aborted cancellation fails the call before it is sent");
     } finally {
       transport.close();
     }
