@@ -17,7 +17,7 @@ import { create, type DescMessage, type DescMethodUnary, isMessage, type Message
 import { Code, ConnectError } from "@connectrpc/connect";
 import { parseTimeout } from "@connectrpc/connect/protocol-grpc";
 import { constants, type Http2ServerRequest, type Http2ServerResponse, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from "node:http2";
-import { type BinaryCodec, codecFor, encodeEnvelope, encodeGrpcMessage, envelopedMessage, grpcEnvelope, gunzipMessage, gzipMessage, UnaryBody } from "./grpc-frame.ts";
+import { type BinaryCodec, codecFor, encodeEnvelopeLeased, encodeGrpcMessage, envelopedMessage, type FrameLease, grpcEnvelope, gunzipMessage, gzipMessage, UnaryBody } from "./grpc-frame.ts";
 import { HeaderView } from "./header-view.ts";
 import { LazyAbort } from "../proto/server/lazy-abort.ts";
 import type { MessageCheck } from "./grpc-message-check.ts";
@@ -58,8 +58,11 @@ export interface FastUnaryCall {
 export interface FastUnaryRoute {
   /** `/package.Service/Method`. */
   readonly path: string;
-  /** Decodes, handles and encodes one call into its gRPC frame (`encodeEnvelope`); rejects with the call's error. */
-  run(bytes: Uint8Array, call: FastUnaryCall): Promise<Uint8Array>;
+  /**
+   * Decodes, handles and encodes one call into its gRPC frame (`encodeEnvelopeLeased`: possibly in a buffer lent by
+   * the codec, to release once written out); rejects with the call's error.
+   */
+  run(bytes: Uint8Array, call: FastUnaryCall): Promise<FrameLease>;
 }
 
 /**
@@ -88,7 +91,7 @@ export function fastUnaryRoute<I extends DescMessage, O extends DescMessage>(
         throw new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.InvalidArgument);
       }
       const answer = await handle(request, call);
-      return encodeEnvelope(output, isMessage(answer, method.output) ? answer : create(method.output, answer));
+      return encodeEnvelopeLeased(output, isMessage(answer, method.output) ? answer : create(method.output, answer));
     },
   };
 }
@@ -181,8 +184,11 @@ interface CallIO {
   gone(): boolean;
   /** Hands the request's body chunks, its end and the stream's close to `call`. */
   listen(call: ServerCall): void;
-  /** Writes the headers, the framed message (if any) and the trailers, and ends the answer. */
-  answer(head: OutgoingHttpHeaders, frame: Uint8Array | undefined, trailers: OutgoingHttpHeaders): void;
+  /**
+   * Writes the headers, the framed message (if any) and the trailers, and ends the answer; the frame's lease is
+   * released once the answer finished cleanly (after a failure its buffer is left to the garbage collector).
+   */
+  answer(head: OutgoingHttpHeaders, frame: FrameLease | undefined, trailers: OutgoingHttpHeaders): void;
 }
 
 function compatIO(req: Http2ServerRequest, res: Http2ServerResponse): CallIO {
@@ -197,9 +203,9 @@ function compatIO(req: Http2ServerRequest, res: Http2ServerResponse): CallIO {
     },
     answer(head, frame, trailers) {
       res.writeHead(200, head);
-      if (frame) res.write(frame);
+      if (frame) res.write(frame.bytes);
       res.addTrailers(trailers);
-      res.end();
+      res.end(frame ? releaseWhenFinished(frame) : undefined);
     },
   };
 }
@@ -242,15 +248,21 @@ class StreamIO implements CallIO {
     stream.on("close", streamOnClose);
   }
 
-  answer(head: OutgoingHttpHeaders, frame: Uint8Array | undefined, trailers: OutgoingHttpHeaders): void {
+  answer(head: OutgoingHttpHeaders, frame: FrameLease | undefined, trailers: OutgoingHttpHeaders): void {
     const stream = this.stream;
     stream[trailersOf] = trailers;
     // `respond` copies the headers, so the shared `head` objects stay as they are.
     stream.respond(head, { waitForTrailers: true });
     stream.once("wantTrailers", streamOnWantTrailers);
     if (!stream.readableEnded) stream.once("finish", streamOnFinish);
-    stream.end(frame);
+    if (frame) stream.end(frame.bytes, releaseWhenFinished(frame));
+    else stream.end();
   }
+}
+
+/** An `end` callback that gives the frame's buffer back when the answer finished cleanly (checked on Node, Deno, Bun). */
+function releaseWhenFinished(frame: FrameLease): (error?: Error | null) => void {
+  return (error) => error || frame.release();
 }
 
 function streamIO(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): CallIO {
@@ -330,19 +342,22 @@ class ServerCall implements FastUnaryCall {
   async #run(): Promise<void> {
     try {
       const frame = await run(this.route, this.io.headers, this.#body, this, this.options);
-      const compressed = this.options.acceptCompression && envelopedMessage(frame).byteLength >= compressMinBytes &&
+      const compressed = this.options.acceptCompression && envelopedMessage(frame.bytes).byteLength >= compressMinBytes &&
         /\bgzip\b/.test(String(this.io.headers["grpc-accept-encoding"] ?? ""));
-      this.respond(undefined, compressed ? grpcEnvelope(await gzipMessage(envelopedMessage(frame)), true) : frame, compressed);
+      if (!compressed) return this.respond(undefined, frame);
+      const zipped = grpcEnvelope(await gzipMessage(envelopedMessage(frame.bytes)), true);
+      frame.release();
+      this.respond(undefined, { bytes: zipped, release: noop }, true);
     } catch (error) {
       this.respond(ConnectError.from(error));
     }
   }
 
-  respond(error: ConnectError | undefined, frame?: Uint8Array, compressed = false): void {
-    if (this.#answered) return;
+  respond(error: ConnectError | undefined, frame?: FrameLease, compressed = false): void {
+    if (this.#answered) return frame?.release();
     this.#answered = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    if (this.io.gone()) return;
+    if (this.io.gone()) return frame?.release();
     const head = headOf(this.io.headers["content-type"] as string, this.options.acceptCompression, compressed, this.io.rawStream);
     const own = this.#trailer;
     const trailers = error
@@ -367,7 +382,9 @@ function serve(route: FastUnaryRoute, io: CallIO, options: FastUnaryOptions): vo
   new ServerCall(route, io, options);
 }
 
-async function run(route: FastUnaryRoute, headers: IncomingHttpHeaders, body: UnaryBody, call: FastUnaryCall, options: FastUnaryOptions): Promise<Uint8Array> {
+function noop(): void {}
+
+async function run(route: FastUnaryRoute, headers: IncomingHttpHeaders, body: UnaryBody, call: FastUnaryCall, options: FastUnaryOptions): Promise<FrameLease> {
   const encoding = headers["grpc-encoding"];
   const gzip = encoding === "gzip" && options.acceptCompression;
   if (encoding !== undefined && encoding !== "identity" && !gzip) {

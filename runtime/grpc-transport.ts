@@ -20,7 +20,7 @@ import { codeFromHttpStatus } from "@connectrpc/connect/protocol-grpc";
 import { compressionGzip, createGrpcTransport } from "@connectrpc/connect-node";
 import { Buffer } from "node:buffer";
 import * as http2 from "node:http2";
-import { type BinaryCodec, codecFor, decodeGrpcMessage, encodeEnvelope, envelopedMessage, grpcEnvelope, grpcErrorOf, gunzipMessage, gzipMessage, resetErrorOf, UnaryBody } from "./grpc-frame.ts";
+import { type BinaryCodec, codecFor, decodeGrpcMessage, encodeEnvelopeLeased, envelopedMessage, type FrameLease, grpcEnvelope, grpcErrorOf, gunzipMessage, gzipMessage, resetErrorOf, UnaryBody } from "./grpc-frame.ts";
 import { deferHttp2SessionDestroy } from "./http2-session-teardown.ts";
 import { HeaderView } from "./header-view.ts";
 import { type Cancellation, isCancellation } from "../proto/server/cancellation.ts";
@@ -138,14 +138,20 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
       if (cancel?.aborted) throw ConnectError.from(cancel.reason, Code.Canceled);
       if (timeoutMs !== undefined && timeoutMs <= 0) throw new ConnectError("the operation timed out", Code.DeadlineExceeded);
       const message = isMessage(input, method.input) ? input : create(method.input, input as MessageInitShape<I>);
-      let frame: Uint8Array;
+      // The frame is written into a buffer lent by the wire codec's arena (when the codec has one) and given back
+      // once the stream has handed the bytes off (`end`'s callback; checked on Node, Deno and Bun).
+      let frame: FrameLease;
       try {
-        frame = encodeEnvelope(codecFor(method.input, options.codecs), message);
+        frame = encodeEnvelopeLeased(codecFor(method.input, options.codecs), message);
       } catch (error) {
         throw new ConnectError(`serialize binary: ${error instanceof Error ? error.message : String(error)}`, Code.Internal);
       }
-      const compressed = gzip && envelopedMessage(frame).byteLength >= compressMinBytes;
-      if (compressed) frame = grpcEnvelope(await gzipMessage(envelopedMessage(frame)), true);
+      const compressed = gzip && envelopedMessage(frame.bytes).byteLength >= compressMinBytes;
+      if (compressed) {
+        const zipped = grpcEnvelope(await gzipMessage(envelopedMessage(frame.bytes)), true);
+        frame.release();
+        frame = { bytes: zipped, release: noop };
+      }
       const base = headersOf(methodPath(method), compressed);
       const headers = header === undefined && timeoutMs === undefined ? base : withCallHeaders(base, header, timeoutMs);
       const answer = await call(sessions, headers, frame, cancel, timeoutMs, readMaxBytes);
@@ -247,7 +253,7 @@ function createSessionHolder(baseUrl: string): SessionHolder {
 function call(
   sessions: SessionHolder,
   headers: http2.OutgoingHttpHeaders,
-  body: Uint8Array,
+  body: FrameLease,
   signal: AbortSignal | Cancellation | undefined,
   timeoutMs: number | undefined,
   readMaxBytes: number,
@@ -257,6 +263,7 @@ function call(
     try {
       stream = sessions.get().request(headers);
     } catch (error) {
+      body.release();
       return reject(grpcErrorOf(error));
     }
     sessions.started();
@@ -269,9 +276,13 @@ function call(
     stream.on("data", onData);
     stream.on("error", onError);
     stream.on("close", onClose);
-    stream.end(body);
+    // Given back only when the stream finished cleanly: after a reset the bytes may still sit in a socket write, so
+    // the buffer is left to the garbage collector instead.
+    stream.end(body.bytes, (error?: Error | null) => error || body.release());
   });
 }
+
+function noop(): void {}
 
 /** The state of one call, found from its stream's listeners (shared functions: no closures per call). */
 class UnaryCall {

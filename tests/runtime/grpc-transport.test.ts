@@ -7,7 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createClient } from "@connectrpc/connect";
 import * as http2 from "node:http2";
-import { createDataRequest, Document, DocumentArray, docsOf } from "../../docarray/mod.ts";
+import { codecArena, createDataRequest, Document, DocumentArray, docsOf } from "../../docarray/mod.ts";
 import { bindRequests, Executor, type HandlerArgs, serveExecutor } from "../../executor/mod.ts";
 import { ErrorCode } from "../../proto/errors.ts";
 import { JinaSingleDataRequestRPC, StatusProto_StatusCode } from "../../proto/gen/jina_pb.ts";
@@ -123,6 +123,24 @@ test("a lazy cancellation in the context values (cancelContext) cancels the call
       assert.ok(probe.seen[0]?.aborted, "the handler saw the cancellation");
       const late = await client.process_single_data(request("/upper"), { contextValues: cancelContext(cancel) }).then(() => undefined, (e) => e);
       assert.is(late?.code, ErrorCode.Canceled, "an aborted cancellation fails the call before it is sent");
+    } finally {
+      transport.close();
+    }
+  });
+});
+
+test("frames in reused buffers (the codec's arena, released after the write): 48 concurrent calls of 10 B to 300 kB each get their own answer", async () => {
+  await withExecutor(async (baseUrl) => {
+    const transport = createLeanGrpcTransport({ baseUrl });
+    try {
+      const client = createClient(JinaSingleDataRequestRPC, transport);
+      for (let round = 0; round < 2; round++) {
+        const texts = Array.from({ length: 48 }, (_, i) => `${round}-${i}-`.padEnd([10, 1_000, 70_000, 300_000][i % 4]!, String.fromCharCode(97 + (i % 26))));
+        const answers = await Promise.all(texts.map((text) => client.process_single_data(request("/upper", text), { headers: { endpoint: "/upper" } })));
+        assert.equal(answers.map((answer) => docsOf(answer).texts[0]), texts.map((text) => text.toUpperCase()));
+      }
+      // the client and the executor (one process here) gave their frames' buffers back
+      assert.ok(codecArena.pooledBytes > 0, "slabs came back to the arena");
     } finally {
       transport.close();
     }
