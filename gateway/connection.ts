@@ -109,24 +109,21 @@ export function createReplicaConnection(target: ReplicaTarget, name: string, opt
 }
 
 function connect(transport: Transport, address: string, close: () => void, inMemory = false): ReplicaConnection {
-  const single = createClient(JinaSingleDataRequestRPC, transport);
-  const list = createClient(JinaDataRequestRPC, transport);
   const discovery = createClient(JinaDiscoverEndpointsRPC, transport);
   const health = createClient(Health, transport);
   const sendParts = async (parts: readonly DataRequestProto[], options: SendOptions): Promise<NodeReply> => {
     // an in-memory transport may be any Connect transport (protobuf-es encodes it): documents must be decoded
     // several parts go as one DataRequestListProto, which the lazy codec does not write: decode them first
     if (inMemory || parts.length > 1) for (const part of parts) materializeData(part.data);
-    let flagged = false;
-    const callOptions = {
-      headers: options.headers ? { ...options.headers, endpoint: options.endpoint } : { endpoint: options.endpoint },
-      ...callLimits(options, !inMemory),
-      onTrailer: (trailer: Headers) => (flagged = trailer.get("is-error") === "true"),
-    };
-    const response = parts.length === 1
-      ? await single.process_single_data(parts[0]!, callOptions)
-      : await list.process_data(create(DataRequestListProtoSchema, { requests: [...parts] }), callOptions);
-    return { response, isError: flagged || response.header?.status?.code === StatusProto_StatusCode.ERROR };
+    const headers = options.headers ? { ...options.headers, endpoint: options.endpoint } : { endpoint: options.endpoint };
+    const { timeoutMs, signal, contextValues } = callLimits(options, !inMemory);
+    // one part: the transport's `unary` straight (what the Connect client would call), its trailers read off the
+    // answer instead of through an `onTrailer` callback
+    const answer = parts.length === 1
+      ? await transport.unary(processSingleData, signal, timeoutMs, headers, parts[0]!, contextValues)
+      : await transport.unary(processData, signal, timeoutMs, headers, create(DataRequestListProtoSchema, { requests: [...parts] }), contextValues);
+    const response = answer.message;
+    return { response, isError: answer.trailer.get("is-error") === "true" || response.header?.status?.code === StatusProto_StatusCode.ERROR };
   };
   let inFlight = 0;
   const idlers: (() => void)[] = [];
@@ -157,6 +154,9 @@ function connect(transport: Transport, address: string, close: () => void, inMem
  * The deadline and cancellation of a call. On the lean gRPC transport (`lean`) a lazy cancellation rides in the
  * context values, so no AbortSignal is made; elsewhere it becomes a signal.
  */
+const processSingleData = JinaSingleDataRequestRPC.method.process_single_data;
+const processData = JinaDataRequestRPC.method.process_data;
+
 function callLimits(options: Omit<SendOptions, "endpoint">, lean = false): { timeoutMs?: number; signal?: AbortSignal; contextValues?: ContextValues } {
   const cancel = options.signal;
   const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};

@@ -171,6 +171,11 @@ class JinaGateway implements Gateway {
   readonly #inFlight: InFlightLimit;
   readonly #stopping = new AbortController();
   readonly #floating = new Set<Promise<void>>();
+  /** Keeps each floating node's task until it settles (one function for every request). */
+  readonly #trackFloating = (task: Promise<void>): void => {
+    this.#floating.add(task);
+    void task.finally(() => this.#floating.delete(task));
+  };
   readonly #servers = new Set<Server>();
   readonly #session = { sessionId: randomId(), startedAt: new Date() };
   readonly #health = createHealthState();
@@ -243,14 +248,8 @@ class JinaGateway implements Gateway {
         ),
       );
     }
-    const timeoutMs = this.#options.requestTimeout ?? defaultRequestTimeoutMs;
     // The error is made only when the deadline passes (an error per request would cost its stack trace).
-    let expired: JinaError | undefined;
-    const reason = () =>
-      (expired = new JinaError(
-        `The request did not finish within requestTimeout=${timeoutMs} ms: raise the gateway's requestTimeout for longer requests`,
-        ErrorCode.DeadlineExceeded,
-      ));
+    const expiry = new RequestExpiry(this.#options.requestTimeout ?? defaultRequestTimeoutMs);
     // trackLazy: the walk, the pool and the lean transport subscribe to the request's cancellation without making
     // an AbortController (one is made only where something reads `signal`: an in-memory executor, a fork).
     return this.#requests.trackLazy(async (tracked) => {
@@ -259,10 +258,10 @@ class JinaGateway implements Gateway {
       } catch (error) {
         // Cancelled by the drain or the deadline: say so, not as the walk's generic "cancelled".
         if (tracked.aborted && tracked.reason === this.#drainReason) throw this.#drainReason;
-        if (expired && tracked.reason === expired) throw expired;
+        if (expiry.error && tracked.reason === expiry.error) throw expiry.error;
         throw error;
       }
-    }, signal, { ms: timeoutMs, reason });
+    }, signal, expiry);
   }
 
   async #handle(request: DataRequestProto, signal: CancelInput): Promise<DataRequestProto> {
@@ -286,10 +285,7 @@ class JinaGateway implements Gateway {
         binds: (node) => this.#discovery.binds(node, endpoint),
         signal,
         floatingSignal: this.#stopping.signal,
-        trackFloating: (task) => {
-          this.#floating.add(task);
-          void task.finally(() => this.#floating.delete(task));
-        },
+        trackFloating: this.#trackFloating,
         logger: this.#logger,
       });
       observed?.(response);
@@ -557,5 +553,22 @@ function checkTargetExecutor(targetExecutor: string | undefined): void {
       `field "header.targetExecutor" is ${targetExecutor.length} characters long, more than ${maxNameLength}: give a regex of executor names, e.g. "encoder|indexer"`,
       ErrorCode.InvalidArgument,
     );
+  }
+}
+
+/**
+ * A request's `requestTimeout` as the request tracker takes it (`ms`, `reason()`), without a closure per request;
+ * `error` is the JinaError once the deadline passed (made only then: an error per request would cost its stack).
+ */
+class RequestExpiry {
+  error: JinaError | undefined;
+
+  constructor(readonly ms: number) {}
+
+  reason(): JinaError {
+    return (this.error = new JinaError(
+      `The request did not finish within requestTimeout=${this.ms} ms: raise the gateway's requestTimeout for longer requests`,
+      ErrorCode.DeadlineExceeded,
+    ));
   }
 }

@@ -152,6 +152,21 @@ export function createDeploymentHead(deployment: GatewayDeployment, options: Dep
     return survivingShards(name, settled, options.logger);
   };
 
+  // several shards, with their usesBefore / usesAfter
+  const sendSharded = async (parts: readonly DataRequestProto[], sendOptions: GroupSendOptions): Promise<NodeReply> => {
+    let input = parts;
+    if (before) {
+      const reply = await before.send(parts, sendOptions);
+      if (reply.isError) return reply;
+      input = [reply.response];
+    }
+    const replies = await fanOut(input, sendOptions);
+    const failed = replies.find((reply) => reply.isError);
+    if (failed) return failed;
+    if (after) return await after.send(replies.map((reply) => reply.response), sendOptions);
+    return { response: combineShards(replies.map((reply) => reply.response), { noReduce: deployment.noReduce === true }), isError: false };
+  };
+
   return {
     name,
     health: () => ({
@@ -159,20 +174,10 @@ export function createDeploymentHead(deployment: GatewayDeployment, options: Dep
       ...(before ? { usesBefore: before.replicas() } : {}),
       ...(after ? { usesAfter: after.replicas() } : {}),
     }),
-    async send(parts, callOptions) {
+    send(parts, callOptions) {
       const sendOptions = deployment.metadata ? { ...callOptions, headers: { ...deployment.metadata, ...callOptions.headers } } : callOptions;
-      if (!sharded) return await shards[0]!.send(parts, sendOptions);
-      let input = parts;
-      if (before) {
-        const reply = await before.send(parts, sendOptions);
-        if (reply.isError) return reply;
-        input = [reply.response];
-      }
-      const replies = await fanOut(input, sendOptions);
-      const failed = replies.find((reply) => reply.isError);
-      if (failed) return failed;
-      if (after) return await after.send(replies.map((reply) => reply.response), sendOptions);
-      return { response: combineShards(replies.map((reply) => reply.response), { noReduce: deployment.noReduce === true }), isError: false };
+      // one replica group: its promise is handed on (no async frame of our own per call)
+      return sharded ? sendSharded(parts, sendOptions) : shards[0]!.send(parts, sendOptions);
     },
     async endpoints(signal) {
       const settled = await Promise.allSettled(shards.map((shard) => shard.endpoints(signal)));

@@ -119,8 +119,13 @@ export function createConnectionPool(options: ConnectionPoolOptions): Connection
   };
   return {
     deployments: [...heads.keys()],
-    async send(deployment, request, sendOptions) {
-      return await headOf(deployment).send(Array.isArray(request) ? request : [request as DataRequestProto], sendOptions);
+    send(deployment, request, sendOptions) {
+      // not async: one promise and its ticks less per call (the head's own promise is handed on)
+      try {
+        return headOf(deployment).send(Array.isArray(request) ? request : [request as DataRequestProto], sendOptions);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     health: () => Object.fromEntries([...heads].map(([name, head]) => [name, head.health()])),
     async endpoints(deployment, signal) {

@@ -150,27 +150,16 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
     const parts = await Promise.all(node.incoming.map(outputOf)).catch((error) => {
       throw node.awaited ? error : new UpstreamFailed("upstream failed", { cause: error });
     });
-    const pass = (part: Part): Part => ({ ...part, owned: part.owned && node.fanOut === 1 });
     const failed = parts.find((part) => part.isError);
-    if (failed) return pass(failed);
-    const reduce = (all: Part[]): Part =>
-      all.length === 1 ? all[0]! : {
-        request: reduceRequests(all.map((part) => part.request), { ownsFirst: all[0]!.owned }),
-        // documents only in later parts are shared, not copied, by the reduce
-        owned: all.every((part) => part.owned),
-        isError: false,
-        from: all[0]!.from,
-      };
-    if (!matches(node.name) || !binds(node.name)) return pass(reduce(parts));
+    if (failed) return passOn(failed, node);
+    if (!matches(node.name) || !binds(node.name)) return passOn(reduceParts(parts), node);
     const { when, noReduce } = nodeOptions.get(node.name) ?? {};
     const entering = when ? parts.map((part) => ({ ...part, request: filterRequest(part.request, when) })) : parts;
     const given = parametersOf(entering.map((part) => part.request));
     const parameters = specificParameters(given, node.name);
-    // A part nobody else holds is handed on as owned: an in-process executor then works on it without a copy.
-    const handOn = (request: DataRequestProto, owned: boolean) => (owned ? markOwned(request) : request);
     const outgoing = noReduce && entering.length > 1
       ? entering.map((part) => handOn({ ...part.request, parameters, routes: [create(RouteProtoSchema, { executor: part.from })] }, part.owned))
-      : [(({ request, owned }) => handOn({ ...request, parameters }, owned))(reduce(entering))];
+      : [handOnReduced(reduceParts(entering), parameters)];
     const visit = startVisit(node.name);
     if (node.awaited) visits.push(visit);
     const reply = await options.send(node.name, outgoing, signal);
@@ -214,6 +203,31 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
   } finally {
     stopListening?.();
   }
+}
+
+/** A part handed on by `node` without a call: owned only where the node does not fork. */
+function passOn(part: Part, node: GraphNode): Part {
+  return { ...part, owned: part.owned && node.fanOut === 1 };
+}
+
+/** The parts entering a node as one (reduced by doc id when there are several). */
+function reduceParts(all: Part[]): Part {
+  return all.length === 1 ? all[0]! : {
+    request: reduceRequests(all.map((part) => part.request), { ownsFirst: all[0]!.owned }),
+    // documents only in later parts are shared, not copied, by the reduce
+    owned: all.every((part) => part.owned),
+    isError: false,
+    from: all[0]!.from,
+  };
+}
+
+/** A part nobody else holds is handed on as owned: an in-process executor then works on it without a copy. */
+function handOn(request: DataRequestProto, owned: boolean): DataRequestProto {
+  return owned ? markOwned(request) : request;
+}
+
+function handOnReduced(part: Part, parameters: DataRequestProto["parameters"]): DataRequestProto {
+  return handOn({ ...part.request, parameters }, part.owned);
 }
 
 const never = new AbortController().signal;
