@@ -115,7 +115,8 @@ function connect(transport: Transport, address: string, close: () => void, inMem
     // an in-memory transport may be any Connect transport (protobuf-es encodes it): documents must be decoded
     // several parts go as one DataRequestListProto, which the lazy codec does not write: decode them first
     if (inMemory || parts.length > 1) for (const part of parts) materializeData(part.data);
-    const headers = options.headers ? { ...options.headers, endpoint: options.endpoint } : { endpoint: options.endpoint };
+    // in memory the executor gets the metadata object itself: a fresh one per call there
+    const headers = options.headers ? { ...options.headers, endpoint: options.endpoint } : inMemory ? { endpoint: options.endpoint } : endpointHeader(options.endpoint);
     const { timeoutMs, signal, contextValues } = callLimits(options, !inMemory);
     // one part: the transport's `unary` straight (what the Connect client would call), its trailers read off the
     // answer instead of through an `onTrailer` callback
@@ -154,6 +155,20 @@ function connect(transport: Transport, address: string, close: () => void, inMem
  * The deadline and cancellation of a call. On the lean gRPC transport (`lean`) a lazy cancellation rides in the
  * context values, so no AbortSignal is made; elsewhere it becomes a signal.
  */
+/**
+ * The metadata `{ endpoint }`, one frozen object per endpoint (the first 256 endpoints; then a new one per call),
+ * so that the transport builds a call's headers once per endpoint, not per call.
+ */
+function endpointHeader(endpoint: string): Record<string, string> {
+  let header = endpointHeaders.get(endpoint);
+  if (!header) {
+    header = Object.freeze({ endpoint });
+    if (endpointHeaders.size < 256) endpointHeaders.set(endpoint, header);
+  }
+  return header;
+}
+const endpointHeaders = new Map<string, Readonly<Record<string, string>>>();
+
 const processSingleData = JinaSingleDataRequestRPC.method.process_single_data;
 const processData = JinaDataRequestRPC.method.process_data;
 

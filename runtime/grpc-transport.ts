@@ -153,7 +153,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
         frame = { bytes: zipped, release: noop };
       }
       const base = headersOf(methodPath(method), compressed);
-      const headers = header === undefined && timeoutMs === undefined ? base : withCallHeaders(base, header, timeoutMs);
+      const headers = header === undefined && timeoutMs === undefined ? base : callHeadersOf(base, header, timeoutMs);
       const answer = await call(sessions, headers, frame, cancel, timeoutMs, readMaxBytes);
       let output = answer.body;
       if (answer.compressed) {
@@ -194,6 +194,27 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
     },
     close: () => sessions.close(),
   };
+}
+
+/** The last headers built from one metadata object (a caller reusing it, as the gateway does per endpoint). */
+interface BuiltHeaders {
+  base: http2.OutgoingHttpHeaders;
+  timeoutMs: number | undefined;
+  headers: http2.OutgoingHttpHeaders;
+}
+const builtHeaders = new WeakMap<object, BuiltHeaders>();
+
+/**
+ * {@link withCallHeaders}, built once per metadata object that comes again with the same base and timeout
+ * (`session.request` copies the headers it is given, so the built object is shared safely).
+ */
+function callHeadersOf(base: http2.OutgoingHttpHeaders, header: HeadersInit | undefined, timeoutMs: number | undefined): http2.OutgoingHttpHeaders {
+  if (header === undefined || header instanceof Headers) return withCallHeaders(base, header, timeoutMs);
+  const built = builtHeaders.get(header);
+  if (built && built.base === base && built.timeoutMs === timeoutMs) return built.headers;
+  const headers = withCallHeaders(base, header, timeoutMs);
+  builtHeaders.set(header, { base, timeoutMs, headers });
+  return headers;
 }
 
 /** The base headers with the call's own metadata and `grpc-timeout`. */
