@@ -14,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { embeddedDescriptors } from "./embedded-descriptors.mjs";
 
 const root = resolve(fileURLToPath(import.meta.url), "../..");
 const dist = join(root, "dist");
@@ -94,6 +95,7 @@ async function bundle(dist, entries) {
     keepNames: true,
     sourcemap: "linked",
     logLevel: "warning",
+    plugins: [embeddedDescriptors(root)], // descriptors as object literals, not decoded at import (issue 8, fast start)
   });
   for (const file of files(dist)) if (/\.js(\.map)?$/.test(file)) rmSync(file);
   cpSync(temp, dist, { recursive: true });

@@ -6,7 +6,7 @@
  * @module
  */
 import { create, type DescFile, type DescMessage, type DescService, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
-import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
+import type { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { ErrorCode } from "../errors.ts";
 import {
@@ -41,14 +41,17 @@ function indexFiles(services: readonly DescService[]) {
   return { files, symbols };
 }
 
+/** The FileDescriptorProto schema, loaded on the first file request (see descriptor-schema.ts). */
+let descriptorSchema: typeof FileDescriptorProtoSchema | undefined;
+
 /** A file and everything it imports, the file first, as grpc reflection answers. */
-function withDependencies(file: DescFile): Uint8Array[] {
+function withDependencies(file: DescFile, schema: typeof FileDescriptorProtoSchema): Uint8Array[] {
   const seen = new Set<string>();
   const out: Uint8Array[] = [];
   const visit = (f: DescFile) => {
     if (seen.has(f.proto.name)) return;
     seen.add(f.proto.name);
-    out.push(toBinary(FileDescriptorProtoSchema, f.proto));
+    out.push(toBinary(schema, f.proto));
     for (const dependency of f.dependencies) visit(dependency);
   };
   visit(file);
@@ -69,7 +72,7 @@ export function createReflectionService(services: readonly DescService[]): Servi
   const error = (errorCode: ErrorCode, errorMessage: string): Answer => ({ case: "errorResponse", value: { errorCode, errorMessage } });
   const fileAnswer = (file: DescFile | undefined, what: string): Answer =>
     file
-      ? { case: "fileDescriptorResponse", value: { fileDescriptorProto: withDependencies(file) } }
+      ? { case: "fileDescriptorResponse", value: { fileDescriptorProto: withDependencies(file, descriptorSchema!) } }
       : error(ErrorCode.NotFound, `${what} not found`);
   const answer = (request: ServerReflectionRequest): Answer => {
     const message = request.messageRequest;
@@ -93,6 +96,10 @@ export function createReflectionService(services: readonly DescService[]): Servi
   return {
     async *serverReflectionInfo(requests) {
       for await (const request of requests) {
+        const wanted = request.messageRequest.case;
+        if (!descriptorSchema && (wanted === "fileByFilename" || wanted === "fileContainingSymbol")) {
+          descriptorSchema = (await import("./descriptor-schema.ts")).FileDescriptorProtoSchema;
+        }
         yield create(ServerReflectionResponseSchema, { validHost: request.host, originalRequest: request, messageResponse: answer(request) });
       }
     },
