@@ -144,12 +144,16 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 0;
   const readMaxBytes = options.readMaxBytes ?? defaultMaxRequestBytes;
-  const connectHandler = connectNodeAdapter({
-    routes: options.routes,
-    readMaxBytes,
-    ...(options.acceptCompression === false ? { acceptCompression: [] } : {}),
-    ...(options.fallback ? { fallback: lazyRequestListener(options.fallback) as never } : {}),
-  });
+  // Connect's adapter (its router: every method's handler, the services' descriptors) is built on the first request
+  // that needs it: an executor whose calls all take the fast path never builds it (issue 8, fast start).
+  let adapter: NodeListener | undefined;
+  const connectHandler: NodeListener = (req, res) =>
+    (adapter ??= connectNodeAdapter({
+      routes: options.routes,
+      readMaxBytes,
+      ...(options.acceptCompression === false ? { acceptCompression: [] } : {}),
+      ...(options.fallback ? { fallback: lazyRequestListener(options.fallback) as never } : {}),
+    }) as NodeListener)(req, res);
   const fastOptions: FastUnaryOptions = { readMaxBytes, acceptCompression: options.acceptCompression !== false, checkMessage: options.checkMessage };
   // On Node the fast path takes the raw stream before the compat layer makes a request/response pair for it (see
   // takeFastStreams); on the others, and if that cannot be done, it takes the pair.
