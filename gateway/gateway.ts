@@ -471,12 +471,14 @@ class JinaGateway implements Gateway {
   async #drain(graceMs: number): Promise<DrainOutcome> {
     this.#closed = true;
     this.#health.set(false);
-    this.#drainReason = new JinaError(
-      `The gateway shut down before this request finished: it was still running after the grace period of ${graceMs} ms`,
-      ErrorCode.Unavailable,
-    );
-    const reason = this.#drainReason;
-    const outcome = await this.#requests.drain(graceMs, () => reason);
+    // Made only for requests still running after the grace period: a JinaError's metadata (fetch Headers) loads
+    // Node's fetch implementation, ~35 CPU-ms that a gateway closing with nothing in flight should not pay.
+    const reason = () =>
+      (this.#drainReason ??= new JinaError(
+        `The gateway shut down before this request finished: it was still running after the grace period of ${graceMs} ms`,
+        ErrorCode.Unavailable,
+      ));
+    const outcome = await this.#requests.drain(graceMs, reason);
     // The last answers are being written: give them a moment before the servers end their connections.
     if (outcome.finished + outcome.cancelled > 0) await new Promise((resolve) => setTimeout(resolve, answerFlushMs));
     await Promise.allSettled([...this.#servers].map((server) => server.close()));
