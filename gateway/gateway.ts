@@ -489,7 +489,9 @@ class JinaGateway implements Gateway {
       new Promise<void>((resolve) => (timer = setTimeout(resolve, floatingGraceMs))),
     ]);
     clearTimeout(timer);
-    this.#stopping.abort(new JinaError("The gateway is closing", ErrorCode.Canceled));
+    // The reason is read by floating tasks still running (endpoint discovery checks `aborted` only); with none, the
+    // default reason spares the JinaError's fetch Headers (loading Node's fetch implementation, ~35 CPU-ms).
+    this.#stopping.abort(this.#floating.size > 0 ? new JinaError("The gateway is closing", ErrorCode.Canceled) : undefined);
     await Promise.allSettled([...this.#floating]);
     await this.#pool.close();
     return outcome;
