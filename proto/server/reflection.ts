@@ -99,6 +99,9 @@ export function createReflectionService(services: readonly DescService[]): Servi
         const wanted = request.messageRequest.case;
         if (!descriptorSchema && (wanted === "fileByFilename" || wanted === "fileContainingSymbol")) {
           descriptorSchema = (await import("./descriptor-schema.ts")).FileDescriptorProtoSchema;
+          // Deno: work that answering schedules right after a dynamic import settles (node:http2's nextTick writes)
+          // can be left unrun, and the process exits; one macrotask turn first avoids it.
+          await new Promise((resolve) => setTimeout(resolve, 0));
         }
         yield create(ServerReflectionResponseSchema, { validHost: request.host, originalRequest: request, messageResponse: answer(request) });
       }
