@@ -11,7 +11,8 @@ import { Code, ConnectError, createRouterTransport, type Transport, type UnaryRe
 import { type DataRequestProto, DataRequestProto_DataContentProtoSchema, JinaDataRequestRPC, JinaSingleDataRequestRPC } from "../proto/gen/jina_pb.ts";
 import { materializeData } from "../docarray/mod.ts";
 import { isOwned } from "../proto/ownership.ts";
-import { HeaderView } from "../runtime/mod.ts";
+import { type CancelInput, type CancelSource, isCancellation, subscribeCancel } from "../proto/server/mod.ts";
+import { cancelContextKey, HeaderView, readsCancelContext } from "../runtime/mod.ts";
 import type { Executor } from "./executor.ts";
 import { createDataHandler, createExecutorRoutes } from "./services.ts";
 
@@ -35,7 +36,8 @@ export function createExecutorTransport(executor: Executor): Transport {
   const handle = createDataHandler(executor);
   const single = JinaSingleDataRequestRPC.method.process_single_data as DescMethodUnary;
   const list = JinaDataRequestRPC.method.process_data as DescMethodUnary;
-  return {
+  // readsCancelContext: a gateway hands the request's lazy cancellation in the context values instead of a signal.
+  return readsCancelContext({
     async unary<I extends DescMessage, O extends DescMessage>(
       method: DescMethodUnary<I, O>,
       signal: AbortSignal | undefined,
@@ -51,11 +53,12 @@ export function createExecutorTransport(executor: Executor): Transport {
       const given = (method as DescMethodUnary) === single ? [message as unknown as DataRequestProto] : (message as unknown as { requests: DataRequestProto[] }).requests;
       const requests = given.map(ownedCopy);
       const trailer = new HeaderView({});
-      const response = await bounded(signal, timeoutMs, (callSignal) => handle(requests, callSignal, headersOf(header), trailer));
+      const cancel = signal ?? contextValues?.get(cancelContextKey);
+      const response = await bounded(cancel, timeoutMs, (callSignal) => handle(requests, callSignal, headersOf(header), trailer));
       return { stream: false, service: method.parent, method, header: new HeaderView({}), trailer, message: response as unknown as MessageShape<O> };
     },
     stream: (method, signal, timeoutMs, header, input, contextValues) => router.stream(method, signal, timeoutMs, header, input, contextValues),
-  };
+  });
 }
 
 /** The request itself when its sender owns it, else a copy whose documents can be changed without touching the original. */
@@ -72,18 +75,20 @@ function headersOf(header: HeadersInit | undefined): Headers {
 }
 
 /**
- * Runs `work` with a signal that aborts on the caller's abort or the deadline, and settles as soon as either
- * happens (CANCELED, DEADLINE_EXCEEDED) even if the handler ignores its signal. No timer or controller without them.
+ * Runs `work` with the call's cancellation (a signal, or a subscription to a lazy {@link Cancellation}) aborted on the
+ * caller's abort or the deadline, and settles as soon as either happens (CANCELED, DEADLINE_EXCEEDED) even if the
+ * handler ignores it. No timer or controller without a deadline, and no AbortSignal for a lazy cancellation.
  */
-async function bounded<T>(signal: AbortSignal | undefined, timeoutMs: number | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  if (signal?.aborted) throw ConnectError.from(signal.reason, Code.Canceled);
+async function bounded<T>(cancel: CancelInput | undefined, timeoutMs: number | undefined, work: (cancel: AbortSignal | CancelSource) => Promise<T>): Promise<T> {
+  if (cancel?.aborted) throw ConnectError.from(cancel.reason, Code.Canceled);
   if (timeoutMs !== undefined && timeoutMs <= 0) throw new ConnectError("the operation timed out", Code.DeadlineExceeded);
-  if (timeoutMs === undefined && !signal) return await work(never).catch(rethrow);
-  // Only the caller's signal: the handler gets it as it is, and the executor's call tracker (settleOnAbort) already
-  // rejects with its reason as soon as it aborts, whether or not the handler watches it. No listener, race or timer.
+  if (timeoutMs === undefined && !cancel) return await work(never).catch(rethrow);
+  // Only the caller's cancellation: the handler gets it as it is (a lazy one as a subscription: the executor's call
+  // tracker makes the handler's signal only if it reads one), and the tracker (settleOnAbort) already rejects with
+  // its reason as soon as it aborts, whether or not the handler watches it. No listener, race or timer.
   if (timeoutMs === undefined) {
-    return await work(signal!).catch((error: unknown) => {
-      throw signal!.aborted && error === signal!.reason ? ConnectError.from(error, Code.Canceled) : ConnectError.from(error);
+    return await work(isCancellation(cancel) ? (listener) => cancel.subscribe(listener) : cancel!).catch((error: unknown) => {
+      throw cancel!.aborted && error === cancel!.reason ? ConnectError.from(error, Code.Canceled) : ConnectError.from(error);
     });
   }
   // With a deadline the handler gets a signal of its own.
@@ -95,14 +100,13 @@ async function bounded<T>(signal: AbortSignal | undefined, timeoutMs: number | u
     controller.abort(error);
     fail(error);
   };
-  const onAbort = () => stop(ConnectError.from(signal!.reason, Code.Canceled));
-  signal?.addEventListener("abort", onAbort, { once: true });
+  const unsubscribe = cancel ? subscribeCancel(cancel, (reason) => stop(ConnectError.from(reason, Code.Canceled))) : undefined;
   const timer = setTimeout(() => stop(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeoutMs);
   try {
     return await Promise.race([work(controller.signal).catch(rethrow), stopped]);
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
+    unsubscribe?.();
   }
 }
 

@@ -20,7 +20,7 @@ import {
   JinaSingleDataRequestRPC,
   StatusProto_StatusCode,
 } from "../proto/gen/jina_pb.ts";
-import { cancelContext, createLeanGrpcTransport } from "../runtime/mod.ts";
+import { acceptsCancelContext, cancelContext, createLeanGrpcTransport } from "../runtime/mod.ts";
 import { type CancelInput, isCancellation, signalOf } from "../proto/server/mod.ts";
 import type { Compression, ReplicaTarget } from "./options.ts";
 import type { NodeReply } from "./walk.ts";
@@ -111,13 +111,15 @@ export function createReplicaConnection(target: ReplicaTarget, name: string, opt
 function connect(transport: Transport, address: string, close: () => void, inMemory = false): ReplicaConnection {
   const discovery = createClient(JinaDiscoverEndpointsRPC, transport);
   const health = createClient(Health, transport);
+  // the request's lazy cancellation rides in the context values where the transport reads it (no AbortSignal per call)
+  const lean = !inMemory || acceptsCancelContext(transport);
   const sendParts = async (parts: readonly DataRequestProto[], options: SendOptions): Promise<NodeReply> => {
     // an in-memory transport may be any Connect transport (protobuf-es encodes it): documents must be decoded
     // several parts go as one DataRequestListProto, which the lazy codec does not write: decode them first
     if (inMemory || parts.length > 1) for (const part of parts) materializeData(part.data);
     // in memory the executor gets the metadata object itself: a fresh one per call there
     const headers = options.headers ? { ...options.headers, endpoint: options.endpoint } : inMemory ? { endpoint: options.endpoint } : endpointHeader(options.endpoint);
-    const { timeoutMs, signal, contextValues } = callLimits(options, !inMemory);
+    const { timeoutMs, signal, contextValues } = callLimits(options, lean);
     // one part: the transport's `unary` straight (what the Connect client would call), its trailers read off the
     // answer instead of through an `onTrailer` callback
     const answer = parts.length === 1

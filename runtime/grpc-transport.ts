@@ -87,6 +87,35 @@ export function cancelContext(cancel: Cancellation): ContextValues {
   return createContextValues().set(cancelContextKey, cancel);
 }
 
+const cancelReaders = new WeakSet<Transport>();
+
+/**
+ * Marks `transport` as one whose `unary` takes its cancellation from {@link cancelContextKey} too (the lean transport,
+ * the in-process executor transport), so that a caller with a lazy {@link Cancellation} need not make an AbortSignal.
+ *
+ * @example
+ * ```ts
+ * const transport = readsCancelContext({ unary, stream });
+ * acceptsCancelContext(transport); // true
+ * ```
+ */
+export function readsCancelContext<T extends Transport>(transport: T): T {
+  cancelReaders.add(transport);
+  return transport;
+}
+
+/**
+ * Whether `transport` was marked with {@link readsCancelContext} (the lean transport always reads it).
+ *
+ * @example
+ * ```ts
+ * const options = acceptsCancelContext(transport) ? { contextValues: cancelContext(cancel) } : { signal: cancel.signal };
+ * ```
+ */
+export function acceptsCancelContext(transport: Transport): boolean {
+  return cancelReaders.has(transport);
+}
+
 /**
  * Creates the transport for one target. The session opens on the first call, and again after it closed or failed.
  *

@@ -12,6 +12,8 @@ import { createGateway } from "../../gateway/mod.ts";
 import { ErrorCode } from "../../proto/errors.ts";
 import { type DataRequestProto, JinaSingleDataRequestRPC } from "../../proto/gen/jina_pb.ts";
 import { markOwned } from "../../proto/ownership.ts";
+import { LazyAbort } from "../../proto/server/lazy-abort.ts";
+import { acceptsCancelContext, cancelContext } from "../../runtime/mod.ts";
 import { sleep } from "../gateway/fakes.ts";
 
 class Tagger extends Executor {
@@ -60,6 +62,25 @@ test("in process, timeoutMs fails DEADLINE_EXCEEDED and aborts the handler; the 
   let flagged: string | null = null;
   await client.process_single_data(request("/fail"), { onTrailer: (t) => (flagged = t.get("is-error")) });
   assert.is(flagged, "true");
+});
+
+test("in process, a lazy cancellation in the context values (what the gateway sends) cancels the call and aborts the handler, with and without a deadline", async () => {
+  const executor = new Tagger({ metas: { name: "t" } });
+  const transport = createExecutorTransport(executor);
+  assert.ok(acceptsCancelContext(transport), "the gateway may send the cancellation instead of a signal");
+  const client = createClient(JinaSingleDataRequestRPC, transport);
+  for (const timeoutMs of [undefined, 10_000]) {
+    const cancel = new LazyAbort<Error>();
+    const pending = client.process_single_data(request("/slow"), { contextValues: cancelContext(cancel), ...(timeoutMs ? { timeoutMs } : {}) }).then(() => undefined, (e) => e);
+    setTimeout(() => cancel.abort(new Error("client gone")), 50);
+    assert.is((await pending)?.code, ErrorCode.Canceled);
+  }
+  for (let i = 0; i < 100 && executor.seen.length < 2; i++) await sleep(20);
+  assert.is(executor.seen.length, 2, "both handlers saw their signal abort");
+  const gone = new LazyAbort<Error>();
+  gone.abort(new Error("gone before"));
+  const early = await client.process_single_data(request("/tag"), { contextValues: cancelContext(gone) }).then(() => undefined, (e) => e);
+  assert.is(early?.code, ErrorCode.Canceled, "a cancellation aborted already refuses the call");
 });
 
 test("clone-at-fork: two in-process branches that change documents in place each see what the fork gave them, not each other's changes", async () => {
