@@ -129,15 +129,19 @@ function scoresToJSON(map: Record<string, NamedScoreProto>): Record<string, Name
  */
 export function documentFromJSON(json: unknown, path: string): DocumentProto {
   const object = isPlainObject(json) ? json : fail(path, "a document object", json);
-  const proto = newDocumentProto(stringField(object, "id", undefined, path) ?? randomId());
-  proto.parentId = stringField(object, "parent_id", "parentId", path) ?? "";
-  proto.granularity = uintField(object, "granularity", path) ?? 0;
-  proto.adjacency = uintField(object, "adjacency", path) ?? 0;
-  proto.mimeType = stringField(object, "mime_type", "mimeType", path) ?? "";
-  proto.weight = numberField(object, "weight", path) ?? 0;
-  proto.uri = stringField(object, "uri", undefined, path) ?? "";
-  proto.offset = numberField(object, "offset", path) ?? 0;
-  proto.modality = stringField(object, "modality", undefined, path) ?? "";
+  // Each field is read by name (a computed key at one shared site made every read a megamorphic look-up, ~1 µs per
+  // document); an alias is read only when the snake_case key is absent.
+  const proto = newDocumentProto(stringField(object.id, "id", path) ?? randomId());
+  const parentId = object.parent_id;
+  proto.parentId = (parentId !== undefined ? stringField(parentId, "parent_id", path) : stringField(object.parentId, "parentId", path)) ?? "";
+  proto.granularity = uintField(object.granularity, "granularity", path) ?? 0;
+  proto.adjacency = uintField(object.adjacency, "adjacency", path) ?? 0;
+  const mimeType = object.mime_type;
+  proto.mimeType = (mimeType !== undefined ? stringField(mimeType, "mime_type", path) : stringField(object.mimeType, "mimeType", path)) ?? "";
+  proto.weight = numberField(object.weight, "weight", path) ?? 0;
+  proto.uri = stringField(object.uri, "uri", path) ?? "";
+  proto.offset = numberField(object.offset, "offset", path) ?? 0;
+  proto.modality = stringField(object.modality, "modality", path) ?? "";
 
   // Text alone, or no content: the common cases, read without the list of contents.
   const { text, blob, tensor } = object;
@@ -174,25 +178,19 @@ function setContents(proto: DocumentProto, object: Record<string, unknown>, path
 
 const isNullish = (value: unknown): value is null | undefined => value === undefined || value === null;
 
-/** The value of `snake`, else of `camel` (the first that is not undefined), with the key that gave it. */
 // The field readers below build a field's path (for the error) only when its value is not what it should be.
 
-function stringField(object: Record<string, unknown>, snake: string, camel: string | undefined, path: string): string | undefined {
-  let value = object[snake];
-  let key = snake;
-  if (value === undefined && camel !== undefined) value = object[(key = camel)];
+function stringField(value: unknown, key: string, path: string): string | undefined {
   if (typeof value === "string") return value;
   return isNullish(value) ? undefined : optionalString(value, `${path}.${key}`);
 }
 
-function numberField(object: Record<string, unknown>, name: string, path: string): number | undefined {
-  const value = object[name];
-  return value === undefined || value === null ? undefined : optionalNumber(value, `${path}.${name}`);
+function numberField(value: unknown, key: string, path: string): number | undefined {
+  return value === undefined || value === null ? undefined : optionalNumber(value, `${path}.${key}`);
 }
 
-function uintField(object: Record<string, unknown>, name: string, path: string): number | undefined {
-  const value = object[name];
-  return value === undefined || value === null ? undefined : optionalUint32(value, `${path}.${name}`);
+function uintField(value: unknown, key: string, path: string): number | undefined {
+  return value === undefined || value === null ? undefined : optionalUint32(value, `${path}.${key}`);
 }
 
 function readContents(object: Record<string, unknown>, path: string): Array<[string, unknown]> {
