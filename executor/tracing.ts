@@ -12,11 +12,9 @@
  */
 import type { Context, TextMapGetter, Tracer } from "@opentelemetry/api";
 import type { Executor } from "./executor.ts";
+import { otelRegistered } from "../runtime/mod.ts";
 
 type OtelApi = typeof import("@opentelemetry/api");
-
-/** Where every copy of `@opentelemetry/api` 1.x keeps its registered providers (its `registerGlobal`). */
-const otelRegistry = Symbol.for("opentelemetry.js.api.1");
 
 let api: OtelApi | undefined;
 let loading: Promise<OtelApi> | undefined;
@@ -24,7 +22,7 @@ let loading: Promise<OtelApi> | undefined;
 /** The API once loaded; undefined while nothing registered with OpenTelemetry (then nothing needs doing). */
 function loadedApi(): OtelApi | undefined | Promise<OtelApi> {
   if (api) return api;
-  if ((globalThis as Record<symbol, unknown>)[otelRegistry] === undefined) return undefined;
+  if (!otelRegistered()) return undefined;
   return (loading ??= import("@opentelemetry/api").then((module) => (api = module)));
 }
 

@@ -12,7 +12,7 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
 import { type DataRequestProto, HeaderProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
 import { type CancelInput, type CancelSource, checkGracePeriod, createHealthState, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
-import { allEnv, type DirectRoutes, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
+import { allEnv, type DirectRoutes, otelRegistered, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
 import { dryRun } from "./dry-run.ts";
 import { createEndpointDiscovery, type EndpointDiscovery } from "./endpoint-discovery.ts";
 import { createTopologyGraph, type TopologyGraph } from "./graph.ts";
@@ -27,7 +27,7 @@ import { type ConnectionPool, createConnectionPool } from "./pool.ts";
 import type { DeploymentHealth } from "./head.ts";
 import type { ReplicaJoinOptions, ReplicaLeave, ReplicaLeaveOptions } from "./replica-changes.ts";
 import type { ReplicaTarget } from "./options.ts";
-import { endSpan, startDeploymentSpan, startRequestSpan } from "./tracing.ts";
+import type * as Tracing from "./tracing.ts";
 import { type NodeReply, walkGraph, type WalkNodeOptions } from "./walk.ts";
 import type { Context } from "@opentelemetry/api";
 
@@ -36,6 +36,19 @@ const answerFlushMs = 100;
 
 /** How long `close()` lets calls of floating deployments finish before it cancels them. */
 const floatingGraceMs = 5000;
+
+let tracingLoaded: typeof Tracing | undefined;
+let tracingLoading: Promise<typeof Tracing> | undefined;
+
+/**
+ * The gateway's spans (tracing.ts, with `@opentelemetry/api`), loaded once something registered with OpenTelemetry;
+ * undefined before (nothing to trace): a Flow's process does not load the API's ~50 CommonJS files at start.
+ */
+function tracingModule(): typeof Tracing | undefined | Promise<typeof Tracing> {
+  if (tracingLoaded) return tracingLoaded;
+  if (!otelRegistered()) return undefined;
+  return (tracingLoading ??= import("./tracing.ts").then((module) => (tracingLoaded = module)));
+}
 
 /**
  * Options of {@link Gateway.serve}.
@@ -277,10 +290,12 @@ class JinaGateway implements Gateway {
     void this.#discovery.start();
     const metrics = this.#metrics ?? (this.#metricsLoading ? await this.#metricsLoading : undefined);
     const observed = metrics?.startRequest(request);
-    const traced = startRequestSpan(copy, endpoint);
+    const loading = tracingModule();
+    const tracing = loading instanceof Promise ? await loading : loading;
+    const traced = tracing?.startRequestSpan(copy, endpoint);
     try {
       const response = await walkGraph(this.#graph, copy, {
-        send: (node, parts, nodeSignal) => this.#send(node, parts, { endpoint, signal: nodeSignal, parent: traced.context, metrics }),
+        send: (node, parts, nodeSignal) => this.#send(node, parts, { endpoint, signal: nodeSignal, traced: tracing && traced && { tracing, parent: traced.context }, metrics }),
         nodes: this.#nodes,
         binds: (node) => this.#discovery.binds(node, endpoint),
         signal,
@@ -289,11 +304,11 @@ class JinaGateway implements Gateway {
         logger: this.#logger,
       });
       observed?.(response);
-      endSpan(traced.span, response);
+      if (traced) tracing!.endSpan(traced.span, response);
       return response;
     } catch (error) {
       observed?.();
-      endSpan(traced.span, undefined, error);
+      if (traced) tracing!.endSpan(traced.span, undefined, error);
       throw error;
     }
   }
@@ -302,18 +317,19 @@ class JinaGateway implements Gateway {
   async #send(
     node: string,
     parts: readonly DataRequestProto[],
-    call: { endpoint: string; signal: CancelInput; parent: Context; metrics: GatewayMetrics | undefined },
+    call: { endpoint: string; signal: CancelInput; traced: { tracing: typeof Tracing; parent: Context } | undefined; metrics: GatewayMetrics | undefined },
   ): Promise<NodeReply> {
-    const { span, headers } = startDeploymentSpan(call.parent, node, parts, call.endpoint);
+    const tracing = call.traced?.tracing;
+    const traced = call.traced && tracing!.startDeploymentSpan(call.traced.parent, node, parts, call.endpoint);
     const observed = call.metrics?.startSend(parts);
     try {
-      const reply = await this.#pool.send(node, parts, { endpoint: call.endpoint, signal: call.signal, headers });
+      const reply = await this.#pool.send(node, parts, { endpoint: call.endpoint, signal: call.signal, headers: traced?.headers });
       observed?.(reply.response);
-      endSpan(span, reply.response);
+      if (traced) tracing!.endSpan(traced.span, reply.response);
       return reply;
     } catch (error) {
       observed?.();
-      endSpan(span, undefined, error);
+      if (traced) tracing!.endSpan(traced.span, undefined, error);
       throw error;
     }
   }

@@ -27,6 +27,7 @@ export { packageFilePath, readPackageFile } from "./package-asset.ts";
 export { importModule, moduleSibling, needsTypeScriptLoader } from "./typescript.ts";
 export { callerFile, resolveFromCaller } from "./caller.ts";
 export { resolveHost } from "./dns.ts";
+export { otelRegistered } from "./otel-registry.ts";
 
 export type { RuntimeName } from "./detect.ts";
 export type { Server, TlsOptions } from "./server.ts";

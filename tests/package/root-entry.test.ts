@@ -27,4 +27,10 @@ test("mod.ts loads none of the gateway's and config's packages at import", () =>
   assert.ok(firstParty.includes("flow/flow.ts") && firstParty.includes("executor/executor.ts"), "the walk reaches the Flow and the Executor");
 });
 
+test("the gateway a Flow loads in start() (gateway/gateway.ts) loads @opentelemetry/api only once something registered with it", () => {
+  const gateway = packageNames(staticGraph(join(root, "gateway/gateway.ts")).packages);
+  assert.not.ok(gateway.includes("@opentelemetry/api"), "@opentelemetry/api is loaded with the gateway");
+  assert.ok(gateway.includes("@connectrpc/connect"), "the walk reaches the gateway's packages");
+});
+
 test.run();
