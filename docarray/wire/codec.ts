@@ -9,6 +9,7 @@
  * @module
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { allocUninitialized } from "../../runtime/alloc.ts";
 import {
   type DocumentArrayProto,
   DocumentArrayProtoSchema,
@@ -247,7 +248,9 @@ function encode(size: (sizes: number[]) => number, write: (w: WireWriter) => voi
     out.set(bytes, reserve);
     return out;
   }
-  const w = new WireWriter(new Uint8Array(total), scratch);
+  // not zeroed first: every byte is written (the reserve zeroed, the message checked to fill the rest exactly)
+  const w = new WireWriter(allocUninitialized(total), scratch);
+  w.buf.fill(0, 0, reserve);
   w.pos = reserve;
   write(w);
   if (w.pos !== total || w.next !== scratch.length) throw new Error(`wire codec: wrote ${w.pos} of ${total} bytes`);

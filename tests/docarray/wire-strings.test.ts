@@ -1,8 +1,9 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { decodeDocumentArray, encodeDocumentArray } from "../../docarray/mod.ts";
+import { createDataRequest, decodeDocumentArray, DocumentArray, encodeDataRequest, encodeDocumentArray } from "../../docarray/mod.ts";
 import { type DocumentArrayProto, DocumentArrayProtoSchema, DocumentProtoSchema } from "../../proto/gen/docarray_pb.ts";
+import { DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
 import { getEnv } from "../../runtime/mod.ts";
 import { createRng, type Rng } from "../fuzz/_corpus.ts";
 import { lenField, stringField, varint, varintField } from "./wire-writer.ts";
@@ -105,6 +106,25 @@ test("shapes: packed with 0, 1 or 3 values, unpacked values, and both mixed, as 
         const bytes = new Uint8Array(lenField(1, lenField(16, lenField(1, dense))));
         assert.equal(decodeDocumentArray(bytes), fromBinary(DocumentArrayProtoSchema, bytes), `${packed} / ${unpacked} (${order})`);
       }
+    }
+  }
+});
+
+test("owned output (allocated without zeroing where the runtime can): a plain Uint8Array of exactly the message, reserve zeroed", () => {
+  // dirty the allocator first: large buffers full of 0xee, dropped
+  for (let i = 0; i < 8; i++) new Uint8Array(1 << 20).fill(0xee);
+  for (const count of [0, 3, 40]) {
+    const docs = new DocumentArray();
+    for (let i = 0; i < count; i++) docs.push({ id: `d${i}`, embedding: new Float32Array(300).fill(i), text: "x".repeat(i) });
+    const request = createDataRequest({ endpoint: "/index", docs });
+    const expected = toBinary(DataRequestProtoSchema, request);
+    for (const reserve of [0, 5]) {
+      const bytes = encodeDataRequest(request, { reserve });
+      assert.is(bytes.constructor, Uint8Array);
+      assert.is(bytes.length, reserve + expected.length);
+      assert.is(bytes.buffer.byteLength, bytes.length);
+      assert.equal([...bytes.subarray(0, reserve)], new Array(reserve).fill(0));
+      assert.is(hex(bytes.subarray(reserve)), hex(expected), `${count} docs, reserve ${reserve}`);
     }
   }
 });
