@@ -6,7 +6,7 @@
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { DocumentArrayProto, DocumentProto, NamedScoreProto } from "../../proto/gen/docarray_pb.ts";
-import { sizeNdArray, writeNdArrayMessage } from "./ndarray-encode.ts";
+import { sizeNdArray, writeNdArray } from "./ndarray-encode.ts";
 import { checkBytes, checkFloat32, checkUint32, unknownSize, writeUnknown } from "./scalars.ts";
 import { sizeStruct, writeStruct } from "./struct-encode.ts";
 import { stringFieldSize, utf8Length, writeString, writeStringField } from "./utf8.ts";
@@ -97,7 +97,9 @@ export function writeDocument(w: WireWriter, doc: DocumentProto): void {
     w.raw(content.value);
   } else if (content.case === "tensor") {
     buf[w.pos++] = 0x1a;
-    writeNdArrayMessage(w, content.value);
+    const mark = w.open(Kind.ndArray);
+    writeNdArray(w, content.value);
+    w.close(mark, Kind.ndArray);
   } else if (content.case === "text") {
     buf[w.pos++] = 0x22;
     writeString(w, content.value);
@@ -132,7 +134,9 @@ export function writeDocument(w: WireWriter, doc: DocumentProto): void {
   writeDocuments(w, 0x7a, doc.matches);
   if (doc.embedding !== undefined) {
     writeTag2(w, 0x82);
-    writeNdArrayMessage(w, doc.embedding);
+    const mark = w.open(Kind.ndArray);
+    writeNdArray(w, doc.embedding);
+    w.close(mark, Kind.ndArray);
   }
   if (doc.tags !== undefined) writeStructField(w, 0x8a, doc.tags);
   writeScores(w, 0x92, doc.scores);

@@ -7,7 +7,7 @@
 import type { DenseNdArrayProto, NdArrayProto, SparseNdArrayProto } from "../../proto/gen/docarray_pb.ts";
 import { checkBytes, packedUint32Size, unknownSize, writePackedUint32, writeUnknown } from "./scalars.ts";
 import { sizeStruct, writeStruct } from "./struct-encode.ts";
-import { stringFieldSize, utf8Length, writeStringField, writeUtf8 } from "./utf8.ts";
+import { stringFieldSize, writeStringField } from "./utf8.ts";
 import { closeSlot, delimitedSize, Kind, openSlot, sizeNested, type WireWriter } from "./writer.ts";
 
 /**
@@ -29,67 +29,6 @@ export function sizeNdArray(sizes: number[], array: NdArrayProto): number {
   size += stringFieldSize(array.clsName);
   if (array.parameters !== undefined) size += 1 + sizeNested(sizes, array.parameters, sizeStruct);
   return size + unknownSize(array.$unknown);
-}
-
-/**
- * Writes an `NdArrayProto` as a nested message (its tag written): length prefix, then payload. A plain dense array
- * (no `parameters`, no unknown fields: an embedding or a tensor as numpy sends it) is written with its two length
- * prefixes computed up front from the buffer's, shape's and strings' lengths, so the one-pass writer guesses and
- * back-patches none; anything else goes through {@link writeNdArray}.
- *
- * @example
- * ```ts
- * writeTag2(writer, 0x82);
- * writeNdArrayMessage(writer, doc.embedding);
- * ```
- */
-export function writeNdArrayMessage(w: WireWriter, array: NdArrayProto): void {
-  const content = array.content;
-  if (content.case === "dense" && array.parameters === undefined && array.$unknown === undefined) {
-    const dense = content.value;
-    const buffer = checkBytes(dense.buffer);
-    const shape = dense.shape;
-    const dtype = dense.dtype;
-    const clsName = array.clsName;
-    if (dense.$unknown === undefined && typeof dtype === "string" && typeof clsName === "string") {
-      const bufferLength = buffer.length;
-      const shapeLength = packedUint32Size(shape);
-      const dtypeLength = utf8Length(dtype);
-      const clsNameLength = utf8Length(clsName);
-      const denseSize = (bufferLength > 0 ? 1 + delimitedSize(bufferLength) : 0) + (shape.length > 0 ? 1 + delimitedSize(shapeLength) : 0) +
-        (dtypeLength > 0 ? 1 + delimitedSize(dtypeLength) : 0);
-      const arraySize = 1 + delimitedSize(denseSize) + (clsNameLength > 0 ? 1 + delimitedSize(clsNameLength) : 0);
-      if (w.sizes !== undefined) w.next += 2; // the size pass's slots for this message and its dense array
-      const buf = w.buf;
-      w.varint(arraySize);
-      buf[w.pos++] = 0x0a;
-      w.varint(denseSize);
-      if (bufferLength > 0) {
-        buf[w.pos++] = 0x0a;
-        w.varint(bufferLength);
-        w.raw(buffer);
-      }
-      if (shape.length > 0) {
-        buf[w.pos++] = 0x12;
-        w.varint(shapeLength);
-        for (let i = 0; i < shape.length; i++) w.varint(shape[i]!);
-      }
-      writeShortString(w, 0x1a, dtype, dtypeLength);
-      writeShortString(w, 0x1a, clsName, clsNameLength);
-      return;
-    }
-  }
-  const mark = w.open(Kind.ndArray);
-  writeNdArray(w, array);
-  w.close(mark, Kind.ndArray);
-}
-
-/** A string field of known UTF-8 length (tag, length, bytes), unless it is empty. */
-function writeShortString(w: WireWriter, tag: number, text: string, length: number): void {
-  if (length === 0) return;
-  w.buf[w.pos++] = tag;
-  w.varint(length);
-  writeUtf8(w, text, length);
 }
 
 /**
