@@ -5,7 +5,11 @@
  *     (tsx in every process), vs 10 bare Node processes opening a port;
  *  2. CLI cold start, `jina-ts --version` and `jina-ts ping executor 127.0.0.1:1` (a closed port, 300 ms timeout),
  *     from dist/ vs from the sources, vs `node -e 0`.
- * Usage: tsx bench/start.ts [--reps 3] [--executors 10] [--no-source]. Builds dist/ first when it is missing.
+ * Each flow row gives the wall time and the CPU time of all its processes (the flow's and the executors', Linux), both
+ * as ratios of medians to the bare run's. `--before DIR` adds the dist/ rows of another tree (a checkout of an earlier
+ * commit with its dist/ built and this tree's bench/start/ copied in), alternating with this tree's in the same reps: an A/B of
+ * two builds.
+ * Usage: tsx bench/start.ts [--reps 3] [--executors 10] [--no-source] [--before DIR]. Builds dist/ first when it is missing.
  *
  * @module
  */
@@ -20,18 +24,19 @@ const option = (name: string, fallback: number) => Number(argv[argv.indexOf(name
 const reps = option("--reps", 3);
 const executors = option("--executors", 10);
 const withSource = !argv.includes("--no-source");
+const before = argv.includes("--before") ? argv[argv.indexOf("--before") + 1]!.replace(/\/?$/, "/") : undefined;
 const tsx = ["--import", "tsx"];
 
 if (!existsSync(`${root}dist/mod.js`)) spawnSync(node, [`${root}scripts/build.mjs`], { stdio: "inherit" });
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** Runs a script that prints "START_MS ready closed"; returns [ready, closed] ms. */
-function startRun(args: string[]): [number, number] {
+/** Runs a script that prints "START_MS ready closed" (and "CPU_MS cpu" on Linux); returns [ready, closed, cpu] ms. */
+function startRun(args: string[]): [number, number, number] {
   const result = spawnSync(node, args, { cwd: root, encoding: "utf8", timeout: 120_000 });
   const match = /START_MS (\d+) (\d+)/.exec(result.stdout);
   if (!match) throw new Error(`${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
-  return [Number(match[1]), Number(match[2])];
+  return [Number(match[1]), Number(match[2]), Number(/CPU_MS (\d+)/.exec(result.stdout)?.[1] ?? Number.NaN)];
 }
 
 /** Wall time of one process run, in ms. */
@@ -45,19 +50,28 @@ const flows: Record<string, string[]> = {
   [`${executors} bare node processes`]: [`${root}bench/start/bare.mjs`, String(executors)],
   [`flow, dist/ (plain node)`]: [`${root}bench/start/flow.mjs`, String(executors), "dist"],
   [`flow, dist/, jina-ts/executor`]: [`${root}bench/start/flow.mjs`, String(executors), "dist-lean"],
+  ...(before
+    ? {
+      [`before: flow, dist/`]: [`${before}bench/start/flow.mjs`, String(executors), "dist"],
+      [`before: dist/, jina-ts/executor`]: [`${before}bench/start/flow.mjs`, String(executors), "dist-lean"],
+    }
+    : {}),
   ...(withSource ? { [`flow, sources (tsx)`]: [...tsx, `${root}bench/start/flow.mjs`, String(executors), "source"] } : {}),
 };
-const flowTimes: Record<string, Array<[number, number]>> = Object.fromEntries(Object.keys(flows).map((name) => [name, []]));
+const flowTimes: Record<string, Array<[number, number, number]>> = Object.fromEntries(Object.keys(flows).map((name) => [name, []]));
 for (let rep = 0; rep < reps; rep++) {
   for (const [name, args] of Object.entries(flows)) flowTimes[name]!.push(startRun(args));
 }
 const [baseline] = Object.keys(flows);
 const baseClosed = median(flowTimes[baseline!]!.map(([, closed]) => closed));
-console.log(`\n${executors}-executor flow start → ready → close (median of ${reps}; ratio to the bare processes)`);
+const baseCpu = median(flowTimes[baseline!]!.map(([, , cpu]) => cpu));
+console.log(`\n${executors}-executor flow start → ready → close (median of ${reps}; ratios to the bare processes; CPU of all processes)`);
 for (const [name, times] of Object.entries(flowTimes)) {
   const ready = median(times.map(([value]) => value));
   const closed = median(times.map(([, value]) => value));
-  console.log(`  ${name.padEnd(30)} ready ${String(ready).padStart(6)} ms, closed ${String(closed).padStart(6)} ms  ${(closed / baseClosed).toFixed(2)}×`);
+  const cpu = median(times.map(([, , value]) => value));
+  const cpuText = Number.isNaN(cpu) ? "" : `, CPU ${String(cpu).padStart(6)} ms  ${(cpu / baseCpu).toFixed(2)}×`;
+  console.log(`  ${name.padEnd(32)} ready ${String(ready).padStart(6)} ms, closed ${String(closed).padStart(6)} ms  ${(closed / baseClosed).toFixed(2)}×${cpuText}`);
 }
 
 const cli: Record<string, string[]> = {

@@ -3,6 +3,7 @@
 // Prints "START_MS <all ready ms> <all exited ms>".
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { cpuWithChildrenMs } from "./cpu.mjs";
 
 const count = Number(process.argv[2] ?? 10);
 const runArgs = JSON.parse(process.env.BENCH_RUN_ARGS ?? "[]");
@@ -13,3 +14,5 @@ await Promise.all(children.map((child) => new Promise((resolve) => child.stdout.
 const ready = performance.now();
 await Promise.all(children.map((child) => new Promise((resolve) => (child.once("exit", resolve), child.kill()))));
 console.log(`START_MS ${(ready - started).toFixed(0)} ${(performance.now() - started).toFixed(0)}`);
+const cpu = cpuWithChildrenMs();
+if (cpu !== undefined) console.log(`CPU_MS ${cpu}`);

@@ -2,6 +2,8 @@
 // `dist`: jina-ts's package build and a JavaScript executor (plain node, no loader in any process);
 // `dist-lean`: as `dist`, with an executor module that imports `jina-ts/executor` instead of the package root;
 // `source`: the TypeScript sources and a TypeScript executor (run with `node --import tsx`: tsx in every process).
+import { cpuWithChildrenMs } from "./cpu.mjs";
+
 const [count = "10", from = "dist"] = process.argv.slice(2);
 const distExecutor = from === "dist-lean" ? "./noop-executor-lean.mjs" : "./noop-executor.mjs";
 const [{ Flow }, uses] = from.startsWith("dist")
@@ -14,3 +16,5 @@ await flow.start();
 const ready = performance.now();
 await flow.close();
 console.log(`START_MS ${(ready - started).toFixed(0)} ${(performance.now() - started).toFixed(0)}`);
+const cpu = cpuWithChildrenMs();
+if (cpu !== undefined) console.log(`CPU_MS ${cpu}`);
