@@ -16,24 +16,15 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { median } from "./measure.ts";
+import { commands, root, type Runtime } from "./runtime-commands.ts";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
 const node = globalThis.process.execPath;
 const argv = globalThis.process.argv.slice(2);
 const option = (name: string, fallback: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] ?? fallback : fallback);
 const runtimes = option("--runtimes", "node,deno,bun").split(",") as Runtime[];
 const only = new Set(option("--only", "codec,find,hop,start").split(","));
 const reps = Number(option("--reps", "3")) || 3;
-
-type Runtime = "node" | "deno" | "bun";
-/** How each runtime runs a script: the executable and the arguments before the file (TypeScript included). */
-const commands: Record<Runtime, { bin: string; ts: string[]; js: string[] }> = {
-  node: { bin: node, ts: ["--import", "tsx"], js: [] },
-  deno: { bin: `${root}node_modules/.bin/deno`, ts: ["run", "-A", "--quiet"], js: ["run", "-A", "--quiet"] },
-  bun: { bin: `${root}node_modules/.bin/bun`, ts: ["run"], js: ["run"] },
-};
 
 /** Runs `file` (relative to the repository) on `runtime` and returns its stdout; throws with its output on failure. */
 function run(runtime: Runtime, file: string, args: string[] = [], env: Record<string, string> = {}): string {
