@@ -47,7 +47,8 @@ export function writeUtf8(w: WireWriter, text: string, length: number): void {
   if (length === text.length && length < 64) {
     for (let i = 0; i < length; i++) buf[pos++] = text.charCodeAt(i);
   } else {
-    encoder.encodeInto(text, buf.subarray(pos, pos + length));
+    // (a sized writer's buffer is not zeroed first: a length that disagreed with TextEncoder must not leave old bytes)
+    if (encoder.encodeInto(text, buf.subarray(pos, pos + length)).written !== length) throw new Error("wire codec: UTF-8 length");
     pos += length;
   }
   w.pos = pos;
