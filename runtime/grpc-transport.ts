@@ -15,7 +15,7 @@
  */
 import { methodPath } from "./method-path.ts";
 import { create, type DescMessage, type DescMethodStreaming, type DescMethodUnary, isMessage, type MessageInitShape } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ContextValues, createContextKey, createContextValues, type StreamResponse, type Transport, type UnaryResponse } from "@connectrpc/connect";
+import { Code, ConnectError, type ContextKey, type ContextValues, createContextKey, createContextValues, type StreamResponse, type Transport, type UnaryResponse } from "@connectrpc/connect";
 import { codeFromHttpStatus } from "@connectrpc/connect/protocol-grpc";
 import { compressionGzip, createGrpcTransport } from "@connectrpc/connect-node";
 import { Buffer } from "node:buffer";
@@ -73,7 +73,7 @@ const userAgent = "jina-ts-grpc";
  * await client.process_single_data(request, { contextValues: cancelContext(cancel) });
  * ```
  */
-export const cancelContextKey = createContextKey<Cancellation | undefined>(undefined, { description: "jina-ts lazy cancellation" });
+export const cancelContextKey: ContextKey<Cancellation | undefined> = createContextKey<Cancellation | undefined>(undefined, { description: "jina-ts lazy cancellation" });
 
 /**
  * Context values carrying `cancel` under {@link cancelContextKey}.
