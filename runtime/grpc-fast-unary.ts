@@ -299,6 +299,8 @@ class ServerCall implements FastUnaryCall {
   readonly #body: UnaryBody;
 
   constructor(readonly route: FastUnaryRoute, readonly io: CallIO, readonly options: FastUnaryOptions) {
+    const cancel = this.#cancel;
+    this.onCancel = (listener) => cancel.subscribe(listener);
     this.#body = new UnaryBody(options.readMaxBytes);
     const timeout = parseTimeout((io.headers["grpc-timeout"] as string | undefined) ?? null, 2 ** 31 - 1);
     if (timeout.error) this.#timeoutError = timeout.error;
@@ -310,8 +312,11 @@ class ServerCall implements FastUnaryCall {
     return this.#cancel.signal;
   }
 
-  /** A {@link CancelSource}-shaped subscription (a field: it is handed on detached). */
-  readonly onCancel = (listener: (reason: Error) => void): () => void => this.#cancel.subscribe(listener);
+  /**
+   * A {@link CancelSource}-shaped subscription (a field: it is handed on detached). Assigned in the constructor, not
+   * as a class field, so that a keepNames build does not give it a name (a defineProperty per call).
+   */
+  readonly onCancel: (listener: (reason: Error) => void) => () => void;
 
   get requestHeader(): Headers {
     return (this.#requestHeader ??= new HeaderView(this.io.headers));
