@@ -13,9 +13,12 @@ export interface BenchChild {
   info: Record<string, number>;
 }
 
-/** Starts `file` (relative to bench/) with `args` and waits for its `BENCH_READY` line. */
-export async function startChild(file: string, args: string[] = []): Promise<BenchChild> {
-  const child = spawnScript(new URL(file, import.meta.url), { args });
+/**
+ * Starts `file` (relative to bench/, or a URL) with `args` (in folder `cwd` when given) and waits for its
+ * `BENCH_READY` line.
+ */
+export async function startChild(file: string | URL, args: string[] = [], cwd?: string): Promise<BenchChild> {
+  const child = spawnScript(new URL(file, import.meta.url), { args, ...(cwd ? { cwd } : {}) });
   const info = await child
     .waitForLine((line) => (line.startsWith("BENCH_READY ") ? JSON.parse(line.slice("BENCH_READY ".length)) as Record<string, number> : undefined))
     .catch((error: unknown) => {

@@ -1,0 +1,100 @@
+/**
+ * bench/pipeline-ab: bench/pipeline.ts's 3-stage HTTP pipeline (10-doc JSON body, c=32) of two versions in one run,
+ * so that a change is measured against what it replaces on the same loaded machine: the working tree and a git
+ * ref (default `HEAD`, extracted with `git archive` into a temporary folder that shares this node_modules), each
+ * with 3 executor processes and all in one process, beside Moleculer (over NATS when nats-server is installed, and
+ * one broker) and the no-framework floors. Every rep runs each server once, in reversed order on odd reps; ratios
+ * are medians of per-rep ratios. Also prints each server's CPU per request (all its processes, and its front process
+ * alone: the gateway) from /proc, the figure the machine's load moves least, and the load average after each rep.
+ * Run: `npx tsx bench/pipeline-ab.ts <ref> [reps=5] [requests=1000]`, e.g. `npx tsx bench/pipeline-ab.ts 766ae71`.
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import * as net from "node:net";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { commandArgs } from "../runtime/mod.ts";
+import { type BenchChild, childPids, cpuMs, startChild, stopAll } from "./children.ts";
+import { httpPoster } from "./http-load.ts";
+import { measure, median } from "./measure.ts";
+
+const [ref = "HEAD", repsArg = "5", requestsArg = "1000"] = commandArgs();
+if (!/^[\w./~^-]+$/.test(ref)) throw new Error(`not a git ref: ${ref}`);
+const reps = Number(repsArg);
+const requests = Number(requestsArg);
+const root = fileURLToPath(new URL("..", import.meta.url));
+const body = JSON.stringify({
+  data: Array.from({ length: 10 }, (_, i) => ({ id: `doc-${i}`, text: `document number ${i} of the pipeline bench`, tags: { i, lang: "en" } })),
+  execEndpoint: "/",
+});
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+// The ref's tree, sharing node_modules; its servers run in it (serve-pipeline.ts names its executor module relative to the folder it runs in).
+const before = mkdtempSync(join(tmpdir(), "jina-ts-ab-"));
+const started: BenchChild[] = [];
+let nats: ReturnType<typeof spawn> | undefined;
+try {
+  execFileSync("sh", ["-c", `git -C "${root}" archive "${ref}" | tar -x -C "${before}"`]);
+  symlinkSync(join(root, "node_modules"), join(before, "node_modules"));
+  let transporter: object = { type: "TCP" };
+  if (spawnSync("nats-server", ["--version"]).status === 0) {
+    const port = await freePort();
+    nats = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    transporter = { type: "NATS", options: { url: `nats://127.0.0.1:${port}` } };
+  }
+  const beforeScript = new URL(`file://${join(before, "bench", "serve-pipeline.ts")}`);
+  const servers = {
+    beforeProcesses: await startChild(beforeScript, ["processes"], before),
+    afterProcesses: await startChild("./serve-pipeline.ts", ["processes"], root),
+    beforeInProcess: await startChild(beforeScript, ["inprocess"], before),
+    afterInProcess: await startChild("./serve-pipeline.ts", ["inprocess"], root),
+    moleculerProcesses: await startChild("./serve-moleculer.ts", [JSON.stringify(transporter)]),
+    moleculerOneBroker: await startChild("./serve-moleculer.ts", ["local"]),
+    floorProcesses: await startChild("./serve-raw-pipeline.ts"),
+    floorOneProcess: await startChild("./serve-raw-http.ts"),
+  };
+  started.push(...Object.values(servers));
+  type Name = keyof typeof servers;
+  const names = Object.keys(servers) as Name[];
+  const rps = {} as Record<Name, number[]>, cpu = {} as Record<Name, number[]>, front = {} as Record<Name, number[]>;
+  for (const name of names) [rps[name], cpu[name], front[name]] = [[], [], []];
+  const serverCpu = (name: Name) => {
+    const pid = servers[name].child.pid;
+    const pids = [pid, ...childPids(pid), ...(name === "moleculerProcesses" && nats?.pid ? [nats.pid] : [])];
+    return pids.reduce((sum, one) => sum + cpuMs(one), 0);
+  };
+  const loads: string[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    for (const name of rep % 2 ? [...names].reverse() : names) {
+      const poster = httpPoster(servers[name].info.http!, "/post", body, 32);
+      const [all0, front0] = [serverCpu(name), cpuMs(servers[name].child.pid)];
+      const measured = await measure(name, poster.post, { concurrency: 32, requests, warmup: 64 });
+      const count = measured.requests + 64;
+      rps[name].push(measured.rps);
+      cpu[name].push((serverCpu(name) - all0) / count);
+      front[name].push((cpuMs(servers[name].child.pid) - front0) / count);
+      poster.close();
+    }
+    loads.push(loadavg()[0]!.toFixed(1));
+  }
+  const ratio = (a: Name, b: Name) => median(rps[a].map((x, i) => x / rps[b][i]!)).toFixed(2);
+  const ms = (name: Name) => `${median(cpu[name]).toFixed(3)} ms (front ${median(front[name]).toFixed(3)})`;
+  console.log(`pipeline A/B: ${ref} (before) against the working tree (after); ${reps} reps × ${requests} requests, c=32, load average ${loads.join(" / ")}`);
+  console.log(`  processes ÷ Moleculer over ${nats ? "NATS" : "TCP"}: before ${ratio("beforeProcesses", "moleculerProcesses")}, after ${ratio("afterProcesses", "moleculerProcesses")}, floor ${ratio("floorProcesses", "moleculerProcesses")}; after ÷ before ${ratio("afterProcesses", "beforeProcesses")}, after ÷ floor ${ratio("afterProcesses", "floorProcesses")}`);
+  console.log(`  one process ÷ one broker: before ${ratio("beforeInProcess", "moleculerOneBroker")}, after ${ratio("afterInProcess", "moleculerOneBroker")}, floor ${ratio("floorOneProcess", "moleculerOneBroker")}; after ÷ before ${ratio("afterInProcess", "beforeInProcess")}, after ÷ floor ${ratio("afterInProcess", "floorOneProcess")}`);
+  console.log(`  req/s (medians): ${names.map((name) => `${name} ${Math.round(median(rps[name]))}`).join(", ")}`);
+  console.log(`  server CPU per request: ${names.map((name) => `${name} ${ms(name)}`).join(", ")}`);
+} finally {
+  await stopAll(started);
+  nats?.kill("SIGTERM");
+  rmSync(before, { recursive: true, force: true });
+}
