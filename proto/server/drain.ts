@@ -135,6 +135,13 @@ export interface RequestTracker {
   drain(graceMs: number, reason: () => Error): Promise<DrainOutcome>;
 }
 
+/** What ends a tracked request: it leaves the requests in flight and stops listening to its caller and its deadline. */
+function untrack(running: Map<Promise<unknown>, unknown>, settled: Promise<void>, unsubscribe: (() => void) | undefined, removeDeadline: (() => void) | undefined): void {
+  running.delete(settled);
+  unsubscribe?.();
+  removeDeadline?.();
+}
+
 /**
  * Creates an empty request tracker.
  *
@@ -169,11 +176,11 @@ export function createRequestTracker(): RequestTracker {
       });
       if (call.aborted) call.rejectEarly!(call.reason);
     }
-    const settled = task.then(() => {}, () => {}).finally(() => {
-      running.delete(settled);
-      unsubscribe?.();
-      removeDeadline?.();
-    });
+    // One `then` for both outcomes (a `finally` after a `then` made two more promises and closures per call).
+    const settled: Promise<void> = task.then(
+      () => untrack(running, settled, unsubscribe, removeDeadline),
+      () => untrack(running, settled, unsubscribe, removeDeadline),
+    );
     running.set(settled, call);
     return task;
   };
