@@ -147,6 +147,22 @@ test("frames in reused buffers (the codec's arena, released after the write): 48
   });
 });
 
+test("24 concurrent 3 MB calls on one session all answer (72 MB in flight: over the 10 MB default session memory)", async () => {
+  await withExecutor(async (baseUrl) => {
+    const transport = createLeanGrpcTransport({ baseUrl });
+    try {
+      const client = createClient(JinaSingleDataRequestRPC, transport);
+      const big = (i: number) =>
+        createDataRequest({ endpoint: "/upper", docs: new DocumentArray(Array.from({ length: 1000 }, (_, d) => new Document({ id: `${i}-${d}`, text: "x", embedding: new Float32Array(768).fill(i) }))) });
+      const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => client.process_single_data(big(i), { headers: { endpoint: "/upper" } })));
+      assert.equal(answers.map((answer) => docsOf(answer).length), Array(24).fill(1000));
+      assert.equal(answers.map((answer) => docsOf(answer).ids[999]), Array.from({ length: 24 }, (_, i) => `${i}-999`));
+    } finally {
+      transport.close();
+    }
+  });
+});
+
 test("gzip: a large request goes compressed and the answer comes back compressed, intact", async () => {
   const encodings: string[] = [];
   const answers: boolean[] = [];
