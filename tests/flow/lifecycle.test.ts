@@ -31,6 +31,16 @@ for (const where of ["in process", "own process"] as const) {
   });
 }
 
+test("24 requests of 3 MB at once (1,000 × 768 float32 each) through an executor process all answer", async () => {
+  // 72 MB in flight on the gateway's one HTTP/2 session to the executor: on Bun the session's default memory bound
+  // (10 MB) reset new streams with ENHANCE_YOUR_CALM (10 of 24 failed after their retries).
+  await using flow = await new Flow({ protocol: "grpc" }).add({ name: "pass", uses: `${fixtures}#Passthrough` }).start();
+  const batch = (n: number) => new DocumentArray(Array.from({ length: 1000 }, (_, i) => new Document({ id: `${n}-${i}`, embedding: new Float32Array(768).fill(n) })));
+  const answers = await Promise.all(Array.from({ length: 24 }, (_, n) => flow.post("/index", batch(n), { requestSize: 1000 })));
+  assert.equal(answers.map((docs) => docs.length), Array(24).fill(1000));
+  assert.equal(answers.map((docs) => docs.at(999)?.id), Array.from({ length: 24 }, (_, n) => `${n}-999`));
+});
+
 test("1,000 documents with 768-d float32 embeddings round-trip through a two-executor flow bit-identical", async () => {
   await using flow = await new Flow({ protocol: "grpc" })
     .add({ name: "first", uses: `${fixtures}#Passthrough` })
