@@ -10,7 +10,6 @@
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import * as net from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,24 +17,13 @@ import { commandArgs } from "../runtime/mod.ts";
 import { type BenchChild, childPids, cpuMs, startChild, stopAll } from "./children.ts";
 import { httpPoster } from "./http-load.ts";
 import { measure, median } from "./measure.ts";
+import { freePort, pipelineBody } from "./pipeline-request.ts";
 
 const [ref = "HEAD", repsArg = "5", requestsArg = "1000"] = commandArgs();
 if (!/^[\w./~^-]+$/.test(ref)) throw new Error(`not a git ref: ${ref}`);
 const reps = Number(repsArg);
 const requests = Number(requestsArg);
 const root = fileURLToPath(new URL("..", import.meta.url));
-const body = JSON.stringify({
-  data: Array.from({ length: 10 }, (_, i) => ({ id: `doc-${i}`, text: `document number ${i} of the pipeline bench`, tags: { i, lang: "en" } })),
-  execEndpoint: "/",
-});
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 // The ref's tree, sharing node_modules; its servers run in it (serve-pipeline.ts names its executor module relative to the folder it runs in).
 const before = mkdtempSync(join(tmpdir(), "jina-ts-ab-"));
@@ -75,7 +63,7 @@ try {
   const loads: string[] = [];
   for (let rep = 0; rep < reps; rep++) {
     for (const name of rep % 2 ? [...names].reverse() : names) {
-      const poster = httpPoster(servers[name].info.http!, "/post", body, 32);
+      const poster = httpPoster(servers[name].info.http!, "/post", pipelineBody, 32);
       const [all0, front0] = [serverCpu(name), cpuMs(servers[name].child.pid)];
       const measured = await measure(name, poster.post, { concurrency: 32, requests, warmup: 64 });
       const count = measured.requests + 64;

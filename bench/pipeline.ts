@@ -16,22 +16,11 @@ import { getEnv } from "../runtime/mod.ts";
 import { type BenchChild, childPids, cpuMs, startChild, stopAll } from "./children.ts";
 import { httpPoster } from "./http-load.ts";
 import { measure, median } from "./measure.ts";
+import { freePort, pipelineBody } from "./pipeline-request.ts";
 
 const requests = Number(getEnv("BENCH_REQUESTS") ?? 1000);
 const reps = Number(getEnv("BENCH_REPS") ?? 3);
 const concurrency = 32;
-const body = JSON.stringify({
-  data: Array.from({ length: 10 }, (_, i) => ({ id: `doc-${i}`, text: `document number ${i} of the pipeline bench`, tags: { i, lang: "en" } })),
-  execEndpoint: "/",
-});
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Starts Debian's nats-server on a free port, or returns undefined when it is not installed. */
 async function startNats(): Promise<{ url: string; pid: number; stop(): void } | undefined> {
@@ -74,7 +63,7 @@ try {
   };
   for (let rep = 0; rep < reps; rep++) {
     for (const name of names) {
-      const poster = httpPoster(servers[name].info.http!, "/post", body, concurrency);
+      const poster = httpPoster(servers[name].info.http!, "/post", pipelineBody, concurrency);
       const before = serverCpu(name);
       const measured = await measure(name, poster.post, { concurrency, requests, warmup: 64 });
       rps[name].push(measured.rps);
