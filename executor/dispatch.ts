@@ -16,7 +16,7 @@ import type { HandlerArgs } from "./options.ts";
 import { executorMetricsOf } from "./metrics.ts";
 import { traceHandler } from "./tracing.ts";
 import type { Context } from "@opentelemetry/api";
-import type { LazySignal } from "../proto/server/mod.ts";
+import { isCancellation, type LazySignal, signalOf } from "../proto/server/mod.ts";
 
 export { type DispatchResult, resultsKey } from "./handler-result.ts";
 
@@ -58,7 +58,7 @@ export async function dispatchRequests(
   metrics?.received(endpoint, requests);
   const batching = parts.length === 1 ? batchingOf(executor, endpoint) : undefined;
   if (batching) {
-    const batched = await traceHandler(executor, endpoint, parts[0]!.length, parent, () => dispatchBatched(executor, batching, method, first, parts[0]!, signalOf(signal)));
+    const batched = await traceHandler(executor, endpoint, parts[0]!.length, parent, () => dispatchBatched(executor, batching, method, first, parts[0]!, signalOf(signal)!));
     if (metrics && !batched.failed) metrics.processed(endpoint, batched.response, docsOf(batched.response).length);
     return batched;
   }
@@ -66,7 +66,7 @@ export async function dispatchRequests(
   const parameters = handlerParameters(first, executor.metas.name);
   // A lazy signal is made only if the handler reads it; reading `docs` marks them as possibly changed.
   let read = false;
-  const args: HandlerArgs = isLazy(signal)
+  const args: HandlerArgs = isCancellation(signal)
     ? { get docs() { read = true; return docs; }, parameters, get signal() { return signal.signal; } }
     : { get docs() { read = true; return docs; }, parameters, signal };
   if (parts.length > 1 && parts.some((part) => part.length > 0)) {
@@ -92,14 +92,6 @@ export async function dispatchRequests(
 function unchanged(first: DataRequestProto, received: Uint8Array | undefined): DispatchResult {
   if (received && first.data) keepEncodedData(first.data, received);
   return { response: first, failed: false };
-}
-
-function isLazy(signal: AbortSignal | LazySignal): signal is LazySignal {
-  return !(signal instanceof AbortSignal);
-}
-
-function signalOf(signal: AbortSignal | LazySignal): AbortSignal {
-  return isLazy(signal) ? signal.signal : signal;
 }
 
 /**
