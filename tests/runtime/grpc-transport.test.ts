@@ -5,7 +5,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createClient } from "@connectrpc/connect";
+import { type Client, createClient } from "@connectrpc/connect";
 import * as http2 from "node:http2";
 import { codecArena, createDataRequest, Document, DocumentArray, docsOf } from "../../docarray/mod.ts";
 import { bindRequests, Executor, type HandlerArgs, serveExecutor } from "../../executor/mod.ts";
@@ -35,131 +35,98 @@ bindRequests(Probe, { "/upper": "upper", "/fail": "fail", "/slow": "slow" });
 
 const request = (endpoint: string, text = "hello") => createDataRequest({ endpoint, docs: new DocumentArray([new Document({ text })]) });
 
-async function withExecutor(run: (url: string, probe: Probe) => Promise<void>, readMaxBytes?: number): Promise<void> {
+/** Runs `run` with a client on the lean transport to a fresh Probe executor; closes both after. */
+async function withClient(run: (client: Client<typeof JinaSingleDataRequestRPC>, probe: Probe) => Promise<void>, readMaxBytes?: number): Promise<void> {
   const probe = new Probe();
   const server = await serveExecutor(probe, { port: 0, ...(readMaxBytes ? { readMaxBytes } : {}) });
+  const transport = createLeanGrpcTransport({ baseUrl: `http://${server.host}:${server.port}` });
   try {
-    await run(`http://${server.host}:${server.port}`, probe);
+    await run(createClient(JinaSingleDataRequestRPC, transport), probe);
   } finally {
+    transport.close();
     await server.close();
     await probe.close();
   }
 }
 
 test("a unary call answers with the executor's docs; an in-band error comes with trailer is-error: true", async () => {
-  await withExecutor(async (baseUrl) => {
-    const transport = createLeanGrpcTransport({ baseUrl });
-    try {
-      const client = createClient(JinaSingleDataRequestRPC, transport);
-      let trailer: Headers | undefined;
-      const ok = await client.process_single_data(request("/upper"), { headers: { endpoint: "/upper" }, onTrailer: (t) => (trailer = t) });
-      assert.equal(docsOf(ok).texts, ["HELLO"]);
-      assert.is(trailer?.get("is-error"), null);
-      const failed = await client.process_single_data(request("/fail"), { onTrailer: (t) => (trailer = t) });
-      assert.is(failed.header?.status?.code, StatusProto_StatusCode.ERROR);
-      assert.is(trailer?.get("is-error"), "true");
-    } finally {
-      transport.close();
-    }
+  await withClient(async (client) => {
+    let trailer: Headers | undefined;
+    const ok = await client.process_single_data(request("/upper"), { headers: { endpoint: "/upper" }, onTrailer: (t) => (trailer = t) });
+    assert.equal(docsOf(ok).texts, ["HELLO"]);
+    assert.is(trailer?.get("is-error"), null);
+    const failed = await client.process_single_data(request("/fail"), { onTrailer: (t) => (trailer = t) });
+    assert.is(failed.header?.status?.code, StatusProto_StatusCode.ERROR);
+    assert.is(trailer?.get("is-error"), "true");
   });
 });
 
 test("timeoutMs sends grpc-timeout: the call fails DEADLINE_EXCEEDED and the handler's signal aborts", async () => {
-  await withExecutor(async (baseUrl, probe) => {
-    const transport = createLeanGrpcTransport({ baseUrl });
-    try {
-      const client = createClient(JinaSingleDataRequestRPC, transport);
-      const started = Date.now();
-      const error = await client.process_single_data(request("/slow"), { timeoutMs: 200 }).then(() => undefined, (e) => e);
-      assert.is(error?.code, ErrorCode.DeadlineExceeded);
-      assert.ok(Date.now() - started < 3_000);
-      for (let i = 0; i < 100 && !probe.seen[0]?.aborted; i++) await sleep(20);
-      assert.ok(probe.seen[0]?.aborted, "the handler saw the deadline");
-    } finally {
-      transport.close();
-    }
+  await withClient(async (client, probe) => {
+    const started = Date.now();
+    const error = await client.process_single_data(request("/slow"), { timeoutMs: 200 }).then(() => undefined, (e) => e);
+    assert.is(error?.code, ErrorCode.DeadlineExceeded);
+    assert.ok(Date.now() - started < 3_000);
+    for (let i = 0; i < 100 && !probe.seen[0]?.aborted; i++) await sleep(20);
+    assert.ok(probe.seen[0]?.aborted, "the handler saw the deadline");
   });
 });
 
 test("aborting the caller's signal cancels the call (CANCELED) and the cancellation reaches the handler", async () => {
-  await withExecutor(async (baseUrl, probe) => {
-    const transport = createLeanGrpcTransport({ baseUrl });
-    try {
-      const client = createClient(JinaSingleDataRequestRPC, transport);
-      const controller = new AbortController();
-      const pending = client.process_single_data(request("/slow"), { signal: controller.signal }).then(() => undefined, (e) => e);
-      for (let i = 0; i < 100 && probe.seen.length === 0; i++) await sleep(20);
-      controller.abort();
-      assert.is((await pending)?.code, ErrorCode.Canceled);
-      for (let i = 0; i < 100 && !probe.seen[0]?.aborted; i++) await sleep(20);
-      assert.ok(probe.seen[0]?.aborted, "the handler saw the cancellation");
-    } finally {
-      transport.close();
-    }
+  await withClient(async (client, probe) => {
+    const controller = new AbortController();
+    const pending = client.process_single_data(request("/slow"), { signal: controller.signal }).then(() => undefined, (e) => e);
+    for (let i = 0; i < 100 && probe.seen.length === 0; i++) await sleep(20);
+    controller.abort();
+    assert.is((await pending)?.code, ErrorCode.Canceled);
+    for (let i = 0; i < 100 && !probe.seen[0]?.aborted; i++) await sleep(20);
+    assert.ok(probe.seen[0]?.aborted, "the handler saw the cancellation");
   });
 });
 
 test("a lazy cancellation in the context values (cancelContext) cancels the call without making an AbortSignal", async () => {
-  await withExecutor(async (baseUrl, probe) => {
-    const transport = createLeanGrpcTransport({ baseUrl });
-    try {
-      const client = createClient(JinaSingleDataRequestRPC, transport);
-      const lazy = new LazyAbort<Error>();
-      // reading `signal` would fail the call: the transport must only subscribe
-      const cancel: Cancellation = {
-        get aborted() { return lazy.aborted; },
-        get reason() { return lazy.reason; },
-        get signal(): AbortSignal { throw new Error("the transport read the signal"); },
-        subscribe: (listener) => lazy.subscribe(listener),
-      };
-      const done = await client.process_single_data(request("/upper"), { contextValues: cancelContext(cancel) });
-      assert.equal(docsOf(done).texts, ["HELLO"]);
-      const pending = client.process_single_data(request("/slow"), { contextValues: cancelContext(cancel) }).then(() => undefined, (e) => e);
-      for (let i = 0; i < 100 && probe.seen.length === 0; i++) await sleep(20);
-      lazy.abort(new Error("the caller went away"));
-      const error = await pending;
-      assert.is(error?.code, ErrorCode.Canceled);
-      for (let i = 0; i < 100 && !probe.seen[0]?.aborted; i++) await sleep(20);
-      assert.ok(probe.seen[0]?.aborted, "the handler saw the cancellation");
-      const late = await client.process_single_data(request("/upper"), { contextValues: cancelContext(cancel) }).then(() => undefined, (e) => e);
-      assert.is(late?.code, ErrorCode.Canceled, "an aborted cancellation fails the call before it is sent");
-    } finally {
-      transport.close();
-    }
+  await withClient(async (client, probe) => {
+    const lazy = new LazyAbort<Error>();
+    // reading `signal` would fail the call: the transport must only subscribe
+    const cancel: Cancellation = {
+      get aborted() { return lazy.aborted; },
+      get reason() { return lazy.reason; },
+      get signal(): AbortSignal { throw new Error("the transport read the signal"); },
+      subscribe: (listener) => lazy.subscribe(listener),
+    };
+    const done = await client.process_single_data(request("/upper"), { contextValues: cancelContext(cancel) });
+    assert.equal(docsOf(done).texts, ["HELLO"]);
+    const pending = client.process_single_data(request("/slow"), { contextValues: cancelContext(cancel) }).then(() => undefined, (e) => e);
+    for (let i = 0; i < 100 && probe.seen.length === 0; i++) await sleep(20);
+    lazy.abort(new Error("the caller went away"));
+    const error = await pending;
+    assert.is(error?.code, ErrorCode.Canceled);
+    for (let i = 0; i < 100 && !probe.seen[0]?.aborted; i++) await sleep(20);
+    assert.ok(probe.seen[0]?.aborted, "the handler saw the cancellation");
+    const late = await client.process_single_data(request("/upper"), { contextValues: cancelContext(cancel) }).then(() => undefined, (e) => e);
+    assert.is(late?.code, ErrorCode.Canceled, "an aborted cancellation fails the call before it is sent");
   });
 });
 
 test("frames in reused buffers (the codec's arena, released after the write): 48 concurrent calls of 10 B to 300 kB each get their own answer", async () => {
-  await withExecutor(async (baseUrl) => {
-    const transport = createLeanGrpcTransport({ baseUrl });
-    try {
-      const client = createClient(JinaSingleDataRequestRPC, transport);
-      for (let round = 0; round < 2; round++) {
-        const texts = Array.from({ length: 48 }, (_, i) => `${round}-${i}-`.padEnd([10, 1_000, 70_000, 300_000][i % 4]!, String.fromCharCode(97 + (i % 26))));
-        const answers = await Promise.all(texts.map((text) => client.process_single_data(request("/upper", text), { headers: { endpoint: "/upper" } })));
-        assert.equal(answers.map((answer) => docsOf(answer).texts[0]), texts.map((text) => text.toUpperCase()));
-      }
-      // the client and the executor (one process here) gave their frames' buffers back
-      assert.ok(codecArena.pooledBytes > 0, "slabs came back to the arena");
-    } finally {
-      transport.close();
+  await withClient(async (client) => {
+    for (let round = 0; round < 2; round++) {
+      const texts = Array.from({ length: 48 }, (_, i) => `${round}-${i}-`.padEnd([10, 1_000, 70_000, 300_000][i % 4]!, String.fromCharCode(97 + (i % 26))));
+      const answers = await Promise.all(texts.map((text) => client.process_single_data(request("/upper", text), { headers: { endpoint: "/upper" } })));
+      assert.equal(answers.map((answer) => docsOf(answer).texts[0]), texts.map((text) => text.toUpperCase()));
     }
+    // the client and the executor (one process here) gave their frames' buffers back
+    assert.ok(codecArena.pooledBytes > 0, "slabs came back to the arena");
   });
 });
 
 test("24 concurrent 3 MB calls on one session all answer (72 MB in flight: over the 10 MB default session memory)", async () => {
-  await withExecutor(async (baseUrl) => {
-    const transport = createLeanGrpcTransport({ baseUrl });
-    try {
-      const client = createClient(JinaSingleDataRequestRPC, transport);
-      const big = (i: number) =>
-        createDataRequest({ endpoint: "/upper", docs: new DocumentArray(Array.from({ length: 1000 }, (_, d) => new Document({ id: `${i}-${d}`, text: "x", embedding: new Float32Array(768).fill(i) }))) });
-      const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => client.process_single_data(big(i), { headers: { endpoint: "/upper" } })));
-      assert.equal(answers.map((answer) => docsOf(answer).length), Array(24).fill(1000));
-      assert.equal(answers.map((answer) => docsOf(answer).ids[999]), Array.from({ length: 24 }, (_, i) => `${i}-999`));
-    } finally {
-      transport.close();
-    }
+  await withClient(async (client) => {
+    const big = (i: number) =>
+      createDataRequest({ endpoint: "/upper", docs: new DocumentArray(Array.from({ length: 1000 }, (_, d) => new Document({ id: `${i}-${d}`, text: "x", embedding: new Float32Array(768).fill(i) }))) });
+    const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => client.process_single_data(big(i), { headers: { endpoint: "/upper" } })));
+    assert.equal(answers.map((answer) => docsOf(answer).length), Array(24).fill(1000));
+    assert.equal(answers.map((answer) => docsOf(answer).ids[999]), Array.from({ length: 24 }, (_, i) => `${i}-999`));
   });
 });
 
@@ -190,17 +157,11 @@ test("gzip: a large request goes compressed and the answer comes back compressed
 });
 
 test("a request over the server's readMaxBytes answers RESOURCE_EXHAUSTED, and the session keeps serving", async () => {
-  await withExecutor(async (baseUrl) => {
-    const transport = createLeanGrpcTransport({ baseUrl });
-    try {
-      const client = createClient(JinaSingleDataRequestRPC, transport);
-      const error = await client.process_single_data(request("/upper", "x".repeat(20_000))).then(() => undefined, (e) => e);
-      assert.is(error?.code, ErrorCode.ResourceExhausted);
-      assert.match(error.rawMessage, /larger than/);
-      assert.equal(docsOf(await client.process_single_data(request("/upper"))).texts, ["HELLO"]);
-    } finally {
-      transport.close();
-    }
+  await withClient(async (client) => {
+    const error = await client.process_single_data(request("/upper", "x".repeat(20_000))).then(() => undefined, (e) => e);
+    assert.is(error?.code, ErrorCode.ResourceExhausted);
+    assert.match(error.rawMessage, /larger than/);
+    assert.equal(docsOf(await client.process_single_data(request("/upper"))).texts, ["HELLO"]);
   }, 10_000);
 });
 
