@@ -132,6 +132,24 @@ function takeFastStreams(
 }
 
 /**
+ * Resets the streams of an idle `session` that are still waiting for their request: after `session.close()` (GOAWAY)
+ * they would hold the connection open for as long as the client keeps silent. An idle session means nothing moved on
+ * any of its streams for `idleTimeoutMs`, so a unary call whose request has not ended has stalled; a `Call` stream
+ * (bidirectional) is reset only if it never sent a message, because one that did may be waiting on a long answer.
+ * Calls whose request is complete are left to finish.
+ */
+function resetSilentStreams(session: http2.ServerHttp2Session, open: Set<http2.Http2ServerResponse | http2.ServerHttp2Stream>): void {
+  for (const answer of open) {
+    // A raw stream in `open` is a fast unary call (takeFastStreams); a compat answer carries its request.
+    const silent = "req" in answer
+      ? !answer.req.complete && (!answer.req.url.endsWith("/Call") || !answer.req.readableDidRead)
+      : !answer.readableEnded;
+    const stream = "req" in answer ? answer.stream : answer;
+    if (silent && stream.session === session && !stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
+  }
+}
+
+/**
  * Starts an HTTP/2 server for Connect routes and resolves once it listens.
  *
  * @example
@@ -186,7 +204,10 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
   server.maxConnections = limits.maxConnections;
   if (limits.idleTimeoutMs > 0) {
     server.setTimeout(limits.idleTimeoutMs);
-    server.on("timeout", (session: http2.ServerHttp2Session) => session.close());
+    server.on("timeout", (session: http2.ServerHttp2Session) => {
+      session.close();
+      resetSilentStreams(session, open);
+    });
   }
   const sessions = new Set<http2.ServerHttp2Session>();
   const sockets = new Set<Socket>();

@@ -9,6 +9,12 @@ import * as http2 from "node:http2";
 import { readFileSync } from "node:fs";
 import { connect as netConnect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { createDataRequest, Document, DocumentArray, docsOf } from "../../docarray/mod.ts";
+import { Executor, type HandlerArgs, requests } from "../../executor/mod.ts";
+import { createExecutorFastRoutes, createExecutorRoutes } from "../../executor/services.ts";
+import { JinaRPC, JinaSingleDataRequestRPC } from "../../proto/gen/jina_pb.ts";
 import { createGateway } from "../../gateway/mod.ts";
 import { serveGrpc, serveHttp } from "../../runtime/mod.ts";
 import { fakeExecutor } from "../gateway/fakes.ts";
@@ -49,6 +55,64 @@ test("HTTP/2: a connection idle for limits.idleTimeoutMs is closed", async () =>
     assert.ok(await closed(session, 5000), "closed by the server");
   } finally {
     session.destroy();
+    await server.close();
+  }
+});
+
+/** An executor whose every endpoint answers after 1.5 s (longer than the idle bound the tests below set). */
+class Slow extends Executor {
+  @requests()
+  async slow({ docs }: HandlerArgs) {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const doc of docs) doc.text = "slow";
+  }
+}
+
+/** Serves `executor` with both its Connect routes and its fast unary routes, as `serveExecutor` does. */
+const serveExecutorGrpc = (executor: Executor, idleTimeoutMs: number) =>
+  serveGrpc({ routes: createExecutorRoutes(executor), fastUnary: createExecutorFastRoutes(executor), limits: { idleTimeoutMs } });
+
+test("HTTP/2: streams that never send their request (Call, process_single_data, process_data) do not keep an idle connection open", async () => {
+  const server = await serveExecutorGrpc(new Slow(), 300);
+  const session = connectH2(server.port);
+  session.on("error", () => {});
+  try {
+    for (const path of ["/jina.JinaRPC/Call", "/jina.JinaSingleDataRequestRPC/process_single_data", "/jina.JinaDataRequestRPC/process_data"]) {
+      const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" }, { endStream: false });
+      stream.on("error", () => {});
+      stream.resume();
+    }
+    assert.ok(await closed(session, 5000), "the server closed the connection");
+  } finally {
+    session.destroy();
+    await server.close();
+  }
+});
+
+test("HTTP/2: calls running longer than idleTimeoutMs still get their answers (unary, and a Call stream that sent its request)", async () => {
+  const server = await serveExecutorGrpc(new Slow(), 300);
+  const sessions = new Http2SessionManager(server.url);
+  try {
+    const transport = createGrpcTransport({ baseUrl: server.url, sessionManager: sessions });
+    const request = () => createDataRequest({ endpoint: "/slow", docs: new DocumentArray([new Document({ text: "a" })]) });
+    const unary = createClient(JinaSingleDataRequestRPC, transport).process_single_data(request());
+    let answered: () => void = () => {};
+    const bidi = (async () => {
+      async function* input() {
+        yield request();
+        await new Promise<void>((resolve) => (answered = resolve)); // the request side stays open until the answer
+      }
+      const texts = [];
+      for await (const response of createClient(JinaRPC, transport).call(input())) {
+        texts.push(docsOf(response).texts[0]);
+        answered();
+      }
+      return texts;
+    })();
+    assert.equal(docsOf(await unary).texts, ["slow"]);
+    assert.equal(await bidi, ["slow"]);
+  } finally {
+    sessions.abort();
     await server.close();
   }
 });
