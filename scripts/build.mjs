@@ -85,6 +85,7 @@ async function bundle(dist, entries) {
   await build({
     entryPoints: Object.fromEntries(entries.map((entry) => [entry === "mod" ? "chunks/root" : entry, join(dist, `${entry}.js`)])),
     outdir: temp,
+    absWorkingDir: dist, // the chunks' "// path" comments name dist/'s files (executor/main.js), not the build folder
     bundle: true,
     splitting: true,
     format: "esm",
