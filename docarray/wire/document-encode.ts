@@ -104,6 +104,28 @@ export function writeDocument(w: WireWriter, doc: DocumentProto): void {
     buf[w.pos++] = 0x22;
     writeString(w, content.value);
   }
+  // Fields 5–15 and 17–20 are mostly at their defaults (a document of an id and an embedding): one test each for
+  // the group instead of a call per field. A value that is not its type's default (-0, NaN, a wrong type) fails the
+  // test and is written (or refused) field by field.
+  if (
+    doc.granularity !== 0 || doc.adjacency !== 0 || doc.parentId !== "" || !Object.is(doc.weight, 0) || doc.uri !== "" ||
+    doc.modality !== "" || doc.mimeType !== "" || !Object.is(doc.offset, 0) || doc.location.length !== 0 ||
+    doc.chunks.length !== 0 || doc.matches.length !== 0
+  ) writeMiddle(w, doc);
+  if (doc.embedding !== undefined) {
+    writeTag2(w, 0x82);
+    const mark = w.open(Kind.ndArray);
+    writeNdArray(w, doc.embedding);
+    w.close(mark, Kind.ndArray);
+  }
+  if (doc.tags !== undefined || doc.Metadata !== undefined || doc.$unknown !== undefined || !isEmpty(doc.scores) || !isEmpty(doc.evaluations)) {
+    writeTail(w, doc);
+  }
+}
+
+/** Fields 5–15 of a document (granularity to matches). */
+function writeMiddle(w: WireWriter, doc: DocumentProto): void {
+  const buf = w.buf;
   if (doc.granularity != 0) {
     buf[w.pos++] = 0x28;
     w.varint(checkUint32(doc.granularity));
@@ -132,17 +154,21 @@ export function writeDocument(w: WireWriter, doc: DocumentProto): void {
   }
   writeDocuments(w, 0x72, doc.chunks);
   writeDocuments(w, 0x7a, doc.matches);
-  if (doc.embedding !== undefined) {
-    writeTag2(w, 0x82);
-    const mark = w.open(Kind.ndArray);
-    writeNdArray(w, doc.embedding);
-    w.close(mark, Kind.ndArray);
-  }
+}
+
+/** Fields 17–20 of a document (tags to Metadata) and its unknown fields. */
+function writeTail(w: WireWriter, doc: DocumentProto): void {
   if (doc.tags !== undefined) writeStructField(w, 0x8a, doc.tags);
   writeScores(w, 0x92, doc.scores);
   writeScores(w, 0x9a, doc.evaluations);
   if (doc.Metadata !== undefined) writeStructField(w, 0xa2, doc.Metadata);
   writeUnknown(w, doc.$unknown);
+}
+
+/** Whether a map field (a plain object) has no own enumerable keys; anything else goes to the field-by-field writer. */
+function isEmpty(map: Record<string, NamedScoreProto>): boolean {
+  for (const _ in map) return false;
+  return true;
 }
 
 function sizeDocuments(sizes: number[], docs: DocumentProto[]): number {
