@@ -9,9 +9,11 @@
  */
 import type { DataRequestProto_DataContentProto } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { hiddenSlot } from "../proto/hidden-slot.ts";
 import { decodeDataContent } from "./wire/codec.ts";
 
-const pending = new WeakMap<DataRequestProto_DataContentProto, Uint8Array>();
+/** The bytes of each placeholder, in a hidden slot: a WeakMap entry per request cost the gateway in garbage collection. */
+const pending = hiddenSlot<Uint8Array>();
 
 /**
  * A placeholder `data` holding `bytes` (a `DataContentProto` payload) until someone reads the documents.
@@ -62,7 +64,7 @@ export function materializeData(data: DataRequestProto_DataContentProto | undefi
     // The bytes came from a peer (a client's request kept as bytes): bad ones are the peer's error, as at a decode.
     throw new JinaError(`parse binary: the request's documents do not decode: ${error instanceof Error ? error.message : String(error)}`, ErrorCode.InvalidArgument);
   }
-  pending.delete(data);
+  pending.set(data, undefined);
   Object.assign(data, decoded);
 }
 
@@ -76,7 +78,7 @@ export function materializeData(data: DataRequestProto_DataContentProto | undefi
  * ```
  */
 export function forgetLazyData(data: DataRequestProto_DataContentProto | undefined): void {
-  if (data) pending.delete(data);
+  if (data) pending.set(data, undefined);
 }
 
 /**
