@@ -15,7 +15,7 @@
  */
 import { methodPath } from "./method-path.ts";
 import { create, type DescMessage, type DescMethodStreaming, type DescMethodUnary, isMessage, type MessageInitShape } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ContextKey, type ContextValues, createContextKey, createContextValues, type StreamResponse, type Transport, type UnaryResponse } from "@connectrpc/connect";
+import { Code, ConnectError, type ContextValues, type StreamResponse, type Transport, type UnaryResponse } from "@connectrpc/connect";
 import { codeFromHttpStatus } from "@connectrpc/connect/protocol-grpc";
 import { compressionGzip, createGrpcTransport } from "@connectrpc/connect-node";
 import { Buffer } from "node:buffer";
@@ -24,6 +24,7 @@ import { type BinaryCodec, codecFor, decodeGrpcMessage, encodeEnvelopeLeased, en
 import { deferHttp2SessionDestroy } from "./http2-session-teardown.ts";
 import { HeaderView } from "./header-view.ts";
 import { type Cancellation, isCancellation } from "../proto/server/cancellation.ts";
+import { cancelContextKey } from "./cancel-context.ts";
 
 /**
  * Options of {@link createLeanGrpcTransport}.
@@ -61,60 +62,6 @@ export interface ClosableTransport extends Transport {
 }
 
 const userAgent = "jina-ts-grpc";
-
-/**
- * The context value a caller sets to cancel a unary call of the lean transport with a {@link Cancellation} instead
- * of an AbortSignal (Connect's `signal` takes only signals, and making one per call is measurable on a hop).
- * Transports that do not know it ignore it.
- *
- * @example
- * ```ts
- * const cancel = new LazyAbort();
- * await client.process_single_data(request, { contextValues: cancelContext(cancel) });
- * ```
- */
-export const cancelContextKey: ContextKey<Cancellation | undefined> = createContextKey<Cancellation | undefined>(undefined, { description: "jina-ts lazy cancellation" });
-
-/**
- * Context values carrying `cancel` under {@link cancelContextKey}.
- *
- * @example
- * ```ts
- * await transport.unary(method, undefined, 5000, headers, request, cancelContext(cancel));
- * ```
- */
-export function cancelContext(cancel: Cancellation): ContextValues {
-  return createContextValues().set(cancelContextKey, cancel);
-}
-
-const cancelReaders = new WeakSet<Transport>();
-
-/**
- * Marks `transport` as one whose `unary` takes its cancellation from {@link cancelContextKey} too (the lean transport,
- * the in-process executor transport), so that a caller with a lazy {@link Cancellation} need not make an AbortSignal.
- *
- * @example
- * ```ts
- * const transport = readsCancelContext({ unary, stream });
- * acceptsCancelContext(transport); // true
- * ```
- */
-export function readsCancelContext<T extends Transport>(transport: T): T {
-  cancelReaders.add(transport);
-  return transport;
-}
-
-/**
- * Whether `transport` was marked with {@link readsCancelContext} (the lean transport always reads it).
- *
- * @example
- * ```ts
- * const options = acceptsCancelContext(transport) ? { contextValues: cancelContext(cancel) } : { signal: cancel.signal };
- * ```
- */
-export function acceptsCancelContext(transport: Transport): boolean {
-  return cancelReaders.has(transport);
-}
 
 /**
  * Creates the transport for one target. The session opens on the first call, and again after it closed or failed.
