@@ -14,7 +14,7 @@
  * @module
  */
 import { methodPath } from "./method-path.ts";
-import { create, type DescMessage, type DescMethodStreaming, type DescMethodUnary, isMessage, type MessageInitShape } from "@bufbuild/protobuf";
+import { create, type DescMessage, type DescMethodStreaming, type DescMethodUnary, isMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ContextValues, type StreamResponse, type Transport, type UnaryResponse } from "@connectrpc/connect";
 import { codeFromHttpStatus } from "@connectrpc/connect/protocol-grpc";
 import { compressionGzip, createGrpcTransport } from "@connectrpc/connect-node";
@@ -39,6 +39,13 @@ export interface LeanGrpcTransportOptions {
   baseUrl: string;
   /** Compress request messages of at least `compressMinBytes` with gzip. Default: none. */
   sendCompression?: "gzip" | undefined;
+  /**
+   * Ask for gzip answers to unary calls (`grpc-accept-encoding: gzip`). Default: when `sendCompression` is gzip.
+   * Gzip answers are decoded either way; without it a server (ours, Connect's) answers uncompressed, as Jina's
+   * executors do by default, instead of spending CPU on both ends of a local hop to compress each answer of 1 KiB or
+   * more. Streaming calls (Connect's transport) always ask for them.
+   */
+  acceptCompression?: boolean | undefined;
   /** Smallest request message compressed when `sendCompression` is set (default 1 KiB, as Connect). */
   compressMinBytes?: number | undefined;
   /** Largest response message accepted, in bytes (default 4 GiB − 1, as Connect). */
@@ -78,9 +85,17 @@ const userAgent = "jina-ts-grpc";
 export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): ClosableTransport {
   const sessions = createSessionHolder(options.baseUrl);
   const gzip = options.sendCompression === "gzip";
+  const acceptGzip = options.acceptCompression ?? gzip;
   const compressMinBytes = options.compressMinBytes ?? 1024;
   const readMaxBytes = options.readMaxBytes ?? 0xffffffff;
   const baseHeaders = new Map<string, http2.OutgoingHttpHeaders>();
+  // each message type's codec, looked up once (not a `find` with a closure per message)
+  const codecs = new Map<DescMessage, BinaryCodec>();
+  const codecOf = <T extends DescMessage>(schema: T): BinaryCodec<MessageShape<T>> => {
+    let codec = codecs.get(schema);
+    if (!codec) codecs.set(schema, (codec = codecFor(schema, options.codecs)));
+    return codec as BinaryCodec<MessageShape<T>>;
+  };
   let streaming: Transport | undefined;
 
   const headersOf = (path: string, compressed: boolean): http2.OutgoingHttpHeaders => {
@@ -93,7 +108,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
         "content-type": "application/grpc+proto",
         te: "trailers",
         "user-agent": userAgent,
-        "grpc-accept-encoding": "gzip",
+        ...(acceptGzip ? { "grpc-accept-encoding": "gzip" } : {}),
         ...(compressed ? { "grpc-encoding": "gzip" } : {}),
       };
       baseHeaders.set(key, headers);
@@ -118,7 +133,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
       // once the stream has handed the bytes off (`end`'s callback; checked on Node, Deno and Bun).
       let frame: FrameLease;
       try {
-        frame = encodeEnvelopeLeased(codecFor(method.input, options.codecs), message);
+        frame = encodeEnvelopeLeased(codecOf(method.input), message);
       } catch (error) {
         throw new ConnectError(`serialize binary: ${error instanceof Error ? error.message : String(error)}`, Code.Internal);
       }
@@ -140,7 +155,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
       }
       let decoded;
       try {
-        decoded = codecFor(method.output, options.codecs).decode(output);
+        decoded = codecOf(method.output).decode(output);
       } catch (error) {
         throw new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.Internal);
       }
