@@ -4,19 +4,17 @@
  *
  * @module
  */
-import { DocumentArray } from "../docarray/document-array.ts";
-import { docsOf } from "../docarray/request.ts";
-import { keepEncodedData, lazyBytesOf, materializeData } from "../docarray/lazy-data.ts";
+import { DocumentArray, docsOf, keepEncodedData, lazyBytesOf, materializeData } from "../docarray/mod.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { batchingOf } from "./dynamic-batching-config.ts";
+import { batchingOf, type ResolvedBatching } from "./dynamic-batching-config.ts";
 import { dispatchBatched } from "./dynamic-batching.ts";
 import { handlerNameOf } from "./endpoints.ts";
 import type { Executor } from "./executor.ts";
-import { applyResult, callHandler, type DispatchResult, handlerParameters, isPlainObject, markFailed } from "./handler-result.ts";
+import { applyResult, callHandler, type DispatchResult, handlerParameters, invokeHandler, isPlainObject, isThenable, markFailed } from "./handler-result.ts";
 import type { HandlerArgs } from "./options.ts";
-import { executorMetricsOf } from "./metrics.ts";
-import { traceHandler } from "./tracing.ts";
+import { type ExecutorMetrics, executorMetricsOf } from "./metrics.ts";
+import { traceHandler, tracingActive } from "./tracing.ts";
 import type { Context } from "@opentelemetry/api";
 import { isCancellation, type LazySignal, signalOf } from "../proto/server/mod.ts";
 
@@ -39,12 +37,23 @@ const never = new AbortController().signal;
  * if (failed) trailer.set("is-error", "true");
  * ```
  */
-export async function dispatchRequests(
+export function dispatchRequests(
   executor: Executor,
   requests: DataRequestProto[],
   signal: AbortSignal | LazySignal = never,
   parent?: Context,
 ): Promise<DispatchResult> {
+  // One promise per call: the handler is called at once and awaited only when it returns a promise (a sync handler,
+  // the common no-op case, costs no await), and errors before it (no requests, bad bytes) are rejections.
+  try {
+    const outcome = dispatch(executor, requests, signal, parent);
+    return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function dispatch(executor: Executor, requests: DataRequestProto[], signal: AbortSignal | LazySignal, parent: Context | undefined): DispatchResult | Promise<DispatchResult> {
   const first = requests[0];
   if (!first) throw new JinaError("process_data: the request list is empty; send at least one DataRequestProto", ErrorCode.InvalidArgument);
   // Documents that came as bytes (the gRPC fast path decodes lazily) are decoded here, so that bad bytes still answer
@@ -54,40 +63,87 @@ export async function dispatchRequests(
   const endpoint = first.header?.execEndpoint ?? "";
   const method = handlerNameOf(executor, endpoint);
   if (method === undefined) return unchanged(first, received);
-  const parts = requests.map((request) => docsOf(request));
+  const parts = requests.length === 1 ? [docsOf(first)] : requests.map((request) => docsOf(request));
   if (method === null) return unchanged(first, received);
   const metrics = executorMetricsOf(executor);
   metrics?.received(endpoint, requests);
   const batching = parts.length === 1 ? batchingOf(executor, endpoint) : undefined;
-  if (batching) {
-    const batched = await traceHandler(executor, endpoint, parts[0]!.length, parent, () => dispatchBatched(executor, batching, method, first, parts[0]!, signalOf(signal)!));
-    if (metrics && !batched.failed) metrics.processed(endpoint, batched.response, docsOf(batched.response).length);
-    return batched;
-  }
+  if (batching) return dispatchBatchedTraced(executor, batching, method, endpoint, first, parts[0]!, signal, parent);
   const docs = parts.length === 1 ? parts[0]! : DocumentArray.fromProto(parts.flatMap((part) => part.protos));
   const parameters = handlerParameters(first, executor.metas.name);
   // A lazy signal is made only if the handler reads it; reading `docs` marks them as possibly changed.
-  let read = false;
+  const call = new HandlerCall(executor, method, endpoint, first, docs, received, metrics);
   const args: HandlerArgs = isCancellation(signal)
-    ? { get docs() { read = true; return docs; }, parameters, get signal() { return signal.signal; } }
-    : { get docs() { read = true; return docs; }, parameters, signal };
+    ? { get docs() { call.read = true; return docs; }, parameters, get signal() { return signal.signal; } }
+    : { get docs() { call.read = true; return docs; }, parameters, signal };
   if (parts.length > 1 && parts.some((part) => part.length > 0)) {
     args.docsMatrix = parts;
     args.docsMap = Object.fromEntries(requests.map((request, i) => [request.routes.at(-1)?.executor || String(i), parts[i]!]));
   }
-  const timed = metrics?.startProcess(endpoint);
+  call.timed = metrics?.startProcess(endpoint);
+  let result: unknown;
   try {
-    const result = await traceHandler(executor, endpoint, docs.length, parent, () => callHandler(executor, method, args));
-    timed?.();
-    applyResult(executor, method, endpoint, first, docs, result);
-    metrics?.processed(endpoint, first, docsOf(first).length);
-    if (!read && (result === undefined || result === null || isPlainObject(result))) return unchanged(first, received);
-    return { response: first, failed: false };
+    result = tracingActive() ? traceHandler(executor, endpoint, docs.length, parent, () => callHandler(executor, method, args)) : invokeHandler(executor, method, args);
   } catch (error) {
-    timed?.();
-    markFailed(executor, first, error);
-    return { response: first, failed: true };
+    return call.failed(error);
   }
+  return isThenable(result) ? Promise.resolve(result).then((value) => call.returned(value), (error: unknown) => call.failed(error)) : call.returned(result);
+}
+
+/** One handler call's state between the call and its result (a class: no closures per call on the sync path). */
+class HandlerCall {
+  /** Whether the handler read `args.docs`. */
+  read = false;
+  /** Ends the metrics' timing of the handler (metrics on). */
+  timed: (() => void) | undefined;
+
+  constructor(
+    readonly executor: Executor,
+    readonly method: string,
+    readonly endpoint: string,
+    readonly first: DataRequestProto,
+    readonly docs: DocumentArray,
+    readonly received: Uint8Array | undefined,
+    readonly metrics: ExecutorMetrics | undefined,
+  ) {}
+
+  /** Applies what the handler returned; a result it cannot take is the handler's failure. */
+  returned(result: unknown): DispatchResult {
+    this.timed?.();
+    const { executor, first, endpoint } = this;
+    try {
+      applyResult(executor, this.method, endpoint, first, this.docs, result);
+    } catch (error) {
+      return this.failed(error);
+    }
+    this.metrics?.processed(endpoint, first, docsOf(first).length);
+    if (!this.read && (result === undefined || result === null || isPlainObject(result))) return unchanged(first, this.received);
+    return { response: first, failed: false };
+  }
+
+  /** Jina's in-band error for what the handler threw. */
+  failed(error: unknown): DispatchResult {
+    this.timed?.();
+    markFailed(this.executor, this.first, error);
+    return { response: this.first, failed: true };
+  }
+}
+
+/** A dynamic-batching endpoint's call, in a span when tracing is on. */
+async function dispatchBatchedTraced(
+  executor: Executor,
+  batching: ResolvedBatching,
+  method: string,
+  endpoint: string,
+  first: DataRequestProto,
+  docs: DocumentArray,
+  signal: AbortSignal | LazySignal,
+  parent: Context | undefined,
+): Promise<DispatchResult> {
+  const batched = await traceHandler(executor, endpoint, docs.length, parent, () => dispatchBatched(executor, batching, method, first, docs, signalOf(signal)!));
+  const metrics = executorMetricsOf(executor);
+  if (metrics && !batched.failed) metrics.processed(endpoint, batched.response, docsOf(batched.response).length);
+  return batched;
 }
 
 /** The answer when the handler neither read nor replaced the documents: the bytes received are written back as they came. */

@@ -6,8 +6,7 @@
  */
 import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 import { create } from "@bufbuild/protobuf";
-import { DocumentArray } from "../docarray/document-array.ts";
-import { setDocs } from "../docarray/request.ts";
+import { DocumentArray, setDocs } from "../docarray/mod.ts";
 import { type DataRequestProto, HeaderProtoSchema } from "../proto/gen/jina_pb.ts";
 import { toStatusProto } from "../proto/errors.ts";
 import type { Executor } from "./executor.ts";
@@ -82,8 +81,35 @@ export function handlerParameters(request: DataRequestProto, name: string): Json
  * ```
  */
 export async function callHandler(executor: Executor, method: string, args: HandlerArgs): Promise<unknown> {
+  return await invokeHandler(executor, method, args);
+}
+
+/**
+ * Calls the method `method` of `executor` with `args` and returns what it returned, as it is (a promise when the
+ * handler is async); a handler that throws throws here.
+ *
+ * @example
+ * ```ts
+ * const result = invokeHandler(executor, "encode", { docs, parameters: {}, signal });
+ * if (isThenable(result)) await result;
+ * ```
+ */
+export function invokeHandler(executor: Executor, method: string, args: HandlerArgs): unknown {
   const handler = (executor as unknown as Record<string, (args: HandlerArgs) => unknown>)[method]!;
-  return await handler.call(executor, args);
+  return handler.call(executor, args);
+}
+
+/**
+ * Whether `value` is a promise or another thenable (what `await` would wait for).
+ *
+ * @example
+ * ```ts
+ * isThenable(Promise.resolve(1)); // true
+ * isThenable(undefined); // false
+ * ```
+ */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
 /**

@@ -19,16 +19,14 @@ import {
 import { endpointsOf } from "./endpoints.ts";
 import { type DispatchResult, dispatchRequests } from "./dispatch.ts";
 import type { Executor } from "./executor.ts";
-import { lazyDataRequestCodec } from "../docarray/request-codec.ts";
-import { randomId } from "../docarray/id.ts";
+import { lazyDataRequestCodec, randomId } from "../docarray/mod.ts";
 import { type CancelSource, createHealthService, createReflectionService, jinaInfo, withInvalidArgumentOnParseError } from "../proto/server/mod.ts";
-import { allEnv } from "../runtime/process.ts";
-import { fastUnaryRoute, type FastUnaryRoute } from "../runtime/grpc-fast-unary.ts";
-import { runtimeName } from "../runtime/detect.ts";
+import { allEnv, fastUnaryRoute, type FastUnaryRoute, runtimeName } from "../runtime/mod.ts";
 import { healthOf } from "./serving.ts";
 import { trackLazyCall } from "./drain.ts";
 import { executorMetricsOf } from "./metrics.ts";
-import { traceContextOf } from "./tracing.ts";
+import { traceContextOf, tracingActive } from "./tracing.ts";
+import type { Context } from "@opentelemetry/api";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 
 /**
@@ -70,22 +68,43 @@ export type DataHandler = (requests: DataRequestProto[], signal: AbortSignal | C
  * ```
  */
 export function createDataHandler(executor: Executor): DataHandler {
-  return async (requests, signal, header, trailer) => {
-    const observed = executorMetricsOf(executor)?.startRequest();
-    let result: DispatchResult;
-    try {
-      const parent = traceContextOf(header); // a promise only while @opentelemetry/api loads
-      const context = parent instanceof Promise ? await parent : parent;
-      result = await trackLazyCall(executor, signal, (tracked) => dispatchRequests(executor, requests, tracked, context));
-    } catch (error) {
-      observed?.(true);
+  return (requests, signal, header, trailer) => handleData(executor, requests, signal, { requestHeader: header, responseTrailer: trailer });
+}
+
+/** Where a data call's metadata is: read only when needed (a fast-path call makes its header views on first use). */
+interface CallMetadata {
+  readonly requestHeader: Headers;
+  readonly responseTrailer: Headers;
+}
+
+/**
+ * {@link createDataHandler}'s work with the metadata read lazily: the request header only when tracing is on, the
+ * trailer only for an in-band error; one `then` per call (no async frames).
+ */
+function handleData(executor: Executor, requests: DataRequestProto[], signal: AbortSignal | CancelSource, call: CallMetadata): Promise<DataRequestProto> {
+  const observed = executorMetricsOf(executor)?.startRequest();
+  const parent = tracingActive() ? traceContextOf(call.requestHeader) : undefined; // a promise only while @opentelemetry/api loads
+  // (no named closure per call: a keepNames build gives each one a name with a defineProperty)
+  const dispatched = parent instanceof Promise
+    ? parent.then((context) => trackedDispatch(executor, requests, signal, context))
+    : trackedDispatch(executor, requests, signal, parent);
+  return dispatched.then(
+    (result) => {
+      observed?.(result.failed);
+      // Jina's trailing metadata for a response that carries an in-band error.
+      if (result.failed) call.responseTrailer.set("is-error", "true");
+      return result.response;
+    },
+    observed && ((error: unknown) => {
+      observed(true);
       throw error;
-    }
-    observed?.(result.failed);
-    // Jina's trailing metadata for a response that carries an in-band error.
-    if (result.failed) trailer.set("is-error", "true");
-    return result.response;
-  };
+    }),
+  );
+}
+
+/** Dispatches `requests` as a tracked call (see `executor/drain.ts`). */
+function trackedDispatch(executor: Executor, requests: DataRequestProto[], signal: AbortSignal | CancelSource, parent: Context | undefined): Promise<DispatchResult> {
+  return trackLazyCall(executor, signal, (tracked) => dispatchRequests(executor, requests, tracked, parent));
 }
 
 /**
@@ -99,12 +118,11 @@ export function createDataHandler(executor: Executor): DataHandler {
  * ```
  */
 export function createExecutorFastRoutes(executor: Executor): FastUnaryRoute[] {
-  const handle = createDataHandler(executor);
   return [
     // call.onCancel, not call.signal: the tracker makes the one signal the handler gets.
     // The lazy codec keeps the documents as bytes until dispatch decodes them (and writes them back when unread).
-    fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => handle([request], call.onCancel, call.requestHeader, call.responseTrailer), [lazyDataRequestCodec]),
-    fastUnaryRoute(JinaDataRequestRPC.method.process_data, (list, call) => handle(list.requests, call.onCancel, call.requestHeader, call.responseTrailer)),
+    fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => handleData(executor, [request], call.onCancel, call), [lazyDataRequestCodec]),
+    fastUnaryRoute(JinaDataRequestRPC.method.process_data, (list, call) => handleData(executor, list.requests, call.onCancel, call)),
   ];
 }
 
@@ -123,8 +141,7 @@ export function createExecutorFastRoutes(executor: Executor): FastUnaryRoute[] {
 export function createExecutorRoutes(executor: Executor): (router: ConnectRouter) => void {
   const names = executorServices.map((service) => service.typeName);
   const session = { sessionId: randomId(), startedAt: new Date() };
-  const data = createDataHandler(executor);
-  const handle = (requests: DataRequestProto[], context: HandlerContext) => data(requests, context.signal, context.requestHeader, context.responseTrailer);
+  const handle = (requests: DataRequestProto[], context: HandlerContext) => handleData(executor, requests, context.signal, context);
   return withInvalidArgumentOnParseError((router) => {
     router.service(JinaSingleDataRequestRPC, {
       process_single_data: (request, context) => handle([request], context),

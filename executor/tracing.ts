@@ -12,7 +12,7 @@
  */
 import type { Context, TextMapGetter, Tracer } from "@opentelemetry/api";
 import type { Executor } from "./executor.ts";
-import { otelRegistered } from "../runtime/otel-registry.ts";
+import { otelRegistered } from "../runtime/mod.ts";
 
 type OtelApi = typeof import("@opentelemetry/api");
 
@@ -53,6 +53,19 @@ export function traceContextOf(headers: Headers): Context | undefined | Promise<
   if (otel === undefined) return undefined;
   const extract = (loaded: OtelApi) => loaded.propagation.extract(loaded.context.active(), headers, headersGetter);
   return otel instanceof Promise ? otel.then(extract) : extract(otel);
+}
+
+/**
+ * Whether something registered with OpenTelemetry (then {@link traceHandler} and {@link traceContextOf} have work to
+ * do; until then a caller can skip them and the closures it would hand them).
+ *
+ * @example
+ * ```ts
+ * const result = tracingActive() ? await traceHandler(executor, endpoint, n, parent, call) : await call();
+ * ```
+ */
+export function tracingActive(): boolean {
+  return api !== undefined || otelRegistered();
 }
 
 /**

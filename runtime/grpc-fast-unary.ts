@@ -16,7 +16,7 @@ import { methodPath } from "./method-path.ts";
 import { create, type DescMessage, type DescMethodUnary, isMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { parseTimeout } from "@connectrpc/connect/protocol-grpc";
-import { constants, type Http2ServerRequest, type Http2ServerResponse, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from "node:http2";
+import { constants, type Http2ServerRequest, type Http2ServerResponse, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream, type ServerStreamResponseOptions } from "node:http2";
 import { type BinaryCodec, codecFor, encodeEnvelopeLeased, encodeGrpcMessage, envelopedMessage, type FrameLease, grpcEnvelope, gunzipMessage, gzipMessage, UnaryBody } from "./grpc-frame.ts";
 import { HeaderView } from "./header-view.ts";
 import { LazyAbort } from "../proto/server/lazy-abort.ts";
@@ -60,9 +60,10 @@ export interface FastUnaryRoute {
   readonly path: string;
   /**
    * Decodes, handles and encodes one call into its gRPC frame (`encodeEnvelopeLeased`: possibly in a buffer lent by
-   * the codec, to release once written out); rejects with the call's error.
+   * the codec, to release once written out): at once when the handler answered synchronously, else a promise; throws
+   * or rejects with the call's error.
    */
-  run(bytes: Uint8Array, call: FastUnaryCall): Promise<FrameLease>;
+  run(bytes: Uint8Array, call: FastUnaryCall): FrameLease | Promise<FrameLease>;
 }
 
 /**
@@ -81,17 +82,19 @@ export function fastUnaryRoute<I extends DescMessage, O extends DescMessage>(
 ): FastUnaryRoute {
   const input = codecFor(method.input, codecs);
   const output = codecFor(method.output, codecs);
+  const encode = (answer: MessageInitShape<O>) => encodeEnvelopeLeased(output, isMessage(answer, method.output) ? answer : create(method.output, answer));
   return {
     path: methodPath(method),
-    async run(bytes, call) {
+    run(bytes, call) {
       let request: MessageShape<I>;
       try {
         request = input.decode(bytes);
       } catch (error) {
         throw new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.InvalidArgument);
       }
-      const answer = await handle(request, call);
-      return encodeEnvelopeLeased(output, isMessage(answer, method.output) ? answer : create(method.output, answer));
+      // No async frame: a handler's promise gets one `then`, a synchronous answer none.
+      const answer = handle(request, call);
+      return answer instanceof Promise ? answer.then(encode) : encode(answer);
     },
   };
 }
@@ -231,6 +234,12 @@ function streamOnFinish(this: CallStream): void {
   if (!this.readableEnded && !this.destroyed) this.close(NGHTTP2_NO_ERROR);
 }
 
+/**
+ * The answer's `respond` options: trailers follow the message; no `date` header (gRPC peers do not read it, and
+ * Node formats and encodes one per answer otherwise).
+ */
+const respondOptions = { waitForTrailers: true, sendDate: false } as ServerStreamResponseOptions;
+
 class StreamIO implements CallIO {
   readonly rawStream = true;
 
@@ -252,9 +261,10 @@ class StreamIO implements CallIO {
     const stream = this.stream;
     stream[trailersOf] = trailers;
     // `respond` copies the headers, so the shared `head` objects stay as they are.
-    stream.respond(head, { waitForTrailers: true });
-    stream.once("wantTrailers", streamOnWantTrailers);
-    if (!stream.readableEnded) stream.once("finish", streamOnFinish);
+    stream.respond(head, respondOptions);
+    // `on`, not `once` (a wrapper per call): each is emitted once per stream.
+    stream.on("wantTrailers", streamOnWantTrailers);
+    if (!stream.readableEnded) stream.on("finish", streamOnFinish);
     if (frame) stream.end(frame.bytes, releaseWhenFinished(frame));
     else stream.end();
   }
@@ -302,9 +312,12 @@ class ServerCall implements FastUnaryCall {
     const cancel = this.#cancel;
     this.onCancel = (listener) => cancel.subscribe(listener);
     this.#body = new UnaryBody(options.readMaxBytes);
-    const timeout = parseTimeout((io.headers["grpc-timeout"] as string | undefined) ?? null, 2 ** 31 - 1);
-    if (timeout.error) this.#timeoutError = timeout.error;
-    else if (timeout.timeoutMs !== undefined) this.#timer = setTimeout(onServerDeadline, timeout.timeoutMs, this);
+    const deadline = io.headers["grpc-timeout"] as string | undefined;
+    if (deadline !== undefined) {
+      const timeout = parseTimeout(deadline, 2 ** 31 - 1);
+      if (timeout.error) this.#timeoutError = timeout.error;
+      else if (timeout.timeoutMs !== undefined) this.#timer = setTimeout(onServerDeadline, timeout.timeoutMs, this);
+    }
     io.listen(this);
   }
 
@@ -341,20 +354,45 @@ class ServerCall implements FastUnaryCall {
 
   ended(): void {
     if (this.#timeoutError) return this.respond(this.#timeoutError);
-    void this.#run();
+    // Synchronous as far as the handler lets it: a no-op handler's call is answered in this turn, with no promise.
+    let frame: FrameLease | Promise<FrameLease>;
+    try {
+      frame = run(this.route, this.io.headers, this.#body, this, this.options);
+    } catch (error) {
+      return this.fail(error);
+    }
+    if (frame instanceof Promise) frame.then((ready) => this.answer(ready), (error: unknown) => this.fail(error));
+    else this.answer(frame);
   }
 
-  async #run(): Promise<void> {
+  /** Answers with the handler's frame (gzipped first when the client accepts it and it is large enough). */
+  answer(frame: FrameLease): void {
     try {
-      const frame = await run(this.route, this.io.headers, this.#body, this, this.options);
       const compressed = this.options.acceptCompression && envelopedMessage(frame.bytes).byteLength >= compressMinBytes &&
         /\bgzip\b/.test(String(this.io.headers["grpc-accept-encoding"] ?? ""));
       if (!compressed) return this.respond(undefined, frame);
+      void this.#gzipped(frame);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  async #gzipped(frame: FrameLease): Promise<void> {
+    try {
       const zipped = grpcEnvelope(await gzipMessage(envelopedMessage(frame.bytes)), true);
       frame.release();
       this.respond(undefined, { bytes: zipped, release: noop }, true);
     } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Answers with the call's error (nothing when it was answered already). */
+  fail(error: unknown): void {
+    try {
       this.respond(ConnectError.from(error));
+    } catch {
+      // the stream went away while answering: nothing is left to tell
     }
   }
 
@@ -389,7 +427,8 @@ function serve(route: FastUnaryRoute, io: CallIO, options: FastUnaryOptions): vo
 
 function noop(): void {}
 
-async function run(route: FastUnaryRoute, headers: IncomingHttpHeaders, body: UnaryBody, call: FastUnaryCall, options: FastUnaryOptions): Promise<FrameLease> {
+/** Checks and decompresses the request and runs the route; throws, or rejects, with the call's error. */
+function run(route: FastUnaryRoute, headers: IncomingHttpHeaders, body: UnaryBody, call: FastUnaryCall, options: FastUnaryOptions): FrameLease | Promise<FrameLease> {
   const encoding = headers["grpc-encoding"];
   const gzip = encoding === "gzip" && options.acceptCompression;
   if (encoding !== undefined && encoding !== "identity" && !gzip) {
@@ -397,7 +436,11 @@ async function run(route: FastUnaryRoute, headers: IncomingHttpHeaders, body: Un
   }
   const { bytes, compressed } = body.message();
   if (compressed && !gzip) throw new ConnectError("protocol error: received compressed envelope, but do not know how to decompress", Code.InvalidArgument);
-  const message = compressed ? await gunzipMessage(bytes, options.readMaxBytes) : bytes;
+  if (compressed) return gunzipMessage(bytes, options.readMaxBytes).then((message) => checkedRun(route, message, call, options));
+  return checkedRun(route, bytes, call, options);
+}
+
+function checkedRun(route: FastUnaryRoute, message: Uint8Array, call: FastUnaryCall, options: FastUnaryOptions): FrameLease | Promise<FrameLease> {
   options.checkMessage?.(route.path, message);
-  return await route.run(message, call);
+  return route.run(message, call);
 }

@@ -123,10 +123,14 @@ function takeFastStreams(
   if (listeners.length !== 1) return false;
   const compat = listeners[0]!;
   server.removeListener("stream", compat);
-  server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, ...rest: unknown[]) => {
-    if (!fast(stream, headers)) return compat.call(server, stream, headers, ...rest);
+  // One shared close listener and no rest array: nothing is made per stream but the set entry.
+  const forget = function (this: http2.ServerHttp2Stream) {
+    open.delete(this);
+  };
+  server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, flags: number, rawHeaders: string[]) => {
+    if (!fast(stream, headers)) return compat.call(server, stream, headers, flags, rawHeaders);
     open.add(stream);
-    stream.once("close", () => open.delete(stream));
+    stream.on("close", forget);
   });
   return true;
 }

@@ -1,0 +1,81 @@
+/**
+ * bench/executor-ab: the executor's side of the gateway hop, alone and A/B. One no-op executor process of the
+ * working tree and one of a git ref (default `HEAD`, extracted with `git archive` into a temporary folder that
+ * shares this node_modules) beside bench/hop.ts' raw node:http2 echo, all driven by the same raw gRPC client with
+ * the request the gateway forwards (`process_single_data`, one document, one route). Every rep runs each server
+ * once at c=32 (reversed order on odd reps); prints each server's CPU per call from /proc (the figure the machine's
+ * load moves least) and its ratio to the echo's, p50 at c=1, and the executors' resident memory after the run.
+ * Run: `npx tsx bench/executor-ab.ts [ref=HEAD] [reps=5] [requests=3000]` (also with deno/bun: the processes run
+ * on the runtime that runs the bench).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDataRequest, Document, DocumentArray, encodeDataRequest } from "../docarray/mod.ts";
+import { grpcEnvelope } from "../runtime/grpc-frame.ts";
+import { commandArgs, spawnScript } from "../runtime/mod.ts";
+import { type BenchChild, cpuMs, startChild, stopAll } from "./children.ts";
+import { grpcPoster } from "./grpc-load.ts";
+import { measure, median } from "./measure.ts";
+
+const [ref = "HEAD", repsArg = "5", requestsArg = "3000"] = commandArgs();
+if (!/^[\w./~^-]+$/.test(ref)) throw new Error(`not a git ref: ${ref}`);
+const reps = Number(repsArg);
+const requests = Number(requestsArg);
+const root = fileURLToPath(new URL("..", import.meta.url));
+const request = createDataRequest({ endpoint: "/search", docs: new DocumentArray([new Document({ id: "bench-doc", text: "hello jina-ts", tags: { n: 1 } })]) });
+request.routes.push({ $typeName: "jina.RouteProto", executor: "gateway", startTime: { $typeName: "google.protobuf.Timestamp", seconds: 1n, nanos: 0 } } as never);
+const body = grpcEnvelope(encodeDataRequest(request), false);
+
+/** Starts `executor/main.ts` of the tree at `dir` serving bench/noop-executor.ts. */
+async function startExecutor(dir: string): Promise<BenchChild> {
+  const child = spawnScript(join(dir, "executor", "main.ts"), { args: ["--uses", "./bench/noop-executor.ts#Noop", "--port", "0"], cwd: dir });
+  const port = await child.waitForLine((line) => (line.startsWith("JINA_EXECUTOR_READY ") ? (JSON.parse(line.slice(20)) as { port: number }).port : undefined));
+  return { child, info: { port } };
+}
+
+function rssMb(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+const before = mkdtempSync(join(tmpdir(), "jina-ts-exec-ab-"));
+const started: BenchChild[] = [];
+try {
+  execFileSync("sh", ["-c", `git -C "${root}" archive "${ref}" | tar -x -C "${before}"`]);
+  symlinkSync(join(root, "node_modules"), join(before, "node_modules"));
+  const servers = { echo: await startChild("./serve-raw-echo.ts"), before: await startExecutor(before), after: await startExecutor(root) };
+  started.push(...Object.values(servers));
+  type Name = keyof typeof servers;
+  const names = Object.keys(servers) as Name[];
+  const posters = Object.fromEntries(names.map((name) => [name, grpcPoster(servers[name].info.port!, name === "echo" ? "/echo" : "/jina.JinaSingleDataRequestRPC/process_single_data", body)])) as Record<Name, ReturnType<typeof grpcPoster>>;
+  const cpu = {} as Record<Name, number[]>, p50 = {} as Record<Name, number[]>, rps = {} as Record<Name, number[]>;
+  for (const name of names) [cpu[name], p50[name], rps[name]] = [[], [], []];
+  for (const name of names) await measure(name, posters[name].post, { concurrency: 32, requests }); // warm-up (JIT), not counted
+  for (let rep = 0; rep < reps; rep++) {
+    for (const name of rep % 2 ? [...names].reverse() : names) {
+      p50[name].push((await measure(name, posters[name].post, { concurrency: 1, requests: Math.ceil(requests / 6) })).p50Ms);
+      const pid = servers[name].child.pid;
+      const start = cpuMs(pid);
+      const loaded = await measure(name, posters[name].post, { concurrency: 32, requests, warmup: 64 });
+      cpu[name].push((cpuMs(pid) - start) / loaded.requests);
+      rps[name].push(loaded.rps);
+    }
+    console.log(`  rep ${rep + 1}: load ${loadavg().map((n) => n.toFixed(1)).join(" ")}; CPU ms/call ${names.map((n) => `${n} ${cpu[n].at(-1)!.toFixed(3)}`).join(", ")}`);
+  }
+  for (const name of names) posters[name].close();
+  const ratio = (name: Name, base: Name) => median(cpu[name].map((value, i) => value / cpu[base][i]!));
+  console.log(`executor A/B against ${ref} (${reps} reps, ${requests} calls at c=32, runtime ${process.versions.bun ? "bun" : "deno" in globalThis ? "deno" : "node"}):`);
+  for (const name of names) {
+    console.log(`  ${name.padEnd(6)} CPU ${median(cpu[name]).toFixed(3)} ms/call (÷ echo ${ratio(name, "echo").toFixed(2)}), c=32 ${median(rps[name]).toFixed(0)} req/s, c=1 p50 ${median(p50[name]).toFixed(3)} ms, RSS ${rssMb(servers[name].child.pid).toFixed(0)} MB`);
+  }
+  console.log(`  after ÷ before CPU per call: ${ratio("after", "before").toFixed(2)} (median of per-rep ratios)`);
+} finally {
+  await stopAll(started);
+  rmSync(before, { recursive: true, force: true });
+}
