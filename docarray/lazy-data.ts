@@ -9,21 +9,11 @@
  */
 import type { DataRequestProto_DataContentProto } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
+import { hiddenSlot } from "../proto/hidden-slot.ts";
 import { decodeDataContent } from "./wire/codec.ts";
 
-/**
- * Where a placeholder keeps its bytes: a symbol-keyed property (protobuf-es, JSON and field-by-field comparisons do
- * not see it), not a WeakMap. Every request through a server makes a placeholder, and a WeakMap entry per request is
- * an ephemeron the garbage collector traces in every cycle: ~1–3 µs per request against ~30 ns (issue 8).
- */
-const bytesKey = Symbol("jina-ts lazy data bytes");
-type Pending = DataRequestProto_DataContentProto & { [bytesKey]?: Uint8Array | undefined };
-
-/** Sets (or, with undefined, clears) the bytes `data` stands for; a frozen `data` is encoded again instead. */
-function setPending(data: DataRequestProto_DataContentProto, bytes: Uint8Array | undefined): void {
-  const holder = data as Pending;
-  if (bytes === undefined ? holder[bytesKey] !== undefined : Object.isExtensible(holder)) holder[bytesKey] = bytes;
-}
+/** The bytes of each placeholder, in a hidden slot: a WeakMap entry per request cost the gateway in garbage collection. */
+const pending = hiddenSlot<Uint8Array>();
 
 /**
  * A placeholder `data` holding `bytes` (a `DataContentProto` payload) until someone reads the documents.
@@ -36,7 +26,8 @@ function setPending(data: DataRequestProto_DataContentProto, bytes: Uint8Array |
  */
 export function lazyData(bytes: Uint8Array): DataRequestProto_DataContentProto {
   // What create(DataRequestProto_DataContentProtoSchema) makes, as a literal (create walks the schema: one per call).
-  const placeholder: Pending = { $typeName: "jina.DataRequestProto.DataContentProto", documents: { case: undefined }, [bytesKey]: bytes };
+  const placeholder: DataRequestProto_DataContentProto = { $typeName: "jina.DataRequestProto.DataContentProto", documents: { case: undefined } };
+  pending.set(placeholder, bytes);
   return placeholder;
 }
 
@@ -50,7 +41,7 @@ export function lazyData(bytes: Uint8Array): DataRequestProto_DataContentProto {
  * ```
  */
 export function lazyBytesOf(data: DataRequestProto_DataContentProto | undefined): Uint8Array | undefined {
-  return data && (data as Pending)[bytesKey];
+  return data && pending.get(data);
 }
 
 /**
@@ -64,7 +55,7 @@ export function lazyBytesOf(data: DataRequestProto_DataContentProto | undefined)
  * ```
  */
 export function materializeData(data: DataRequestProto_DataContentProto | undefined): void {
-  const bytes = data && (data as Pending)[bytesKey];
+  const bytes = data && pending.get(data);
   if (!bytes) return;
   let decoded: DataRequestProto_DataContentProto;
   try {
@@ -73,8 +64,8 @@ export function materializeData(data: DataRequestProto_DataContentProto | undefi
     // The bytes came from a peer (a client's request kept as bytes): bad ones are the peer's error, as at a decode.
     throw new JinaError(`parse binary: the request's documents do not decode: ${error instanceof Error ? error.message : String(error)}`, ErrorCode.InvalidArgument);
   }
-  setPending(data!, undefined);
-  Object.assign(data!, decoded);
+  pending.set(data, undefined);
+  Object.assign(data, decoded);
 }
 
 /**
@@ -87,7 +78,7 @@ export function materializeData(data: DataRequestProto_DataContentProto | undefi
  * ```
  */
 export function forgetLazyData(data: DataRequestProto_DataContentProto | undefined): void {
-  if (data) setPending(data, undefined);
+  if (data) pending.set(data, undefined);
 }
 
 /**
@@ -104,5 +95,5 @@ export function forgetLazyData(data: DataRequestProto_DataContentProto | undefin
  * ```
  */
 export function keepEncodedData(data: DataRequestProto_DataContentProto, bytes: Uint8Array): void {
-  setPending(data, bytes);
+  pending.set(data, bytes);
 }

@@ -6,7 +6,8 @@
  * @module
  */
 import { callerFile } from "../runtime/caller.ts";
-import { fileUrl, importModule } from "../runtime/mod.ts";
+import { fileUrl } from "../runtime/files.ts";
+import { importModule } from "../runtime/typescript.ts";
 import { classRecords, createRecordKind, recordExplicit, recordOnClass } from "./class-records.ts";
 
 const originKind = createRecordKind<string>("jina-ts.origin");

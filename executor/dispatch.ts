@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { DocumentArray, docsOf, keepEncodedData, lazyBytesOf, materializeData } from "../docarray/mod.ts";
+import { DocumentArray } from "../docarray/document-array.ts";
+import { docsOf } from "../docarray/request.ts";
+import { keepEncodedData, lazyBytesOf, materializeData } from "../docarray/lazy-data.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { batchingOf, type ResolvedBatching } from "./dynamic-batching-config.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import type { JsonValue } from "@bufbuild/protobuf";
-import { DocumentArray } from "../docarray/mod.ts";
+import { DocumentArray } from "../docarray/document-array.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { BatchQueue } from "./batch-queue.ts";

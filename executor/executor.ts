@@ -4,7 +4,7 @@
  * @module
  */
 import type { JsonObject } from "@bufbuild/protobuf";
-import { ensureDir } from "../runtime/mod.ts";
+import { ensureDir } from "../runtime/files.ts";
 import type { Server } from "../runtime/mod.ts";
 import { applyRequestOverrides, classBindings } from "./bindings.ts";
 import { setInstanceBatching } from "./dynamic-batching-config.ts";

@@ -6,7 +6,8 @@
  */
 import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 import { create } from "@bufbuild/protobuf";
-import { DocumentArray, setDocs } from "../docarray/mod.ts";
+import { DocumentArray } from "../docarray/document-array.ts";
+import { setDocs } from "../docarray/request.ts";
 import { type DataRequestProto, HeaderProtoSchema } from "../proto/gen/jina_pb.ts";
 import { toStatusProto } from "../proto/errors.ts";
 import type { Executor } from "./executor.ts";

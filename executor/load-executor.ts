@@ -5,7 +5,8 @@
  * @module
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { absolutePath, fileUrl, importModule, readText } from "../runtime/mod.ts";
+import { absolutePath, fileUrl, readText } from "../runtime/files.ts";
+import { importModule } from "../runtime/typescript.ts";
 import { Executor, isExecutorClass } from "./executor.ts";
 
 /**

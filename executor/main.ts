@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { commandArgs } from "../runtime/mod.ts";
+import { commandArgs } from "../runtime/process.ts";
 import { runExecutor } from "./run-executor.ts";
 
 await runExecutor(commandArgs());

@@ -22,9 +22,10 @@
  * @module
  */
 import type { Registry } from "prom-client";
-import { dataRequestSize } from "../docarray/mod.ts";
+import { dataRequestSize } from "../docarray/wire/codec.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
-import { type Server, serveMetrics, type ServeMetricsOptions } from "../runtime/mod.ts";
+import { type Server } from "../runtime/server.ts";
+import { serveMetrics, type ServeMetricsOptions } from "../runtime/serve-metrics.ts";
 import type { Executor } from "./executor.ts";
 
 /**

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { exit, onShutdown, watchParent } from "../runtime/mod.ts";
+import { exit, onShutdown, watchParent } from "../runtime/process.ts";
 import { Executor } from "./executor.ts";
 import { configuredExecutor, underSpec } from "./executor-yaml.ts";
 import { executorOptionsOf } from "./executor-settings.ts";

@@ -3,8 +3,10 @@
  *
  * @module
  */
-import { defaultMaxDocs, docCountCheck } from "../docarray/mod.ts";
-import { type FetchHandler, serveGrpc, type Server, type TlsOptions } from "../runtime/mod.ts";
+import { defaultMaxDocs, docCountCheck } from "../docarray/doc-limit.ts";
+import { type FetchHandler } from "../runtime/serve-http.ts";
+import { serveGrpc } from "../runtime/serve-grpc.ts";
+import { type Server, type TlsOptions } from "../runtime/server.ts";
 import { drainExecutor } from "./drain.ts";
 import type { Executor } from "./executor.ts";
 import { serveExecutorMetrics } from "./metrics.ts";

@@ -19,9 +19,12 @@ import {
 import { endpointsOf } from "./endpoints.ts";
 import { type DispatchResult, dispatchRequests } from "./dispatch.ts";
 import type { Executor } from "./executor.ts";
-import { lazyDataRequestCodec, randomId } from "../docarray/mod.ts";
+import { lazyDataRequestCodec } from "../docarray/request-codec.ts";
+import { randomId } from "../docarray/id.ts";
 import { type CancelSource, createHealthService, createReflectionService, jinaInfo, withInvalidArgumentOnParseError } from "../proto/server/mod.ts";
-import { allEnv, fastUnaryRoute, type FastUnaryRoute, runtimeName } from "../runtime/mod.ts";
+import { allEnv } from "../runtime/process.ts";
+import { fastUnaryRoute, type FastUnaryRoute } from "../runtime/grpc-fast-unary.ts";
+import { runtimeName } from "../runtime/detect.ts";
 import { healthOf } from "./serving.ts";
 import { trackLazyCall } from "./drain.ts";
 import { executorMetricsOf } from "./metrics.ts";

@@ -12,7 +12,7 @@
  */
 import type { Context, TextMapGetter, Tracer } from "@opentelemetry/api";
 import type { Executor } from "./executor.ts";
-import { otelRegistered } from "../runtime/mod.ts";
+import { otelRegistered } from "../runtime/otel-registry.ts";
 
 type OtelApi = typeof import("@opentelemetry/api");
 

@@ -9,10 +9,11 @@
 import { clone, create, type DescMessage, type DescMethodUnary, isMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, createRouterTransport, type Transport, type UnaryResponse } from "@connectrpc/connect";
 import { type DataRequestProto, DataRequestProto_DataContentProtoSchema, JinaDataRequestRPC, JinaSingleDataRequestRPC } from "../proto/gen/jina_pb.ts";
-import { materializeData } from "../docarray/mod.ts";
+import { materializeData } from "../docarray/lazy-data.ts";
 import { isOwned } from "../proto/ownership.ts";
 import { type CancelInput, type CancelSource, isCancellation, subscribeCancel } from "../proto/server/mod.ts";
-import { cancelContextKey, HeaderView, readsCancelContext } from "../runtime/mod.ts";
+import { cancelContextKey, readsCancelContext } from "../runtime/cancel-context.ts";
+import { HeaderView } from "../runtime/header-view.ts";
 import type { Executor } from "./executor.ts";
 import { createDataHandler, createExecutorRoutes } from "./services.ts";
 

@@ -113,20 +113,26 @@ function connect(transport: Transport, address: string, close: () => void, inMem
   const health = createClient(Health, transport);
   // the request's lazy cancellation rides in the context values where the transport reads it (no AbortSignal per call)
   const lean = !inMemory || acceptsCancelContext(transport);
+  // one async frame per call: the count is kept in its own `finally` (a `.finally` on its promise made two more)
   const sendParts = async (parts: readonly DataRequestProto[], options: SendOptions): Promise<NodeReply> => {
-    // an in-memory transport may be any Connect transport (protobuf-es encodes it): documents must be decoded
-    // several parts go as one DataRequestListProto, which the lazy codec does not write: decode them first
-    if (inMemory || parts.length > 1) for (const part of parts) materializeData(part.data);
-    // in memory the executor gets the metadata object itself: a fresh one per call there
-    const headers = options.headers ? { ...options.headers, endpoint: options.endpoint } : inMemory ? { endpoint: options.endpoint } : endpointHeader(options.endpoint);
-    const { timeoutMs, signal, contextValues } = callLimits(options, lean);
-    // one part: the transport's `unary` straight (what the Connect client would call), its trailers read off the
-    // answer instead of through an `onTrailer` callback
-    const answer = parts.length === 1
-      ? await transport.unary(processSingleData, signal, timeoutMs, headers, parts[0]!, contextValues)
-      : await transport.unary(processData, signal, timeoutMs, headers, create(DataRequestListProtoSchema, { requests: [...parts] }), contextValues);
-    const response = answer.message;
-    return { response, isError: answer.trailer.get("is-error") === "true" || response.header?.status?.code === StatusProto_StatusCode.ERROR };
+    inFlight++;
+    try {
+      // an in-memory transport may be any Connect transport (protobuf-es encodes it): documents must be decoded
+      // several parts go as one DataRequestListProto, which the lazy codec does not write: decode them first
+      if (inMemory || parts.length > 1) for (const part of parts) materializeData(part.data);
+      // in memory the executor gets the metadata object itself: a fresh one per call there
+      const headers = options.headers ? { ...options.headers, endpoint: options.endpoint } : inMemory ? { endpoint: options.endpoint } : endpointHeader(options.endpoint);
+      const { timeoutMs, signal, contextValues } = callLimits(options, lean);
+      // one part: the transport's `unary` straight (what the Connect client would call), its trailers read off the
+      // answer instead of through an `onTrailer` callback
+      const answer = parts.length === 1
+        ? await transport.unary(processSingleData, signal, timeoutMs, headers, parts[0]!, contextValues)
+        : await transport.unary(processData, signal, timeoutMs, headers, create(DataRequestListProtoSchema, { requests: [...parts] }), contextValues);
+      const response = answer.message;
+      return { response, isError: answer.trailer.get("is-error") === "true" || response.header?.status?.code === StatusProto_StatusCode.ERROR };
+    } finally {
+      settled();
+    }
   };
   let inFlight = 0;
   const idlers: (() => void)[] = [];
@@ -143,10 +149,7 @@ function connect(transport: Transport, address: string, close: () => void, inMem
     async serving(options) {
       return (await health.check({ service: "" }, callLimits(options))).status === HealthCheckResponse_ServingStatus.SERVING;
     },
-    send(parts, options) {
-      inFlight++;
-      return sendParts(parts, options).finally(settled);
-    },
+    send: sendParts,
     async endpoints(options) {
       return (await discovery.endpoint_discovery(create(EmptySchema), callLimits(options))).endpoints;
     },

@@ -28,7 +28,7 @@ import type { DeploymentHealth } from "./head.ts";
 import type { ReplicaJoinOptions, ReplicaLeave, ReplicaLeaveOptions } from "./replica-changes.ts";
 import type { ReplicaTarget } from "./options.ts";
 import type * as Tracing from "./tracing.ts";
-import { type NodeReply, walkGraph, type WalkNodeOptions } from "./walk.ts";
+import { type NodeReply, walkGraph, type WalkNodeOptions, type WalkOptions } from "./walk.ts";
 import type { Context } from "@opentelemetry/api";
 
 /** How long a drain waits, after the last request settled, for its answer to be written before closing servers. */
@@ -181,6 +181,7 @@ class JinaGateway implements Gateway {
   readonly #logger: GatewayLogger;
   readonly #nodes: ReadonlyMap<string, WalkNodeOptions>;
   readonly #discovery: EndpointDiscovery;
+  readonly #walkShared: WalkShared;
   readonly #inFlight: InFlightLimit;
   readonly #stopping = new AbortController();
   readonly #floating = new Set<Promise<void>>();
@@ -241,6 +242,14 @@ class JinaGateway implements Gateway {
       logger: this.#logger,
       signal: this.#stopping.signal,
     });
+    this.#walkShared = {
+      pool: this.#pool,
+      discovery: this.#discovery,
+      nodes: this.#nodes,
+      floatingSignal: this.#stopping.signal,
+      trackFloating: this.#trackFloating,
+      logger: this.#logger,
+    };
   }
 
   handle(request: DataRequestProto, signal?: AbortSignal | CancelSource): Promise<DataRequestProto> {
@@ -265,32 +274,50 @@ class JinaGateway implements Gateway {
     const expiry = new RequestExpiry(this.#options.requestTimeout ?? defaultRequestTimeoutMs);
     // trackLazy: the walk, the pool and the lean transport subscribe to the request's cancellation without making
     // an AbortController (one is made only where something reads `signal`: an in-memory executor, a fork).
-    return this.#requests.trackLazy(async (tracked) => {
-      try {
-        return await this.#handle(request, tracked);
-      } catch (error) {
-        // Cancelled by the drain or the deadline: say so, not as the walk's generic "cancelled".
-        if (tracked.aborted && tracked.reason === this.#drainReason) throw this.#drainReason;
-        if (expiry.error && tracked.reason === expiry.error) throw expiry.error;
-        throw error;
-      }
-    }, signal, expiry);
+    return this.#requests.trackLazy(
+      (tracked) =>
+        this.#handle(request, tracked).catch((error: unknown) => {
+          // Cancelled by the drain or the deadline: say so, not as the walk's generic "cancelled".
+          if (tracked.aborted && tracked.reason === this.#drainReason) throw this.#drainReason;
+          if (expiry.error && tracked.reason === expiry.error) throw expiry.error;
+          throw error;
+        }),
+      signal,
+      expiry,
+    );
   }
 
-  async #handle(request: DataRequestProto, signal: CancelInput): Promise<DataRequestProto> {
-    const header = { ...(request.header ?? create(HeaderProtoSchema)) };
-    header.requestId ||= randomId();
-    header.execEndpoint ??= "/";
-    const endpoint = header.execEndpoint;
-    checkEndpoint(endpoint);
-    checkTargetExecutor(header.targetExecutor);
-    const copy: DataRequestProto = { ...request, header };
-    if (isOwned(request)) markOwned(copy);
-    checkDocCount(docCountOf(copy), this.#options.maxDocs ?? defaultMaxDocs);
+  /**
+   * One request through the graph. Not async itself: without metrics and tracing the walk's promise is handed on
+   * (an async frame per layer is a measurable share of a no-op hop's allocations); a bad request rejects.
+   */
+  #handle(request: DataRequestProto, signal: CancelInput): Promise<DataRequestProto> {
+    let copy: DataRequestProto;
+    let endpoint: string;
+    try {
+      const header = { ...(request.header ?? create(HeaderProtoSchema)) };
+      header.requestId ||= randomId();
+      endpoint = header.execEndpoint ??= "/";
+      checkEndpoint(endpoint);
+      checkTargetExecutor(header.targetExecutor);
+      copy = { ...request, header };
+      if (isOwned(request)) markOwned(copy);
+      checkDocCount(docCountOf(copy), this.#options.maxDocs ?? defaultMaxDocs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     void this.#discovery.start();
+    const tracing = tracingModule();
+    if (this.#metrics === undefined && this.#metricsLoading === undefined && tracing === undefined) {
+      return walkGraph(this.#graph, copy, new RequestWalk(this.#walkShared, endpoint, signal));
+    }
+    return this.#observed(copy, endpoint, signal, tracing);
+  }
+
+  /** {@link #handle} with metrics or tracing on: the request is observed, and each call in its own span. */
+  async #observed(copy: DataRequestProto, endpoint: string, signal: CancelInput, loading: ReturnType<typeof tracingModule>): Promise<DataRequestProto> {
     const metrics = this.#metrics ?? (this.#metricsLoading ? await this.#metricsLoading : undefined);
-    const observed = metrics?.startRequest(request);
-    const loading = tracingModule();
+    const observed = metrics?.startRequest(copy);
     const tracing = loading instanceof Promise ? await loading : loading;
     const traced = tracing?.startRequestSpan(copy, endpoint);
     try {
@@ -590,5 +617,47 @@ class RequestExpiry {
       `The request did not finish within requestTimeout=${this.ms} ms: raise the gateway's requestTimeout for longer requests`,
       ErrorCode.DeadlineExceeded,
     ));
+  }
+}
+
+/** What every request's {@link RequestWalk} shares (made once per gateway). */
+interface WalkShared {
+  readonly pool: ConnectionPool;
+  readonly discovery: EndpointDiscovery;
+  readonly nodes: ReadonlyMap<string, WalkNodeOptions>;
+  readonly floatingSignal: AbortSignal;
+  readonly trackFloating: (task: Promise<void>) => void;
+  readonly logger: GatewayLogger;
+}
+
+/**
+ * The walk's options for one request without metrics or tracing: `send` and `binds` are methods reading the
+ * request's endpoint, not closures made per request.
+ */
+class RequestWalk implements WalkOptions {
+  constructor(readonly shared: WalkShared, readonly endpoint: string, readonly signal: CancelInput) {}
+
+  get nodes(): ReadonlyMap<string, WalkNodeOptions> {
+    return this.shared.nodes;
+  }
+
+  get floatingSignal(): AbortSignal {
+    return this.shared.floatingSignal;
+  }
+
+  get trackFloating(): (task: Promise<void>) => void {
+    return this.shared.trackFloating;
+  }
+
+  get logger(): GatewayLogger {
+    return this.shared.logger;
+  }
+
+  send(node: string, parts: readonly DataRequestProto[], signal: CancelInput): Promise<NodeReply> {
+    return this.shared.pool.send(node, parts, { endpoint: this.endpoint, signal });
+  }
+
+  binds(node: string): boolean {
+    return this.shared.discovery.binds(node, this.endpoint);
   }
 }

@@ -108,15 +108,20 @@ export function createGatewayRoutes(options: GatewayRoutesOptions): (router: Con
   });
 }
 
-/** `process_single_data`: one request through the flow within the in-flight bound, `is-error` on an in-band error. */
+/**
+ * `process_single_data`: one request through the flow within the in-flight bound, `is-error` on an in-band error;
+ * `settle` (when given) sees each request with its response before it is answered.
+ */
 function singleDataHandler<S>(
   handle: (request: DataRequestProto, signal: S) => Promise<DataRequestProto>,
   inFlight: InFlightLimit | undefined,
+  settle?: (request: DataRequestProto, response: DataRequestProto) => void,
 ): (request: DataRequestProto, signal: S, trailer: Headers) => Promise<DataRequestProto> {
   return async (request, signal, trailer) => {
     const release = inFlight?.acquire();
     try {
       const response = await handle(markOwned(request), signal); // decoded for this call: nobody else holds it
+      settle?.(request, response);
       if (isErrorResponse(response)) trailer.set("is-error", "true");
       return response;
     } finally {
@@ -139,15 +144,17 @@ function singleDataHandler<S>(
  */
 export function createGatewayFastRoutes(options: GatewayRoutesOptions): FastUnaryRoute[] {
   const forward = options.forward ?? ((request, cancel) => options.handle(request, cancel && signalOf(cancel)));
-  const single = singleDataHandler(async (request, signal: CancelSource) => {
-    const response = await forward(request, signal);
-    // Documents no executor read are still the client's bytes: decode them before answering, so that bytes that
-    // do not decode answer INVALID_ARGUMENT instead of going back as they came.
-    if (response.data === request.data) materializeData(response.data);
-    return response;
-  }, options.inFlight);
+  const single = singleDataHandler<CancelSource>(forward, options.inFlight, materializeUnread);
   // call.onCancel, not call.signal: the gateway's request tracker makes the one signal the walk gets.
   return [fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => single(request, call.onCancel, call.responseTrailer), [lazyDataRequestCodec])];
+}
+
+/**
+ * Documents no executor read are still the client's bytes: they are decoded before answering, so that bytes that do
+ * not decode answer INVALID_ARGUMENT instead of going back as they came.
+ */
+function materializeUnread(request: DataRequestProto, response: DataRequestProto): void {
+  if (response.data === request.data) materializeData(response.data);
 }
 
 /** An AbortSignal that aborts when `cancel` says so (for a `handle` that takes signals). */

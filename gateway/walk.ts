@@ -119,41 +119,104 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
   const gatewayStart = routeTimestampNow();
   if (options.signal?.aborted) throw JinaError.from(options.signal.reason, ErrorCode.Canceled);
   const header = { ...(request.header ?? create(HeaderProtoSchema, {})) };
-  const matches = targetMatcher(header.targetExecutor);
+  const walk = new Walk(options, targetMatcher(header.targetExecutor));
   delete header.targetExecutor;
   // A request its caller gave up (marked owned) is worked on in place; any other is copied by the first in-process hop.
   // Where the gateway forks at once, no branch owns it (clone-at-fork).
   const input: Part = { request: { ...request, header, routes: [] }, owned: isOwned(request) && graph.startFanOut <= 1, isError: false, from: "gateway" };
-  const nodeOptions = options.nodes ?? new Map<string, WalkNodeOptions>();
-  const binds = options.binds ?? (() => true);
-  const sorts = [...nodeOptions.values()].some((node) => node.when);
+  const sorts = walk.sorts();
   const inputIds = sorts ? docsOf(input.request).ids : [];
-  const visits: Visit[] = [];
-  // In a chain at most one call runs at a time, so a failure leaves none to cancel: the caller's signal is enough.
-  const awaited = isChain(graph) ? undefined : new AbortController();
-  const awaitedSignal = awaited?.signal ?? options.signal ?? never;
-  const floating = options.floatingSignal ?? never;
-  const outputs = new Map<string, Promise<Part>>();
-
-  const outputOf = (name: string): Promise<Part> => {
-    if (name === startGateway) return Promise.resolve(input);
-    let output = outputs.get(name);
-    if (!output) {
-      const node = graph.node(name);
-      output = runNode(node, node.awaited ? awaitedSignal : floating);
-      outputs.set(name, output);
-    }
-    return output;
+  // In a chain at most one call runs at a time, so a failure leaves none to cancel (the caller's signal is enough),
+  // and each node waits for the one before it: a loop, without a promise per node and edge.
+  const chain = chainOf(graph);
+  let final: Part;
+  let results: JsonObject | undefined;
+  if (chain) {
+    const signal = options.signal ?? never;
+    final = input;
+    for (const node of chain) final = await walk.node(node, [final], signal);
+    results = mergeResults([final.request.parameters]);
+  } else {
+    const parts = await walk.all(graph, input);
+    final = parts.find(isErrorPart) ?? parts[0]!;
+    results = mergeResults(parts.map(parametersOfPart));
+  }
+  const parameters = final.request.parameters ?? {};
+  const sorted = sorts && !final.isError ? sortLikeRequest(final.request, inputIds) : final.request;
+  return {
+    ...sorted,
+    header: { ...(final.request.header ?? header), requestId: header.requestId },
+    parameters: results ? { ...parameters, [resultsKey]: results } : parameters,
+    routes: buildRoutes(gatewayStart, walk.visits),
   };
+}
 
-  const runNode = async (node: GraphNode, signal: CancelInput): Promise<Part> => {
-    const parts = await Promise.all(node.incoming.map(outputOf)).catch((error) => {
-      throw node.awaited ? error : new UpstreamFailed("upstream failed", { cause: error });
-    });
-    const failed = parts.find((part) => part.isError);
+/** One walk's state: what each node is, the nodes visited so far (for the routes), and how a node is called. */
+class Walk {
+  readonly visits: Visit[] = [];
+  readonly nodeOptions: ReadonlyMap<string, WalkNodeOptions>;
+
+  constructor(readonly options: WalkOptions, readonly matches: (node: string) => boolean) {
+    this.nodeOptions = options.nodes ?? noNodeOptions;
+  }
+
+  /** Whether any node has a `when` condition (the final documents are then put back in the request's order). */
+  sorts(): boolean {
+    for (const node of this.nodeOptions.values()) if (node.when) return true;
+    return false;
+  }
+
+  /** Any graph: every node runs once all its parts are there; the parts that reach `end-gateway`. */
+  async all(graph: TopologyGraph, input: Part): Promise<Part[]> {
+    const options = this.options;
+    const awaited = new AbortController();
+    const floating = options.floatingSignal ?? never;
+    const outputs = new Map<string, Promise<Part>>();
+    const outputOf = (name: string): Promise<Part> => {
+      if (name === startGateway) return Promise.resolve(input);
+      let output = outputs.get(name);
+      if (!output) {
+        const node = graph.node(name);
+        output = Promise.all(node.incoming.map(outputOf)).then(
+          (parts) => this.node(node, parts, node.awaited ? awaited.signal : floating),
+          (error) => {
+            throw node.awaited ? error : new UpstreamFailed("upstream failed", { cause: error });
+          },
+        );
+        outputs.set(name, output);
+      }
+      return output;
+    };
+    const stopListening = options.signal ? subscribeCancel(options.signal, (reason) => awaited.abort(reason)) : undefined;
+    try {
+      const ends = Promise.all(graph.endIncoming.map(outputOf));
+      for (const node of graph.nodes) {
+        if (node.awaited) continue;
+        const task = outputOf(node.name).then(
+          () => undefined,
+          (error) => {
+            if (!(error instanceof UpstreamFailed)) options.logger.warn(`Floating deployment "${node.name}" failed: ${describe(error)}`, error);
+          },
+        );
+        options.trackFloating?.(task);
+      }
+      return await ends;
+    } catch (error) {
+      // Only a rejection can leave awaited calls running (a node waits for all of its parts before it answers,
+      // even with an error), so only then are they cancelled: no abort, and no DOMException, per normal request.
+      awaited.abort();
+      throw error;
+    } finally {
+      stopListening?.();
+    }
+  }
+
+  /** One node, once all its parts are there: skipped, filtered, reduced, called; its output. */
+  async node(node: GraphNode, parts: Part[], signal: CancelInput): Promise<Part> {
+    const failed = parts.find(isErrorPart);
     if (failed) return passOn(failed, node);
-    if (!matches(node.name) || !binds(node.name)) return passOn(reduceParts(parts), node);
-    const { when, noReduce } = nodeOptions.get(node.name) ?? {};
+    if (!this.matches(node.name) || this.options.binds?.(node.name) === false) return passOn(reduceParts(parts), node);
+    const { when, noReduce } = this.nodeOptions.get(node.name) ?? noOptions;
     const entering = when ? parts.map((part) => ({ ...part, request: filterRequest(part.request, when) })) : parts;
     const given = parametersOf(entering.map((part) => part.request));
     const parameters = specificParameters(given, node.name);
@@ -161,48 +224,26 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
       ? entering.map((part) => handOn({ ...part.request, parameters, routes: [create(RouteProtoSchema, { executor: part.from })] }, part.owned))
       : [handOnReduced(reduceParts(entering), parameters)];
     const visit = startVisit(node.name);
-    if (node.awaited) visits.push(visit);
-    const reply = await options.send(node.name, outgoing, signal);
+    if (node.awaited) this.visits.push(visit);
+    const reply = await this.options.send(node.name, outgoing, signal);
     endVisit(visit, reply.response.header?.status);
     reply.response.parameters = restoreParameters(given, reply.response.parameters);
     if (reply.isError && !node.awaited) {
-      options.logger.warn(`Floating deployment "${node.name}" answered with an error: ${reply.response.header?.status?.description ?? "(no description)"}`);
+      this.options.logger.warn(`Floating deployment "${node.name}" answered with an error: ${reply.response.header?.status?.description ?? "(no description)"}`);
     }
     return { request: reply.response, owned: node.fanOut === 1, isError: reply.isError, from: node.name };
-  };
-
-  const stopListening = options.signal && awaited ? subscribeCancel(options.signal, (reason) => awaited.abort(reason)) : undefined;
-  try {
-    const ends = Promise.all(graph.endIncoming.map(outputOf));
-    for (const node of graph.nodes) {
-      if (node.awaited) continue;
-      const task = outputOf(node.name).then(
-        () => undefined,
-        (error) => {
-          if (!(error instanceof UpstreamFailed)) options.logger.warn(`Floating deployment "${node.name}" failed: ${describe(error)}`, error);
-        },
-      );
-      options.trackFloating?.(task);
-    }
-    const parts = await ends;
-    const final = parts.find((part) => part.isError) ?? parts[0]!;
-    const results = mergeResults(parts.map((part) => part.request.parameters));
-    const parameters = final.request.parameters ?? {};
-    const sorted = sorts && !final.isError ? sortLikeRequest(final.request, inputIds) : final.request;
-    return {
-      ...sorted,
-      header: { ...(final.request.header ?? header), requestId: header.requestId },
-      parameters: results ? { ...parameters, [resultsKey]: results } : parameters,
-      routes: buildRoutes(gatewayStart, visits),
-    };
-  } catch (error) {
-    // Only a rejection can leave awaited calls running (a node waits for all of its parts before it answers,
-    // even with an error), so only then are they cancelled: no abort, and no DOMException, per normal request.
-    awaited?.abort();
-    throw error;
-  } finally {
-    stopListening?.();
   }
+}
+
+const noNodeOptions: ReadonlyMap<string, WalkNodeOptions> = new Map();
+const noOptions: WalkNodeOptions = {};
+
+function isErrorPart(part: Part): boolean {
+  return part.isError;
+}
+
+function parametersOfPart(part: Part): JsonObject | undefined {
+  return part.request.parameters;
 }
 
 /** A part handed on by `node` without a call: owned only where the node does not fork. */
@@ -231,13 +272,22 @@ function handOnReduced(part: Part, parameters: DataRequestProto["parameters"]): 
 }
 
 const never = new AbortController().signal;
-const chains = new WeakMap<TopologyGraph, boolean>();
+const chains = new WeakMap<TopologyGraph, readonly GraphNode[] | null>();
 
-/** Whether `graph` is one line of awaited nodes (no fork, no join, no floating node). */
-function isChain(graph: TopologyGraph): boolean {
+/**
+ * The nodes of `graph` in order when it is one line of awaited nodes (no fork, no join, no floating node); null
+ * otherwise.
+ */
+function chainOf(graph: TopologyGraph): readonly GraphNode[] | null {
   let chain = chains.get(graph);
   if (chain === undefined) {
-    chain = graph.startFanOut <= 1 && graph.nodes.every((node) => node.awaited && node.fanOut <= 1 && node.incoming.length <= 1);
+    const line = graph.startFanOut <= 1 && graph.endIncoming.length === 1 &&
+      graph.nodes.every((node) => node.awaited && node.fanOut <= 1 && node.incoming.length <= 1);
+    const reversed: GraphNode[] = [];
+    for (let name = graph.endIncoming[0]; line && name !== undefined && name !== startGateway; name = reversed.at(-1)!.incoming[0]) {
+      reversed.push(graph.node(name));
+    }
+    chain = line && reversed.length === graph.nodes.length ? reversed.reverse() : null;
     chains.set(graph, chain);
   }
   return chain;

@@ -9,16 +9,15 @@
  *
  * @module
  */
+import { hiddenSlot } from "./hidden-slot.ts";
 
 /**
- * The mark: a non-enumerable own property, so that a spread or clone of a marked request is not marked (as a copy is
- * not what the holder handed on) and no encoder or JSON writer sees it. A WeakSet did the same at ~25× the cost per
- * mark (garbage collection of its entries), five marks per request. Objects that take no new property (frozen) are
- * kept in a WeakSet instead.
+ * The mark: a hidden slot (`hidden-slot.ts`), so that a spread or clone of a marked request is not marked (as a copy
+ * is not what the holder handed on) and no encoder or JSON writer sees it. A WeakSet did the same at ~25× the cost per
+ * mark (garbage collection of its entries); a non-enumerable symbol property set with `Object.defineProperty` was the
+ * gateway's costliest function of its own on the gRPC hop (three marks per request).
  */
-const ownedMark = Symbol("jina-ts owned");
-const frozenOwned = new WeakSet<object>();
-const markDescriptor: PropertyDescriptor = { value: true };
+const owned = hiddenSlot<true>();
 
 /**
  * Marks `request` as owned by whoever receives it (it may be changed in place); returns it.
@@ -29,9 +28,7 @@ const markDescriptor: PropertyDescriptor = { value: true };
  * ```
  */
 export function markOwned<T extends object>(request: T): T {
-  if ((request as { [ownedMark]?: true })[ownedMark] === true) return request;
-  if (Object.isExtensible(request)) Object.defineProperty(request, ownedMark, markDescriptor);
-  else frozenOwned.add(request);
+  owned.set(request, true);
   return request;
 }
 
@@ -44,5 +41,5 @@ export function markOwned<T extends object>(request: T): T {
  * ```
  */
 export function isOwned(request: object): boolean {
-  return (request as { [ownedMark]?: true })[ownedMark] === true || frozenOwned.has(request);
+  return owned.get(request) === true;
 }

@@ -14,8 +14,8 @@
  * @module
  */
 import { methodPath } from "./method-path.ts";
-import { create, type DescMessage, type DescMethodStreaming, type DescMethodUnary, isMessage, type MessageInitShape } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ContextKey, type ContextValues, createContextKey, createContextValues, type StreamResponse, type Transport, type UnaryResponse } from "@connectrpc/connect";
+import { create, type DescMessage, type DescMethodStreaming, type DescMethodUnary, isMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { Code, ConnectError, type ContextValues, type StreamResponse, type Transport, type UnaryResponse } from "@connectrpc/connect";
 import { codeFromHttpStatus } from "@connectrpc/connect/protocol-grpc";
 import { compressionGzip, createGrpcTransport } from "@connectrpc/connect-node";
 import { Buffer } from "node:buffer";
@@ -24,6 +24,7 @@ import { type BinaryCodec, codecFor, decodeGrpcMessage, encodeEnvelopeLeased, en
 import { deferHttp2SessionDestroy } from "./http2-session-teardown.ts";
 import { HeaderView } from "./header-view.ts";
 import { type Cancellation, isCancellation } from "../proto/server/cancellation.ts";
+import { cancelContextKey } from "./cancel-context.ts";
 
 /**
  * Options of {@link createLeanGrpcTransport}.
@@ -38,6 +39,13 @@ export interface LeanGrpcTransportOptions {
   baseUrl: string;
   /** Compress request messages of at least `compressMinBytes` with gzip. Default: none. */
   sendCompression?: "gzip" | undefined;
+  /**
+   * Ask for gzip answers to unary calls (`grpc-accept-encoding: gzip`). Default: when `sendCompression` is gzip.
+   * Gzip answers are decoded either way; without it a server (ours, Connect's) answers uncompressed, as Jina's
+   * executors do by default, instead of spending CPU on both ends of a local hop to compress each answer of 1 KiB or
+   * more. Streaming calls (Connect's transport) always ask for them.
+   */
+  acceptCompression?: boolean | undefined;
   /** Smallest request message compressed when `sendCompression` is set (default 1 KiB, as Connect). */
   compressMinBytes?: number | undefined;
   /** Largest response message accepted, in bytes (default 4 GiB − 1, as Connect). */
@@ -63,60 +71,6 @@ export interface ClosableTransport extends Transport {
 const userAgent = "jina-ts-grpc";
 
 /**
- * The context value a caller sets to cancel a unary call of the lean transport with a {@link Cancellation} instead
- * of an AbortSignal (Connect's `signal` takes only signals, and making one per call is measurable on a hop).
- * Transports that do not know it ignore it.
- *
- * @example
- * ```ts
- * const cancel = new LazyAbort();
- * await client.process_single_data(request, { contextValues: cancelContext(cancel) });
- * ```
- */
-export const cancelContextKey: ContextKey<Cancellation | undefined> = createContextKey<Cancellation | undefined>(undefined, { description: "jina-ts lazy cancellation" });
-
-/**
- * Context values carrying `cancel` under {@link cancelContextKey}.
- *
- * @example
- * ```ts
- * await transport.unary(method, undefined, 5000, headers, request, cancelContext(cancel));
- * ```
- */
-export function cancelContext(cancel: Cancellation): ContextValues {
-  return createContextValues().set(cancelContextKey, cancel);
-}
-
-const cancelReaders = new WeakSet<Transport>();
-
-/**
- * Marks `transport` as one whose `unary` takes its cancellation from {@link cancelContextKey} too (the lean transport,
- * the in-process executor transport), so that a caller with a lazy {@link Cancellation} need not make an AbortSignal.
- *
- * @example
- * ```ts
- * const transport = readsCancelContext({ unary, stream });
- * acceptsCancelContext(transport); // true
- * ```
- */
-export function readsCancelContext<T extends Transport>(transport: T): T {
-  cancelReaders.add(transport);
-  return transport;
-}
-
-/**
- * Whether `transport` was marked with {@link readsCancelContext} (the lean transport always reads it).
- *
- * @example
- * ```ts
- * const options = acceptsCancelContext(transport) ? { contextValues: cancelContext(cancel) } : { signal: cancel.signal };
- * ```
- */
-export function acceptsCancelContext(transport: Transport): boolean {
-  return cancelReaders.has(transport);
-}
-
-/**
  * Creates the transport for one target. The session opens on the first call, and again after it closed or failed.
  *
  * @example
@@ -131,9 +85,17 @@ export function acceptsCancelContext(transport: Transport): boolean {
 export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): ClosableTransport {
   const sessions = createSessionHolder(options.baseUrl);
   const gzip = options.sendCompression === "gzip";
+  const acceptGzip = options.acceptCompression ?? gzip;
   const compressMinBytes = options.compressMinBytes ?? 1024;
   const readMaxBytes = options.readMaxBytes ?? 0xffffffff;
   const baseHeaders = new Map<string, http2.OutgoingHttpHeaders>();
+  // each message type's codec, looked up once (not a `find` with a closure per message)
+  const codecs = new Map<DescMessage, BinaryCodec>();
+  const codecOf = <T extends DescMessage>(schema: T): BinaryCodec<MessageShape<T>> => {
+    let codec = codecs.get(schema);
+    if (!codec) codecs.set(schema, (codec = codecFor(schema, options.codecs)));
+    return codec as BinaryCodec<MessageShape<T>>;
+  };
   let streaming: Transport | undefined;
 
   const headersOf = (path: string, compressed: boolean): http2.OutgoingHttpHeaders => {
@@ -146,7 +108,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
         "content-type": "application/grpc+proto",
         te: "trailers",
         "user-agent": userAgent,
-        "grpc-accept-encoding": "gzip",
+        ...(acceptGzip ? { "grpc-accept-encoding": "gzip" } : {}),
         ...(compressed ? { "grpc-encoding": "gzip" } : {}),
       };
       baseHeaders.set(key, headers);
@@ -171,7 +133,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
       // once the stream has handed the bytes off (`end`'s callback; checked on Node, Deno and Bun).
       let frame: FrameLease;
       try {
-        frame = encodeEnvelopeLeased(codecFor(method.input, options.codecs), message);
+        frame = encodeEnvelopeLeased(codecOf(method.input), message);
       } catch (error) {
         throw new ConnectError(`serialize binary: ${error instanceof Error ? error.message : String(error)}`, Code.Internal);
       }
@@ -193,7 +155,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
       }
       let decoded;
       try {
-        decoded = codecFor(method.output, options.codecs).decode(output);
+        decoded = codecOf(method.output).decode(output);
       } catch (error) {
         throw new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.Internal);
       }

@@ -16,7 +16,8 @@ export { fetchDirectHandler, nodeDirectListener, readRequestText } from "./direc
 export { closeTooBig, isWebSocketUpgrade, offeredProtocols } from "./websocket.ts";
 export { defaultMaxRequestBytes, defaultServerLimits, serveGrpc } from "./serve-grpc.ts";
 export { createFastUnaryHandler, fastUnaryRoute } from "./grpc-fast-unary.ts";
-export { acceptsCancelContext, cancelContext, cancelContextKey, createLeanGrpcTransport, readsCancelContext } from "./grpc-transport.ts";
+export { createLeanGrpcTransport } from "./grpc-transport.ts";
+export { acceptsCancelContext, cancelContext, cancelContextKey, readsCancelContext } from "./cancel-context.ts";
 export { HeaderView } from "./header-view.ts";
 export { ChildExitedError, scriptCommand, spawnScript } from "./spawn.ts";
 export { allEnv, commandArgs, currentDir, exit, getEnv, isProcessAlive, killProcess, onParentExit, onShutdown, processId, watchParent } from "./process.ts";

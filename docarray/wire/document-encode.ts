@@ -55,6 +55,34 @@ export function sizeDocument(sizes: number[], doc: DocumentProto): number {
     size += 1 + closeSlot(sizes, slot, sizeNdArray(sizes, content.value));
   }
   else if (content.case === "text") size += 1 + delimitedSize(utf8Length(content.value));
+  if (hasMiddle(doc)) size += sizeMiddle(sizes, doc);
+  if (doc.embedding !== undefined) {
+    const slot = openSlot(sizes);
+    size += 2 + closeSlot(sizes, slot, sizeNdArray(sizes, doc.embedding));
+  }
+  if (hasTail(doc)) size += sizeTail(sizes, doc);
+  return size;
+}
+
+/**
+ * Whether any of a document's fields 5–15 (granularity to matches) may be set: mostly they are all at their defaults
+ * (a document of an id and an embedding), so one test replaces a call per field. A value that is not its type's
+ * default (-0, NaN, a wrong type) passes it and is then sized and written (or refused) field by field.
+ */
+function hasMiddle(doc: DocumentProto): boolean {
+  return doc.granularity !== 0 || doc.adjacency !== 0 || doc.parentId !== "" || !Object.is(doc.weight, 0) || doc.uri !== "" ||
+    doc.modality !== "" || doc.mimeType !== "" || !Object.is(doc.offset, 0) || doc.location.length !== 0 ||
+    doc.chunks.length !== 0 || doc.matches.length !== 0;
+}
+
+/** Whether any of a document's fields 17–20 (tags to Metadata) or unknown fields may be set (as {@link hasMiddle}). */
+function hasTail(doc: DocumentProto): boolean {
+  return doc.tags !== undefined || doc.Metadata !== undefined || doc.$unknown !== undefined || !isEmpty(doc.scores) ||
+    !isEmpty(doc.evaluations);
+}
+
+function sizeMiddle(sizes: number[], doc: DocumentProto): number {
+  let size = 0;
   if (doc.granularity != 0) size += 1 + varintSize(checkUint32(doc.granularity));
   if (doc.adjacency != 0) size += 1 + varintSize(checkUint32(doc.adjacency));
   size += stringFieldSize(doc.parentId);
@@ -68,11 +96,11 @@ export function sizeDocument(sizes: number[], doc: DocumentProto): number {
     for (const v of location) checkFloat32(v);
     size += 1 + delimitedSize(4 * location.length);
   }
-  size += sizeDocuments(sizes, doc.chunks) + sizeDocuments(sizes, doc.matches);
-  if (doc.embedding !== undefined) {
-    const slot = openSlot(sizes);
-    size += 2 + closeSlot(sizes, slot, sizeNdArray(sizes, doc.embedding));
-  }
+  return size + sizeDocuments(sizes, doc.chunks) + sizeDocuments(sizes, doc.matches);
+}
+
+function sizeTail(sizes: number[], doc: DocumentProto): number {
+  let size = 0;
   if (doc.tags !== undefined) size += 2 + sizeNested(sizes, doc.tags, sizeStruct);
   size += sizeScores(sizes, doc.scores) + sizeScores(sizes, doc.evaluations);
   if (doc.Metadata !== undefined) size += 2 + sizeNested(sizes, doc.Metadata, sizeStruct);
@@ -104,6 +132,19 @@ export function writeDocument(w: WireWriter, doc: DocumentProto): void {
     buf[w.pos++] = 0x22;
     writeString(w, content.value);
   }
+  if (hasMiddle(doc)) writeMiddle(w, doc);
+  if (doc.embedding !== undefined) {
+    writeTag2(w, 0x82);
+    const mark = w.open(Kind.ndArray);
+    writeNdArray(w, doc.embedding);
+    w.close(mark, Kind.ndArray);
+  }
+  if (hasTail(doc)) writeTail(w, doc);
+}
+
+/** Fields 5–15 of a document (granularity to matches). */
+function writeMiddle(w: WireWriter, doc: DocumentProto): void {
+  const buf = w.buf;
   if (doc.granularity != 0) {
     buf[w.pos++] = 0x28;
     w.varint(checkUint32(doc.granularity));
@@ -132,17 +173,21 @@ export function writeDocument(w: WireWriter, doc: DocumentProto): void {
   }
   writeDocuments(w, 0x72, doc.chunks);
   writeDocuments(w, 0x7a, doc.matches);
-  if (doc.embedding !== undefined) {
-    writeTag2(w, 0x82);
-    const mark = w.open(Kind.ndArray);
-    writeNdArray(w, doc.embedding);
-    w.close(mark, Kind.ndArray);
-  }
+}
+
+/** Fields 17–20 of a document (tags to Metadata) and its unknown fields. */
+function writeTail(w: WireWriter, doc: DocumentProto): void {
   if (doc.tags !== undefined) writeStructField(w, 0x8a, doc.tags);
   writeScores(w, 0x92, doc.scores);
   writeScores(w, 0x9a, doc.evaluations);
   if (doc.Metadata !== undefined) writeStructField(w, 0xa2, doc.Metadata);
   writeUnknown(w, doc.$unknown);
+}
+
+/** Whether a map field (a plain object) has no enumerable keys (as `for…in` sees them, which the writers use too). */
+function isEmpty(map: Record<string, NamedScoreProto>): boolean {
+  for (const _ in map) return false;
+  return true;
 }
 
 function sizeDocuments(sizes: number[], docs: DocumentProto[]): number {

@@ -66,16 +66,26 @@ export function writeString(w: WireWriter, text: string): void {
   if (typeof text !== "string") throw new TypeError(`invalid string: ${text}`);
   const n = text.length;
   if (n < 0x80) {
-    // one pass for short ASCII (ids, dtypes, names): the bytes are the code units and the length prefix is one byte
+    // one pass for short ASCII (ids, dtypes, names): the bytes are the code units and the length prefix is one byte;
+    // four code units per step, checked together once written (a non-ASCII string is then written again below)
     const buf = w.buf;
     const start = w.pos + 1;
+    let high = 0;
     let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const c0 = text.charCodeAt(i), c1 = text.charCodeAt(i + 1), c2 = text.charCodeAt(i + 2), c3 = text.charCodeAt(i + 3);
+      high |= c0 | c1 | c2 | c3;
+      buf[start + i] = c0;
+      buf[start + i + 1] = c1;
+      buf[start + i + 2] = c2;
+      buf[start + i + 3] = c3;
+    }
     for (; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (c >= 0x80) break;
+      high |= c;
       buf[start + i] = c;
     }
-    if (i === n) {
+    if (high < 0x80) {
       buf[w.pos] = n;
       w.pos = start + n;
       return;

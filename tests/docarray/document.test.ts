@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { DocumentArrayProtoSchema, DocumentProtoSchema } from "../../proto/gen/docarray_pb.ts";
+import { DocumentArrayProtoSchema, DocumentProtoSchema, NdArrayProtoSchema } from "../../proto/gen/docarray_pb.ts";
 import { Document, DocumentArray, NdArray } from "../../docarray/mod.ts";
 import { newDocumentProto } from "../../docarray/document-proto.ts";
 
@@ -20,6 +20,19 @@ test("newDocumentProto makes what create(DocumentProtoSchema, { id }) makes, key
   assert.equal(made, created);
   assert.is(Object.getPrototypeOf(made), Object.getPrototypeOf(created));
   assert.is.not(newDocumentProto("x").chunks, made.chunks, "fresh lists each time");
+});
+
+test("newDocumentProto with content and an embedding makes what setting them on create()'s document makes, keys in order", () => {
+  const embedding = create(NdArrayProtoSchema, { clsName: "numpy" });
+  const content = { case: "text" as const, value: "hi" };
+  const made = newDocumentProto("x", content, embedding);
+  const created = create(DocumentProtoSchema, { id: "x" });
+  created.content = content;
+  created.embedding = embedding;
+  assert.equal(Object.keys(made), Object.keys(created));
+  assert.equal(made, created);
+  assert.equal(Object.keys(newDocumentProto("x", content)), Object.keys(create(DocumentProtoSchema, { id: "x" })));
+  assert.is(newDocumentProto("x", content).content, content);
 });
 
 test("a Document is a view: getters and setters read and write the proto", () => {

@@ -35,6 +35,14 @@ function hex(bytes: Uint8Array): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** Every object's own keys in order, by path (deep equality ignores the order; JSON.stringify and Object.keys do not). */
+function keyOrders(value: unknown, path = "", into: string[] = []): string[] {
+  if (value === null || typeof value !== "object" || ArrayBuffer.isView(value)) return into;
+  if (!Array.isArray(value)) into.push(`${path}: ${Object.keys(value).join(",")}`);
+  for (const [key, child] of Object.entries(value)) keyOrders(child, `${path}.${key}`, into);
+  return into;
+}
+
 test(`encodeDataRequest is byte-identical to toBinary over ${cases} random requests (seed ${seed})`, () => {
   const rng = createRng(seed);
   for (let i = 0; i < cases; i++) {
@@ -52,6 +60,7 @@ test(`decodeDataRequest gives what fromBinary gives over ${cases} random request
     const decoded = decodeDataRequest(bytes);
     const expected = fromBinary(DataRequestProtoSchema, bytes);
     assert.equal(decoded, expected, `case ${i} (CODEC_SEED=${seed})`);
+    assert.equal(keyOrders(decoded), keyOrders(expected), `case ${i}: keys in protobuf-es's order`);
     // (not always `bytes`: TextDecoder drops a leading BOM of a string, in protobuf-es as here)
     assert.is(hex(encodeDataRequest(decoded)), hex(toBinary(DataRequestProtoSchema, expected)), `case ${i}: re-encoded`);
   }

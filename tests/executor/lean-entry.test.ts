@@ -20,6 +20,16 @@ test("executor/main.ts loads no gateway, flow, client, deploy or config code at 
   assert.equal(stray, [], `loaded at start-up: ${stray.join(", ")}`);
 });
 
+test("executor/main.ts and jina-ts/executor load no storage backend and no gRPC client transport", () => {
+  // DocumentArray's storage backends register when a module imports jina-ts or jina-ts/docarray (the only ways to
+  // name DocumentArray); the executor's own files import docarray's files, not its barrel.
+  for (const entry of ["executor/main.ts", "executor/mod.ts"]) {
+    const loaded = [...staticGraph(join(root, entry)).files.keys()].map((file) => relative(root, file));
+    const stray = loaded.filter((file) => (file.startsWith("docarray/storage/") && file !== "docarray/storage/registry.ts") || file === "runtime/grpc-transport.ts");
+    assert.equal(stray, [], `${entry} loads ${stray.join(", ")}`);
+  }
+});
+
 test("executor/main.ts loads none of the packages an executor needs only when asked", () => {
   const names = packageNames(packages);
   for (const lazy of ["zod", "yaml", "@opentelemetry/api", "prom-client", "hono", "@hono/node-server", "@hono/zod-openapi"]) {

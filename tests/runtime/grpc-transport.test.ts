@@ -156,6 +156,37 @@ test("gzip: a large request goes compressed and the answer comes back compressed
   }
 });
 
+test("gzip answers are asked for only with compression (or acceptCompression), and decoded either way", async () => {
+  const accepted: (string | null)[] = [];
+  const server = await serveGrpc({
+    routes: () => {},
+    fastUnary: [fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (req, call) => {
+      accepted.push(call.requestHeader.get("grpc-accept-encoding"));
+      return req;
+    })],
+  });
+  const baseUrl = `http://${server.host}:${server.port}`;
+  const text = "jina ".repeat(2_000);
+  const answerEncoding = async (transport: ReturnType<typeof createLeanGrpcTransport>) => {
+    try {
+      let encoding: string | null = null;
+      const response = await createClient(JinaSingleDataRequestRPC, transport).process_single_data(request("/x", text), { onHeader: (h) => (encoding = h.get("grpc-encoding")) });
+      assert.equal(docsOf(response).texts, [text]);
+      return encoding;
+    } finally {
+      transport.close();
+    }
+  };
+  try {
+    assert.is(await answerEncoding(createLeanGrpcTransport({ baseUrl })), null, "no compression: the answer comes uncompressed");
+    assert.is(await answerEncoding(createLeanGrpcTransport({ baseUrl, acceptCompression: true })), "gzip");
+    assert.is(await answerEncoding(createLeanGrpcTransport({ baseUrl, sendCompression: "gzip" })), "gzip");
+    assert.equal(accepted, [null, "gzip", "gzip"]);
+  } finally {
+    await server.close();
+  }
+});
+
 test("a request over the server's readMaxBytes answers RESOURCE_EXHAUSTED, and the session keeps serving", async () => {
   await withClient(async (client) => {
     const error = await client.process_single_data(request("/upper", "x".repeat(20_000))).then(() => undefined, (e) => e);
