@@ -5,6 +5,8 @@
  * The client is the same raw node:http2 loop for both (a gRPC-framed DataRequest, status read from the trailers).
  * Prints p50 at concurrency 1, req/s at 32, the ratios, and the CPU time per request of the gateway and the
  * executor processes (Linux). Run: `npx tsx bench/hop.ts` (BENCH_REQUESTS, BENCH_REPS to change the counts).
+ * `--before DIR` also runs the flow of another tree (a checkout of an earlier revision, with its node_modules), its
+ * gateway alternating with this one's in every rep, and prints the CPU per call of both and their ratios.
  */
 import { createDataRequest, Document, DocumentArray, encodeDataRequest } from "../docarray/mod.ts";
 import { grpcEnvelope } from "../runtime/grpc-frame.ts";
@@ -12,7 +14,11 @@ import { getEnv } from "../runtime/mod.ts";
 import { type BenchChild, childPids, cpuMs, startChild, stopAll } from "./children.ts";
 import { grpcPoster } from "./grpc-load.ts";
 import { measure, median } from "./measure.ts";
+import { commandArgs } from "../runtime/mod.ts";
+import { pathToFileURL } from "node:url";
 
+const args = commandArgs();
+const beforeDir = args.includes("--before") ? args[args.indexOf("--before") + 1]!.replace(/\/?$/, "/") : undefined;
 const requests = Number(getEnv("BENCH_REQUESTS") ?? 1000);
 const reps = Number(getEnv("BENCH_REPS") ?? 3);
 const docs = new DocumentArray([new Document({ id: "bench-doc", text: "hello jina-ts", tags: { n: 1 } })]);
@@ -28,6 +34,8 @@ interface HopResult {
   proxyRps: number;
   gatewayCpuMsPerRequest: number;
   executorCpuMsPerRequest: number;
+  /** With `--before`: the other tree's gateway and executor CPU per call, and this tree's ÷ its (medians of reps). */
+  before?: { gatewayCpuMsPerRequest: number; executorCpuMsPerRequest: number; gatewayCpuRatio: number; executorCpuRatio: number; p50Ratio: number; rpsRatio: number };
 }
 
 /** Runs the hop bench and prints its figures. */
@@ -40,28 +48,36 @@ async function runHop(): Promise<HopResult> {
     started.push(proxy);
     const flow = await startChild("./serve-flow.ts");
     started.push(flow);
+    const other = beforeDir ? await startChild(pathToFileURL(`${beforeDir}bench/serve-flow.ts`), [], beforeDir) : undefined;
+    started.push(other);
+    const path = "/jina.JinaSingleDataRequestRPC/process_single_data";
     const proxyPoster = grpcPoster(proxy.info.port!, "/echo", body);
-    const gatewayPoster = grpcPoster(flow.info.gateway!, "/jina.JinaSingleDataRequestRPC/process_single_data", body);
-    const cases = { proxy: proxyPoster.post, gateway: gatewayPoster.post };
-    const gatewayPid = flow.child.pid;
-    const executorPid = childPids(gatewayPid)[0] ?? NaN;
-    const p50 = { proxy: [] as number[], gateway: [] as number[] };
-    const rps = { proxy: [] as number[], gateway: [] as number[] };
-    const cpu = { gateway: [] as number[], executor: [] as number[] };
+    const gatewayPoster = grpcPoster(flow.info.gateway!, path, body);
+    const beforePoster = other && grpcPoster(other.info.gateway!, path, body);
+    const cases = { proxy: proxyPoster.post, gateway: gatewayPoster.post, before: beforePoster?.post };
+    const pids = { gateway: [flow.child.pid, childPids(flow.child.pid)[0] ?? NaN], before: other ? [other.child.pid, childPids(other.child.pid)[0] ?? NaN] : [] };
+    const p50 = { proxy: [] as number[], gateway: [] as number[], before: [] as number[] };
+    const rps = { proxy: [] as number[], gateway: [] as number[], before: [] as number[] };
+    const cpu = { gateway: [] as number[], executor: [] as number[], beforeGateway: [] as number[], beforeExecutor: [] as number[] };
+    const names = other ? (["proxy", "gateway", "before"] as const) : (["proxy", "gateway"] as const);
     for (let rep = 0; rep < reps; rep++) {
-      for (const name of ["proxy", "gateway"] as const) {
-        p50[name].push((await measure(name, cases[name], { concurrency: 1, requests: Math.ceil(requests / 4) })).p50Ms);
-        const before = [cpuMs(gatewayPid), cpuMs(executorPid)];
-        const loaded = await measure(name, cases[name], { concurrency: 32, requests, warmup: 64 });
+      // with --before, every other rep runs the two trees in the other order
+      for (const name of rep % 2 && other ? [...names].reverse() : names) {
+        const post = cases[name]!;
+        p50[name].push((await measure(name, post, { concurrency: 1, requests: Math.ceil(requests / 4) })).p50Ms);
+        const [gatewayPid, executorPid] = name === "proxy" ? [NaN, NaN] : pids[name];
+        const before = [cpuMs(gatewayPid!), cpuMs(executorPid!)];
+        const loaded = await measure(name, post, { concurrency: 32, requests, warmup: 64 });
         rps[name].push(loaded.rps);
-        if (name === "gateway") {
-          cpu.gateway.push((cpuMs(gatewayPid) - before[0]!) / loaded.requests);
-          cpu.executor.push((cpuMs(executorPid) - before[1]!) / loaded.requests);
-        }
+        if (name === "proxy") continue;
+        (name === "gateway" ? cpu.gateway : cpu.beforeGateway).push((cpuMs(gatewayPid!) - before[0]!) / loaded.requests);
+        (name === "gateway" ? cpu.executor : cpu.beforeExecutor).push((cpuMs(executorPid!) - before[1]!) / loaded.requests);
       }
     }
     proxyPoster.close();
     gatewayPoster.close();
+    beforePoster?.close();
+    const ratio = (after: number[], base: number[]) => median(after.map((value, i) => value / base[i]!));
     const result: HopResult = {
       p50Ratio: median(p50.gateway.map((g, i) => g / p50.proxy[i]!)),
       rpsRatio: median(rps.gateway.map((g, i) => g / rps.proxy[i]!)),
@@ -71,11 +87,28 @@ async function runHop(): Promise<HopResult> {
       proxyRps: median(rps.proxy),
       gatewayCpuMsPerRequest: median(cpu.gateway),
       executorCpuMsPerRequest: median(cpu.executor),
+      ...(other
+        ? {
+          before: {
+            gatewayCpuMsPerRequest: median(cpu.beforeGateway),
+            executorCpuMsPerRequest: median(cpu.beforeExecutor),
+            gatewayCpuRatio: ratio(cpu.gateway, cpu.beforeGateway),
+            executorCpuRatio: ratio(cpu.executor, cpu.beforeExecutor),
+            p50Ratio: ratio(p50.gateway, p50.before),
+            rpsRatio: ratio(rps.gateway, rps.before),
+          },
+        }
+        : {}),
     };
     console.log(`hop (${reps} reps, ${requests} requests at c=32):`);
     console.log(`  c=1 p50: gateway ${result.gatewayP50Ms.toFixed(2)} ms, raw proxy ${result.proxyP50Ms.toFixed(2)} ms → ratio ${result.p50Ratio.toFixed(2)}× (goal ≤ 1.3×)`);
     console.log(`  c=32 req/s: gateway ${result.gatewayRps.toFixed(0)}, raw proxy ${result.proxyRps.toFixed(0)} → ratio ${result.rpsRatio.toFixed(2)} (goal ≥ 0.8)`);
     console.log(`  CPU per request: gateway ${result.gatewayCpuMsPerRequest.toFixed(2)} ms, executor ${result.executorCpuMsPerRequest.toFixed(2)} ms`);
+    if (result.before) {
+      const b = result.before;
+      console.log(`  --before ${beforeDir}: gateway ${b.gatewayCpuMsPerRequest.toFixed(3)} ms, executor ${b.executorCpuMsPerRequest.toFixed(3)} ms per request`);
+      console.log(`  this tree ÷ before (medians of per-rep ratios): gateway CPU ${b.gatewayCpuRatio.toFixed(2)}, executor CPU ${b.executorCpuRatio.toFixed(2)}, c=32 req/s ${b.rpsRatio.toFixed(2)}, c=1 p50 ${b.p50Ratio.toFixed(2)}×`);
+    }
     return result;
   } finally {
     await stopAll(started);

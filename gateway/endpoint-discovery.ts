@@ -70,6 +70,10 @@ const quiet = new Set<ErrorCode>([ErrorCode.Unavailable, ErrorCode.Canceled, Err
  */
 export function createEndpointDiscovery(options: EndpointDiscoveryOptions): EndpointDiscovery {
   const states = new Map<string, State>(options.deployments.map((name) => [name, { kind: "unknown" }]));
+  // How many deployments are not settled (unknown or being asked): once none is, `start` (called per request) is a
+  // shared resolved promise, with no walk over the map.
+  let unsettled = states.size;
+  const resolved = Promise.resolve();
   const warned = new Set<string>();
   const signal = options.signal ?? new AbortController().signal;
 
@@ -77,6 +81,7 @@ export function createEndpointDiscovery(options: EndpointDiscoveryOptions): Endp
     try {
       const endpoints = await options.discover(name, signal);
       states.set(name, endpoints === undefined ? { kind: "unsupported" } : { kind: "known", endpoints: new Set(endpoints) });
+      unsettled--;
     } catch (error) {
       states.set(name, { kind: "unknown" });
       const code = ConnectError.from(error).code;
@@ -93,7 +98,7 @@ export function createEndpointDiscovery(options: EndpointDiscoveryOptions): Endp
 
   return {
     start() {
-      if (signal.aborted) return Promise.resolve();
+      if (unsettled === 0 || signal.aborted) return resolved;
       const pending: Promise<void>[] = [];
       for (const [name, state] of states) {
         if (state.kind === "asking") pending.push(state.done);

@@ -573,6 +573,9 @@ function checkTls(tls: TlsOptions): TlsOptions {
  * The endpoint travels to executors as gRPC metadata (`endpoint`), which carries printable ASCII only: refuse
  * anything else here, once for every protocol, instead of failing (and retrying) at the hop.
  */
+/** Printable ASCII only (made once: a regex literal in a function is a new RegExp object per call). */
+const printableAscii = /^[\x20-\x7e]*$/;
+
 function checkEndpoint(endpoint: string): void {
   if (endpoint.length > maxNameLength) {
     throw new JinaError(
@@ -580,7 +583,7 @@ function checkEndpoint(endpoint: string): void {
       ErrorCode.InvalidArgument,
     );
   }
-  if (!/^[\x20-\x7e]*$/.test(endpoint)) {
+  if (!printableAscii.test(endpoint)) {
     throw new JinaError(
       `field "header.execEndpoint" must be printable ASCII (it travels as gRPC metadata), got ${JSON.stringify(endpoint)}: use names like "/search"`,
       ErrorCode.InvalidArgument,

@@ -295,6 +295,7 @@ function call(
     stream.on("trailers", onTrailers);
     stream.on("data", onData);
     stream.on("error", onError);
+    stream.on("end", onEnd);
     stream.on("close", onClose);
     // Given back only when the stream finished cleanly: after a reset the bytes may still sit in a socket write, so
     // the buffer is left to the garbage collector instead.
@@ -399,6 +400,14 @@ function onData(this: CallStream, chunk: Buffer): void {
 }
 function onError(this: CallStream, error: Error): void {
   this[callOf].finish(grpcErrorOf(error));
+}
+/**
+ * The answer's end (its trailers, or a trailers-only answer, came with END_STREAM): it is complete once its status
+ * is known, a turn of the event loop before the stream's `close`. Without a status, `close` says what happened.
+ */
+function onEnd(this: CallStream): void {
+  const call = this[callOf];
+  if ((call.trailer["grpc-status"] ?? call.header["grpc-status"]) !== undefined) call.closed();
 }
 function onClose(this: CallStream): void {
   this[callOf].closed();

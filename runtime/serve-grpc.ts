@@ -177,8 +177,10 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
       ...(options.fallback ? { fallback: lazyRequestListener(options.fallback) as never } : {}),
     }) as NodeListener)(req, res);
   const fastOptions: FastUnaryOptions = { readMaxBytes, acceptCompression: options.acceptCompression !== false, checkMessage: options.checkMessage };
-  // On Node the fast path takes the raw stream before the compat layer makes a request/response pair for it (see
-  // takeFastStreams); on the others, and if that cannot be done, it takes the pair.
+  // On Node and Bun the fast path takes the raw stream before the compat layer makes a request/response pair for it
+  // (see takeFastStreams; on Bun a gateway's CPU per call 0.79x, A/B). On Deno, and if that cannot be done, it takes
+  // the pair: with raw streams on Deno, tests/executor/drain ended early (0 of 3 passed, no error shown) in 2 of 9
+  // runs, which was not found to happen without them; the cause was not found.
   let fast = options.fastUnary?.length ? createFastUnaryHandler(options.fastUnary, fastOptions) : undefined;
   const check = options.checkMessage;
   const connect = check
@@ -202,7 +204,7 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
   const server = options.tls
     ? http2.createSecureServer({ ...options.tls, allowHTTP1: false, ...settings }, bounded)
     : http2.createServer(settings, bounded);
-  if (options.fastUnary?.length && runtimeName() === "node") {
+  if (options.fastUnary?.length && runtimeName() !== "deno") {
     if (takeFastStreams(server, createFastUnaryStreamHandler(options.fastUnary, fastOptions), open)) fast = undefined;
   }
   server.maxConnections = limits.maxConnections;
