@@ -53,6 +53,11 @@ export function writeNdArray(w: WireWriter, array: NdArrayProto): void {
     w.close(mark, Kind.sparse);
   }
   writeStringField(w, 0x1a, array.clsName);
+  // parameters and unknown fields are rare: out of line, so that this function stays small enough to be inlined
+  if (array.parameters !== undefined || array.$unknown !== undefined) writeNdArrayRest(w, array);
+}
+
+function writeNdArrayRest(w: WireWriter, array: NdArrayProto): void {
   if (array.parameters !== undefined) {
     w.buf[w.pos++] = 0x22;
     const mark = w.open(Kind.struct);
@@ -80,7 +85,7 @@ function writeDense(w: WireWriter, dense: DenseNdArrayProto): void {
   }
   writePackedUint32(w, 0x12, dense.shape);
   writeStringField(w, 0x1a, dense.dtype);
-  writeUnknown(w, dense.$unknown);
+  if (dense.$unknown !== undefined) writeUnknown(w, dense.$unknown);
 }
 
 function sizeSparse(sizes: number[], sparse: SparseNdArrayProto): number {

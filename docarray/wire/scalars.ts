@@ -78,6 +78,13 @@ export function packedUint32Size(values: readonly number[]): number {
 export function writePackedUint32(w: WireWriter, tag: number, values: readonly number[]): void {
   if (values.length === 0) return;
   w.buf[w.pos++] = tag;
+  if (values.length === 1) {
+    // one value (a vector's shape): its size is its varint's
+    const v = checkUint32(values[0] as number);
+    w.buf[w.pos++] = varintSize(v);
+    w.varint(v);
+    return;
+  }
   let size = 0;
   for (const v of values) size += varintSize(checkUint32(v));
   w.varint(size);
