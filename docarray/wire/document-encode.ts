@@ -6,7 +6,7 @@
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { DocumentArrayProto, DocumentProto, NamedScoreProto } from "../../proto/gen/docarray_pb.ts";
-import { sizeNdArray, writeNdArray } from "./ndarray-encode.ts";
+import { sizeNdArray, writeDenseNdArrayField, writeNdArray } from "./ndarray-encode.ts";
 import { checkBytes, checkFloat32, checkUint32, unknownSize, writeUnknown } from "./scalars.ts";
 import { sizeStruct, writeStruct } from "./struct-encode.ts";
 import { stringFieldSize, utf8Length, writeString, writeStringField } from "./utf8.ts";
@@ -133,11 +133,14 @@ export function writeDocument(w: WireWriter, doc: DocumentProto): void {
     writeString(w, content.value);
   }
   if (hasMiddle(doc)) writeMiddle(w, doc);
-  if (doc.embedding !== undefined) {
+  const embedding = doc.embedding;
+  if (embedding !== undefined) {
     writeTag2(w, 0x82);
-    const mark = w.open(Kind.ndArray);
-    writeNdArray(w, doc.embedding);
-    w.close(mark, Kind.ndArray);
+    if (!writeDenseNdArrayField(w, embedding)) {
+      const mark = w.open(Kind.ndArray);
+      writeNdArray(w, embedding);
+      w.close(mark, Kind.ndArray);
+    }
   }
   if (hasTail(doc)) writeTail(w, doc);
 }
