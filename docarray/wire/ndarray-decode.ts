@@ -17,6 +17,8 @@ import { readStruct } from "./struct-decode.ts";
  * ```
  */
 export function readNdArray(r: WireReader, end: number, depth: number): NdArrayProto {
+  const dense = readDenseNdArray(r, end);
+  if (dense !== undefined) return dense;
   // fields gathered first and the message built once (no placeholder `content` replaced by the dense one)
   let content: NdArrayProto["content"] | undefined;
   let clsName = "";
@@ -46,7 +48,7 @@ export function readNdArray(r: WireReader, end: number, depth: number): NdArrayP
     }
   }
   r.expectEnd(end);
-  const array = { $typeName: "docarray.NdArrayProto", content: content ?? { case: undefined }, clsName } as NdArrayProto;
+  const array = newNdArray(content ?? { case: undefined }, clsName);
   if (parameters !== undefined) array.parameters = parameters;
   if (unknown) array.$unknown = unknown.$unknown;
   return array;
@@ -78,9 +80,101 @@ function readDense(r: WireReader, end: number): DenseNdArrayProto {
     }
   }
   r.expectEnd(end);
-  const dense = { $typeName: "docarray.DenseNdArrayProto", buffer: buffer ?? new Uint8Array(0), shape: shape ?? [], dtype } as DenseNdArrayProto;
+  const dense = newDense(buffer, shape, dtype);
   if (unknown) dense.$unknown = unknown.$unknown;
   return dense;
+}
+
+/**
+ * Reads the common `NdArrayProto` payload ending at `end` — a dense array (buffer, shape, dtype, each optional, in
+ * field order) then a cls_name, as every encoder writes an embedding — with the cursor in a local; undefined, the
+ * reader unmoved, for anything else (another order, unpacked or oversized varints, a sparse array, parameters,
+ * unknown fields), which {@link readNdArray}'s field loop then reads.
+ */
+function readDenseNdArray(r: WireReader, end: number): NdArrayProto | undefined {
+  const buf = r.buf;
+  const start = r.pos;
+  if (buf[start] !== 0x0a) return undefined;
+  let pos = varintAt(buf, start + 1);
+  const denseEnd = pos + varintValue;
+  if (pos < 0 || denseEnd > end) return undefined;
+  let buffer: Uint8Array | undefined;
+  let shape: number[] | undefined;
+  let dtype = "";
+  if (pos < denseEnd && buf[pos] === 0x0a) {
+    pos = varintAt(buf, pos + 1);
+    const stop = pos + varintValue;
+    if (pos < 0 || stop > denseEnd) return undefined;
+    buffer = r.viewOf(pos, stop);
+    pos = stop;
+  }
+  if (pos < denseEnd && buf[pos] === 0x12) {
+    pos = varintAt(buf, pos + 1);
+    const stop = pos + varintValue;
+    if (pos < 0 || stop > denseEnd) return undefined;
+    shape = [];
+    while (pos >= 0 && pos < stop) {
+      pos = varintAt(buf, pos);
+      shape.push(varintValue);
+    }
+    if (pos !== stop) return undefined;
+  }
+  if (pos < denseEnd && buf[pos] === 0x1a) {
+    r.pos = pos + 1;
+    dtype = r.string();
+    pos = r.pos;
+  }
+  if (pos !== denseEnd) {
+    r.pos = start;
+    return undefined;
+  }
+  let clsName = "";
+  if (pos < end && buf[pos] === 0x1a) {
+    r.pos = pos + 1;
+    clsName = r.string();
+    pos = r.pos;
+  }
+  if (pos !== end) {
+    r.pos = start;
+    return undefined;
+  }
+  r.pos = end;
+  return newNdArray({ case: "dense", value: newDense(buffer, shape, dtype) }, clsName);
+}
+
+/** The varintValue {@link varintAt} read last. */
+let varintValue = 0;
+
+/**
+ * Reads a uint32 varint at `pos` into {@link varintValue}; returns the position after it, or -1 for what `WireReader.varint`
+ * leaves to protobuf-es (more than 5 bytes, above 2^32 - 1, past the end).
+ */
+function varintAt(buf: Uint8Array, pos: number): number {
+  let b = buf[pos++];
+  if (b === undefined) return -1;
+  if (b < 0x80) {
+    varintValue = b;
+    return pos;
+  }
+  let v = b & 0x7f;
+  for (let shift = 7; shift < 35; shift += 7) {
+    b = buf[pos++];
+    if (b === undefined || (shift === 28 && b > 0x0f)) return -1;
+    v |= (b & 0x7f) << shift;
+    if (b < 0x80) {
+      varintValue = v >>> 0;
+      return pos;
+    }
+  }
+  return -1;
+}
+
+function newNdArray(content: NdArrayProto["content"], clsName: string): NdArrayProto {
+  return { $typeName: "docarray.NdArrayProto", content, clsName } as NdArrayProto;
+}
+
+function newDense(buffer: Uint8Array | undefined, shape: number[] | undefined, dtype: string): DenseNdArrayProto {
+  return { $typeName: "docarray.DenseNdArrayProto", buffer: buffer ?? new Uint8Array(0), shape: shape ?? [], dtype } as DenseNdArrayProto;
 }
 
 function readSparse(r: WireReader, end: number): SparseNdArrayProto {

@@ -114,12 +114,16 @@ export class WireReader {
   /** A length-delimited byte string, as a view over the input. */
   bytes(): Uint8Array {
     const end = this.delimited();
-    const start = this.pos;
-    const memory = this.memory;
-    // the constructor is about twice as fast as `subarray` (no species lookup)
-    const out = memory !== undefined ? new Uint8Array(memory, this.offset + start, end - start) : this.buf.subarray(start, end);
+    const out = this.viewOf(this.pos, end);
     this.pos = end;
     return out;
+  }
+
+  /** `buf[start, end)` as a view over the input (the caller checked the bounds). */
+  viewOf(start: number, end: number): Uint8Array {
+    const memory = this.memory;
+    // the constructor is about twice as fast as `subarray` (no species lookup)
+    return memory !== undefined ? new Uint8Array(memory, this.offset + start, end - start) : this.buf.subarray(start, end);
   }
 
   /** A length-delimited strict UTF-8 string. */
