@@ -5,7 +5,7 @@
  * @module
  */
 import type { DenseNdArrayProto, NdArrayProto, SparseNdArrayProto } from "../../proto/gen/docarray_pb.ts";
-import { Fallback, type UnknownField, type WireReader } from "./reader.ts";
+import { Fallback, type UnknownField, varintAt, varintValue, type WireReader } from "./reader.ts";
 import { readStruct } from "./struct-decode.ts";
 
 /**
@@ -100,7 +100,6 @@ function readDenseNdArray(r: WireReader, end: number): NdArrayProto | undefined 
   if (pos < 0 || denseEnd > end) return undefined;
   let buffer: Uint8Array | undefined;
   let shape: number[] | undefined;
-  let dtype = "";
   if (pos < denseEnd && buf[pos] === 0x0a) {
     pos = varintAt(buf, pos + 1);
     const stop = pos + varintValue;
@@ -119,54 +118,22 @@ function readDenseNdArray(r: WireReader, end: number): NdArrayProto | undefined 
     }
     if (pos !== stop) return undefined;
   }
-  if (pos < denseEnd && buf[pos] === 0x1a) {
-    r.pos = pos + 1;
-    dtype = r.string();
-    pos = r.pos;
-  }
-  if (pos !== denseEnd) {
+  r.pos = pos;
+  const dtype = taggedString(r, denseEnd);
+  const denseEnded = r.pos === denseEnd; // (a dtype running past its message must not be taken for the whole array)
+  const clsName = denseEnded ? taggedString(r, end) : "";
+  if (!denseEnded || r.pos !== end) {
     r.pos = start;
     return undefined;
   }
-  let clsName = "";
-  if (pos < end && buf[pos] === 0x1a) {
-    r.pos = pos + 1;
-    clsName = r.string();
-    pos = r.pos;
-  }
-  if (pos !== end) {
-    r.pos = start;
-    return undefined;
-  }
-  r.pos = end;
   return newNdArray({ case: "dense", value: newDense(buffer, shape, dtype) }, clsName);
 }
 
-/** The varintValue {@link varintAt} read last. */
-let varintValue = 0;
-
-/**
- * Reads a uint32 varint at `pos` into {@link varintValue}; returns the position after it, or -1 for what `WireReader.varint`
- * leaves to protobuf-es (more than 5 bytes, above 2^32 - 1, past the end).
- */
-function varintAt(buf: Uint8Array, pos: number): number {
-  let b = buf[pos++];
-  if (b === undefined) return -1;
-  if (b < 0x80) {
-    varintValue = b;
-    return pos;
-  }
-  let v = b & 0x7f;
-  for (let shift = 7; shift < 35; shift += 7) {
-    b = buf[pos++];
-    if (b === undefined || (shift === 28 && b > 0x0f)) return -1;
-    v |= (b & 0x7f) << shift;
-    if (b < 0x80) {
-      varintValue = v >>> 0;
-      return pos;
-    }
-  }
-  return -1;
+/** A string field numbered 3 (tag 0x1a) at the cursor if one starts there before `stop`, else "" (the cursor unmoved). */
+function taggedString(r: WireReader, stop: number): string {
+  if (r.pos >= stop || r.buf[r.pos] !== 0x1a) return "";
+  r.pos++;
+  return r.string();
 }
 
 function newNdArray(content: NdArrayProto["content"], clsName: string): NdArrayProto {

@@ -34,6 +34,46 @@ export interface UnknownField {
 }
 
 /**
+ * The value {@link varintAt} read last (its second result, without an object per call).
+ *
+ * @example
+ * ```ts
+ * const next = varintAt(bytes, 0);
+ * const length = varintValue;
+ * ```
+ */
+export let varintValue = 0;
+
+/**
+ * Reads an unsigned 32-bit varint at `pos` into {@link varintValue} and returns the position after it, or -1 for what
+ * the fast reader leaves to protobuf-es (more than 5 bytes, above 2^32 - 1, past the end).
+ *
+ * @example
+ * ```ts
+ * varintAt(new Uint8Array([0xac, 0x02]), 0); // 2, varintValue 300
+ * ```
+ */
+export function varintAt(buf: Uint8Array, pos: number): number {
+  let b = buf[pos++];
+  if (b === undefined) return -1;
+  if (b < 0x80) {
+    varintValue = b;
+    return pos;
+  }
+  let value = b & 0x7f;
+  for (let shift = 7; shift < 35; shift += 7) {
+    b = buf[pos++];
+    if (b === undefined || (shift === 28 && b > 0x0f)) return -1;
+    value |= (b & 0x7f) << shift;
+    if (b < 0x80) {
+      varintValue = value >>> 0;
+      return pos;
+    }
+  }
+  return -1;
+}
+
+/**
  * A cursor reading protobuf wire primitives.
  *
  * @example
@@ -62,18 +102,10 @@ export class WireReader {
 
   /** An unsigned 32-bit varint (at most 5 bytes; anything longer goes to protobuf-es). */
   varint(): number {
-    const buf = this.buf;
-    let b = buf[this.pos++] as number;
-    if (b < 0x80) return b;
-    let value = b & 0x7f;
-    for (let shift = 7; shift < 35; shift += 7) {
-      b = buf[this.pos++] as number;
-      if (b === undefined) throw new Fallback();
-      if (shift === 28 && b > 0x0f) throw new Fallback();
-      value |= (b & 0x7f) << shift;
-      if (b < 0x80) return value >>> 0;
-    }
-    throw new Fallback();
+    const pos = varintAt(this.buf, this.pos);
+    if (pos < 0) throw new Fallback();
+    this.pos = pos;
+    return varintValue;
   }
 
   /** A signed int32 varint (negative values are ten bytes on the wire). */
