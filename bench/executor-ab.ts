@@ -66,7 +66,7 @@ try {
       cpu[name].push((cpuMs(pid) - start) / loaded.requests);
       rps[name].push(loaded.rps);
     }
-    console.log(`  rep ${rep + 1}: load ${loadavg().map((n) => n.toFixed(1)).join(" ")}; CPU ms/call ${names.map((n) => `${n} ${cpu[n].at(-1)!.toFixed(3)}`).join(", ")}`);
+    console.log(`  rep ${rep + 1}: load ${loadavg().map((n) => n.toFixed(1)).join(" ")}; CPU ms/call, req/s: ${names.map((n) => `${n} ${cpu[n].at(-1)!.toFixed(3)} ${rps[n].at(-1)!.toFixed(0)}`).join(", ")}`);
   }
   for (const name of names) posters[name].close();
   const ratio = (name: Name, base: Name) => median(cpu[name].map((value, i) => value / cpu[base][i]!));

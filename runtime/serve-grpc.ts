@@ -178,9 +178,9 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
     }) as NodeListener)(req, res);
   const fastOptions: FastUnaryOptions = { readMaxBytes, acceptCompression: options.acceptCompression !== false, checkMessage: options.checkMessage };
   // On Node and Bun the fast path takes the raw stream before the compat layer makes a request/response pair for it
-  // (see takeFastStreams; on Bun a gateway's CPU per call 0.79x, A/B). On Deno, and if that cannot be done, it takes
-  // the pair: with raw streams on Deno, tests/executor/drain ended early (0 of 3 passed, no error shown) in 2 of 9
-  // runs, which was not found to happen without them; the cause was not found.
+  // (see takeFastStreams; on Bun a gateway's CPU per call 0.79x and an executor's 0.83-0.92x, A/B). On Deno, and if
+  // that cannot be done, it takes the pair: with raw streams on Deno, tests/executor/drain ended early (0 of 3 passed,
+  // no error shown) in 2 of 9 runs, which was not found to happen without them; the cause was not found.
   let fast = options.fastUnary?.length ? createFastUnaryHandler(options.fastUnary, fastOptions) : undefined;
   const check = options.checkMessage;
   const connect = check
