@@ -11,6 +11,7 @@ import { randomId } from "./id.ts";
 import { newDocumentProto } from "./document-proto.ts";
 import {
   fail,
+  isEmptyObject,
   isPlainObject,
   optionalJsonObject,
   optionalList,
@@ -88,7 +89,7 @@ export function documentToJSON(proto: DocumentProto): DocumentJson {
   if (proto.mimeType) json.mime_type = proto.mimeType;
   if (proto.weight) json.weight = proto.weight;
   if (proto.uri) json.uri = proto.uri;
-  if (proto.tags && Object.keys(proto.tags).length > 0) json.tags = proto.tags;
+  if (proto.tags && !isEmptyObject(proto.tags)) json.tags = proto.tags;
   if (proto.offset) json.offset = proto.offset;
   if (proto.location.length > 0) json.location = [...proto.location];
   if (proto.embedding?.content.case) json.embedding = NdArray.fromProto(proto.embedding).toList();
@@ -103,10 +104,9 @@ export function documentToJSON(proto: DocumentProto): DocumentJson {
 }
 
 function scoresToJSON(map: Record<string, NamedScoreProto>): Record<string, NamedScoreJson> | undefined {
-  const names = Object.keys(map);
-  if (names.length === 0) return undefined;
+  if (isEmptyObject(map)) return undefined;
   const out: Record<string, NamedScoreJson> = {};
-  for (const name of names) {
+  for (const name in map) {
     const score = map[name] as NamedScoreProto;
     const json: NamedScoreJson = { value: score.value };
     if (score.opName) json.op_name = score.opName;

@@ -170,3 +170,19 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
+
+/**
+ * True when `object` is undefined or has no enumerable keys (as `for…in` sees them), without the array that
+ * `Object.keys(object).length` makes (a map field of every document written to JSON made one).
+ *
+ * @example
+ * ```ts
+ * isEmptyObject({}); // true
+ * isEmptyObject({ a: 1 }); // false
+ * ```
+ */
+export function isEmptyObject(object: object | undefined): boolean {
+  if (!object) return true;
+  for (const _ in object) return false;
+  return true;
+}

@@ -6,6 +6,7 @@
  */
 import type { DocumentProto } from "../proto/gen/docarray_pb.ts";
 import { DocumentArray } from "./document-array.ts";
+import { isEmptyObject as isEmpty } from "./json-check.ts";
 
 /**
  * Reduces `other` into `target` (mutating and returning `target`), left to right by id: a document absent from
@@ -73,10 +74,4 @@ function reduceDoc(doc: DocumentProto, other: DocumentProto): void {
   if (isEmpty(doc.Metadata) && !isEmpty(other.Metadata)) doc.Metadata = other.Metadata;
   reduceProtos(doc.matches, other.matches);
   reduceProtos(doc.chunks, other.chunks);
-}
-
-function isEmpty(object: object | undefined): boolean {
-  if (!object) return true;
-  for (const _ in object) return false;
-  return true;
 }

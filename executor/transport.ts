@@ -15,7 +15,7 @@ import { type CancelInput, type CancelSource, isCancellation, subscribeCancel } 
 import { cancelContextKey, readsCancelContext } from "../runtime/cancel-context.ts";
 import { HeaderView } from "../runtime/header-view.ts";
 import type { Executor } from "./executor.ts";
-import { createDataHandler, createExecutorRoutes } from "./services.ts";
+import { createDataHandler, createExecutorRoutes, type DataHandler } from "./services.ts";
 
 const never = new AbortController().signal;
 
@@ -39,7 +39,7 @@ export function createExecutorTransport(executor: Executor): Transport {
   const list = JinaDataRequestRPC.method.process_data as DescMethodUnary;
   // readsCancelContext: a gateway hands the request's lazy cancellation in the context values instead of a signal.
   return readsCancelContext({
-    async unary<I extends DescMessage, O extends DescMessage>(
+    unary<I extends DescMessage, O extends DescMessage>(
       method: DescMethodUnary<I, O>,
       signal: AbortSignal | undefined,
       timeoutMs: number | undefined,
@@ -48,18 +48,43 @@ export function createExecutorTransport(executor: Executor): Transport {
       contextValues?: Parameters<Transport["unary"]>[5],
     ): Promise<UnaryResponse<I, O>> {
       if ((method as DescMethodUnary) !== single && (method as DescMethodUnary) !== list) {
-        return await router.unary(method, signal, timeoutMs, header, input, contextValues);
+        return router.unary(method, signal, timeoutMs, header, input, contextValues);
       }
-      const message = isMessage(input, method.input) ? input : create(method.input, input as MessageInitShape<I>);
-      const given = (method as DescMethodUnary) === single ? [message as unknown as DataRequestProto] : (message as unknown as { requests: DataRequestProto[] }).requests;
-      const requests = given.map(ownedCopy);
-      const trailer = new HeaderView({});
-      const cancel = signal ?? contextValues?.get(cancelContextKey);
-      const response = await bounded(cancel, timeoutMs, (callSignal) => handle(requests, callSignal, headersOf(header), trailer));
-      return { stream: false, service: method.parent, method, header: new HeaderView({}), trailer, message: response as unknown as MessageShape<O> };
+      try {
+        return dataCall(method, signal, timeoutMs, header, input, contextValues);
+      } catch (error) {
+        return Promise.reject(error); // as an async unary would: a throw before the handler runs is a rejection
+      }
     },
     stream: (method, signal, timeoutMs, header, input, contextValues) => router.stream(method, signal, timeoutMs, header, input, contextValues),
   });
+
+  function dataCall<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+    header: HeadersInit | undefined,
+    input: MessageInitShape<I>,
+    contextValues?: Parameters<Transport["unary"]>[5],
+  ): Promise<UnaryResponse<I, O>> {
+    const message = isMessage(input, method.input) ? input : create(method.input, input as MessageInitShape<I>);
+    const requests = (method as DescMethodUnary) === single
+      ? [ownedCopy(message as unknown as DataRequestProto)]
+      : (message as unknown as { requests: DataRequestProto[] }).requests.map(ownedCopy);
+    const trailer = new HeaderView({});
+    const cancel = signal ?? contextValues?.get(cancelContextKey);
+    const headers = headersOf(header);
+    // No deadline (what a gateway without timeoutSend sends): one async frame, no race, timer or controller.
+    const response = timeoutMs === undefined
+      ? unbounded(cancel, handle, requests, headers, trailer)
+      : bounded(cancel, timeoutMs, (callSignal) => handle(requests, callSignal, headers, trailer));
+    return answerOf(response, method, trailer);
+  }
+}
+
+/** The unary answer around the handler's response (one async frame per call). */
+async function answerOf<I extends DescMessage, O extends DescMessage>(response: Promise<DataRequestProto>, method: DescMethodUnary<I, O>, trailer: Headers): Promise<UnaryResponse<I, O>> {
+  return { stream: false, service: method.parent, method, header: new HeaderView({}), trailer, message: (await response) as unknown as MessageShape<O> };
 }
 
 /** The request itself when its sender owns it, else a copy whose documents can be changed without touching the original. */
@@ -76,22 +101,28 @@ function headersOf(header: HeadersInit | undefined): Headers {
 }
 
 /**
+ * Runs `work` with only the caller's cancellation (no deadline): the handler gets it as it is (a lazy one as a
+ * subscription: the executor's call tracker makes the handler's signal only if it reads one), and the tracker
+ * (settleOnAbort) already rejects with its reason as soon as it aborts, whether or not the handler watches it. No
+ * listener, race or timer, and no async frame of its own: the errors are turned into ConnectErrors in one `then`.
+ */
+function unbounded(cancel: CancelInput | undefined, handle: DataHandler, requests: DataRequestProto[], header: Headers, trailer: Headers): Promise<DataRequestProto> {
+  if (cancel?.aborted) return Promise.reject(ConnectError.from(cancel.reason, Code.Canceled));
+  if (!cancel) return handle(requests, never, header, trailer).then(undefined, rethrow);
+  const source = isCancellation(cancel) ? (listener: (reason: unknown) => void) => cancel.subscribe(listener) : cancel;
+  return handle(requests, source, header, trailer).then(undefined, (error: unknown) => {
+    throw cancel.aborted && error === cancel.reason ? ConnectError.from(error, Code.Canceled) : ConnectError.from(error);
+  });
+}
+
+/**
  * Runs `work` with the call's cancellation (a signal, or a subscription to a lazy {@link Cancellation}) aborted on the
  * caller's abort or the deadline, and settles as soon as either happens (CANCELED, DEADLINE_EXCEEDED) even if the
  * handler ignores it. No timer or controller without a deadline, and no AbortSignal for a lazy cancellation.
  */
-async function bounded<T>(cancel: CancelInput | undefined, timeoutMs: number | undefined, work: (cancel: AbortSignal | CancelSource) => Promise<T>): Promise<T> {
+async function bounded<T>(cancel: CancelInput | undefined, timeoutMs: number, work: (cancel: AbortSignal | CancelSource) => Promise<T>): Promise<T> {
   if (cancel?.aborted) throw ConnectError.from(cancel.reason, Code.Canceled);
-  if (timeoutMs !== undefined && timeoutMs <= 0) throw new ConnectError("the operation timed out", Code.DeadlineExceeded);
-  if (timeoutMs === undefined && !cancel) return await work(never).catch(rethrow);
-  // Only the caller's cancellation: the handler gets it as it is (a lazy one as a subscription: the executor's call
-  // tracker makes the handler's signal only if it reads one), and the tracker (settleOnAbort) already rejects with
-  // its reason as soon as it aborts, whether or not the handler watches it. No listener, race or timer.
-  if (timeoutMs === undefined) {
-    return await work(isCancellation(cancel) ? (listener) => cancel.subscribe(listener) : cancel!).catch((error: unknown) => {
-      throw cancel!.aborted && error === cancel!.reason ? ConnectError.from(error, Code.Canceled) : ConnectError.from(error);
-    });
-  }
+  if (timeoutMs <= 0) throw new ConnectError("the operation timed out", Code.DeadlineExceeded);
   // With a deadline the handler gets a signal of its own.
   const controller = new AbortController();
   let fail!: (error: ConnectError) => void;

@@ -198,6 +198,7 @@ class JinaGateway implements Gateway {
   #drainReason: JinaError | undefined;
   /** The hosts `serve()` bound (for the default `allowedHosts`). */
   readonly #hosts: string[] = [];
+  #allowed: { hosts: number; names: Set<string> | null } | undefined;
   #closed = false;
   #http: ReturnType<HttpSideFactory> | undefined;
   #routes: ((router: ConnectRouter) => void) | undefined;
@@ -542,10 +543,15 @@ class JinaGateway implements Gateway {
 
   /** The `allowedHosts` check: the option's list, else localhost and the hosts served (any when one is a wildcard). */
   #allowsHost(hostname: string): boolean {
-    const listed = this.#options.allowedHosts;
-    const hosts = listed ?? ["localhost", "127.0.0.1", "::1", ...this.#hosts];
-    if (hosts.includes("*") || (!listed && this.#hosts.some((host) => host === "0.0.0.0" || host === "::" || host === ""))) return true;
-    return hosts.some((host) => host.toLowerCase() === hostname.toLowerCase());
+    // the names, lower case (null: any), made again only when a serve() added a host (not an array per request)
+    if (this.#allowed?.hosts !== this.#hosts.length) {
+      const listed = this.#options.allowedHosts;
+      const hosts = listed ?? ["localhost", "127.0.0.1", "::1", ...this.#hosts];
+      const any = hosts.includes("*") || (!listed && this.#hosts.some((host) => host === "0.0.0.0" || host === "::" || host === ""));
+      this.#allowed = { hosts: this.#hosts.length, names: any ? null : new Set(hosts.map((host) => host.toLowerCase())) };
+    }
+    const names = this.#allowed.names;
+    return names === null || names.has(hostname) || names.has(hostname.toLowerCase());
   }
 
   #info(): JinaInfo & { deployments: Record<string, DeploymentHealth> } {
