@@ -78,13 +78,27 @@ export function createExecutorTransport(executor: Executor): Transport {
     const response = timeoutMs === undefined
       ? unbounded(cancel, handle, requests, headers, trailer)
       : bounded(cancel, timeoutMs, (callSignal) => handle(requests, callSignal, headers, trailer));
-    return answerOf(response, method, trailer);
+    return answerOf(response, method, trailer, cancel);
   }
 }
 
-/** The unary answer around the handler's response (one async frame per call). */
-async function answerOf<I extends DescMessage, O extends DescMessage>(response: Promise<DataRequestProto>, method: DescMethodUnary<I, O>, trailer: Headers): Promise<UnaryResponse<I, O>> {
-  return { stream: false, service: method.parent, method, header: new HeaderView({}), trailer, message: (await response) as unknown as MessageShape<O> };
+/**
+ * The unary answer around the handler's response (the one async frame of a call); a failure becomes a ConnectError,
+ * CANCELED when it is the caller's cancellation reason.
+ */
+async function answerOf<I extends DescMessage, O extends DescMessage>(
+  response: Promise<DataRequestProto>,
+  method: DescMethodUnary<I, O>,
+  trailer: Headers,
+  cancel: CancelInput | undefined,
+): Promise<UnaryResponse<I, O>> {
+  let message: DataRequestProto;
+  try {
+    message = await response;
+  } catch (error) {
+    throw cancel?.aborted && error === cancel.reason ? ConnectError.from(error, Code.Canceled) : ConnectError.from(error);
+  }
+  return { stream: false, service: method.parent, method, header: new HeaderView({}), trailer, message: message as unknown as MessageShape<O> };
 }
 
 /** The request itself when its sender owns it, else a copy whose documents can be changed without touching the original. */
@@ -101,18 +115,14 @@ function headersOf(header: HeadersInit | undefined): Headers {
 }
 
 /**
- * Runs `work` with only the caller's cancellation (no deadline): the handler gets it as it is (a lazy one as a
+ * Runs the handler with only the caller's cancellation (no deadline): the handler gets it as it is (a lazy one as a
  * subscription: the executor's call tracker makes the handler's signal only if it reads one), and the tracker
  * (settleOnAbort) already rejects with its reason as soon as it aborts, whether or not the handler watches it. No
- * listener, race or timer, and no async frame of its own: the errors are turned into ConnectErrors in one `then`.
+ * listener, race or timer, and no frame or `then` of its own: {@link answerOf} turns errors into ConnectErrors.
  */
 function unbounded(cancel: CancelInput | undefined, handle: DataHandler, requests: DataRequestProto[], header: Headers, trailer: Headers): Promise<DataRequestProto> {
   if (cancel?.aborted) return Promise.reject(ConnectError.from(cancel.reason, Code.Canceled));
-  if (!cancel) return handle(requests, never, header, trailer).then(undefined, rethrow);
-  const source = isCancellation(cancel) ? (listener: (reason: unknown) => void) => cancel.subscribe(listener) : cancel;
-  return handle(requests, source, header, trailer).then(undefined, (error: unknown) => {
-    throw cancel.aborted && error === cancel.reason ? ConnectError.from(error, Code.Canceled) : ConnectError.from(error);
-  });
+  return handle(requests, !cancel ? never : isCancellation(cancel) ? (listener) => cancel.subscribe(listener) : cancel, header, trailer);
 }
 
 /**
