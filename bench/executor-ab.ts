@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDataRequest, Document, DocumentArray, encodeDataRequest } from "../docarray/mod.ts";
 import { grpcEnvelope } from "../runtime/grpc-frame.ts";
-import { commandArgs, spawnScript } from "../runtime/mod.ts";
+import { commandArgs, runtimeName, spawnScript } from "../runtime/mod.ts";
 import { type BenchChild, cpuMs, startChild, stopAll } from "./children.ts";
 import { grpcPoster } from "./grpc-load.ts";
 import { measure, median } from "./measure.ts";
@@ -70,7 +70,7 @@ try {
   }
   for (const name of names) posters[name].close();
   const ratio = (name: Name, base: Name) => median(cpu[name].map((value, i) => value / cpu[base][i]!));
-  console.log(`executor A/B against ${ref} (${reps} reps, ${requests} calls at c=32, runtime ${process.versions.bun ? "bun" : "deno" in globalThis ? "deno" : "node"}):`);
+  console.log(`executor A/B against ${ref} (${reps} reps, ${requests} calls at c=32, runtime ${runtimeName()}):`);
   for (const name of names) {
     console.log(`  ${name.padEnd(6)} CPU ${median(cpu[name]).toFixed(3)} ms/call (÷ echo ${ratio(name, "echo").toFixed(2)}), c=32 ${median(rps[name]).toFixed(0)} req/s, c=1 p50 ${median(p50[name]).toFixed(3)} ms, RSS ${rssMb(servers[name].child.pid).toFixed(0)} MB`);
   }
