@@ -51,35 +51,24 @@ export function createExecutorTransport(executor: Executor): Transport {
         return router.unary(method, signal, timeoutMs, header, input, contextValues);
       }
       try {
-        return dataCall(method, signal, timeoutMs, header, input, contextValues);
+        const message = isMessage(input, method.input) ? input : create(method.input, input as MessageInitShape<I>);
+        const requests = (method as DescMethodUnary) === single
+          ? [ownedCopy(message as unknown as DataRequestProto)]
+          : (message as unknown as { requests: DataRequestProto[] }).requests.map(ownedCopy);
+        const trailer = new HeaderView({});
+        const cancel = signal ?? contextValues?.get(cancelContextKey);
+        const headers = headersOf(header);
+        // No deadline (what a gateway without timeoutSend sends): one async frame, no race, timer or controller.
+        const response = timeoutMs === undefined
+          ? unbounded(cancel, handle, requests, headers, trailer)
+          : bounded(cancel, timeoutMs, (callSignal) => handle(requests, callSignal, headers, trailer));
+        return answerOf(response, method, trailer, cancel);
       } catch (error) {
         return Promise.reject(error); // as an async unary would: a throw before the handler runs is a rejection
       }
     },
     stream: (method, signal, timeoutMs, header, input, contextValues) => router.stream(method, signal, timeoutMs, header, input, contextValues),
   });
-
-  function dataCall<I extends DescMessage, O extends DescMessage>(
-    method: DescMethodUnary<I, O>,
-    signal: AbortSignal | undefined,
-    timeoutMs: number | undefined,
-    header: HeadersInit | undefined,
-    input: MessageInitShape<I>,
-    contextValues?: Parameters<Transport["unary"]>[5],
-  ): Promise<UnaryResponse<I, O>> {
-    const message = isMessage(input, method.input) ? input : create(method.input, input as MessageInitShape<I>);
-    const requests = (method as DescMethodUnary) === single
-      ? [ownedCopy(message as unknown as DataRequestProto)]
-      : (message as unknown as { requests: DataRequestProto[] }).requests.map(ownedCopy);
-    const trailer = new HeaderView({});
-    const cancel = signal ?? contextValues?.get(cancelContextKey);
-    const headers = headersOf(header);
-    // No deadline (what a gateway without timeoutSend sends): one async frame, no race, timer or controller.
-    const response = timeoutMs === undefined
-      ? unbounded(cancel, handle, requests, headers, trailer)
-      : bounded(cancel, timeoutMs, (callSignal) => handle(requests, callSignal, headers, trailer));
-    return answerOf(response, method, trailer, cancel);
-  }
 }
 
 /**

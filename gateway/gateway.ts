@@ -322,15 +322,10 @@ class JinaGateway implements Gateway {
     const tracing = loading instanceof Promise ? await loading : loading;
     const traced = tracing?.startRequestSpan(copy, endpoint);
     try {
-      const response = await walkGraph(this.#graph, copy, {
-        send: (node, parts, nodeSignal) => this.#send(node, parts, { endpoint, signal: nodeSignal, traced: tracing && traced && { tracing, parent: traced.context }, metrics }),
-        nodes: this.#nodes,
-        binds: (node) => this.#discovery.binds(node, endpoint),
-        signal,
-        floatingSignal: this.#stopping.signal,
-        trackFloating: this.#trackFloating,
-        logger: this.#logger,
-      });
+      // The plain request's walk, each call sent in its own span and metrics.
+      const walk = new RequestWalk(this.#walkShared, endpoint, signal);
+      walk.send = (node, parts, nodeSignal) => this.#send(node, parts, { endpoint, signal: nodeSignal, traced: tracing && traced && { tracing, parent: traced.context }, metrics });
+      const response = await walkGraph(this.#graph, copy, walk);
       observed?.(response);
       if (traced) tracing!.endSpan(traced.span, response);
       return response;
@@ -575,13 +570,13 @@ function checkTls(tls: TlsOptions): TlsOptions {
   return tls;
 }
 
+/** Printable ASCII only (made once: a regex literal in a function is a new RegExp object per call). */
+const printableAscii = /^[\x20-\x7e]*$/;
+
 /**
  * The endpoint travels to executors as gRPC metadata (`endpoint`), which carries printable ASCII only: refuse
  * anything else here, once for every protocol, instead of failing (and retrying) at the hop.
  */
-/** Printable ASCII only (made once: a regex literal in a function is a new RegExp object per call). */
-const printableAscii = /^[\x20-\x7e]*$/;
-
 function checkEndpoint(endpoint: string): void {
   if (endpoint.length > maxNameLength) {
     throw new JinaError(
@@ -640,8 +635,8 @@ interface WalkShared {
 }
 
 /**
- * The walk's options for one request without metrics or tracing: `send` and `binds` are methods reading the
- * request's endpoint, not closures made per request.
+ * The walk's options for one request: `send` and `binds` are methods reading the request's endpoint, not closures
+ * made per request (with metrics or tracing on, `send` is replaced by one that observes each call).
  */
 class RequestWalk implements WalkOptions {
   constructor(readonly shared: WalkShared, readonly endpoint: string, readonly signal: CancelInput) {}
