@@ -110,8 +110,15 @@ export function fastUnaryRoute<I extends DescMessage, O extends DescMessage>(
 export interface FastUnaryOptions {
   /** Largest request message, in bytes (also after decompression). */
   readMaxBytes: number;
-  /** Accept gzip requests and gzip answers of 1 KiB or more to clients that accept it. */
+  /** Accept gzip requests (and so gzip answers: see `compressAnswers`). */
   acceptCompression: boolean;
+  /**
+   * Gzip every answer of 1 KiB or more to a client that accepts gzip (Connect's default). Off (the default), an
+   * answer is gzipped only when its request came with `grpc-encoding: gzip`, as grpc-go does; Jina's Python servers
+   * never compress unless configured, and a client merely accepting gzip (every gRPC C-core client says it does)
+   * gets its answer uncompressed.
+   */
+  compressAnswers?: boolean | undefined;
   /** Looks at each request message (decompressed) before it is decoded; throws to refuse the call. */
   checkMessage?: MessageCheck | undefined;
 }
@@ -365,11 +372,10 @@ class ServerCall implements FastUnaryCall {
     else this.answer(frame);
   }
 
-  /** Answers with the handler's frame (gzipped first when the client accepts it and it is large enough). */
+  /** Answers with the handler's frame (gzipped first when {@link compressAnswer} says so). */
   answer(frame: FrameLease): void {
     try {
-      const compressed = this.options.acceptCompression && envelopedMessage(frame.bytes).byteLength >= compressMinBytes &&
-        /\bgzip\b/.test(String(this.io.headers["grpc-accept-encoding"] ?? ""));
+      const compressed = compressAnswer(this.io.headers, this.options) && envelopedMessage(frame.bytes).byteLength >= compressMinBytes;
       if (!compressed) return this.respond(undefined, frame);
       void this.#gzipped(frame);
     } catch (error) {
@@ -408,6 +414,24 @@ class ServerCall implements FastUnaryCall {
       : isEmpty(own) ? okTrailers : { ...own, "grpc-status": "0" };
     this.io.answer(head, frame, trailers);
   }
+}
+
+/**
+ * Whether an answer of 1 KiB or more to a request with `headers` is gzipped: when the request came gzipped (as
+ * grpc-go and Connect's handlers answer), or when the server compresses every answer (`compressAnswers`) and the
+ * client lists gzip in `grpc-accept-encoding`.
+ *
+ * @example
+ * ```ts
+ * compressAnswer({ "grpc-accept-encoding": "identity,deflate,gzip" }, { readMaxBytes, acceptCompression: true }); // false
+ * compressAnswer({ "grpc-encoding": "gzip" }, { readMaxBytes, acceptCompression: true }); // true
+ * ```
+ */
+export function compressAnswer(headers: IncomingHttpHeaders, options: FastUnaryOptions): boolean {
+  if (!options.acceptCompression) return false;
+  if (headers["grpc-encoding"] === "gzip") return true;
+  const accepted = headers["grpc-accept-encoding"];
+  return !!options.compressAnswers && accepted !== undefined && /\bgzip\b/.test(String(accepted));
 }
 
 function onServerDeadline(call: ServerCall): void {

@@ -31,8 +31,14 @@ export interface ServeGrpcOptions {
   tls?: TlsOptions;
   /** Largest request message accepted, in bytes (default 100 MiB). */
   readMaxBytes?: number;
-  /** Compression to accept and to answer with when the client asks (gzip). Default: both on. */
+  /** Accept gzip requests (default on); answers are gzipped only as `compressAnswers` says. */
   acceptCompression?: boolean;
+  /**
+   * Gzip every gRPC answer of 1 KiB or more to clients that accept gzip. Off (the default), a gRPC or gRPC-web answer
+   * is gzipped only when its request came gzipped (as grpc-go does): Jina's Python servers answer uncompressed unless
+   * configured, although every gRPC C-core client (Python Jina's gateway too) says it accepts gzip.
+   */
+  compressAnswers?: boolean;
   /**
    * Unary methods answered on the fast path (gRPC only, see `grpc-fast-unary.ts`) before Connect's handlers; the
    * same methods registered in `routes` still serve gRPC-web and the Connect protocol.
@@ -136,6 +142,16 @@ function takeFastStreams(
 }
 
 /**
+ * Makes Connect answer a gRPC or gRPC-web request uncompressed unless the request came gzipped (see
+ * `compressAnswers`): Connect gzips every answer of 1 KiB or more to a client that lists gzip in
+ * `grpc-accept-encoding`, so that header is dropped from a request that was not compressed itself.
+ */
+function plainAnswers(req: http2.Http2ServerRequest): void {
+  const headers = req.headers;
+  if (headers["grpc-accept-encoding"] !== undefined && headers["grpc-encoding"] !== "gzip") delete headers["grpc-accept-encoding"];
+}
+
+/**
  * Resets the streams of an idle `session` that are still waiting for their request: after `session.close()` (GOAWAY)
  * they would hold the connection open for as long as the client keeps silent. An idle session means nothing moved on
  * any of its streams for `idleTimeoutMs`, so a unary call whose request has not ended has stalled; a `Call` stream
@@ -176,7 +192,12 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
       ...(options.acceptCompression === false ? { acceptCompression: [] } : {}),
       ...(options.fallback ? { fallback: lazyRequestListener(options.fallback) as never } : {}),
     }) as NodeListener)(req, res);
-  const fastOptions: FastUnaryOptions = { readMaxBytes, acceptCompression: options.acceptCompression !== false, checkMessage: options.checkMessage };
+  const fastOptions: FastUnaryOptions = {
+    readMaxBytes,
+    acceptCompression: options.acceptCompression !== false,
+    compressAnswers: options.compressAnswers,
+    checkMessage: options.checkMessage,
+  };
   // On Node and Bun the fast path takes the raw stream before the compat layer makes a request/response pair for it
   // (see takeFastStreams; on Bun a gateway's CPU per call 0.79x and an executor's 0.83-0.92x, A/B). On Deno, and if
   // that cannot be done, it takes the pair: with raw streams on Deno, tests/executor/drain ended early (0 of 3 passed,
@@ -184,9 +205,10 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
   // cause, which was not found.
   let fast = options.fastUnary?.length ? createFastUnaryHandler(options.fastUnary, fastOptions) : undefined;
   const check = options.checkMessage;
-  const connect = check
+  const checked = check
     ? (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => (checkGrpcMessages(req, check, readMaxBytes), connectHandler(req, res))
     : connectHandler;
+  const connect = options.compressAnswers ? checked : (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => (plainAnswers(req), checked(req, res));
   const handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => fast?.(req, res) || connect(req, res);
   const limits = { ...defaultServerLimits, ...options.limits };
   const settings = { settings: { maxConcurrentStreams: limits.maxConcurrentStreams } };

@@ -160,6 +160,7 @@ test("gzip answers are asked for only with compression (or acceptCompression), a
   const accepted: (string | null)[] = [];
   const server = await serveGrpc({
     routes: () => {},
+    compressAnswers: true, // by default a server gzips only the answers to gzipped requests (tests/runtime/answer-compression)
     fastUnary: [fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (req, call) => {
       accepted.push(call.requestHeader.get("grpc-accept-encoding"));
       return req;
