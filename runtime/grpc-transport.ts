@@ -23,6 +23,7 @@ import * as http2 from "node:http2";
 import { type BinaryCodec, codecFor, decodeGrpcMessage, encodeEnvelopeLeased, envelopedMessage, type FrameLease, grpcEnvelope, grpcErrorOf, gunzipMessage, gzipMessage, resetErrorOf, UnaryBody } from "./grpc-frame.ts";
 import { deferHttp2SessionDestroy } from "./http2-session-teardown.ts";
 import { HeaderView } from "./header-view.ts";
+import { requestStream } from "./http2-request.ts";
 import { type Cancellation, isCancellation } from "../proto/server/cancellation.ts";
 import { cancelContextKey } from "./cancel-context.ts";
 
@@ -281,7 +282,7 @@ function call(
   return new Promise<Answer>((resolve, reject) => {
     let stream: http2.ClientHttp2Stream;
     try {
-      stream = sessions.get().request(headers);
+      stream = requestStream(sessions.get(), headers);
     } catch (error) {
       body.release();
       return reject(grpcErrorOf(error));
