@@ -6,9 +6,10 @@
  *  2. CLI cold start, `jina-ts --version` and `jina-ts ping executor 127.0.0.1:1` (a closed port, 300 ms timeout),
  *     from dist/ vs from the sources, vs `node -e 0`.
  * Each flow row gives the wall time and the CPU time of all its processes (the flow's and the executors', Linux), both
- * as ratios of medians to the bare run's. `--before DIR` adds the dist/ rows of another tree (a checkout of an earlier
- * commit with its dist/ built and this tree's bench/start/ copied in), alternating with this tree's in the same reps: an A/B of
- * two builds.
+ * as ratios of medians to the bare run's, and that CPU split into the parent's own and the mean per child.
+ * `--before DIR` adds the dist/ rows of another tree (a checkout of an earlier commit with its dist/ built and this
+ * tree's bench/start/ copied in), alternating with this tree's in the same reps: an A/B of two builds. One executor
+ * process alone, A/B: `node bench/start/process-cpu.mjs [DIR ...]`.
  * Usage: tsx bench/start.ts [--reps 3] [--executors 10] [--no-source] [--before DIR]. Builds dist/ first when it is missing.
  *
  * @module
@@ -31,12 +32,16 @@ if (!existsSync(`${root}dist/mod.js`)) spawnSync(node, [`${root}scripts/build.mj
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** Runs a script that prints "START_MS ready closed" (and "CPU_MS cpu" on Linux); returns [ready, closed, cpu] ms. */
-function startRun(args: string[]): [number, number, number] {
+/**
+ * Runs a script that prints "START_MS ready closed" (and "CPU_MS all" and "SELF_MS own" on Linux); returns [ready,
+ * closed, cpu of all processes, cpu of the parent process alone] ms.
+ */
+function startRun(args: string[]): [number, number, number, number] {
   const result = spawnSync(node, args, { cwd: root, encoding: "utf8", timeout: 120_000 });
   const match = /START_MS (\d+) (\d+)/.exec(result.stdout);
   if (!match) throw new Error(`${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
-  return [Number(match[1]), Number(match[2]), Number(/CPU_MS (\d+)/.exec(result.stdout)?.[1] ?? Number.NaN)];
+  const number = (name: string) => Number(new RegExp(`${name} (\\d+)`).exec(result.stdout)?.[1] ?? Number.NaN);
+  return [Number(match[1]), Number(match[2]), number("CPU_MS"), number("SELF_MS")];
 }
 
 /** Wall time of one process run, in ms. */
@@ -58,7 +63,7 @@ const flows: Record<string, string[]> = {
     : {}),
   ...(withSource ? { [`flow, sources (tsx)`]: [...tsx, `${root}bench/start/flow.mjs`, String(executors), "source"] } : {}),
 };
-const flowTimes: Record<string, Array<[number, number, number]>> = Object.fromEntries(Object.keys(flows).map((name) => [name, []]));
+const flowTimes: Record<string, Array<[number, number, number, number]>> = Object.fromEntries(Object.keys(flows).map((name) => [name, []]));
 for (let rep = 0; rep < reps; rep++) {
   for (const [name, args] of Object.entries(flows)) flowTimes[name]!.push(startRun(args));
 }
@@ -70,7 +75,10 @@ for (const [name, times] of Object.entries(flowTimes)) {
   const ready = median(times.map(([value]) => value));
   const closed = median(times.map(([, value]) => value));
   const cpu = median(times.map(([, , value]) => value));
-  const cpuText = Number.isNaN(cpu) ? "" : `, CPU ${String(cpu).padStart(6)} ms  ${(cpu / baseCpu).toFixed(2)}×`;
+  const self = median(times.map(([, , , value]) => value));
+  // the parent's own CPU (the flow's process: gateway, spawning, waiting) and the mean per child (an executor)
+  const split = Number.isNaN(self) ? "" : ` (parent ${self} ms, per child ${((cpu - self) / executors).toFixed(0)} ms)`;
+  const cpuText = Number.isNaN(cpu) ? "" : `, CPU ${String(cpu).padStart(6)} ms  ${(cpu / baseCpu).toFixed(2)}×${split}`;
   console.log(`  ${name.padEnd(32)} ready ${String(ready).padStart(6)} ms, closed ${String(closed).padStart(6)} ms  ${(closed / baseClosed).toFixed(2)}×${cpuText}`);
 }
 

@@ -3,7 +3,7 @@
 // Prints "START_MS <all ready ms> <all exited ms>".
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { cpuWithChildrenMs } from "./cpu.mjs";
+import { cpuWithChildrenMs, selfCpuMs } from "./cpu.mjs";
 
 const count = Number(process.argv[2] ?? 10);
 const runArgs = JSON.parse(process.env.BENCH_RUN_ARGS ?? "[]");
@@ -16,3 +16,5 @@ await Promise.all(children.map((child) => new Promise((resolve) => (child.once("
 console.log(`START_MS ${(ready - started).toFixed(0)} ${(performance.now() - started).toFixed(0)}`);
 const cpu = cpuWithChildrenMs();
 if (cpu !== undefined) console.log(`CPU_MS ${cpu}`);
+const self = selfCpuMs();
+if (self !== undefined) console.log(`SELF_MS ${self}`);

@@ -11,3 +11,14 @@ export function cpuWithChildrenMs() {
     return undefined;
   }
 }
+
+// CPU time of this process alone (user + system, all its threads), in ms; undefined where the runtime lacks
+// process.cpuUsage. Printed as "SELF_MS <ms>" beside CPU_MS: the flow's own process against the bare parent.
+export function selfCpuMs() {
+  try {
+    const { user, system } = process.cpuUsage();
+    return Math.round((user + system) / 1000);
+  } catch {
+    return undefined;
+  }
+}
