@@ -45,17 +45,27 @@ export function dispatchRequests(
   signal: AbortSignal | LazySignal = never,
   parent?: Context,
 ): Promise<DispatchResult> {
-  // One promise per call: the handler is called at once and awaited only when it returns a promise (a sync handler,
-  // the common no-op case, costs no await), and errors before it (no requests, bad bytes) are rejections.
+  // One promise per call: errors before the handler (no requests, bad bytes) are rejections.
   try {
-    const outcome = dispatch(executor, requests, signal, parent);
+    const outcome = dispatchNow(executor, requests, signal, parent);
     return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
   } catch (error) {
     return Promise.reject(error);
   }
 }
 
-function dispatch(executor: Executor, requests: DataRequestProto[], signal: AbortSignal | LazySignal, parent: Context | undefined): DispatchResult | Promise<DispatchResult> {
+/**
+ * As {@link dispatchRequests}, but answering at once when it can: the handler is called at once and awaited only
+ * when it returns a promise, so a synchronous handler's result comes back as it is, with no promise made (the
+ * common no-op case costs no `then`); errors before the handler (no requests, bad bytes) throw.
+ *
+ * @example
+ * ```ts
+ * const outcome = dispatchNow(executor, [request], signal);
+ * const { response } = outcome instanceof Promise ? await outcome : outcome;
+ * ```
+ */
+export function dispatchNow(executor: Executor, requests: DataRequestProto[], signal: AbortSignal | LazySignal, parent: Context | undefined): DispatchResult | Promise<DispatchResult> {
   const first = requests[0];
   if (!first) throw new JinaError("process_data: the request list is empty; send at least one DataRequestProto", ErrorCode.InvalidArgument);
   // Documents that came as bytes (the gRPC fast path decodes lazily) are decoded here, so that bad bytes still answer
@@ -64,9 +74,9 @@ function dispatch(executor: Executor, requests: DataRequestProto[], signal: Abor
   if (received) materializeData(first.data);
   const endpoint = first.header?.execEndpoint ?? "";
   const method = handlerNameOf(executor, endpoint);
-  if (method === undefined) return unchanged(first, received);
+  if (method === undefined) return unchanged(first, received, requests.length === 1);
   const parts = requests.length === 1 ? [docsOf(first)] : requests.map((request) => docsOf(request));
-  if (method === null) return unchanged(first, received);
+  if (method === null) return unchanged(first, received, requests.length === 1);
   const metrics = executorMetricsOf(executor);
   metrics?.received(endpoint, requests);
   const batching = parts.length === 1 ? batchingOf(executor, endpoint) : undefined;
@@ -74,7 +84,7 @@ function dispatch(executor: Executor, requests: DataRequestProto[], signal: Abor
   const docs = parts.length === 1 ? parts[0]! : DocumentArray.fromProto(parts.flatMap((part) => part.protos));
   const parameters = handlerParameters(first, executor.metas.name);
   // A lazy signal is made only if the handler reads it; reading `docs` marks them as possibly changed.
-  const call = new HandlerCall(executor, method, endpoint, first, docs, received, metrics);
+  const call = new HandlerCall(executor, method, endpoint, first, docs, received, parts.length === 1, metrics);
   const args: HandlerArgs = isCancellation(signal)
     ? { get docs() { call.read = true; return docs; }, parameters, get signal() { return signal.signal; } }
     : { get docs() { call.read = true; return docs; }, parameters, signal };
@@ -106,6 +116,8 @@ class HandlerCall {
     readonly first: DataRequestProto,
     readonly docs: DocumentArray,
     readonly received: Uint8Array | undefined,
+    /** Whether `first` is the only request (its response may then be the request as it came). */
+    readonly single: boolean,
     readonly metrics: ExecutorMetrics | undefined,
   ) {}
 
@@ -119,7 +131,10 @@ class HandlerCall {
       return this.failed(error);
     }
     this.metrics?.processed(endpoint, first, docsOf(first).length);
-    if (!this.read && (result === undefined || result === null || isPlainObject(result))) return unchanged(first, this.received);
+    if (this.read) return { response: first, failed: false };
+    // A plain object went to parameters.__results__: the documents are as they came, the request is not.
+    if (result === undefined || result === null) return unchanged(first, this.received, this.single);
+    if (isPlainObject(result)) return unchanged(first, this.received, false);
     return { response: first, failed: false };
   }
 
@@ -149,9 +164,9 @@ async function dispatchBatchedTraced(
 }
 
 /** The answer when the handler neither read nor replaced the documents: the bytes received are written back as they came. */
-function unchanged(first: DataRequestProto, received: Uint8Array | undefined): DispatchResult {
+function unchanged(first: DataRequestProto, received: Uint8Array | undefined, untouched: boolean): DispatchResult {
   if (received && first.data) keepEncodedData(first.data, received);
-  return { response: first, failed: false };
+  return untouched ? { response: first, failed: false, untouched } : { response: first, failed: false };
 }
 
 /**

@@ -34,23 +34,29 @@ const nameOf = (executor: Executor) => executor.metas?.name || executor.construc
  * ```
  */
 export function trackCall<T>(executor: Executor, signal: AbortSignal | CancelSource, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  return trackLazyCall(executor, signal, (lazy) => run(lazy.signal));
+  try {
+    return trackLazyCall(executor, signal, (lazy) => run(lazy.signal)) as Promise<T>;
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
+// The call settles as soon as it is cancelled, whether or not the handler watches its signal.
+const settleOnAbort = { settleOnAbort: true };
+
 /**
- * {@link trackCall} whose `run` gets the call's signal as a {@link LazySignal}: made only when the handler reads it.
+ * {@link trackCall} whose `run` gets the call's signal as a {@link LazySignal} (made only when the handler reads it)
+ * and may answer at once: a value is returned as it is, with no promise made (`RequestTracker.trackNow`). A call
+ * refused because the executor drains throws.
  *
  * @example
  * ```ts
  * const result = await trackLazyCall(executor, call.onCancel, (lazy) => dispatchRequests(executor, requests, lazy));
  * ```
  */
-export function trackLazyCall<T>(executor: Executor, signal: AbortSignal | CancelSource, run: (signal: LazySignal) => Promise<T>): Promise<T> {
-  if (!isServing(executor)) {
-    return Promise.reject(new JinaError(`The executor "${nameOf(executor)}" is shutting down and takes no new requests`, ErrorCode.Unavailable));
-  }
-  // The call settles as soon as it is cancelled, whether or not the handler watches its signal.
-  return trackerOf(executor).trackLazy(run, signal, undefined, { settleOnAbort: true });
+export function trackLazyCall<T>(executor: Executor, signal: AbortSignal | CancelSource, run: (signal: LazySignal) => T | Promise<T>): T | Promise<T> {
+  if (!isServing(executor)) throw new JinaError(`The executor "${nameOf(executor)}" is shutting down and takes no new requests`, ErrorCode.Unavailable);
+  return trackerOf(executor).trackNow(run, signal, undefined, settleOnAbort);
 }
 
 /**

@@ -34,6 +34,11 @@ export const resultsKey = "__results__";
 export interface DispatchResult {
   response: DataRequestProto;
   failed: boolean;
+  /**
+   * True when the response is the (only) request exactly as it came: the handler neither read nor replaced the
+   * documents and returned nothing (or no handler was bound), so a server may answer with the bytes it received.
+   */
+  untouched?: boolean;
 }
 
 /**

@@ -17,13 +17,13 @@ import {
   JinaSingleDataRequestRPC,
 } from "../proto/gen/jina_pb.ts";
 import { endpointsOf } from "./endpoints.ts";
-import { type DispatchResult, dispatchRequests } from "./dispatch.ts";
+import { type DispatchResult, dispatchNow } from "./dispatch.ts";
 import type { Executor } from "./executor.ts";
 import { lazyDataRequestCodec } from "../docarray/request-codec.ts";
 import { randomId } from "../docarray/id.ts";
 import { type CancelSource, createHealthService, createReflectionService, jinaInfo, withInvalidArgumentOnParseError } from "../proto/server/mod.ts";
 import { allEnv } from "../runtime/process.ts";
-import { fastUnaryRoute, type FastUnaryRoute } from "../runtime/grpc-fast-unary.ts";
+import { fastUnaryRoute, type FastUnaryRoute, sameAsRequest } from "../runtime/grpc-fast-unary.ts";
 import { runtimeName } from "../runtime/detect.ts";
 import { healthOf } from "./serving.ts";
 import { trackLazyCall } from "./drain.ts";
@@ -71,7 +71,13 @@ export type DataHandler = (requests: DataRequestProto[], signal: AbortSignal | C
  * ```
  */
 export function createDataHandler(executor: Executor): DataHandler {
-  return (requests, signal, header, trailer) => handleData(executor, requests, signal, { requestHeader: header, responseTrailer: trailer });
+  return (requests, signal, header, trailer) => {
+    try {
+      return Promise.resolve(handleData(executor, requests, signal, { requestHeader: header, responseTrailer: trailer }));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
 }
 
 /** Where a data call's metadata is: read only when needed (a fast-path call makes its header views on first use). */
@@ -82,22 +88,34 @@ interface CallMetadata {
 
 /**
  * {@link createDataHandler}'s work with the metadata read lazily: the request header only when tracing is on, the
- * trailer only for an in-band error; one `then` per call (no async frames).
+ * trailer only for an in-band error. A synchronous handler is answered at once, with no promise made (the call is
+ * tracked while it runs, `RequestTracker.trackNow`); otherwise one `then` per call (no async frames). Errors before
+ * the handler (a draining executor, bad bytes) throw, or reject. `untouched` is what to answer when the response is
+ * the request exactly as it came (`DispatchResult.untouched`): the fast path's `sameAsRequest`; undefined answers
+ * the response object.
  */
-function handleData(executor: Executor, requests: DataRequestProto[], signal: AbortSignal | CancelSource, call: CallMetadata): Promise<DataRequestProto> {
+function handleData<U = never>(
+  executor: Executor,
+  requests: DataRequestProto[],
+  signal: AbortSignal | CancelSource,
+  call: CallMetadata,
+  untouched?: U,
+): DataRequestProto | U | Promise<DataRequestProto | U> {
   const observed = executorMetricsOf(executor)?.startRequest();
-  const parent = tracingActive() ? traceContextOf(call.requestHeader) : undefined; // a promise only while @opentelemetry/api loads
-  // (no named closure per call: a keepNames build gives each one a name with a defineProperty)
-  const dispatched = parent instanceof Promise
-    ? parent.then((context) => trackedDispatch(executor, requests, signal, context))
-    : trackedDispatch(executor, requests, signal, parent);
+  let dispatched: DispatchResult | Promise<DispatchResult>;
+  try {
+    const parent = tracingActive() ? traceContextOf(call.requestHeader) : undefined; // a promise only while @opentelemetry/api loads
+    // (no named closure per call: a keepNames build gives each one a name with a defineProperty)
+    dispatched = parent instanceof Promise
+      ? parent.then((context) => trackedDispatch(executor, requests, signal, context))
+      : trackedDispatch(executor, requests, signal, parent);
+  } catch (error) {
+    observed?.(true);
+    throw error;
+  }
+  if (!(dispatched instanceof Promise)) return answerOf(dispatched, call, observed, untouched);
   return dispatched.then(
-    (result) => {
-      observed?.(result.failed);
-      // Jina's trailing metadata for a response that carries an in-band error.
-      if (result.failed) call.responseTrailer.set("is-error", "true");
-      return result.response;
-    },
+    (result) => answerOf(result, call, observed, untouched),
     observed && ((error: unknown) => {
       observed(true);
       throw error;
@@ -105,9 +123,17 @@ function handleData(executor: Executor, requests: DataRequestProto[], signal: Ab
   );
 }
 
-/** Dispatches `requests` as a tracked call (see `executor/drain.ts`). */
-function trackedDispatch(executor: Executor, requests: DataRequestProto[], signal: AbortSignal | CancelSource, parent: Context | undefined): Promise<DispatchResult> {
-  return trackLazyCall(executor, signal, (tracked) => dispatchRequests(executor, requests, tracked, parent));
+/** The answer of a dispatched call: its response (or `untouched`), with `is-error` in the trailer for an in-band error. */
+function answerOf<U>(result: DispatchResult, call: CallMetadata, observed: ((failed: boolean) => void) | undefined, untouched: U | undefined): DataRequestProto | U {
+  observed?.(result.failed);
+  // Jina's trailing metadata for a response that carries an in-band error.
+  if (result.failed) call.responseTrailer.set("is-error", "true");
+  return result.untouched && untouched !== undefined ? untouched : result.response;
+}
+
+/** Dispatches `requests` as a tracked call (see `executor/drain.ts`): at once when the handler is synchronous. */
+function trackedDispatch(executor: Executor, requests: DataRequestProto[], signal: AbortSignal | CancelSource, parent: Context | undefined): DispatchResult | Promise<DispatchResult> {
+  return trackLazyCall(executor, signal, (tracked) => dispatchNow(executor, requests, tracked, parent));
 }
 
 /**
@@ -124,7 +150,8 @@ export function createExecutorFastRoutes(executor: Executor): FastUnaryRoute[] {
   return [
     // call.onCancel, not call.signal: the tracker makes the one signal the handler gets.
     // The lazy codec keeps the documents as bytes until dispatch decodes them (and writes them back when unread).
-    fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => handleData(executor, [request], call.onCancel, call), [lazyDataRequestCodec]),
+    // A request the handler left as it came is answered with the bytes received (sameAsRequest), not encoded again.
+    fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => handleData(executor, [request], call.onCancel, call, sameAsRequest), [lazyDataRequestCodec]),
     fastUnaryRoute(JinaDataRequestRPC.method.process_data, (list, call) => handleData(executor, list.requests, call.onCancel, call)),
   ];
 }

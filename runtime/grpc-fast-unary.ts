@@ -67,6 +67,19 @@ export interface FastUnaryRoute {
 }
 
 /**
+ * What a fast unary handler returns to answer with its request message exactly as it came, when the method's output
+ * type is its input type: the bytes received are sent back (in the request's own frame when it came uncompressed),
+ * not encoded again. For a handler that knows it changed nothing (an executor whose handler neither read the
+ * documents nor returned anything, as Jina's executors send back the buffer of a request they never decompressed).
+ *
+ * @example
+ * ```ts
+ * fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request) => (touched(request) ? request : sameAsRequest));
+ * ```
+ */
+export const sameAsRequest: unique symbol = Symbol("jina-ts fast unary: the request as it came");
+
+/**
  * Binds a handler to a unary method, with faster codecs for some message types (protobuf-es for the others).
  * Bytes that do not decode as its input are INVALID_ARGUMENT.
  *
@@ -77,12 +90,17 @@ export interface FastUnaryRoute {
  */
 export function fastUnaryRoute<I extends DescMessage, O extends DescMessage>(
   method: DescMethodUnary<I, O>,
-  handle: (request: MessageShape<I>, call: FastUnaryCall) => Promise<MessageInitShape<O>> | MessageInitShape<O>,
+  handle: (request: MessageShape<I>, call: FastUnaryCall) => Promise<FastUnaryAnswer<O>> | FastUnaryAnswer<O>,
   codecs?: readonly BinaryCodec[],
 ): FastUnaryRoute {
   const input = codecFor(method.input, codecs);
   const output = codecFor(method.output, codecs);
-  const encode = (answer: MessageInitShape<O>) => encodeEnvelopeLeased(output, isMessage(answer, method.output) ? answer : create(method.output, answer));
+  const echoes = method.input.typeName === method.output.typeName;
+  const encode = (answer: FastUnaryAnswer<O>, request: Uint8Array) => {
+    if (answer !== sameAsRequest) return encodeEnvelopeLeased(output, isMessage(answer, method.output) ? answer : create(method.output, answer));
+    if (!echoes) throw new ConnectError(`${methodPath(method)}: the handler answered sameAsRequest, but the method answers another message type`, Code.Internal);
+    return framed(request);
+  };
   return {
     path: methodPath(method),
     run(bytes, call) {
@@ -94,9 +112,35 @@ export function fastUnaryRoute<I extends DescMessage, O extends DescMessage>(
       }
       // No async frame: a handler's promise gets one `then`, a synchronous answer none.
       const answer = handle(request, call);
-      return answer instanceof Promise ? answer.then(encode) : encode(answer);
+      return answer instanceof Promise ? answer.then((ready) => encode(ready, bytes)) : encode(answer, bytes);
     },
   };
+}
+
+/**
+ * What a fast unary handler answers: a message of the output type (or its init shape), or {@link sameAsRequest}.
+ *
+ * @example
+ * ```ts
+ * const answer: FastUnaryAnswer<typeof DataRequestProtoSchema> = sameAsRequest;
+ * ```
+ */
+export type FastUnaryAnswer<O extends DescMessage> = MessageInitShape<O> | typeof sameAsRequest;
+
+/**
+ * `message` (a request's bytes) in a gRPC frame: the request's own frame when the 5 bytes before the view are its
+ * uncompressed prefix (the usual case: the view is into the received body), else a copy in a new frame.
+ */
+function framed(message: Uint8Array): FrameLease {
+  const at = message.byteOffset;
+  const length = message.byteLength;
+  if (at >= 5) {
+    const frame = new Uint8Array(message.buffer, at - 5, length + 5);
+    if (frame[0] === 0 && frame[1] === length >>> 24 && frame[2] === ((length >>> 16) & 0xff) && frame[3] === ((length >>> 8) & 0xff) && frame[4] === (length & 0xff)) {
+      return { bytes: frame, release: noop };
+    }
+  }
+  return { bytes: grpcEnvelope(message, false), release: noop };
 }
 
 /**

@@ -126,6 +126,13 @@ export interface RequestTracker {
    * when something reads it (an AbortController per call is a measurable part of a no-op hop).
    */
   trackLazy<T>(run: (signal: LazySignal) => Promise<T>, signal?: AbortSignal | CancelSource, timeout?: { ms: number; reason: () => Error }, options?: TrackOptions): Promise<T>;
+  /**
+   * As {@link RequestTracker.trackLazy}, but `run` may answer at once: a value (not a promise) is returned as it is,
+   * with no promise made, and the request is in flight only while `run` runs (a synchronous no-op handler's call
+   * costs no promise, no `then` and no microtask). `run` throwing, or a request cancelled before a synchronous
+   * answer with `settleOnAbort`, throws. A promise is tracked as `trackLazy` tracks it.
+   */
+  trackNow<T>(run: (signal: LazySignal) => T | Promise<T>, signal?: AbortSignal | CancelSource, timeout?: { ms: number; reason: () => Error }, options?: TrackOptions): T | Promise<T>;
   /** How many requests are in flight. */
   readonly size: number;
   /**
@@ -136,7 +143,7 @@ export interface RequestTracker {
 }
 
 /** What ends a tracked request: it leaves the requests in flight and stops listening to its caller and its deadline. */
-function untrack(running: Map<Promise<unknown>, unknown>, settled: Promise<void>, unsubscribe: (() => void) | undefined, removeDeadline: (() => void) | undefined): void {
+function untrack(running: Map<unknown, unknown>, settled: unknown, unsubscribe: (() => void) | undefined, removeDeadline: (() => void) | undefined): void {
   running.delete(settled);
   unsubscribe?.();
   removeDeadline?.();
@@ -151,8 +158,9 @@ function untrack(running: Map<Promise<unknown>, unknown>, settled: Promise<void>
  * ```
  */
 export function createRequestTracker(): RequestTracker {
-  // Each request in flight (the promise that settles with it) and how to abort it.
-  const running = new Map<Promise<unknown>, TrackedAbort>();
+  // Each request in flight (the promise that settles with it; the call itself while a synchronous `run` runs) and how
+  // to abort it.
+  const running = new Map<unknown, TrackedAbort>();
   // One timer per timeout duration for all requests in flight (a gateway gives each request the same timeout).
   const deadlines = new Map<number, DeadlineList>();
   const deadlinesOf = (ms: number): DeadlineList => {
@@ -160,14 +168,33 @@ export function createRequestTracker(): RequestTracker {
     if (!list) deadlines.set(ms, (list = new DeadlineList(ms)));
     return list;
   };
-  const trackLazy: RequestTracker["trackLazy"] = (run, signal, timeout, options) => {
+  const trackNow: RequestTracker["trackNow"] = <T>(
+    run: (signal: LazySignal) => T | Promise<T>,
+    signal?: AbortSignal | CancelSource,
+    timeout?: { ms: number; reason: () => Error },
+    options?: TrackOptions,
+  ): T | Promise<T> => {
     const call = new TrackedAbort();
     let unsubscribe: (() => void) | undefined;
     if (typeof signal === "function") unsubscribe = signal((reason) => call.abort(reason));
     else if (signal?.aborted) call.abort(signal.reason);
     else if (signal) unsubscribe = onAbort(signal, () => call.abort(signal.reason));
     const removeDeadline = timeout && timeout.ms > 0 ? deadlinesOf(timeout.ms).add(() => call.abort(timeout.reason())) : undefined;
-    let task = run(call);
+    running.set(call, call);
+    let answer: T | Promise<T>;
+    try {
+      answer = run(call);
+    } catch (error) {
+      untrack(running, call, unsubscribe, removeDeadline);
+      throw error;
+    }
+    if (!(answer instanceof Promise)) {
+      untrack(running, call, unsubscribe, removeDeadline);
+      if (options?.settleOnAbort && call.aborted) throw call.reason;
+      return answer;
+    }
+    running.delete(call);
+    let task = answer;
     if (options?.settleOnAbort) {
       const inner = task;
       task = new Promise((resolve, reject) => {
@@ -184,12 +211,14 @@ export function createRequestTracker(): RequestTracker {
     running.set(settled, call);
     return task;
   };
+  const trackLazy = trackNow as RequestTracker["trackLazy"];
   return {
     get size() {
       return running.size;
     },
     track: (run, signal, timeout, options) => trackLazy((call) => run(call.signal), signal, timeout, options),
     trackLazy,
+    trackNow,
     async drain(graceMs, reason) {
       const started = Date.now();
       const before = running.size;

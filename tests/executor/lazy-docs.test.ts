@@ -81,4 +81,46 @@ test("unread documents go back as the bytes received; read or replaced ones are 
   }
 });
 
+/** POSTs `message` (a DataRequestProto's bytes) as it is; resolves with the gRPC status and the answer's message bytes. */
+async function postRaw(port: number, message: Uint8Array): Promise<{ status: string; message: Uint8Array }> {
+  const session = http2.connect(`http://127.0.0.1:${port}`);
+  try {
+    return await new Promise((resolve, reject) => {
+      const stream = session.request({ ":method": "POST", ":path": "/jina.JinaSingleDataRequestRPC/process_single_data", "content-type": "application/grpc", te: "trailers" });
+      const chunks: Buffer[] = [];
+      let status = "";
+      stream.on("response", (headers) => (status = String(headers["grpc-status"] ?? "")));
+      stream.on("trailers", (trailers) => (status = String(trailers["grpc-status"] ?? status)));
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("error", reject);
+      stream.on("close", () => resolve({ status, message: Uint8Array.from(Buffer.concat(chunks).subarray(5)) }));
+      stream.end(grpcEnvelope(message, false));
+    });
+  } finally {
+    session.close();
+  }
+}
+
+test("a request the handler left as it came (nothing read, nothing returned) is answered with the very bytes received; any change is encoded", async () => {
+  const executor = new Mixed();
+  const served = await serveExecutor(executor, { port: 0 });
+  try {
+    for (const endpoint of ["/noop", "/unbound", "/params", "/upper"]) {
+      // An unknown field (number 15, varint 1) after the real ones: an encoder of the decoded request drops it.
+      const sent = Uint8Array.from([...lazyDataRequestCodec.encode({ ...createDataRequest({ endpoint }), data: lazyData(odd) }), 0x78, 0x01]);
+      const answer = await postRaw(served.port, sent);
+      assert.is(answer.status, "0", endpoint);
+      const same = Buffer.compare(Buffer.from(answer.message), Buffer.from(sent)) === 0;
+      assert.is(same, endpoint === "/noop" || endpoint === "/unbound", `${endpoint}: answered with the bytes received?`);
+      const response = lazyDataRequestCodec.decode(answer.message);
+      assert.is(response.header?.execEndpoint, endpoint);
+      if (endpoint === "/params") assert.equal(response.parameters, { __results__: { [executor.metas.name]: { seen: 1 } } });
+      if (endpoint === "/upper") assert.equal(docsOf(response).texts, ["A"]);
+    }
+  } finally {
+    await served.close();
+    await executor.close();
+  }
+});
+
 test.run();
