@@ -24,7 +24,7 @@ const owned = hiddenSlot<true>();
  *
  * @example
  * ```ts
- * await send(markOwned(requestWith(part.request, part.request.header, parameters, part.request.routes)));
+ * await send(markOwned({ ...part.request, parameters }));
  * ```
  */
 export function markOwned<T extends object>(request: T): T {

@@ -9,7 +9,6 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import * as http2 from "node:http2";
 import type { Socket } from "node:net";
-import { runtimeName } from "./detect.ts";
 import { createFastUnaryHandler, createFastUnaryStreamHandler, type FastUnaryOptions, type FastUnaryRoute } from "./grpc-fast-unary.ts";
 import { checkGrpcMessages, type MessageCheck } from "./grpc-message-check.ts";
 import { listenError } from "./listen-error.ts";
@@ -198,11 +197,11 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
     compressAnswers: options.compressAnswers,
     checkMessage: options.checkMessage,
   };
-  // On Node and Bun the fast path takes the raw stream before the compat layer makes a request/response pair for it
-  // (see takeFastStreams; on Bun a gateway's CPU per call 0.79x and an executor's 0.83-0.92x, A/B). On Deno, and if
-  // that cannot be done, it takes the pair: with raw streams on Deno, tests/executor/drain ended early (0 of 3 passed,
-  // no error shown) in 2 of 9 runs; it later failed once under load with the pair too, so raw streams may not be the
-  // cause, which was not found.
+  // The fast path takes the raw stream before the compat layer makes a request/response pair for it (see
+  // takeFastStreams; on Bun a gateway's CPU per call 0.79x and an executor's 0.83-0.92x, A/B; on Deno an executor's
+  // 0.79x); only if that cannot be done does it take the pair. Deno used the pair until 2026-12-01: with raw streams
+  // tests/executor/drain had ended early (0 of 3, no error shown) in 2 of 9 runs, but it failed so with the pair too,
+  // and with raw streams it then passed 7 runs of 7 at load 20-25 (tests/executor, runtime, gateway, fuzz/grpc too).
   let fast = options.fastUnary?.length ? createFastUnaryHandler(options.fastUnary, fastOptions) : undefined;
   const check = options.checkMessage;
   const checked = check
@@ -227,7 +226,7 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
   const server = options.tls
     ? http2.createSecureServer({ ...options.tls, allowHTTP1: false, ...settings }, bounded)
     : http2.createServer(settings, bounded);
-  if (options.fastUnary?.length && runtimeName() !== "deno") {
+  if (options.fastUnary?.length) {
     if (takeFastStreams(server, createFastUnaryStreamHandler(options.fastUnary, fastOptions), open)) fast = undefined;
   }
   server.maxConnections = limits.maxConnections;
