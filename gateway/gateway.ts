@@ -10,6 +10,7 @@ import { create } from "@bufbuild/protobuf";
 import { checkDocCount, countDataContentDocs, defaultMaxDocs, docCountCheck, docsOf, lazyBytesOf, materializeData, randomId } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
+import { requestWith } from "../proto/request-copy.ts";
 import { type DataRequestProto, HeaderProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
 import { type CancelInput, type CancelSource, checkGracePeriod, createHealthState, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
 import { allEnv, type DirectRoutes, otelRegistered, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
@@ -301,7 +302,7 @@ class JinaGateway implements Gateway {
       endpoint = header.execEndpoint ??= "/";
       checkEndpoint(endpoint);
       checkTargetExecutor(header.targetExecutor);
-      copy = { ...request, header };
+      copy = requestWith(request, header, request.parameters, request.routes);
       if (isOwned(request)) markOwned(copy);
       checkDocCount(docCountOf(copy), this.#options.maxDocs ?? defaultMaxDocs);
     } catch (error) {

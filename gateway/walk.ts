@@ -16,6 +16,7 @@ import { create, type JsonObject } from "@bufbuild/protobuf";
 import { docsOf, type DocumentPredicate } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
+import { requestWith } from "../proto/request-copy.ts";
 import { type DataRequestProto, HeaderProtoSchema, RouteProtoSchema, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
 import { filterRequest, sortLikeRequest } from "./conditions.ts";
 import { type GraphNode, startGateway, type TopologyGraph } from "./graph.ts";
@@ -123,7 +124,7 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
   delete header.targetExecutor;
   // A request its caller gave up (marked owned) is worked on in place; any other is copied by the first in-process hop.
   // Where the gateway forks at once, no branch owns it (clone-at-fork).
-  const input: Part = { request: { ...request, header, routes: [] }, owned: isOwned(request) && graph.startFanOut <= 1, isError: false, from: "gateway" };
+  const input: Part = { request: requestWith(request, header, request.parameters, []), owned: isOwned(request) && graph.startFanOut <= 1, isError: false, from: "gateway" };
   const sorts = walk.sorts();
   const inputIds = sorts ? docsOf(input.request).ids : [];
   // In a chain at most one call runs at a time, so a failure leaves none to cancel (the caller's signal is enough),
@@ -143,12 +144,12 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
   }
   const parameters = final.request.parameters ?? {};
   const sorted = sorts && !final.isError ? sortLikeRequest(final.request, inputIds) : final.request;
-  return {
-    ...sorted,
-    header: { ...(final.request.header ?? header), requestId: header.requestId },
-    parameters: results ? { ...parameters, [resultsKey]: results } : parameters,
-    routes: buildRoutes(gatewayStart, walk.visits),
-  };
+  return requestWith(
+    sorted,
+    { ...(final.request.header ?? header), requestId: header.requestId },
+    results ? { ...parameters, [resultsKey]: results } : parameters,
+    buildRoutes(gatewayStart, walk.visits),
+  );
 }
 
 /** One walk's state: what each node is, the nodes visited so far (for the routes), and how a node is called. */
@@ -221,7 +222,7 @@ class Walk {
     const given = parametersOf(entering.map((part) => part.request));
     const parameters = specificParameters(given, node.name);
     const outgoing = noReduce && entering.length > 1
-      ? entering.map((part) => handOn({ ...part.request, parameters, routes: [create(RouteProtoSchema, { executor: part.from })] }, part.owned))
+      ? entering.map((part) => handOn(requestWith(part.request, part.request.header, parameters, [create(RouteProtoSchema, { executor: part.from })]), part.owned))
       : [handOnReduced(reduceParts(entering), parameters)];
     const visit = startVisit(node.name);
     if (node.awaited) this.visits.push(visit);
@@ -268,7 +269,7 @@ function handOn(request: DataRequestProto, owned: boolean): DataRequestProto {
 }
 
 function handOnReduced(part: Part, parameters: DataRequestProto["parameters"]): DataRequestProto {
-  return handOn({ ...part.request, parameters }, part.owned);
+  return handOn(requestWith(part.request, part.request.header, parameters, part.request.routes), part.owned);
 }
 
 const never = new AbortController().signal;

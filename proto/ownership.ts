@@ -24,7 +24,7 @@ const owned = hiddenSlot<true>();
  *
  * @example
  * ```ts
- * await send(markOwned({ ...part.request, parameters }));
+ * await send(markOwned(requestWith(part.request, part.request.header, parameters, part.request.routes)));
  * ```
  */
 export function markOwned<T extends object>(request: T): T {

@@ -1,11 +1,13 @@
 /**
  * DeadlineList (proto/server/deadlines.ts): deadlines of one duration on one timer fire in order, each once, never
- * after being removed, and no timer is left armed once none is pending; the request tracker's timeout uses it.
+ * after being removed, and no timer is left armed once none is pending (it is kept unref'd: a process with none
+ * pending exits); the request tracker's timeout uses it.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DeadlineList } from "../../proto/server/deadlines.ts";
 import { createRequestTracker } from "../../proto/server/mod.ts";
+import { spawnScript } from "../../runtime/mod.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,6 +47,34 @@ test("the request tracker's timeout aborts the request's signal with the reason,
   }
   await sleep(0); // the tracker forgets a request once its settling has run
   assert.is(requests.size, 0);
+});
+
+test("a deadline added after the last one went fires on time, not with the kept timer", async () => {
+  const list = new DeadlineList(600);
+  const fired: number[] = [];
+  list.add(() => fired.push(-1))(); // removed at once: the timer is kept, due at 600 ms
+  assert.is(list.armedAt, undefined, "nothing pending");
+  await sleep(300);
+  const added = Date.now();
+  list.add(() => fired.push(Date.now() - added)); // due 600 ms from now
+  assert.ok(list.armedAt !== undefined, "pending again: armed");
+  await sleep(450); // the kept timer fired at ~300 ms from now, early for this one: it re-armed
+  assert.equal(fired, []);
+  await sleep(300);
+  assert.is(fired.length, 1);
+  assert.ok(fired[0]! >= 599, `fired after ${fired[0]} ms, not before its 600`);
+});
+
+test("a process whose deadlines were all removed exits at once (the kept timer does not hold it open)", async () => {
+  const child = spawnScript(new URL("./fixtures/parked-deadline.ts", import.meta.url));
+  try {
+    const code = await Promise.race([child.exited, sleep(15_000).then(() => "still running after 15 s")]);
+    assert.is(code, 0, child.lastOutput());
+    assert.ok(child.lastOutput().includes("settled"), child.lastOutput());
+    assert.not.ok(child.lastOutput().includes("fired"), child.lastOutput());
+  } finally {
+    if (!child.hasExited) await child.stop(100);
+  }
 });
 
 test.run();
