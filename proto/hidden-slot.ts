@@ -58,6 +58,8 @@ export function hiddenSlot<V>(): HiddenSlot<V> {
     }
     static set(target: object, value: V | undefined): void {
       if (#value in target) (target as Slot).#value = value;
+      // Clearing a value never set: nothing to do (adding a slot to hold undefined cost a private field per call).
+      else if (value === undefined) fallback.delete(target);
       else if (Object.isExtensible(target)) new Slot(target, value);
       else fallback.set(target, value);
     }

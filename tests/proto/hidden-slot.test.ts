@@ -29,6 +29,18 @@ test("nothing lists the slot: keys, symbols, JSON and equality are as before", (
   assert.equal({ ...target }, { a: 1, b: [2] });
 });
 
+test("clearing a value never set leaves nothing behind, and a later value is kept (extensible or frozen)", () => {
+  const slot = hiddenSlot<number>();
+  for (const target of [{ a: 1 }, Object.freeze({ a: 1 })]) {
+    slot.set(target, undefined);
+    assert.is(slot.get(target), undefined);
+    slot.set(target, 5);
+    assert.is(slot.get(target), 5);
+    slot.set(target, undefined);
+    assert.is(slot.get(target), undefined);
+  }
+});
+
 test("two slots are independent", () => {
   const first = hiddenSlot<number>();
   const second = hiddenSlot<number>();
