@@ -150,14 +150,14 @@ export function createReplicaGroup(targets: readonly ReplicaTarget[], options: R
     },
     async send(parts, sendOptions) {
       const attempts = attemptsFor(options.retries, replicas.size);
-      const failed = new Set<ReplicaConnection>();
-      const tried: string[] = [];
+      // made at the first failure: a call that succeeds at once allocates neither
+      let failed: Set<ReplicaConnection> | undefined;
+      let tried: string[] | undefined;
       let lastError: ConnectError | undefined;
-      const policy = options.retryPolicy ?? {};
+      const policy = options.retryPolicy ?? noPolicy;
       for (let attempt = 0; attempt < attempts; attempt++) {
         const { connection, fresh } = replicas.pick(failed);
         if (attempt > 0 && !fresh) await backoff(backoffDelayMs(attempt, policy), sendOptions.signal);
-        if (!tried.includes(connection.address)) tried.push(connection.address);
         const started = Date.now();
         try {
           const reply = await connection.send(parts, { endpoint: sendOptions.endpoint, timeoutMs, signal: sendOptions.signal, headers: sendOptions.headers });
@@ -186,7 +186,8 @@ export function createReplicaGroup(targets: readonly ReplicaTarget[], options: R
           if (!isRetryable(error.code)) {
             throw new JinaError(`${Label} failed (${connection.address}): ${error.rawMessage}`, error.code, { executor: deployment, cause: caught });
           }
-          failed.add(connection);
+          (failed ??= new Set()).add(connection);
+          if (!(tried ??= []).includes(connection.address)) tried.push(connection.address);
           if (replicas.size > 1) replicas.eject(connection);
           lastError = error;
           if (!mayRetry(error.rawMessage, sendOptions.endpoint, policy)) {
@@ -200,7 +201,7 @@ export function createReplicaGroup(targets: readonly ReplicaTarget[], options: R
         }
       }
       throw new JinaError(
-        `${Label} is unavailable: ${attempts} attempt(s) failed, tried ${tried.join(", ")}; ` +
+        `${Label} is unavailable: ${attempts} attempt(s) failed, tried ${tried?.join(", ")}; ` +
           `last error: [${ErrorCode[lastError?.code ?? ErrorCode.Unknown]}] ${lastError?.rawMessage ?? "unknown"}. ` +
           `Check that its executors are running and reachable`,
         ErrorCode.Unavailable,
@@ -221,6 +222,8 @@ export function createReplicaGroup(targets: readonly ReplicaTarget[], options: R
     },
   };
 }
+
+const noPolicy: RetryPolicy = {};
 
 /** Waits before a retry; an abort ends the wait early (the attempt that follows then fails as cancelled). */
 function backoff(ms: number, signal: CancelInput | undefined): Promise<void> {

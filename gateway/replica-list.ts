@@ -105,6 +105,7 @@ export function createReplicaList(prefix: string, targets: readonly ReplicaTarge
     cursor = (cursor + 1) % connections.length;
     return connection;
   };
+  const isUp = (connection: ReplicaConnection): boolean => !outliers.isDown(connection);
   /** The first replica from the cursor on that passes `ok`, moving the cursor past it. */
   const scan = (ok: (connection: ReplicaConnection) => boolean): ReplicaConnection | undefined => {
     for (let step = 0; step < connections.length; step++) {
@@ -124,7 +125,8 @@ export function createReplicaList(prefix: string, targets: readonly ReplicaTarge
     connections,
     next,
     pick(exclude) {
-      const fresh = scan((connection) => !outliers.isDown(connection) && !exclude?.has(connection));
+      // without exclusions (a first attempt) the shared `isUp`: no function made per call
+      const fresh = scan(exclude ? (connection) => isUp(connection) && !exclude.has(connection) : isUp);
       if (fresh) return { connection: fresh, fresh: true };
       return { connection: scan((connection) => !exclude?.has(connection)) ?? next(), fresh: false };
     },

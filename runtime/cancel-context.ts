@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type ContextKey, type ContextValues, createContextKey, createContextValues, type Transport } from "@connectrpc/connect";
+import { type ContextKey, type ContextValues, createContextKey, type Transport } from "@connectrpc/connect";
 import type { Cancellation } from "../proto/server/cancellation.ts";
 
 /**
@@ -31,7 +31,32 @@ export const cancelContextKey: ContextKey<Cancellation | undefined> = createCont
  * ```
  */
 export function cancelContext(cancel: Cancellation): ContextValues {
-  return createContextValues().set(cancelContextKey, cancel);
+  return new CancelContextValues(cancel);
+}
+
+/**
+ * What Connect's `createContextValues().set(cancelContextKey, cancel)` gives (values kept under each key's symbol),
+ * as a class: its methods are shared instead of three functions made per call, and the value is set in the
+ * constructor (one shape).
+ */
+class CancelContextValues implements ContextValues {
+  constructor(cancel: Cancellation) {
+    (this as unknown as Record<symbol, unknown>)[cancelContextKey.id] = cancel;
+  }
+
+  get<T>(key: ContextKey<T>): T {
+    return key.id in this ? (this as unknown as Record<symbol, T>)[key.id]! : key.defaultValue;
+  }
+
+  set<T>(key: ContextKey<T>, value: T): this {
+    (this as unknown as Record<symbol, unknown>)[key.id] = value;
+    return this;
+  }
+
+  delete(key: ContextKey<unknown>): this {
+    delete (this as unknown as Record<symbol, unknown>)[key.id];
+    return this;
+  }
 }
 
 const cancelReaders = new WeakSet<Transport>();

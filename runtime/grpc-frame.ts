@@ -105,8 +105,13 @@ export function encodeEnvelope<T>(codec: BinaryCodec<T>, message: T): Uint8Array
 
 /** Writes the uncompressed envelope prefix into the first 5 bytes of `frame` (the message follows them). */
 function writePrefix(frame: Uint8Array): Uint8Array {
+  // byte by byte: a DataView per frame (and the `buffer` accessor) was ~1.5 % of a Bun gateway's samples
+  const length = frame.byteLength - envelopeBytes;
   frame[0] = 0;
-  new DataView(frame.buffer, frame.byteOffset, envelopeBytes).setUint32(1, frame.byteLength - envelopeBytes);
+  frame[1] = length >>> 24;
+  frame[2] = (length >>> 16) & 0xff;
+  frame[3] = (length >>> 8) & 0xff;
+  frame[4] = length & 0xff;
   return frame;
 }
 
