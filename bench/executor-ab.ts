@@ -6,7 +6,7 @@
  * once at c=32 (reversed order on odd reps); prints each server's CPU per call from /proc (the figure the machine's
  * load moves least) and its ratio to the echo's, p50 at c=1, and the executors' resident memory after the run.
  * Run: `npx tsx bench/executor-ab.ts [ref=HEAD] [reps=5] [requests=3000]` (also with deno/bun: the processes run
- * on the runtime that runs the bench).
+ * on the runtime that runs the bench); `BENCH_DOCS=10` sends 10 documents with 128-dim embeddings instead of one.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDataRequest, Document, DocumentArray, encodeDataRequest } from "../docarray/mod.ts";
 import { grpcEnvelope } from "../runtime/grpc-frame.ts";
-import { commandArgs, runtimeName, spawnScript } from "../runtime/mod.ts";
+import { commandArgs, getEnv, runtimeName, spawnScript } from "../runtime/mod.ts";
 import { type BenchChild, cpuMs, startChild, stopAll } from "./children.ts";
 import { grpcPoster } from "./grpc-load.ts";
 import { measure, median } from "./measure.ts";
@@ -25,7 +25,14 @@ if (!/^[\w./~^-]+$/.test(ref)) throw new Error(`not a git ref: ${ref}`);
 const reps = Number(repsArg);
 const requests = Number(requestsArg);
 const root = fileURLToPath(new URL("..", import.meta.url));
-const request = createDataRequest({ endpoint: "/search", docs: new DocumentArray([new Document({ id: "bench-doc", text: "hello jina-ts", tags: { n: 1 } })]) });
+// BENCH_DOCS documents (default 1; more: each with a 128-dim embedding too, as a search hop carries them)
+const docCount = Number(getEnv("BENCH_DOCS") ?? 1);
+const request = createDataRequest({
+  endpoint: "/search",
+  docs: new DocumentArray(docCount === 1
+    ? [new Document({ id: "bench-doc", text: "hello jina-ts", tags: { n: 1 } })]
+    : Array.from({ length: docCount }, (_, i) => new Document({ id: `bench-doc-${i}`, text: "hello jina-ts", tags: { n: i }, embedding: new Float32Array(128).fill(i) }))),
+});
 request.routes.push({ $typeName: "jina.RouteProto", executor: "gateway", startTime: { $typeName: "google.protobuf.Timestamp", seconds: 1n, nanos: 0 } } as never);
 const body = grpcEnvelope(encodeDataRequest(request), false);
 

@@ -5,9 +5,10 @@
  * @module
  */
 import { DocumentArray } from "../docarray/document-array.ts";
+import { decodesAs } from "../docarray/wire/validate.ts";
 import { docsOf } from "../docarray/request.ts";
 import { keepEncodedData, lazyBytesOf, materializeData } from "../docarray/lazy-data.ts";
-import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
+import { type DataRequestProto, DataRequestProto_DataContentProtoSchema } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { batchingOf, type ResolvedBatching } from "./dynamic-batching-config.ts";
 import { dispatchBatched } from "./dynamic-batching.ts";
@@ -23,6 +24,9 @@ import { isCancellation, type LazySignal, signalOf } from "../proto/server/mod.t
 export { type DispatchResult, resultsKey } from "./handler-result.ts";
 
 const never = new AbortController().signal;
+
+/** `DataContentProto.docs_bytes`: left to the decoder and `docsOf`, which refuse it (a Python pickle in Jina). */
+const docsBytesField = [2];
 
 /**
  * Handles several parts at once (`process_data`): the handler sees all docs concatenated, `docsMatrix` (one
@@ -68,34 +72,40 @@ export function dispatchRequests(
 export function dispatchNow(executor: Executor, requests: DataRequestProto[], signal: AbortSignal | LazySignal, parent: Context | undefined): DispatchResult | Promise<DispatchResult> {
   const first = requests[0];
   if (!first) throw new JinaError("process_data: the request list is empty; send at least one DataRequestProto", ErrorCode.InvalidArgument);
-  // Documents that came as bytes (the gRPC fast path decodes lazily) are decoded here, so that bad bytes still answer
-  // INVALID_ARGUMENT; when nothing reads or replaces them, the answer writes the same bytes back instead of encoding them.
-  const received = requests.length === 1 ? lazyBytesOf(first.data) : undefined;
-  if (received) materializeData(first.data);
+  // Documents that came as bytes (the gRPC fast path decodes lazily) are checked here, so that bad bytes still answer
+  // INVALID_ARGUMENT: scanned without building anything when the scan is sure of them (docarray/wire/validate.ts),
+  // else decoded, which throws the exact error. When nothing reads or replaces them, the answer writes the same
+  // bytes back instead of encoding them.
+  const single = requests.length === 1;
+  const received = single ? lazyBytesOf(first.data) : undefined;
+  if (received && !decodesAs(DataRequestProto_DataContentProtoSchema, received, docsBytesField)) materializeData(first.data);
   const endpoint = first.header?.execEndpoint ?? "";
   const method = handlerNameOf(executor, endpoint);
-  if (method === undefined) return unchanged(first, received, requests.length === 1);
-  const parts = requests.length === 1 ? [docsOf(first)] : requests.map((request) => docsOf(request));
-  if (method === null) return unchanged(first, received, requests.length === 1);
+  if (method === undefined) return unchanged(first, received, single);
   const metrics = executorMetricsOf(executor);
+  const batching = single ? batchingOf(executor, endpoint) : undefined;
+  // Checked and still bytes, with nothing but the handler to read them (no metrics, tracing or batching): the
+  // documents are decoded when the handler reads `docs`, not before.
+  const deferred = single && !metrics && !batching && !tracingActive() && lazyBytesOf(first.data) !== undefined;
+  const parts = deferred ? undefined : single ? [docsOf(first)] : requests.map((request) => docsOf(request));
+  if (method === null) return unchanged(first, received, single);
   metrics?.received(endpoint, requests);
-  const batching = parts.length === 1 ? batchingOf(executor, endpoint) : undefined;
-  if (batching) return dispatchBatchedTraced(executor, batching, method, endpoint, first, parts[0]!, signal, parent);
-  const docs = parts.length === 1 ? parts[0]! : DocumentArray.fromProto(parts.flatMap((part) => part.protos));
+  if (batching) return dispatchBatchedTraced(executor, batching, method, endpoint, first, parts![0]!, signal, parent);
+  const docs = parts === undefined ? undefined : parts.length === 1 ? parts[0]! : DocumentArray.fromProto(parts.flatMap((part) => part.protos));
   const parameters = handlerParameters(first, executor.metas.name);
   // A lazy signal is made only if the handler reads it; reading `docs` marks them as possibly changed.
-  const call = new HandlerCall(executor, method, endpoint, first, docs, received, parts.length === 1, metrics);
+  const call = new HandlerCall(executor, method, endpoint, first, docs, received, single, metrics);
   const args: HandlerArgs = isCancellation(signal)
-    ? { get docs() { call.read = true; return docs; }, parameters, get signal() { return signal.signal; } }
-    : { get docs() { call.read = true; return docs; }, parameters, signal };
-  if (parts.length > 1 && parts.some((part) => part.length > 0)) {
+    ? { get docs() { return call.documents(); }, parameters, get signal() { return signal.signal; } }
+    : { get docs() { return call.documents(); }, parameters, signal };
+  if (parts && parts.length > 1 && parts.some((part) => part.length > 0)) {
     args.docsMatrix = parts;
     args.docsMap = Object.fromEntries(requests.map((request, i) => [request.routes.at(-1)?.executor || String(i), parts[i]!]));
   }
   call.timed = metrics?.startProcess(endpoint);
   let result: unknown;
   try {
-    result = tracingActive() ? traceHandler(executor, endpoint, docs.length, parent, () => callHandler(executor, method, args)) : invokeHandler(executor, method, args);
+    result = tracingActive() ? traceHandler(executor, endpoint, call.documents(false).length, parent, () => callHandler(executor, method, args)) : invokeHandler(executor, method, args);
   } catch (error) {
     return call.failed(error);
   }
@@ -114,12 +124,19 @@ class HandlerCall {
     readonly method: string,
     readonly endpoint: string,
     readonly first: DataRequestProto,
-    readonly docs: DocumentArray,
+    /** The handler's documents; undefined until it reads them when they were deferred (see dispatchNow). */
+    private docs: DocumentArray | undefined,
     readonly received: Uint8Array | undefined,
     /** Whether `first` is the only request (its response may then be the request as it came). */
     readonly single: boolean,
     readonly metrics: ExecutorMetrics | undefined,
   ) {}
+
+  /** The handler's documents, decoded now if they were deferred; `read` marks them as possibly changed. */
+  documents(read = true): DocumentArray {
+    if (read) this.read = true;
+    return (this.docs ??= docsOf(this.first));
+  }
 
   /** Applies what the handler returned; a result it cannot take is the handler's failure. */
   returned(result: unknown): DispatchResult {

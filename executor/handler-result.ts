@@ -119,7 +119,8 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * Applies a handler's return value to `request` (Jina's `_set_result`): nothing keeps `docs`, a DocumentArray
+ * Applies a handler's return value to `request` (Jina's `_set_result`): nothing keeps `docs` (undefined: the request's
+ * own, never decoded), a DocumentArray
  * replaces them, a plain object goes to `parameters.__results__[metas.name]` (`<metas.name>/shard-<id>` when the
  * deployment has several shards, so that the shards' answers to an ALL-polled endpoint such as `/status` do not hide
  * each other; Jina keys them by runtime name, which names the shard too); anything else throws a TypeError.
@@ -129,9 +130,10 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  * applyResult(executor, "count", "/count", request, docs, { count: 3 });
  * ```
  */
-export function applyResult(executor: Executor, method: string, endpoint: string, request: DataRequestProto, docs: DocumentArray, result: unknown): void {
+export function applyResult(executor: Executor, method: string, endpoint: string, request: DataRequestProto, docs: DocumentArray | undefined, result: unknown): void {
+  // `docs` undefined: the handler never had them decoded, and the request's documents are as they came.
   if (result === undefined || result === null) {
-    setDocs(request, docs);
+    if (docs) setDocs(request, docs);
   } else if (result instanceof DocumentArray) {
     setDocs(request, result);
   } else if (isPlainObject(result)) {
@@ -146,7 +148,7 @@ export function applyResult(executor: Executor, method: string, endpoint: string
     const { shards, shardId } = executor.runtimeArgs;
     const key = shards > 1 ? `${executor.metas.name}/shard-${shardId}` : executor.metas.name;
     parameters[resultsKey] = { ...(isPlainObject(previous) ? (previous as JsonObject) : {}), [key]: json };
-    setDocs(request, docs);
+    if (docs) setDocs(request, docs);
   } else {
     throw new TypeError(
       `${executor.metas.name}.${method} (endpoint "${endpoint}") returned ${typeName(result)}; ` +
