@@ -19,8 +19,13 @@ import { type RouteProto, type StatusProto, StatusProto_StatusCode } from "../pr
 export function routeTimestampNow(): Timestamp {
   const ms = Date.now();
   const seconds = Math.floor(ms / 1000);
-  return { $typeName: "google.protobuf.Timestamp", seconds: BigInt(seconds), nanos: (ms - seconds * 1000) * 1_000_000 };
+  // a bigint is a value: the current second's is made once, not three times per request
+  if (seconds !== lastSeconds) lastBigSeconds = BigInt((lastSeconds = seconds));
+  return { $typeName: "google.protobuf.Timestamp", seconds: lastBigSeconds, nanos: (ms - seconds * 1000) * 1_000_000 };
 }
+
+let lastSeconds = -1;
+let lastBigSeconds = 0n;
 
 /**
  * One visit of a node, filled in as the call progresses.

@@ -17,8 +17,11 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
  * targets("ranker-enc"); // false (anchored at the start)
  * ```
  */
+/** The matcher of a request without `targetExecutor` (one function, not one per request). */
+const matchesAll = (): boolean => true;
+
 export function targetMatcher(pattern: string | undefined): (node: string) => boolean {
-  if (!pattern) return () => true;
+  if (!pattern) return matchesAll;
   let regex: RegExp;
   try {
     regex = new RegExp(`^(?:${pattern})`);

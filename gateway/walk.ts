@@ -163,8 +163,13 @@ class Walk {
 
   /** Whether any node has a `when` condition (the final documents are then put back in the request's order). */
   sorts(): boolean {
-    for (const node of this.nodeOptions.values()) if (node.when) return true;
-    return false;
+    let sorts = sortingNodes.get(this.nodeOptions);
+    if (sorts === undefined) {
+      sorts = false;
+      for (const node of this.nodeOptions.values()) if (node.when) sorts = true;
+      sortingNodes.set(this.nodeOptions, sorts);
+    }
+    return sorts;
   }
 
   /** Any graph: every node runs once all its parts are there; the parts that reach `end-gateway`. */
@@ -237,6 +242,8 @@ class Walk {
 }
 
 const noNodeOptions: ReadonlyMap<string, WalkNodeOptions> = new Map();
+/** Per node options map (made once per gateway), whether a node has a `when`: not an iterator per request. */
+const sortingNodes = new WeakMap<ReadonlyMap<string, WalkNodeOptions>, boolean>();
 const noOptions: WalkNodeOptions = {};
 
 function isErrorPart(part: Part): boolean {

@@ -164,8 +164,8 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
         stream: false,
         service: method.parent,
         method,
-        header: new HeaderView(answer.header),
-        trailer: new HeaderView(answer.trailer),
+        header: new HeaderView(ownHeaders(answer.header)),
+        trailer: new HeaderView(ownHeaders(answer.trailer)),
         message: decoded,
       };
     },
@@ -308,8 +308,9 @@ function noop(): void {}
 
 /** The state of one call, found from its stream's listeners (shared functions: no closures per call). */
 class UnaryCall {
-  header: http2.IncomingHttpHeaders = {};
-  trailer: http2.IncomingHttpHeaders = {};
+  // replaced by what arrives (the answer's headers, its trailers); a shared empty object until then
+  header: http2.IncomingHttpHeaders = noHeaders;
+  trailer: http2.IncomingHttpHeaders = noHeaders;
   readonly response: UnaryBody;
   settled = false;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -383,6 +384,12 @@ class UnaryCall {
   }
 }
 
+const noHeaders: http2.IncomingHttpHeaders = Object.freeze({});
+
+/** Headers a caller may change (HeaderView#set): a fresh object for none received, not the shared frozen one. */
+function ownHeaders(headers: http2.IncomingHttpHeaders): http2.IncomingHttpHeaders {
+  return headers === noHeaders ? {} : headers;
+}
 const callOf = Symbol("jina-ts unary call");
 type CallStream = http2.ClientHttp2Stream & { [callOf]: UnaryCall };
 
