@@ -36,26 +36,8 @@ const odd = field1(field1(Uint8Array.of(0x0a, 1, 0x78, ...encodeDocument(new Doc
 async function post(port: number, endpoint: string, data: Uint8Array): Promise<{ status: string; data?: Uint8Array | undefined }> {
   const request = createDataRequest({ endpoint });
   request.data = lazyData(data);
-  const session = http2.connect(`http://127.0.0.1:${port}`);
-  try {
-    return await new Promise((resolve, reject) => {
-      const stream = session.request({ ":method": "POST", ":path": "/jina.JinaSingleDataRequestRPC/process_single_data", "content-type": "application/grpc", te: "trailers", endpoint });
-      const chunks: Buffer[] = [];
-      let status = "";
-      stream.on("response", (headers) => (status = String(headers["grpc-status"] ?? "")));
-      stream.on("trailers", (trailers) => (status = String(trailers["grpc-status"] ?? status)));
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("error", reject);
-      stream.on("close", () => {
-        const body = Buffer.concat(chunks);
-        if (body.length < 5) return resolve({ status });
-        resolve({ status, data: lazyBytesOf(lazyDataRequestCodec.decode(body.subarray(5)).data) });
-      });
-      stream.end(grpcEnvelope(lazyDataRequestCodec.encode(request), false));
-    });
-  } finally {
-    session.close();
-  }
+  const { status, message } = await postRaw(port, lazyDataRequestCodec.encode(request));
+  return message.length === 0 ? { status } : { status, data: lazyBytesOf(lazyDataRequestCodec.decode(message).data) };
 }
 
 test("unread documents go back as the bytes received; read or replaced ones are encoded again; bad bytes are INVALID_ARGUMENT", async () => {
