@@ -12,6 +12,9 @@ import {
   WireArena,
   WireLease,
 } from "../../docarray/mod.ts";
+import { writeDenseNdArrayField } from "../../docarray/wire/ndarray-encode.ts";
+import { WireWriter } from "../../docarray/wire/writer.ts";
+import type { DenseNdArrayProto, DocumentArrayProto } from "../../proto/gen/docarray_pb.ts";
 import { DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
 import { encodeEnvelope, encodeEnvelopeLeased, grpcEnvelope } from "../../runtime/grpc-frame.ts";
 import { getEnv } from "../../runtime/mod.ts";
@@ -152,6 +155,26 @@ test("values protobuf-es refuses throw its error, as encodeDataRequest does; the
   const lease = encodeDataRequestLeased(fine, arena);
   assert.is(hex(lease.bytes), hex(toBinary(DataRequestProtoSchema, fine)));
   lease.release();
+});
+
+test("a buffer that ends inside an embedding's dtype or cls_name: later embeddings are still written right", () => {
+  for (let cut = 0; cut <= 12; cut++) {
+    const docs = new DocumentArray([{ id: "a", embedding: new Float32Array([1]) }, { id: "b", embedding: new Float32Array([2]) }]);
+    const request = createDataRequest({ requestId: `cut-${cut}`, docs });
+    for (const doc of (request.data?.documents.value as DocumentArrayProto).docs) {
+      (doc.embedding!.content.value as DenseNdArrayProto).dtype = `<f${cut}`;
+      doc.embedding!.clsName = `cls${cut}`;
+    }
+    const array = (request.data?.documents.value as DocumentArrayProto).docs[0]!.embedding!;
+    // the array's payload is 2 + 10 bytes, then dtype and cls_name fields (2 + 3 or 4 and 2 + 4 or 5 bytes)
+    const w = new WireWriter(new Uint8Array(12 + cut), undefined);
+    writeDenseNdArrayField(w, array);
+    assert.ok(w.overflowed() || cut === 12);
+    assert.is(hex(encodeDataRequest(request)), hex(toBinary(DataRequestProtoSchema, request)));
+    const lease = encodeDataRequestLeased(request, new WireArena());
+    assert.is(hex(lease.bytes), hex(toBinary(DataRequestProtoSchema, request)));
+    lease.release();
+  }
 });
 
 test("maxPooledBytes bounds the free buffers kept", () => {

@@ -1,4 +1,4 @@
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, equals, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
@@ -14,7 +14,14 @@ import {
   encodeDocumentArray,
   lazyDataRequestCodec,
 } from "../../docarray/mod.ts";
-import { type DenseNdArrayProto, type DocumentArrayProto, DocumentArrayProtoSchema } from "../../proto/gen/docarray_pb.ts";
+import {
+  type DenseNdArrayProto,
+  type DocumentArrayProto,
+  DocumentArrayProtoSchema,
+  type DocumentProto,
+  DocumentProtoSchema,
+  NamedScoreProtoSchema,
+} from "../../proto/gen/docarray_pb.ts";
 import { DataRequestProto_DataContentProtoSchema, DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
 import { encodeEnvelope, grpcEnvelope } from "../../runtime/grpc-frame.ts";
 import { getEnv } from "../../runtime/mod.ts";
@@ -171,6 +178,54 @@ test("1,000 × 768 float32 embeddings: same bytes as toBinary, tensors decoded a
   const buffer = first.docs[999]?.embedding?.content.value as DenseNdArrayProto;
   assert.is(buffer.buffer.buffer, bytes.buffer, "a view, not a copy");
   assert.is(docsOf(decoded).at(999)?.embedding?.data[767], Math.fround(999 / 7));
+});
+
+test("embeddings' dtype and cls_name: the same tail bytes split at another place read as other strings", () => {
+  // `1a 02 "ab"` is a dtype "ab" with no cls_name in one array and a cls_name "ab" with no dtype in the next
+  const docs = new DocumentArray();
+  for (let i = 0; i < 6; i++) docs.push({ id: `d${i}`, embedding: new Float32Array([i]) });
+  const request = createDataRequest({ requestId: "tails", docs });
+  const protos = (request.data?.documents.value as DocumentArrayProto).docs;
+  const tails = [["ab", ""], ["", "ab"], ["ab", ""], ["<f4", "numpy"], ["<f4", "numpy"], ["<f4", "torch"]] as const;
+  protos.forEach((doc, i) => {
+    const array = doc.embedding!;
+    (array.content.value as DenseNdArrayProto).dtype = tails[i]![0];
+    array.clsName = tails[i]![1];
+  });
+  const bytes = encodeDataRequest(request);
+  assert.ok(sameBytes(bytes, toBinary(DataRequestProtoSchema, request)));
+  for (let round = 0; round < 2; round++) assert.equal(decodeDataRequest(bytes), fromBinary(DataRequestProtoSchema, bytes));
+});
+
+test("decoded documents are protobuf-es messages: mutated, spread, structuredClone'd, toBinary and equals", () => {
+  const docs = new DocumentArray();
+  for (let i = 0; i < 3; i++) docs.push({ id: `doc-${i}`, embedding: new Float32Array([i, i + 1]) });
+  const bytes = encodeDataRequest(createDataRequest({ requestId: "semantics", docs }));
+  const decoded = (decodeDataRequest(bytes).data?.documents.value as DocumentArrayProto).docs;
+  const expected = fromBinary(DocumentArrayProtoSchema, encodeDocumentArray({ $typeName: "docarray.DocumentArrayProto", docs: decoded })).docs;
+  for (let i = 0; i < decoded.length; i++) {
+    const doc = decoded[i]!;
+    assert.ok(equals(DocumentProtoSchema, doc, expected[i]!));
+    assert.ok(equals(DocumentProtoSchema, structuredClone(doc), doc));
+    assert.ok(equals(DocumentProtoSchema, { ...doc }, doc));
+    assert.ok(sameBytes(toBinary(DocumentProtoSchema, { ...doc }), toBinary(DocumentProtoSchema, expected[i]!)));
+  }
+  // every list, map, shape and content object is the document's own
+  const [a, b] = decoded as [DocumentProto, DocumentProto];
+  a.location.push(1);
+  a.chunks.push(create(DocumentProtoSchema, { id: "c" }));
+  a.matches.push(create(DocumentProtoSchema, { id: "m" }));
+  a.scores.s = create(NamedScoreProtoSchema, { value: 1 });
+  a.evaluations.e = create(NamedScoreProtoSchema, { value: 2 });
+  (a.embedding!.content.value as DenseNdArrayProto).shape.push(1);
+  (a.embedding!.content.value as DenseNdArrayProto).dtype = "<f8";
+  a.embedding!.clsName = "torch";
+  Object.assign(a.content, { case: "text", value: "t" });
+  assert.equal([b.location, b.chunks, b.matches, b.scores, b.evaluations], [[], [], [], {}, {}]);
+  assert.equal((b.embedding!.content.value as DenseNdArrayProto).shape, [2]);
+  assert.equal([(b.embedding!.content.value as DenseNdArrayProto).dtype, b.embedding!.clsName, b.content.case], ["<f4", "numpy", undefined]);
+  assert.ok(equals(DocumentProtoSchema, b, expected[1]!));
+  assert.equal(fromBinary(DocumentProtoSchema, toBinary(DocumentProtoSchema, a)), a);
 });
 
 test("strings of every length 0–200, ASCII or with one é / 🙂 / lone surrogate first, inside or last: same bytes and text", () => {
