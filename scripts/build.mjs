@@ -5,15 +5,17 @@
 //      deno.json "imports" (the import map Deno and JSR use) follow package.json's (optional) dependencies;
 //   2. dist/ is emitted afresh (into .dist-build-PID/, renamed to dist/ when complete); relative ".ts" specifiers in the .d.ts files become ".js" (tsc keeps them), and
 //      declarations that use Disposable reference @types/node (a dependency);
-//   3. the JavaScript is bundled (esbuild, code splitting; see bundle()): every entry (package.json "exports", the
-//      bin, executor/main.js that the Flow spawns) becomes one file at its own path beside shared chunks in
-//      dist/chunks/, so that a process loads ~20 files instead of ~280 (issue 8, fast start);
+//   3. the JavaScript is bundled (esbuild; see bundle() and scripts/core-bundle.mjs): what an executor process needs
+//      becomes one CommonJS file, dist/chunks/core.cjs, that Node compiles from a V8 code cache once one is saved;
+//      every entry (package.json "exports", the bin) becomes one file at its own path beside shared chunks in
+//      dist/chunks/ that take the core's modules from it (issue 8, fast start);
 //   4. dist/cli/main.js (the `jina-ts` bin) becomes executable.
 // Usage: node scripts/build.mjs [--manifests-only]   (--manifests-only: step 1 alone, no dist/)
 import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleWithCore } from "./core-bundle.mjs";
 import { embeddedDescriptors } from "./embedded-descriptors.mjs";
 
 const root = resolve(fileURLToPath(import.meta.url), "../..");
@@ -65,10 +67,14 @@ function* files(dir) {
 }
 
 /**
- * Bundles dist/'s JavaScript (tsc's output, module for module) with esbuild's code splitting: each entry point is
- * written at its own path (dist/executor/mod.js, dist/cli/main.js …) and what several entries share goes into
- * chunks in dist/chunks/, so the one `Executor` class a user's module imports from `jina-ts/executor` (or the root)
- * is the one executor/main.js serves. The root entry is a one-line re-export of dist/chunks/root.js: the bundled
+ * Bundles dist/'s JavaScript (tsc's output, module for module) with esbuild: the modules of an executor process
+ * (executor/main.js's and executor/mod.js's static graphs) become dist/chunks/core.cjs, loaded by
+ * dist/chunks/core-loader.js with a V8 code cache on Node (Node 20 has none for ES modules; the cache cut an executor
+ * process's CPU to its ready line by 11–18%); every other entry is written at its own path (dist/client/mod.js,
+ * dist/cli/main.js …) with what several share in chunks in dist/chunks/, and takes the core's modules from core.cjs,
+ * so that a process has one copy of each module: the one `Executor` class a user's module imports from
+ * `jina-ts/executor` or the root is the one executor/main.js serves (scripts/core-bundle.mjs;
+ * tests/package/core-bundle.test.ts). The root entry is a one-line re-export of dist/chunks/root.js: the bundled
  * code then always sits one folder below dist/, where the `import.meta.url`-relative paths of the sources
  * ("../executor/main.ts", "../playground/", dist/ as the library's own root) still resolve. protobuf-es and
  * Connect are bundled in (most of what an executor process imported: ~140 files; their classes work across copies:
@@ -82,21 +88,23 @@ async function bundle(dist, entries) {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
   const inlined = (name) => name === "@bufbuild/protobuf" || name.startsWith("@connectrpc/");
   const external = Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies }).filter((name) => !inlined(name)).flatMap((name) => [name, `${name}/*`]);
-  await build({
-    entryPoints: Object.fromEntries(entries.map((entry) => [entry === "mod" ? "chunks/root" : entry, join(dist, `${entry}.js`)])),
-    outdir: temp,
+  const common = {
     absWorkingDir: dist, // the chunks' "// path" comments name dist/'s files (executor/main.js), not the build folder
     bundle: true,
-    splitting: true,
-    format: "esm",
     platform: "node",
     target: "es2022",
-    chunkNames: "chunks/[name]-[hash]",
     external,
     keepNames: true,
-    sourcemap: "linked",
     logLevel: "warning",
     plugins: [embeddedDescriptors(root)], // descriptors as object literals, not decoded at import (issue 8, fast start)
+  };
+  const bundled = entries.filter((entry) => entry !== "executor/mod" && entry !== "executor/main"); // over the core
+  await bundleWithCore(build, {
+    dist,
+    outdir: temp,
+    entries: Object.fromEntries(bundled.map((entry) => [entry === "mod" ? "chunks/root" : entry, join(dist, `${entry}.js`)])),
+    common,
+    chunkOptions: { chunkNames: "chunks/[name]-[hash]" },
   });
   for (const file of files(dist)) if (/\.js(\.map)?$/.test(file)) rmSync(file);
   cpSync(temp, dist, { recursive: true });

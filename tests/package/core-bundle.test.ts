@@ -1,0 +1,87 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { runtimeName } from "../../runtime/mod.ts";
+
+// Fast start (issue 8): dist/chunks/core.cjs holds the modules of an executor process as one CommonJS file that Node
+// compiles from a V8 code cache (scripts/core-bundle.mjs, scripts/core-loader.mjs); every other file of dist/ takes
+// those modules from it. Whichever entry a module imports, a process must get ONE copy of each class and registry:
+// the package root, jina-ts/executor, jina-ts/docarray and jina-ts/proto give the same objects, and an executor
+// process serves a module that imports the root and one that imports jina-ts/executor, with or without the cache.
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+if (!existsSync(join(root, "dist/chunks/core.cjs"))) {
+  const built = spawnSync("node", [join(root, "scripts/build.mjs")], { cwd: root, encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}\n${built.stderr}`);
+}
+// A copy of dist/ (the package smoke test's `npm pack` may rebuild dist/ meanwhile), beside the repository's packages.
+const work = mkdtempSync(join(tmpdir(), "jina-ts-core-"));
+cpSync(join(root, "dist"), join(work, "dist"), { recursive: true, filter: (path) => !/\.(map|cache|d\.ts)$/.test(path) });
+symlinkSync(join(root, "node_modules"), join(work, "node_modules"));
+writeFileSync(join(work, "package.json"), JSON.stringify({ type: "module" })); // dist/'s .js files are ES modules
+const dist = join(work, "dist");
+test.after(() => rmSync(work, { recursive: true, force: true }));
+const entry = async (path: string) => (await import(pathToFileURL(join(dist, path)).href)) as Record<string, unknown>;
+
+test("the package's entries give the same classes, functions and schemas (one copy of each module)", async () => {
+  const main = await entry("mod.js");
+  const executor = await entry("executor/mod.js");
+  const docarray = await entry("docarray/mod.js");
+  const proto = await entry("proto/mod.js");
+  for (const name of ["Executor", "requests", "bindRequests", "dynamicBatching", "bindDynamicBatching"]) {
+    assert.ok(main[name] !== undefined && main[name] === executor[name], `${name}: the root's and jina-ts/executor's differ`);
+  }
+  for (const name of ["DocumentArray", "Document"]) assert.ok(main[name] !== undefined && main[name] === docarray[name], `${name} differs`);
+  const core = ((await import(pathToFileURL(join(dist, "chunks/core-loader.js")).href)) as { jinaCore: () => Record<string, Record<string, unknown>> }).jinaCore();
+  const schemas = Object.values(core).map((module) => module.DataRequestProtoSchema).filter((value) => value !== undefined);
+  assert.ok(schemas.length > 0 && schemas.every((schema) => schema === proto.DataRequestProtoSchema), "jina-ts/proto's DataRequestProtoSchema is not the core's");
+  const { isExecutorClass } = executor as { isExecutorClass: (value: unknown) => boolean };
+  assert.ok(isExecutorClass(class extends (main.Executor as new () => object) {}), "a class extending the root's Executor is an executor for jina-ts/executor");
+});
+
+/** Runs dist/executor/main.js on `uses` until its ready line (then stops it); resolves with its output. */
+function serveOnce(uses: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(dist, "executor/main.js"), "--uses", uses, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk;
+      if (out.includes("JINA_EXECUTOR_READY")) child.kill("SIGTERM");
+    });
+    child.stderr.on("data", (chunk: Buffer) => (out += chunk));
+    child.once("error", reject);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      out.includes("JINA_EXECUTOR_READY") ? resolve(out) : reject(new Error(`no ready line:\n${out}`));
+    });
+  });
+}
+
+const onNode = runtimeName() === "node";
+(onNode ? test : test.skip)("an executor process serves modules importing the root and jina-ts/executor, without and with the code cache (Node only: the cache is Node's)", async () => {
+  const folder = join(work, "app");
+  try {
+    const module = (from: string) =>
+      `import { Executor, bindRequests } from ${JSON.stringify(pathToFileURL(join(dist, from)).href)};\n` +
+      `export class Noop extends Executor {\n  noop() {}\n}\nbindRequests(Noop, { "/": "noop" });\n`;
+    mkdirSync(folder);
+    writeFileSync(join(folder, "root.mjs"), module("mod.js"));
+    writeFileSync(join(folder, "lean.mjs"), module("executor/mod.js"));
+    const caches = () => readdirSync(join(dist, "chunks")).filter((file) => file.startsWith("core.cjs.") && file.endsWith(".cache"));
+    for (const file of caches()) rmSync(join(dist, "chunks", file), { force: true });
+    for (const uses of ["root.mjs", "lean.mjs", "root.mjs", "lean.mjs"]) {
+      const out = await serveOnce(join(folder, uses) + "#Noop");
+      assert.match(out, /executor Noop ready/);
+      assert.equal(caches(), [`core.cjs.${process.version}-${process.arch}.cache`], "the first process saved the cache");
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test.run();
