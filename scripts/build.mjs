@@ -70,7 +70,7 @@ function* files(dir) {
  * Bundles dist/'s JavaScript (tsc's output, module for module) with esbuild: the modules of an executor process
  * (executor/main.js's and executor/mod.js's static graphs) become dist/chunks/core.cjs, loaded by
  * dist/chunks/core-loader.js with a V8 code cache on Node (Node 20 has none for ES modules; the cache cut an executor
- * process's CPU to its ready line by 11–18%); every other entry is written at its own path (dist/client/mod.js,
+ * process's CPU to its ready line by 13–15%); every other entry is written at its own path (dist/client/mod.js,
  * dist/cli/main.js …) with what several share in chunks in dist/chunks/, and takes the core's modules from core.cjs,
  * so that a process has one copy of each module: the one `Executor` class a user's module imports from
  * `jina-ts/executor` or the root is the one executor/main.js serves (scripts/core-bundle.mjs;
