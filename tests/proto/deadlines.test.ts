@@ -12,17 +12,18 @@ import { spawnScript } from "../../runtime/mod.ts";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test("fires each pending deadline once, in order, and not the removed ones; no timer stays armed", async () => {
-  const list = new DeadlineList(40);
+  // 10x the original 40 ms scale: at load ~30 a 35 ms sleep overshot by 5 ms and c had fired at the check.
+  const list = new DeadlineList(400);
   const fired: string[] = [];
   list.add(() => fired.push("a"));
   const removeB = list.add(() => fired.push("b"));
-  await sleep(15);
-  list.add(() => fired.push("c")); // 15 ms later: fires on a later turn of the timer
+  await sleep(150);
+  list.add(() => fired.push("c")); // 150 ms later: fires on a later turn of the timer
   removeB();
   removeB(); // twice is harmless
-  await sleep(35);
-  assert.equal(fired, ["a"], "a at 40 ms, c not yet");
-  await sleep(40);
+  await sleep(325);
+  assert.equal(fired, ["a"], "a at 400 ms, c (550 ms) not yet");
+  await sleep(400);
   assert.equal(fired, ["a", "c"]);
   assert.is(list.armedAt, undefined, "nothing pending: no timer");
   const removeD = list.add(() => fired.push("d"));
