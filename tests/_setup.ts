@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { test } from "uvu";
+ * import { test } from "../_uvu.ts";
  * import { skipOn } from "../_setup.ts";
  * skipOn(test, ["bun"], "sends SIGKILL to a child", async () => { ... });
  * ```

@@ -1,6 +1,6 @@
 // `jina-ts flow --uses flow.yml` with shards, replicas, a when condition, uses_before, env substitution and
 // in-process + process deployments answers over gRPC and HTTP; SIGINT stops it and every executor process.
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";

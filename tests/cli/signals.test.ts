@@ -3,7 +3,7 @@
  * executor process too), a second one ends it at once (killed by that SIGTERM, which a shell reports as 143, or
  * exit code 143), and the executor process follows.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Client } from "../../client/mod.ts";
 import { Document, DocumentArray, docsOf } from "../../docarray/mod.ts";

@@ -3,7 +3,7 @@
  * the socket destroyed — every pending call rejects with UNAVAILABLE (or CANCELLED), on every protocol, within a
  * bounded time, instead of staying pending forever.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Client } from "../../mod.ts";
 import { JinaRPC, JinaSingleDataRequestRPC } from "../../proto/gen/jina_pb.ts";

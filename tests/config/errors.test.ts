@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Executor, Flow, JinaError } from "../../mod.ts";
 import { configJsonSchema, loadFlowConfig, nearestKey } from "../../config/mod.ts";

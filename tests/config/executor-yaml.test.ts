@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { AsyncFlow, Executor, Flow, JinaError } from "../../mod.ts";
 import { batchingOf, endpointsOf, handlerNameOf } from "../../executor/mod.ts";

@@ -5,7 +5,7 @@
 // project, importing the compiled package, never meets.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Flow } from "../../mod.ts";
 

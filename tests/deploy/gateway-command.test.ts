@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Client, DocumentArray } from "../../mod.ts";
 import { type Executor, type ExecutorServer, type ExecutorSettings, executorOptionsOf, serveExecutor } from "../../executor/mod.ts";

@@ -4,7 +4,7 @@
 // removed on every exit path (finally, and SIGINT/SIGTERM), and leftovers of a crashed run are removed first.
 // Three processes start and 1,000 requests run: on a busy machine that can take minutes.
 // jina-test-timeout: 420000
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";

@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { DocumentArrayProtoSchema, DocumentProtoSchema, NdArrayProtoSchema } from "../../proto/gen/docarray_pb.ts";
 import { Document, DocumentArray, NdArray } from "../../docarray/mod.ts";

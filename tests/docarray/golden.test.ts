@@ -1,5 +1,5 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
 import { createDataRequest, decodeDataRequest, Document, DocumentArray, docsOf, encodeDataRequest } from "../../docarray/mod.ts";

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { ErrorCode, JinaError, toStatusProto } from "../../proto/errors.ts";
 import { RouteProtoSchema } from "../../proto/gen/jina_pb.ts";

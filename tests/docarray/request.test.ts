@@ -1,5 +1,5 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { ErrorCode, JinaError } from "../../proto/errors.ts";
 import { DataRequestProto_DataContentProtoSchema, DataRequestProtoSchema, HeaderProtoSchema } from "../../proto/gen/jina_pb.ts";

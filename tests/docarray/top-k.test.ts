@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { topK } from "../../docarray/top-k.ts";
 import { createDataRequest, decodeDataRequest, DocumentArray, docsOf, encodeDataRequest, NdArray } from "../../docarray/mod.ts";

@@ -1,5 +1,5 @@
 import { create, equals, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import {
   createDataRequest,

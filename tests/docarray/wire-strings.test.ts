@@ -1,5 +1,5 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { createDataRequest, decodeDocumentArray, DocumentArray, encodeDataRequest, encodeDocumentArray } from "../../docarray/mod.ts";
 import { type DocumentArrayProto, DocumentArrayProtoSchema, DocumentProtoSchema } from "../../proto/gen/docarray_pb.ts";

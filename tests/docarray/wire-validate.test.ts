@@ -4,7 +4,7 @@
  * the check actually spares the decode. Random requests, and the same bytes mutated (truncated, bytes flipped,
  * inserted, deleted): every `true` must decode.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { decodeDataContent } from "../../docarray/wire/codec.ts";

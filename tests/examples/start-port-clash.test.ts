@@ -1,6 +1,6 @@
 // `npm start` with a port that is already taken prints one line naming the environment variable to change and exits
 // 1, instead of an error dump.
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { createServer } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";

@@ -1,5 +1,5 @@
 import { rmSync } from "node:fs";
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Document, Flow } from "../../mod.ts";
 import { CandidateIndexer } from "../../examples/wordnet/candidate-indexer.ts";

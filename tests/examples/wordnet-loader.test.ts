@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { loadSynsets, loadWordnet, synsetDocument } from "../../examples/wordnet/loader.ts";
 import { parseSynsetLine, splitGloss, synsetText } from "../../examples/wordnet/synset.ts";

@@ -3,7 +3,7 @@
  * limit answers RESOURCE_EXHAUSTED, counted from its bytes before the decode, on `process_single_data` (the fast
  * path), `process_data` (a list: its requests' documents summed) and `Call` (Connect's handlers).
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";

@@ -4,7 +4,7 @@
  * rest UNAVAILABLE naming the grace period.
  */
 // jina-test-timeout: 240000
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";

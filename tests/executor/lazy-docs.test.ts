@@ -5,7 +5,7 @@
  * documents. Told apart here with documents whose bytes are not what an encoder writes (the `id` field twice: a
  * decoder keeps the last one, an encoder writes it once).
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import * as http2 from "node:http2";
 import { createDataRequest, Document, DocumentArray, docsOf, encodeDocument, lazyBytesOf, lazyData, lazyDataRequestCodec } from "../../docarray/mod.ts";

@@ -3,7 +3,7 @@
  * executor when its sender owns it (no protobuf, no copy), clone it otherwise (the caller's objects never change),
  * and keep deadlines, cancellation and `is-error`; the clone-at-fork rule holds through a gateway.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { createClient } from "@connectrpc/connect";
 import { createDataRequest, Document, DocumentArray, docsOf } from "../../docarray/mod.ts";

@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Document, DocumentArray, Executor, Flow, requests } from "../../mod.ts";
 import { BranchA, BranchB, Encoder, Joiner } from "./fixtures/executors.ts";

@@ -2,7 +2,7 @@
  * Graceful drain (issue 14): `close()` — what SIGTERM/SIGINT do — refuses new calls, lets calls in flight finish
  * up to `gracePeriod`, then cancels the rest with a clear status.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";

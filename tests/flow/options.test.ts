@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Document, DocumentArray, Executor, Flow, JinaError, requests } from "../../mod.ts";
 import { checkPolling } from "../../flow/check-options.ts";

@@ -3,7 +3,7 @@
  * module that exports it is written as `./file.ts#Class`, and loads back as that module; a class declared in the
  * saving script, or exported by no module, keeps the clear error.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

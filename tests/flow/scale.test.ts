@@ -6,7 +6,7 @@
  * shared, so the two cover processes, in-process, YAML and code without a third 2,000-request run.
  */
 // jina-test-timeout: 360000
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Client, Document, Flow } from "../../mod.ts";
 import { ErrorCode } from "../../proto/errors.ts";

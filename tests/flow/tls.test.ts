@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Flow } from "../../mod.ts";
 import { ErrorCode } from "../../proto/errors.ts";

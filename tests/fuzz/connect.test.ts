@@ -6,7 +6,7 @@
  * unknown path's 404 in Jina's shape), never `internal`/`unknown`/`unavailable`, a 5xx or a hang; bodies over
  * `maxRequestBytes` answer `resource_exhausted`; afterwards a normal call works. `FUZZ_SEED` replays a run.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
 import { createDataRequest, DocumentArray } from "../../docarray/mod.ts";

@@ -7,7 +7,7 @@
  * HTTP 415 for a content type that is not gRPC), never INTERNAL/UNKNOWN/UNAVAILABLE, a reset or a hang; afterwards
  * a normal call works. `FUZZ_SEED` replays a run.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import * as http2 from "node:http2";

@@ -4,7 +4,7 @@
  * {200, 400, 404, 405, 413, 429} (never 500, never a hang); bodies over `maxRequestBytes` answer 413; afterwards a
  * normal request still works. `FUZZ_SEED` replays a run.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { createGateway, type Gateway } from "../../gateway/mod.ts";
 import type { Server } from "../../runtime/mod.ts";

@@ -5,7 +5,7 @@
  * request on the same socket works and the end marker closes it with 1000. Frames over `maxRequestBytes` get an
  * in-band error, frames far over it close the socket with 1009, and a new socket works. `FUZZ_SEED` replays a run.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { createDataRequest, DocumentArray, docsOf } from "../../docarray/mod.ts";

@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { createReplicaList } from "../../gateway/replica-list.ts";
 import { watchDns } from "../../gateway/mod.ts";

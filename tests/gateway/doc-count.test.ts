@@ -3,7 +3,7 @@
  * (`countRequestDocs`), so 1,000,000 empty documents in 2 MB are refused with RESOURCE_EXHAUSTED without decoding them,
  * on the fast path (`process_single_data`) and on Connect's handlers (`Call`).
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import * as http2 from "node:http2";

@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { createTopologyGraph } from "../../gateway/mod.ts";
 import { ErrorCode, JinaError } from "../../proto/errors.ts";

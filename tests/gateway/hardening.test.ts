@@ -3,7 +3,7 @@
  * stack unless `debug`, data routes take JSON only, unknown Host names are refused, `maxDocs` and `requestTimeout`
  * bound a request.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { createGateway, type Gateway, type GatewayOptions } from "../../gateway/mod.ts";
 import { type Fake, fakeExecutor, sleep } from "./fakes.ts";

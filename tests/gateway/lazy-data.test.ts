@@ -3,7 +3,7 @@
  * someone reads them, is written back byte for byte, and every exit of the gateway (gRPC fast path, Call, HTTP)
  * answers with the documents whether or not a node decoded them.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { toBinary } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";

@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { validate } from "@readme/openapi-parser";
 import { createGateway, type Gateway, type GatewayOptions } from "../../gateway/mod.ts";

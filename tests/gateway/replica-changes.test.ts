@@ -3,7 +3,7 @@
  * replica gets calls only once its health answers SERVING; a leaving one is out of the rotation at once, its calls
  * in flight finish, then its connection closes.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { createRouterTransport } from "@connectrpc/connect";
 import { createDataRequest, Document, DocumentArray } from "../../docarray/mod.ts";

@@ -3,7 +3,7 @@
  * replica is ejected until a health probe finds it answering, retries back off with jitter, and a replica killed
  * under load loses no call.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import { backoffDelayMs } from "../../gateway/retry-policy.ts";
 import * as assert from "uvu/assert";
 import { Code, ConnectError } from "@connectrpc/connect";

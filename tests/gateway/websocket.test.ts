@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { createDataRequest, DocumentArray, docsOf } from "../../docarray/mod.ts";

@@ -5,7 +5,7 @@
  * reason when those Python modules are missing: `bash scripts/python-interop-deps.sh` installs them (CI runs it).
  * `JINA_INTEROP_PYTHON` names another interpreter.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";

@@ -1,7 +1,7 @@
 // JSR readiness: `deno publish --dry-run --allow-dirty` type-checks the package with Deno's own libs and refuses
 // "slow types" (exported symbols without explicit types), so a missing annotation or a Node-only lib type fails here.
 // jina-test-timeout: 300000
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";

@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { readText } from "../../runtime/mod.ts";
 import * as api from "../../mod.ts";

@@ -4,7 +4,7 @@
 // in its own process from a relative `uses`, a post over gRPC and one over HTTP) with plain `node app.mjs`,
 // `node --import tsx app.ts` (the shipped loader, Node 20), `deno run` (as `npm:jina-ts`) and `bun`; and
 // `tsc --noEmit` on the user project (strict, NodeNext, skipLibCheck false) with the README's examples. The folder is removed afterwards.
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

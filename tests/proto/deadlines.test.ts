@@ -3,7 +3,7 @@
  * after being removed, and no timer is left armed once none is pending (it is kept unref'd: a process with none
  * pending exits); the request tracker's timeout uses it.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { DeadlineList } from "../../proto/server/deadlines.ts";
 import { createRequestTracker } from "../../proto/server/mod.ts";

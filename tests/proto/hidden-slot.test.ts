@@ -1,7 +1,7 @@
 /**
  * Hidden slots (proto/hidden-slot.ts): a value per object that no key listing, copy or encoder sees.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { hiddenSlot } from "../../proto/hidden-slot.ts";
 

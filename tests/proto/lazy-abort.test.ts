@@ -2,7 +2,7 @@
  * LazyAbort (proto/server/lazy-abort.ts): the cancellation the request tracker, the gRPC fast path and the direct
  * HTTP routes share: listeners without an AbortController, a signal made on first read, one abort.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { LazyAbort } from "../../proto/server/lazy-abort.ts";
 import { isCancellation, signalOf, subscribeCancel } from "../../proto/server/cancellation.ts";

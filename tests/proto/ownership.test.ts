@@ -2,7 +2,7 @@
  * Request ownership (proto/ownership.ts): the mark that lets an in-process executor change a request in place.
  */
 import { create, toBinary } from "@bufbuild/protobuf";
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { DataRequestProtoSchema } from "../../proto/gen/jina_pb.ts";
 import { isOwned, markOwned } from "../../proto/ownership.ts";

@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { ErrorCode, JinaError, toStatusProto } from "../../proto/errors.ts";

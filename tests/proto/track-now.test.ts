@@ -3,7 +3,7 @@
  * the request counting as in flight only while it runs; a throw or an early cancellation leaves nothing tracked or
  * subscribed; a promise is tracked until it settles, as `trackLazy` does.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { createRequestTracker, LazyAbort } from "../../proto/server/mod.ts";
 

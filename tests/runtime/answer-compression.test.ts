@@ -5,7 +5,7 @@
  * gzips every answer of 1 KiB or more to clients that accept it. Checked on the fast path, on Connect's handlers
  * (gRPC and gRPC-web), and on an executor's server.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { toBinary } from "@bufbuild/protobuf";
 import * as http2 from "node:http2";

@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

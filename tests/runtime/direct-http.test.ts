@@ -4,7 +4,7 @@
  * the fetch handler. And the gateway's data routes taken that way: the flow works on the request in place (no
  * copy), while a failure still echoes the request as it came.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import * as net from "node:net";
 import { Executor, Flow, requests } from "../../mod.ts";

@@ -3,7 +3,7 @@
  * checked before the bytes that complete it go on, whatever the chunking, and a compressed one is decompressed,
  * checked and handed on uncompressed.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { promisify } from "node:util";
 import * as zlib from "node:zlib";

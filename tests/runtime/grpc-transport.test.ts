@@ -3,7 +3,7 @@
  * on: metadata, trailers (`is-error`), deadlines, cancellation reaching the handler, gzip both ways, the request size
  * bound, UNAVAILABLE for a closed port, and calls multiplexed on one HTTP/2 session.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { type Client, createClient } from "@connectrpc/connect";
 import * as http2 from "node:http2";

@@ -4,7 +4,7 @@
  * GOAWAY callback (see runtime/http2-session-teardown.ts and client/session-teardown.ts). The children run with
  * glibc's allocator overwriting freed memory, which turns that use-after-free into a certain crash.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import * as http2 from "node:http2";
 import { serveGrpc, spawnScript } from "../../runtime/mod.ts";

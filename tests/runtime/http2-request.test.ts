@@ -3,7 +3,7 @@
  * it found it (also when `request` throws, and when something else replaced it), and keeps the async context of a
  * request queued while its session connects, as `session.request` does.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
 import * as http2 from "node:http2";

@@ -2,7 +2,7 @@
  * A CLI under a wrapper that is killed without forwarding its signal (issue 14: `npx jina-ts flow` kept running):
  * `onParentExit` sees through the `sh -c` that `npx` runs a bin with, and fires once the wrapper has gone.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { existsSync, readFileSync } from "node:fs";
 import { killProcess, spawnScript } from "../../runtime/mod.ts";

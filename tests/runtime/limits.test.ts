@@ -3,7 +3,7 @@
  * headers (slowloris) and slow bodies on HTTP/1.1, and a 200 MB body over HTTP/2 refused with its stream closed rather
  * than left half-open. Every runtime serves HTTP/1.1 with its `node:http`, so each bound holds on Node, Deno and Bun.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import * as http2 from "node:http2";
 import { readFileSync } from "node:fs";

@@ -1,7 +1,7 @@
 /**
  * Shutdown signals (issue 14): the first SIGTERM starts a graceful shutdown, a second one exits at once.
  */
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { spawnScript } from "../../runtime/mod.ts";
 

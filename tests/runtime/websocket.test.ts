@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { offeredProtocols, serveHttp, type ServeWebSocketOptions, type Server, type WebSocketHandler } from "../../runtime/mod.ts";
 import { openPeer } from "./websocket-peer.ts";

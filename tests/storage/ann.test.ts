@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Document, DocumentArray } from "../../docarray/mod.ts";
 import { tempDir } from "./_tmp.ts";

@@ -1,6 +1,6 @@
 // One script of operations run on every backend (the plain in-memory array, the memory store, sqlite, ann): the
 // observable results must be the same.
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Document, DocumentArray, MemoryStore, StoredDocumentArray } from "../../docarray/mod.ts";
 import { tempDir } from "./_tmp.ts";

@@ -1,4 +1,4 @@
-import { test } from "uvu";
+import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { type AnnStore, DocumentArray, type StoredDocumentArray } from "../../docarray/mod.ts";
 import { mkdirSync, rmSync } from "node:fs";
