@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlin
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { runtimeName } from "../../runtime/mod.ts";
+import { skipOn } from "../_setup.ts";
 
 // Fast start (issue 8): dist/chunks/core.cjs holds the modules of an executor process as one CommonJS file that Node
 // compiles from a V8 code cache (scripts/core-bundle.mjs, scripts/core-loader.mjs); every other file of dist/ takes
@@ -62,8 +62,7 @@ function serveOnce(uses: string): Promise<string> {
   });
 }
 
-const onNode = runtimeName() === "node";
-(onNode ? test : test.skip)("an executor process serves modules importing the root and jina-ts/executor, without and with the code cache (Node only: the cache is Node's)", async () => {
+skipOn(test, ["deno", "bun"], "an executor process serves modules importing the root and jina-ts/executor, without and with the code cache", "the code cache is Node's (Deno and Bun require core.cjs as it is)", async () => {
   const folder = join(work, "app");
   try {
     const module = (from: string) =>
