@@ -17,7 +17,7 @@ import { create, type DescMessage, type DescMethodUnary, isMessage, type Message
 import { Code, ConnectError } from "@connectrpc/connect";
 import { parseTimeout } from "@connectrpc/connect/protocol-grpc";
 import { constants, type Http2ServerRequest, type Http2ServerResponse, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream, type ServerStreamResponseOptions } from "node:http2";
-import { type BinaryCodec, codecFor, encodeEnvelopeLeased, encodeGrpcMessage, envelopedMessage, type FrameLease, grpcEnvelope, gunzipMessage, gzipMessage, UnaryBody } from "./grpc-frame.ts";
+import { type BinaryCodec, codecFor, encodeEnvelopeLeased, encodeGrpcMessage, envelopedMessage, type FrameLease, grpcEnvelope, gunzipMessage, messageFrame, gzipMessage, UnaryBody } from "./grpc-frame.ts";
 import { HeaderView } from "./header-view.ts";
 import { LazyAbort } from "../proto/server/lazy-abort.ts";
 import type { MessageCheck } from "./grpc-message-check.ts";
@@ -99,7 +99,7 @@ export function fastUnaryRoute<I extends DescMessage, O extends DescMessage>(
   const encode = (answer: FastUnaryAnswer<O>, request: Uint8Array) => {
     if (answer !== sameAsRequest) return encodeEnvelopeLeased(output, isMessage(answer, method.output) ? answer : create(method.output, answer));
     if (!echoes) throw new ConnectError(`${methodPath(method)}: the handler answered sameAsRequest, but the method answers another message type`, Code.Internal);
-    return framed(request);
+    return messageFrame(request);
   };
   return {
     path: methodPath(method),
@@ -126,22 +126,6 @@ export function fastUnaryRoute<I extends DescMessage, O extends DescMessage>(
  * ```
  */
 export type FastUnaryAnswer<O extends DescMessage> = MessageInitShape<O> | typeof sameAsRequest;
-
-/**
- * `message` (a request's bytes) in a gRPC frame: the request's own frame when the 5 bytes before the view are its
- * uncompressed prefix (the usual case: the view is into the received body), else a copy in a new frame.
- */
-function framed(message: Uint8Array): FrameLease {
-  const at = message.byteOffset;
-  const length = message.byteLength;
-  if (at >= 5) {
-    const frame = new Uint8Array(message.buffer, at - 5, length + 5);
-    if (frame[0] === 0 && frame[1] === length >>> 24 && frame[2] === ((length >>> 16) & 0xff) && frame[3] === ((length >>> 8) & 0xff) && frame[4] === (length & 0xff)) {
-      return { bytes: frame, release: noop };
-    }
-  }
-  return { bytes: grpcEnvelope(message, false), release: noop };
-}
 
 /**
  * Options of {@link createFastUnaryHandler}.

@@ -136,6 +136,30 @@ export function encodeEnvelopeLeased<T>(codec: BinaryCodec<T>, message: T): Fram
 function noop(): void {}
 
 /**
+ * `message` in an uncompressed gRPC frame: the frame it came in when the 5 bytes before the view are its uncompressed
+ * prefix (a view into a received body: no copy), else a copy in a new frame ({@link grpcEnvelope}).
+ *
+ * @example
+ * ```ts
+ * stream.end(messageFrame(request).bytes); // echoes a received message without encoding it again
+ * ```
+ */
+export function messageFrame(message: Uint8Array): FrameLease {
+  const at = message.byteOffset;
+  if (at >= envelopeBytes) {
+    const frame = new Uint8Array(message.buffer, at - envelopeBytes, message.byteLength + envelopeBytes);
+    if (hasPrefix(frame)) return { bytes: frame, release: noop };
+  }
+  return { bytes: grpcEnvelope(message, false), release: noop };
+}
+
+/** Whether the first 5 bytes of `frame` are the uncompressed prefix {@link writePrefix} writes for it. */
+function hasPrefix(frame: Uint8Array): boolean {
+  const length = frame.byteLength - envelopeBytes;
+  return frame[0] === 0 && frame[1] === length >>> 24 && frame[2] === ((length >>> 16) & 0xff) && frame[3] === ((length >>> 8) & 0xff) && frame[4] === (length & 0xff);
+}
+
+/**
  * The message of a frame from {@link encodeEnvelope} (a view, no copy), e.g. to compress it.
  *
  * @example
