@@ -9,6 +9,7 @@
  * @module
  */
 import { type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf";
+import { varintAt, varintValue } from "./reader.ts";
 
 /** How one field's value is checked: its wire type, and what to check inside a length-delimited one. */
 interface Rule {
@@ -89,22 +90,13 @@ function varintEnd(buf: Uint8Array, pos: number, end: number): number {
   return -1;
 }
 
-/** Set by {@link lengthAt}: the value read. */
-let value = 0;
-
-/** Reads a varint of at most 5 bytes and below 2^31 into `value`; returns where it ends, or -1. */
+/**
+ * Reads a length or a tag at `pos` (the wire codec's `varintAt`, a varint of at most 5 bytes) into `varintValue`
+ * when it ends by `end` and is below 2^31; returns where it ends, or -1.
+ */
 function lengthAt(buf: Uint8Array, pos: number, end: number): number {
-  let result = 0;
-  for (let shift = 0; shift < 35 && pos < end; shift += 7) {
-    const b = buf[pos++]!;
-    result += (b & 0x7f) * 2 ** shift;
-    if (b < 0x80) {
-      if (result > 0x7fffffff) return -1;
-      value = result;
-      return pos;
-    }
-  }
-  return -1;
+  const at = varintAt(buf, pos);
+  return at < 0 || at > end || varintValue > 0x7fffffff ? -1 : at;
 }
 
 let strict: TextDecoder | undefined;
@@ -134,8 +126,8 @@ function valueEnd(buf: Uint8Array, pos: number, end: number, wire: number, rule:
       return pos + 4 <= end ? pos + 4 : -1;
     case 2: {
       const start = lengthAt(buf, pos, end);
-      if (start < 0 || start + value > end) return -1;
-      const stop = start + value;
+      if (start < 0 || start + varintValue > end) return -1;
+      const stop = start + varintValue;
       const inner = rule?.inner;
       if (inner === undefined) {
         if (rule?.packed === undefined) return stop;
@@ -154,8 +146,8 @@ function fields(buf: Uint8Array, pos: number, end: number, rules: Rules, depth: 
   while (pos < end) {
     pos = lengthAt(buf, pos, end);
     if (pos < 0) return false;
-    const no = value >>> 3;
-    const wire = value & 7;
+    const no = varintValue >>> 3;
+    const wire = varintValue & 7;
     if (no === 0 || refuse?.includes(no)) return false;
     const rule = rules.get(no);
     if (!rule && mapEntries.has(rules)) return false;
