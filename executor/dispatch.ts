@@ -20,6 +20,7 @@ import { type ExecutorMetrics, executorMetricsOf } from "./metrics.ts";
 import { traceHandler, tracingActive } from "./tracing.ts";
 import type { Context } from "@opentelemetry/api";
 import { isCancellation, type LazySignal, signalOf } from "../proto/server/mod.ts";
+import { promiseOf } from "../proto/promise-of.ts";
 
 export { type DispatchResult, resultsKey } from "./handler-result.ts";
 
@@ -50,12 +51,7 @@ export function dispatchRequests(
   parent?: Context,
 ): Promise<DispatchResult> {
   // One promise per call: errors before the handler (no requests, bad bytes) are rejections.
-  try {
-    const outcome = dispatchNow(executor, requests, signal, parent);
-    return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return promiseOf(dispatchNow, executor, requests, signal, parent);
 }
 
 /**

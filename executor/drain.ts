@@ -8,6 +8,7 @@
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { type CancelSource, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, type LazySignal, type RequestTracker } from "../proto/server/mod.ts";
+import { promiseOf } from "../proto/promise-of.ts";
 import { flushBatches } from "./dynamic-batching.ts";
 import type { Executor } from "./executor.ts";
 import { isServing, setServing } from "./serving.ts";
@@ -34,11 +35,7 @@ const nameOf = (executor: Executor) => executor.metas?.name || executor.construc
  * ```
  */
 export function trackCall<T>(executor: Executor, signal: AbortSignal | CancelSource, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  try {
-    return trackLazyCall(executor, signal, (lazy) => run(lazy.signal)) as Promise<T>;
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return promiseOf(trackLazyCall<T>, executor, signal, (lazy: LazySignal) => run(lazy.signal));
 }
 
 // The call settles as soon as it is cancelled, whether or not the handler watches its signal.

@@ -26,6 +26,7 @@ import { allEnv } from "../runtime/process.ts";
 import { fastUnaryRoute, type FastUnaryRoute, sameAsRequest } from "../runtime/grpc-fast-unary.ts";
 import { runtimeName } from "../runtime/detect.ts";
 import { healthOf } from "./serving.ts";
+import { promiseOf } from "../proto/promise-of.ts";
 import { trackLazyCall } from "./drain.ts";
 import { executorMetricsOf } from "./metrics.ts";
 import { traceContextOf, tracingActive } from "./tracing.ts";
@@ -71,13 +72,7 @@ export type DataHandler = (requests: DataRequestProto[], signal: AbortSignal | C
  * ```
  */
 export function createDataHandler(executor: Executor): DataHandler {
-  return (requests, signal, header, trailer) => {
-    try {
-      return Promise.resolve(handleData(executor, requests, signal, { requestHeader: header, responseTrailer: trailer }));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  };
+  return (requests, signal, header, trailer) => promiseOf(handleData<never>, executor, requests, signal, { requestHeader: header, responseTrailer: trailer });
 }
 
 /** Where a data call's metadata is: read only when needed (a fast-path call makes its header views on first use). */
