@@ -20,7 +20,7 @@ test("a value answered at once resolves the promise, with the arguments passed o
 test("the function's own promise is returned as it is; a thenable is adopted", async () => {
   const own = Promise.resolve("later");
   assert.is(promiseOf(() => own, undefined, undefined, undefined), own);
-  const thenable = { then: (resolve: (value: string) => void) => resolve("adopted") };
+  const thenable = { then: (resolve: (value: string) => void) => resolve("adopted") } as unknown as PromiseLike<string>;
   assert.is(await promiseOf(() => thenable, undefined, undefined, undefined), "adopted");
 });
 
