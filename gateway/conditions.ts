@@ -9,6 +9,7 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { create } from "@bufbuild/protobuf";
 import { compileQuery, DocumentArray, docsOf, type DocumentPredicate, setDocs } from "../docarray/mod.ts";
 import { type DataRequestProto, DataRequestProto_DataContentProtoSchema } from "../proto/gen/jina_pb.ts";
+import { requestWith } from "../proto/request-copy.ts";
 
 /**
  * Compiles a deployment's `when` (DocArray's query language). Throws a JinaError (InvalidArgument) naming the
@@ -57,7 +58,8 @@ export function sortLikeRequest(response: DataRequestProto, ids: readonly string
 }
 
 function withDocs(request: DataRequestProto, docs: DocumentArray): DataRequestProto {
-  const copy: DataRequestProto = { ...request, data: create(DataRequestProto_DataContentProtoSchema) };
+  const copy = requestWith(request, request.header, request.parameters, request.routes);
+  copy.data = create(DataRequestProto_DataContentProtoSchema);
   setDocs(copy, docs);
   return copy;
 }

@@ -6,12 +6,11 @@
  */
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { Hono } from "hono";
-import { create } from "@bufbuild/protobuf";
 import { checkDocCount, countDataContentDocs, defaultMaxDocs, docCountCheck, docsOf, lazyBytesOf, materializeData, randomId } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
-import { requestWith } from "../proto/request-copy.ts";
-import { type DataRequestProto, HeaderProtoSchema, type StatusProto } from "../proto/gen/jina_pb.ts";
+import { headerWith, requestWith } from "../proto/request-copy.ts";
+import type { DataRequestProto, StatusProto } from "../proto/gen/jina_pb.ts";
 import { type CancelInput, type CancelSource, checkGracePeriod, createHealthState, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
 import { allEnv, type DirectRoutes, otelRegistered, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
 import { dryRun } from "./dry-run.ts";
@@ -297,8 +296,7 @@ class JinaGateway implements Gateway {
     let copy: DataRequestProto;
     let endpoint: string;
     try {
-      const header = { ...(request.header ?? create(HeaderProtoSchema)) };
-      header.requestId ||= randomId();
+      const header = headerWith(request.header, request.header?.requestId || randomId());
       endpoint = header.execEndpoint ??= "/";
       checkEndpoint(endpoint);
       checkTargetExecutor(header.targetExecutor);

@@ -8,7 +8,8 @@
 import { create } from "@bufbuild/protobuf";
 import { dataRequestToJSON } from "../docarray/mod.ts";
 import { httpStatusOf, JinaError, toStatusProto } from "../proto/errors.ts";
-import { type DataRequestProto, DataRequestProtoSchema, HeaderProtoSchema } from "../proto/gen/jina_pb.ts";
+import { type DataRequestProto, DataRequestProtoSchema } from "../proto/gen/jina_pb.ts";
+import { headerWith, requestWith } from "../proto/request-copy.ts";
 
 /**
  * The JSON response for an error, echoing `request` when given (as Jina answers network failures).
@@ -57,9 +58,10 @@ export function errorAnswer(error: unknown, request?: DataRequestProto, options:
 export function errorEcho(error: unknown, request?: DataRequestProto, options: ErrorEchoOptions = {}): DataRequestProto {
   const jinaError = JinaError.from(error);
   const status = toStatusProto(jinaError, jinaError.executor ?? "gateway", { stack: options.debug === true });
-  return request
-    ? { ...request, header: { ...(request.header ?? create(HeaderProtoSchema)), status } }
-    : create(DataRequestProtoSchema, { header: { status } });
+  if (!request) return create(DataRequestProtoSchema, { header: { status } });
+  const header = headerWith(request.header, request.header?.requestId ?? "");
+  header.status = status;
+  return requestWith(request, header, request.parameters, request.routes);
 }
 
 /**

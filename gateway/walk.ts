@@ -16,8 +16,8 @@ import { create, type JsonObject } from "@bufbuild/protobuf";
 import { docsOf, type DocumentPredicate } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
-import { requestWith } from "../proto/request-copy.ts";
-import { type DataRequestProto, HeaderProtoSchema, RouteProtoSchema, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
+import { headerWith, requestWith } from "../proto/request-copy.ts";
+import { type DataRequestProto, RouteProtoSchema, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
 import { filterRequest, sortLikeRequest } from "./conditions.ts";
 import { type GraphNode, startGateway, type TopologyGraph } from "./graph.ts";
 import type { GatewayLogger } from "./options.ts";
@@ -119,9 +119,8 @@ class UpstreamFailed extends Error {}
 export async function walkGraph(graph: TopologyGraph, request: DataRequestProto, options: WalkOptions): Promise<DataRequestProto> {
   const gatewayStart = routeTimestampNow();
   if (options.signal?.aborted) throw JinaError.from(options.signal.reason, ErrorCode.Canceled);
-  const header = { ...(request.header ?? create(HeaderProtoSchema, {})) };
-  const walk = new Walk(options, targetMatcher(header.targetExecutor));
-  delete header.targetExecutor;
+  const walk = new Walk(options, targetMatcher(request.header?.targetExecutor));
+  const header = headerWith(request.header, request.header?.requestId ?? "", true);
   // A request its caller gave up (marked owned) is worked on in place; any other is copied by the first in-process hop.
   // Where the gateway forks at once, no branch owns it (clone-at-fork).
   const input: Part = { request: requestWith(request, header, request.parameters, []), owned: isOwned(request) && graph.startFanOut <= 1, isError: false, from: "gateway" };
@@ -146,7 +145,7 @@ export async function walkGraph(graph: TopologyGraph, request: DataRequestProto,
   const sorted = sorts && !final.isError ? sortLikeRequest(final.request, inputIds) : final.request;
   return requestWith(
     sorted,
-    { ...(final.request.header ?? header), requestId: header.requestId },
+    headerWith(final.request.header ?? header, header.requestId),
     results ? { ...parameters, [resultsKey]: results } : parameters,
     buildRoutes(gatewayStart, walk.visits),
   );
