@@ -4,14 +4,16 @@
  * were measured unevenly, the first loaded faster), alternating base and work — which goes first alternating too —
  * `--rounds` times on each runtime. Prints per runtime the median and range of each tree's ratios to the memcpy
  * (arena path, owned path) and the median of the paired ratios work ÷ base of the same round, with the load average
- * before and after. The base tree is extracted with `git archive` into `.bench-ab/` (removed at the end).
+ * before and after. The base tree is extracted with `git archive` into `.bench-ab/` (removed at the end), and both
+ * trees are measured by the working tree's `bench/codec.ts` (the same harness, with its warm-up), the arena path and
+ * the owned path each in a process of its own (BENCH_CODEC_CASES), so that neither is charged for the other's garbage.
  * Usage: tsx bench/codec-ab.ts [--base main] [--runtimes node,deno,bun] [--rounds 6] (BENCH_CODEC_REPS per sample
  * run, default 20).
  *
  * @module
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { median } from "./measure.ts";
 import { commands, root, type Runtime } from "./runtime-commands.ts";
@@ -29,19 +31,24 @@ rmSync(baseDir, { recursive: true, force: true });
 mkdirSync(baseDir, { recursive: true });
 const archive = spawnSync("git", ["archive", rev, "docarray", "runtime", "proto", "bench"], { cwd: root, maxBuffer: 1 << 28 });
 spawnSync("tar", ["-x", "-C", baseDir], { input: archive.stdout });
+for (const file of ["bench/codec.ts", "bench/measure.ts"]) copyFileSync(`${root}${file}`, `${baseDir}${file}`);
 
-/** One `bench/codec.ts` run of the tree at `dir` on `runtime`: its BENCH_RESULT. */
+/** `bench/codec.ts` in the tree at `dir` on `runtime`, the arena path and the owned path in a process each: their BENCH_RESULTs. */
 function sample(runtime: Runtime, dir: string): Record<string, number> {
   const { bin, ts } = commands[runtime];
-  const result = spawnSync(bin, [...ts, `${dir}bench/codec.ts`], {
-    cwd: root,
-    encoding: "utf8",
-    timeout: 300_000,
-    env: { ...globalThis.process.env, BENCH_CODEC_REPS: globalThis.process.env.BENCH_CODEC_REPS ?? "20" },
-  });
-  const line = result.stdout.split("\n").find((text) => text.startsWith("BENCH_RESULT "));
-  if (!line) throw new Error(`${runtime} ${dir}bench/codec.ts failed:\n${result.stdout}\n${result.stderr}`);
-  return JSON.parse(line.slice("BENCH_RESULT ".length)) as Record<string, number>;
+  const results: Record<string, number> = {};
+  for (const cases of ["arena", "owned"]) {
+    const result = spawnSync(bin, [...ts, `${dir}bench/codec.ts`], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 300_000,
+      env: { ...globalThis.process.env, BENCH_CODEC_REPS: globalThis.process.env.BENCH_CODEC_REPS ?? "20", BENCH_CODEC_CASES: cases },
+    });
+    const line = result.stdout.split("\n").find((text) => text.startsWith("BENCH_RESULT "));
+    if (!line) throw new Error(`${runtime} ${dir}bench/codec.ts failed:\n${result.stdout}\n${result.stderr}`);
+    Object.assign(results, JSON.parse(line.slice("BENCH_RESULT ".length)) as Record<string, number>);
+  }
+  return results;
 }
 
 const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
