@@ -63,4 +63,10 @@ test("requestWith shares the documents, replaces header, parameters and routes, 
   assert.equal(toBinary(DataRequestProtoSchema, copy), toBinary(DataRequestProtoSchema, { ...request, header, parameters: { b: 2 }, routes: [] }));
 });
 
+test("the copies name every field of their schemas (a field added to jina.proto must be added to request-copy.ts)", () => {
+  // headerWith and requestWith list the fields by hand; a field they do not know would be dropped from every copy.
+  assert.equal(HeaderProtoSchema.fields.map((field) => field.localName).sort(), ["execEndpoint", "requestId", "status", "targetExecutor", "timeout"]);
+  assert.equal(DataRequestProtoSchema.fields.map((field) => field.localName).sort(), ["data", "header", "parameters", "routes"]);
+});
+
 test.run();
