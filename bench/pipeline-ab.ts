@@ -89,8 +89,11 @@ try {
   for (let rep = 0; rep < reps; rep++) {
     if (restart && rep > 0) {
       // Fresh processes of both trees each rep: a long-lived process keeps its own JIT luck, which a paired ratio would carry.
-      await stopAll(Object.values(ours));
-      Object.assign(servers, Object.assign(ours, await startOurs()));
+      const stopped = Object.values(ours);
+      await stopAll(stopped);
+      started.splice(0, started.length, ...started.filter((server) => !stopped.includes(server)));
+      Object.assign(ours, await startOurs());
+      Object.assign(servers, ours);
       await warm(Object.keys(ours) as Name[]);
     }
     for (const name of rep % 2 ? [...names].reverse() : names) {
@@ -105,9 +108,11 @@ try {
     }
     loads.push(loadavg()[0]!.toFixed(1));
   }
-  const ratio = (a: Name, b: Name) => median(rps[a].map((x, i) => x / rps[b][i]!)).toFixed(2);
+  /** The median of per-rep ratios a ÷ b of one measure. */
+  const paired = (of: Record<Name, number[]>, a: Name, b: Name) => median(of[a].map((x, i) => x / of[b][i]!));
+  const ratio = (a: Name, b: Name) => paired(rps, a, b).toFixed(2);
+  const cpuRatio = (a: Name, b: Name, of = cpu) => paired(of, a, b).toFixed(3);
   const ms = (name: Name) => `${median(cpu[name]).toFixed(3)} ms (front ${median(front[name]).toFixed(3)})`;
-  const cpuRatio = (a: Name, b: Name, of = cpu) => median(of[a].map((x, i) => x / of[b][i]!)).toFixed(3);
   console.log(`pipeline A/B: ${ref} (before) against the working tree (after); ${reps} reps × ${requests} requests, c=32, load average ${loads.join(" / ")}`);
   if (!oursOnly) {
     console.log(`  processes ÷ Moleculer over ${nats ? "NATS" : "TCP"}: before ${ratio("beforeProcesses", "moleculerProcesses")}, after ${ratio("afterProcesses", "moleculerProcesses")}, floor ${ratio("floorProcesses", "moleculerProcesses")}; after ÷ before ${ratio("afterProcesses", "beforeProcesses")}, after ÷ floor ${ratio("afterProcesses", "floorProcesses")}`);
