@@ -50,7 +50,7 @@ export async function importModule(pathOrUrl: string): Promise<Record<string, un
 
 /**
  * The sibling module `relative` of the module at `base` (an `import.meta.url`), with the extension the caller
- * runs under: `.ts` from the sources, `.js` from the package build.
+ * runs under: `.ts` from the sources, `.js` from the package build (whose bundled modules sit in `.js` and `.cjs` files).
  *
  * @example
  * ```ts
@@ -58,6 +58,6 @@ export async function importModule(pathOrUrl: string): Promise<Record<string, un
  * ```
  */
 export function moduleSibling(relative: string, base: string): URL {
-  const compiled = new URL(base).pathname.endsWith(".js");
+  const compiled = /\.c?js$/.test(new URL(base).pathname);
   return new URL(compiled ? relative.replace(/\.ts$/, ".js") : relative, base);
 }

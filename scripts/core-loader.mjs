@@ -1,64 +1,86 @@
 // Copied by scripts/build.mjs to dist/chunks/core-loader.js (issue 8, fast start). dist/chunks/core.cjs holds every
-// module an executor process needs (one CommonJS file, so that Node 20 can give it a V8 code cache: Node 20 has none
-// for ES modules); every other file of dist/ takes those modules from it through `jinaCore()`, so a process has one
-// copy of each (one `Executor` class, one registry) whichever entry a module imported.
-// On Node the file is compiled with the code cache dist/chunks/core.cjs.<node version>-<arch>.cache when there is one
-// (V8 rejects a cache made from another source, V8 or flags, and then compiles as usual); `saveCoreCache()` writes it
-// once the process has run its start-up (executor/main.js calls it after the ready line). Deno and Bun `require` it.
+// module an executor process needs, dist/chunks/root.cjs the rest of the package root's (CommonJS files, so that Node
+// 20 can give them a V8 code cache: Node 20 has none for ES modules); every other file of dist/ takes those modules
+// from them through `jinaCore()` and `jinaRoot()`, so a process has one copy of each (one `Executor` class, one
+// registry) whichever entry a module imported.
+// On Node each file is compiled with the code cache dist/chunks/<file>.<node version>-<arch>.cache when there is one
+// (V8 rejects a cache made from another source, V8 or flags, and then compiles as usual); `saveCodeCaches()` writes
+// them once the process has run its start-up (executor/main.js calls it after the ready line). Deno and Bun
+// `require` the files.
 import Module, { createRequire } from "node:module";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 
-const file = fileURLToPath(new URL("./core.cjs", import.meta.url));
 const require = createRequire(import.meta.url);
 const onNode = typeof globalThis.Deno === "undefined" && !globalThis.process?.versions?.bun;
-// import.meta.resolve for the core's modules (resolving from dist/chunks/, where they were before)
+// import.meta.resolve for the layers' modules (resolving from dist/chunks/, where they were before)
 globalThis[Symbol.for("jina-ts.resolve")] ??= (specifier) => import.meta.resolve(specifier);
-let core;
-let script;
-let cacheFile;
-let cacheUsed = false;
+
+/** One CommonJS file of modules, loaded once per process (compiled from its code cache on Node). */
+function layer(name) {
+  const file = fileURLToPath(new URL(`./${name}`, import.meta.url));
+  const state = { exports: undefined, script: undefined, cacheFile: undefined, cacheUsed: false };
+  function load() {
+    if (state.exports) return state.exports;
+    if (!onNode || require.cache[file]) return (state.exports = require(file));
+    // the file's `import()`s call this (a script compiled from a code cache has no dynamic import of its own)
+    globalThis[Symbol.for("jina-ts.import")] = (specifier) => import(specifier);
+    state.cacheFile = `${file}.${process.version}-${process.arch}.cache`;
+    let cachedData;
+    try {
+      cachedData = readFileSync(state.cacheFile);
+    } catch {
+      // no cache yet
+    }
+    const script = new vm.Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, ...(cachedData ? { cachedData } : {}) });
+    state.script = script;
+    state.cacheUsed = cachedData !== undefined && !script.cachedDataRejected;
+    const module = new Module(file, undefined);
+    module.filename = file;
+    module.paths = Module._nodeModulePaths(dirname(file));
+    require.cache[file] = module;
+    try {
+      script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+    } catch (error) {
+      delete require.cache[file];
+      throw error;
+    }
+    module.loaded = true;
+    return (state.exports = module.exports);
+  }
+  /** Writes the code cache when the file was compiled without one (or with a rejected one); quietly does nothing where it cannot write. */
+  function saveCache() {
+    if (!state.script || state.cacheUsed) return;
+    state.cacheUsed = true;
+    const temp = `${state.cacheFile}.${process.pid}`;
+    try {
+      writeFileSync(temp, state.script.createCachedData());
+      renameSync(temp, state.cacheFile); // whole or not at all: replicas starting together each write their own
+    } catch {
+      rmSync(temp, { force: true });
+    }
+  }
+  return { load, saveCache };
+}
+
+const core = layer("core.cjs");
+const root = layer("root.cjs");
 
 /** The modules of dist/chunks/core.cjs, loaded once per process: `{ m0: namespace, m1: namespace, … }`. */
 export function jinaCore() {
-  if (core) return core;
-  if (!onNode || require.cache[file]) return (core = require(file));
-  // the file's `import()`s call this (a script compiled from a code cache has no dynamic import of its own)
-  globalThis[Symbol.for("jina-ts.import")] = (specifier) => import(specifier);
-  cacheFile = `${file}.${process.version}-${process.arch}.cache`;
-  let cachedData;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    // no cache yet
-  }
-  script = new vm.Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, ...(cachedData ? { cachedData } : {}) });
-  cacheUsed = cachedData !== undefined && !script.cachedDataRejected;
-  const module = new Module(file, undefined);
-  module.filename = file;
-  module.paths = Module._nodeModulePaths(dirname(file));
-  require.cache[file] = module;
-  try {
-    script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
-  } catch (error) {
-    delete require.cache[file];
-    throw error;
-  }
-  module.loaded = true;
-  return (core = module.exports);
+  return core.load();
 }
 
-/** Writes the code cache of dist/chunks/core.cjs when it had none (or a rejected one); quietly does nothing where it cannot write. */
-export function saveCoreCache() {
-  if (!script || cacheUsed) return;
-  cacheUsed = true;
-  const temp = `${cacheFile}.${process.pid}`;
-  try {
-    writeFileSync(temp, script.createCachedData());
-    renameSync(temp, cacheFile); // whole or not at all: replicas starting together each write their own
-  } catch {
-    rmSync(temp, { force: true });
-  }
+/** The modules of dist/chunks/root.cjs (the package root's that are not in the core), loaded once per process. */
+export function jinaRoot() {
+  core.load(); // root.cjs requires core.cjs: loaded here first, with its code cache
+  return root.load();
+}
+
+/** Writes the code caches of the files this process loaded without one. */
+export function saveCodeCaches() {
+  core.saveCache();
+  root.saveCache();
 }

@@ -4,7 +4,9 @@
 // --root: noop-executor.mjs, whose module imports the package root) for this tree and each DIR (a checkout with its
 // dist/ built and bench/start/ copied in), alternating with a bare node process opening a port (bare-child.mjs);
 // reads the CPU of every thread of the process (/proc/PID/task/*/schedstat, ns) when its ready line arrives, then
-// kills it. Prints medians, their ratio to the bare process's and to this tree's. Linux only; Node only.
+// kills it. Before the measured runs, one run per tree lingers 2 s past its ready line, so that the executor saves its
+// code caches (dist/chunks/*.cache; a run killed at its ready line may not have). Prints medians, their ratio to the
+// bare process's and to this tree's. Linux only; Node only.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -30,8 +32,8 @@ function cpuNs(pid) {
   return sum;
 }
 
-/** Runs one process until its stdout contains `readyText`; resolves with its CPU then, in ms. */
-function run(args, readyText) {
+/** Runs one process until its stdout contains `readyText` (and `lingerMs` more); resolves with its CPU at the ready line, in ms. */
+function run(args, readyText, lingerMs = 0) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
@@ -41,7 +43,7 @@ function run(args, readyText) {
       child.stdout.removeAllListeners("data");
       const cpu = cpuNs(child.pid);
       child.once("exit", () => resolve(cpu / 1e6));
-      child.kill("SIGKILL");
+      setTimeout(() => child.kill("SIGKILL"), lingerMs);
     });
     child.once("exit", (code) => (out.includes(readyText) ? undefined : reject(new Error(`${args.join(" ")} exited with ${code}:\n${out}`))));
     child.once("error", reject);
@@ -52,9 +54,10 @@ const rows = [
   ["bare node opening a port", () => run([`${here}bench/start/bare-child.mjs`], "ready")],
   ...trees.map((tree, index) => [
     index === 0 ? "executor, this tree" : `executor, ${tree}`,
-    () => run([`${tree}dist/executor/main.js`, "--uses", `${tree}bench/start/${executorModule}#Noop`, "--port", "0"], "JINA_EXECUTOR_READY"),
+    (lingerMs) => run([`${tree}dist/executor/main.js`, "--uses", `${tree}bench/start/${executorModule}#Noop`, "--port", "0"], "JINA_EXECUTOR_READY", lingerMs),
   ]),
 ];
+for (const [, measure] of rows.slice(1)) await measure(2000);
 const samples = rows.map(() => []);
 for (let rep = 0; rep < reps; rep++) {
   for (const [index, [, measure]] of rows.entries()) samples[index].push(await measure());
