@@ -26,20 +26,18 @@ import { join, relative } from "node:path";
 const hook = 'globalThis[Symbol.for("jina-ts.import")]';
 const dynamicImport = /(^|[^\w$.])import\(/g;
 
+/** The metafile of an esbuild run over `entryPoints` (paths relative to dist/) that writes nothing. */
+async function probe(build, common, dist, entryPoints) {
+  const options = { ...common, entryPoints: entryPoints.map((path) => join(dist, path)), outdir: join(dist, ".probe"), splitting: true, format: "esm" };
+  return (await build({ ...options, write: false, metafile: true })).metafile;
+}
+
 /**
  * The modules (paths relative to dist/) that the static imports of `roots` reach, less `excluded`, and the modules
  * outside both that they import dynamically.
  */
 async function staticGraph(build, common, dist, roots, excluded = new Set()) {
-  const { metafile } = await build({
-    ...common,
-    entryPoints: roots.map((path) => join(dist, path)),
-    outdir: join(dist, ".layer-probe"),
-    splitting: true,
-    format: "esm",
-    write: false,
-    metafile: true,
-  });
+  const metafile = await probe(build, common, dist, roots);
   const outputs = metafile.outputs;
   const pending = Object.keys(outputs).filter((output) => roots.includes(outputs[output].entryPoint));
   const reached = new Set(pending);
@@ -63,15 +61,7 @@ async function staticGraph(build, common, dist, roots, excluded = new Set()) {
 
 /** The names each module exports (paths relative to dist/), read from an esbuild metafile. */
 async function exportedNames(build, common, dist, modules) {
-  const { metafile } = await build({
-    ...common,
-    entryPoints: modules.map((path) => join(dist, path)),
-    outdir: join(dist, ".names-probe"),
-    splitting: true,
-    format: "esm",
-    write: false,
-    metafile: true,
-  });
+  const metafile = await probe(build, common, dist, modules);
   const byEntry = new Map(Object.values(metafile.outputs).filter((output) => output.entryPoint).map((output) => [output.entryPoint, output.exports]));
   return modules.map((path) => [...byEntry.get(path)].sort());
 }
