@@ -213,10 +213,15 @@ export async function bundleWithCore(build, { dist, outdir, entries, common, chu
 
   // 3. root.cjs, taking the core's modules from core.cjs
   const coreRequired = { ...core, namespaceOf: (i) => [`const __m = require("./core.cjs").m${i};`] };
-  await commonJsLayer(build, common, join(outdir, "chunks/root.cjs"), {
+  const rootPath = join(outdir, "chunks/root.cjs");
+  await commonJsLayer(build, common, rootPath, {
     stdin: layerInput(dist, ["mod.js"], root.modules, "root.js"),
     plugins: [layerFacades(dist, [coreRequired], mutable), lazyImports(inChunks(lazy)), ...common.plugins],
   });
+  // the facades export the names the metafile listed: the file must export exactly those
+  const rootExports = createRequire(import.meta.url)(rootPath);
+  const unlisted = root.modules.filter((path, i) => Object.keys(rootExports[`m${i}`]).sort().join() !== root.names[i].join());
+  if (unlisted.length) throw new Error(`layer bundle: root.cjs exports other names than esbuild listed for ${unlisted.join(", ")}`);
 
   // 4. every other entry
   await build({
