@@ -6,10 +6,10 @@
 //   2. dist/ is emitted afresh (into .dist-build-PID/, renamed to dist/ when complete); relative ".ts" specifiers in the .d.ts files become ".js" (tsc keeps them), and
 //      declarations that use Disposable reference @types/node (a dependency);
 //   3. the JavaScript is bundled (esbuild; see bundle() and scripts/core-bundle.mjs): what an executor process needs
-//      becomes one CommonJS file, dist/chunks/core.cjs, the rest of the package root another, dist/chunks/root.cjs,
-//      that Node compiles from V8 code caches once they are saved; every entry (package.json "exports", the bin)
-//      becomes one file at its own path beside shared chunks in dist/chunks/ that take those modules from them
-//      (issue 8, fast start);
+//      becomes one CommonJS file, dist/chunks/core.cjs, and the rest of jina-ts/docarray, jina-ts/client and the
+//      package root three more (docarray.cjs, client.cjs, root.cjs), that Node compiles from V8 code caches once
+//      they are saved; every other entry (package.json "exports", the bin) becomes one file at its own path beside
+//      shared chunks in dist/chunks/ that take those modules from them (issue 8, fast start);
 //   4. dist/cli/main.js (the `jina-ts` bin) becomes executable.
 // Usage: node scripts/build.mjs [--manifests-only]   (--manifests-only: step 1 alone, no dist/)
 import { spawnSync } from "node:child_process";
@@ -69,17 +69,18 @@ function* files(dir) {
 
 /**
  * Bundles dist/'s JavaScript (tsc's output, module for module) with esbuild: the modules of an executor process
- * (executor/main.js's and executor/mod.js's static graphs) become dist/chunks/core.cjs, the rest of the package
- * root's (mod.js's graph) dist/chunks/root.cjs, both loaded by dist/chunks/core-loader.js with a V8 code cache on
- * Node (Node 20 has none for ES modules; the cache cut an executor process's CPU to its ready line by 13–15%); every
- * other entry is written at its own path (dist/client/mod.js, dist/cli/main.js …) with what several share in chunks
- * in dist/chunks/, and takes the layers' modules from those two files, so that a process has one copy of each
- * module: the one `Executor` class a user's module imports from `jina-ts/executor` or the root is the one
- * executor/main.js serves (scripts/core-bundle.mjs; tests/package/core-bundle.test.ts). The bundled code sits one
- * folder below dist/, where the `import.meta.url`-relative paths of the sources ("../executor/main.ts",
- * "../playground/", dist/ as the library's own root) still resolve. protobuf-es and Connect are bundled in (most of
- * what an executor process imported: ~140 files; their classes work across copies: messages are plain objects,
- * `ConnectError` has `Symbol.hasInstance`); every other package stays an import.
+ * (executor/main.js's and executor/mod.js's static graphs) become dist/chunks/core.cjs, the rest of
+ * jina-ts/docarray's, jina-ts/client's and the package root's graphs dist/chunks/docarray.cjs, client.cjs and
+ * root.cjs, all loaded by dist/chunks/core-loader.js with V8 code caches on Node (Node 20 has none for ES modules;
+ * the cache cut an executor process's CPU to its ready line by 13–15%); every other entry is written at its own path
+ * (dist/cli/main.js, dist/gateway/mod.js …) with what several share in chunks in dist/chunks/, and takes the layers'
+ * modules from those files, so that a process has one copy of each module: the one `Executor` class a user's module
+ * imports from `jina-ts/executor` or the root is the one executor/main.js serves (scripts/core-bundle.mjs;
+ * tests/package/core-bundle.test.ts). The bundled code sits one folder below dist/, where the
+ * `import.meta.url`-relative paths of the sources ("../executor/main.ts", "../playground/", dist/ as the library's
+ * own root) still resolve. protobuf-es and Connect are bundled in (most of what an executor process imported: ~140
+ * files; their classes work across copies: messages are plain objects, `ConnectError` has `Symbol.hasInstance`);
+ * every other package stays an import.
  * The per-module .js files (and their maps) are removed; the .d.ts files stay module for module.
  */
 async function bundle(dist, entries) {
@@ -99,7 +100,7 @@ async function bundle(dist, entries) {
     logLevel: "warning",
     plugins: [embeddedDescriptors(root)], // descriptors as object literals, not decoded at import (issue 8, fast start)
   };
-  const bundled = entries.filter((entry) => !["mod", "executor/mod", "executor/main"].includes(entry)); // over the layers
+  const bundled = entries.filter((entry) => entry !== "executor/main"); // written over the core by bundleWithCore
   await bundleWithCore(build, {
     dist,
     outdir: temp,

@@ -1,43 +1,38 @@
-// Build step of scripts/build.mjs (issue 8, fast start): two layers of modules as CommonJS files that Node 20 can
-// compile from a V8 code cache (dist/chunks/core-loader.js loads them) — dist/chunks/core.cjs, the modules of an
-// executor process, and dist/chunks/root.cjs, the rest of the package root's — and every other file of dist/ taking
-// those modules from them, so that each module exists once in a process whichever entry imported it.
-//   1. the layers' modules: the static import graph of executor/main.js and executor/mod.js (tsc's output, with
-//      protobuf-es and Connect, which are bundled in) for the core, that of mod.js less the core for the root layer,
-//      read from esbuild metafiles;
+// Build step of scripts/build.mjs (issue 8, fast start): layers of modules as CommonJS files that Node 20 can compile
+// from V8 code caches (dist/chunks/core-loader.js loads them), and every other file of dist/ taking those modules
+// from them, so that each module exists once in a process whichever entry imported it. The layers, in load order:
+// core.cjs (the modules of an executor process), docarray.cjs, client.cjs and root.cjs (the rest of jina-ts/docarray's,
+// jina-ts/client's and the package root's modules). An executor whose module imports the package root loads four
+// cached files instead of one cached file and the two dozen ES module chunks that splitting made of the root's graph
+// (CPU to import the root after the core, medians of 9 alternating processes: 25 ms as chunks, 10.5 ms as one ES
+// module, 5.1 ms as one CommonJS file from its cache); one layer per entry keeps `jina-ts/client` and
+// `jina-ts/docarray` from evaluating the Flow's modules.
+//   1. each layer's modules: the static import graph of its entries (tsc's output, with protobuf-es and Connect,
+//      which are bundled in) less every earlier layer's modules, read from esbuild metafiles;
 //   2. core.cjs: one esbuild CommonJS bundle exporting each of its modules' namespaces as m0, m1, …; a dynamic
-//      import() of a module outside the layers loads the ES module file step 4 writes for it (chunks/lazy-<path>.js);
+//      import() of a module outside it loads the ES module file step 4 or 5 writes for it (chunks/lazy-<path>.js);
 //      every `import(` goes through a hook, since a script compiled from a code cache has none;
-//   3. root.cjs: the same for the root layer, requiring the core's modules from core.cjs. An executor whose module
-//      imports the package root then loads one file more than one importing jina-ts/executor, compiled from its
-//      cache, instead of the two dozen ES module chunks that splitting made of the root's graph (CPU to import them
-//      after the core, medians of 9 alternating processes: 25 ms as chunks, 10.5 ms as one ES module, 5.1 ms as one
-//      CommonJS file from its code cache);
-//   4. the other entries (package.json "exports", the bin, the lazy modules) bundled as ES modules with splitting as
-//      before, except that importing a module of a layer gives a small module that exports its names from the layer;
-//   5. mod.js, executor/mod.js the same over their layer, executor/main.js the loader that runs the executor and then
-//      saves the code caches.
+//   3. the later layers the same, each requiring the earlier layers' files for their modules;
+//   4. the other entries (package.json "exports", the bin, the lazy modules) bundled as ES modules with splitting,
+//      except that importing a module of a layer gives a small module that exports its names from the layer;
+//   5. the entries and lazy modules that are modules of a layer (mod.js, executor/mod.js, client/mod.js …) written as
+//      such small modules, and executor/main.js, the loader that runs the executor and then saves the code caches.
 // An exported binding that changes after import (`export let x`) would be copied once by steps 3 to 5: the build
 // fails if a module outside a layer imports a module of that layer that has one.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 
 const hook = 'globalThis[Symbol.for("jina-ts.import")]';
 const dynamicImport = /(^|[^\w$.])import\(/g;
-
-/** The metafile of an esbuild run over `entryPoints` (paths relative to dist/) that writes nothing. */
-async function probe(build, common, dist, entryPoints) {
-  const options = { ...common, entryPoints: entryPoints.map((path) => join(dist, path)), outdir: join(dist, ".probe"), splitting: true, format: "esm" };
-  return (await build({ ...options, write: false, metafile: true })).metafile;
-}
 
 /**
  * The modules (paths relative to dist/) that the static imports of `roots` reach, less `excluded`, and the modules
  * outside both that they import dynamically.
  */
 async function staticGraph(build, common, dist, roots, excluded = new Set()) {
-  const metafile = await probe(build, common, dist, roots);
+  const probe = { ...common, entryPoints: roots.map((path) => join(dist, path)), outdir: join(dist, ".probe"), splitting: true, format: "esm" };
+  const { metafile } = await build({ ...probe, write: false, metafile: true });
   const outputs = metafile.outputs;
   const pending = Object.keys(outputs).filter((output) => roots.includes(outputs[output].entryPoint));
   const reached = new Set(pending);
@@ -59,36 +54,40 @@ async function staticGraph(build, common, dist, roots, excluded = new Set()) {
   return { modules: [...modules], lazy: [...lazy] };
 }
 
-/** The names each module exports (paths relative to dist/), read from an esbuild metafile. */
-async function exportedNames(build, common, dist, modules) {
-  const metafile = await probe(build, common, dist, modules);
-  const byEntry = new Map(Object.values(metafile.outputs).filter((output) => output.entryPoint).map((output) => [output.entryPoint, output.exports]));
-  return modules.map((path) => [...byEntry.get(path)].sort());
-}
-
 /** The entry name of a lazily imported module outside the layers ("config/executor-config.js" → "chunks/lazy-config-executor-config"). */
 export function lazyEntryName(path) {
   return `chunks/lazy-${path.replace(/\.js$/, "").replace(/^\.\.\//, "").replace(/[^\w-]+/g, "-")}`;
 }
 
+/** The layers after the core, in load order: each holds its entries' static graph less every earlier layer's modules. */
+const laterLayers = [
+  { file: "docarray.cjs", entries: ["docarray/mod.js"] },
+  { file: "client.cjs", entries: ["client/mod.js"] },
+  { file: "root.cjs", entries: ["mod.js"] },
+];
+
 /**
- * One layer: its modules (paths relative to dist/), their exported names, and how a module outside it imports
- * module `index` (`from`: the specifier of chunks/<file> relative to a file one folder below dist/).
+ * An ES module that exports the names of module `index` of `layer` (a copy of each binding, taken once), from outside
+ * the layers: `chunks` is the specifier of dist/chunks/ where the module is written.
  */
-function layer(modules, names, namespaceOf) {
-  return { modules, names, index: new Map(modules.map((path, i) => [path, i])), namespaceOf };
+function facadeSource(layer, index, chunks = "../chunks/") {
+  return namesOf(layer, index, [
+    `import { jinaLayer } from ${JSON.stringify(`${chunks}core-loader.js`)};`,
+    `const __m = jinaLayer(${JSON.stringify(layer.file)}, ${JSON.stringify(layer.deps)}).m${index};`,
+  ]);
 }
 
-const coreLayer = (modules, names) => layer(modules, names, (i, from) => [`import { jinaCore } from ${JSON.stringify(from("core-loader.js"))};`, `const __m = jinaCore().m${i};`]);
-const rootLayer = (modules, names) => layer(modules, names, (i, from) => [`import { jinaRoot } from ${JSON.stringify(from("core-loader.js"))};`, `const __m = jinaRoot().m${i};`]);
-const fromChunks = (file) => `../chunks/${file}`;
+/** The same inside a later layer's CommonJS file: it requires the earlier layer's file (core-loader.js loaded it first). */
+function requiredSource(layer, index) {
+  return namesOf(layer, index, [`const __m = require(${JSON.stringify(`./${layer.file}`)}).m${index};`]);
+}
 
-/** An ES module that exports the names of module `index` of `layer` (a copy of each binding, taken once). */
-function facadeSource(layer, index, from = fromChunks) {
+/** `namespace` (lines that set `__m`), then one export per name of module `index` of `layer`. */
+function namesOf(layer, index, namespace) {
   const names = layer.names[index];
   const local = names.map((_, i) => `__v${i}`);
   return [
-    ...layer.namespaceOf(index, from),
+    ...namespace,
     names.length ? `const ${names.map((name, i) => `${local[i]} = __m[${JSON.stringify(name)}]`).join(", ")};` : "",
     names.length ? `export { ${names.map((name, i) => `${local[i]} as ${JSON.stringify(name)}`).join(", ")} };` : "",
   ].join("\n") + "\n";
@@ -100,8 +99,11 @@ function mutableModules(dist, layers) {
   return new Set(paths.filter((path) => /^export let /m.test(readFileSync(join(dist, path), "utf8"))));
 }
 
-/** An esbuild plugin: importing a module of one of `layers` gives its facade (facadeSource); the facades' own imports stay as written. */
-function layerFacades(dist, layers, mutable) {
+/**
+ * An esbuild plugin: importing a module of one of `layers` gives the module `sourceOf(layer, index)` writes in its
+ * place (a facade); the facades' own imports stay as written. Adds each layer it used to `used`.
+ */
+function layerFacades(dist, layers, mutable, sourceOf, used = new Set()) {
   return {
     name: "layer-facades",
     setup(b) {
@@ -111,15 +113,17 @@ function layerFacades(dist, layers, mutable) {
         const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { layerFacades: true } });
         if (resolved.errors.length || resolved.external || resolved.namespace !== "file") return undefined;
         const path = relative(dist, resolved.path);
-        const at = layers.findIndex((layer) => layer.index.has(path));
-        if (at < 0) return undefined;
+        const layer = layers.find((one) => one.index.has(path));
+        if (!layer) return undefined;
         if (mutable.has(path)) throw new Error(`layer bundle: ${relative(dist, args.importer)} imports ${path}, whose exports may change after import`);
-        return { path, namespace: "jina-layer", pluginData: { at } };
+        used.add(layer);
+        return { path, namespace: "jina-layer", pluginData: { layer } };
       });
-      b.onLoad({ filter: /.*/, namespace: "jina-layer" }, (args) => {
-        const layer = layers[args.pluginData.at];
-        return { contents: facadeSource(layer, layer.index.get(args.path)), loader: "js", resolveDir: dist };
-      });
+      b.onLoad({ filter: /.*/, namespace: "jina-layer" }, ({ path, pluginData: { layer } }) => ({
+        contents: sourceOf(layer, layer.index.get(path)),
+        loader: "js",
+        resolveDir: dist,
+      }));
     },
   };
 }
@@ -182,66 +186,77 @@ async function commonJsLayer(build, common, outfile, options) {
 }
 
 /**
- * Writes core.cjs, core-loader.js, root.cjs, mod.js, executor/main.js and executor/mod.js into `outdir`, then bundles
- * `entries` (name → file) with splitting; `common` holds the options all bundles share (absWorkingDir = dist,
- * externals, plugins).
+ * Writes the layers (core.cjs and laterLayers' files), core-loader.js, the facades of the entries whose module is in
+ * a layer and executor/main.js into `outdir`, then bundles the other `entries` (name → file) with splitting; `common`
+ * holds the options all bundles share (absWorkingDir = dist, externals, plugins).
  */
 export async function bundleWithCore(build, { dist, outdir, entries, common, chunkOptions }) {
-  // 1. the layers
-  const coreGraph = await staticGraph(build, common, dist, ["executor/main.js", "executor/mod.js"]);
-  const coreModules = coreGraph.modules.filter((path) => path !== "executor/main.js"); // its top-level await runs the executor: the loader does that (step 5)
-  const rootGraph = await staticGraph(build, common, dist, ["mod.js"], new Set(coreGraph.modules));
-  const root = rootLayer(rootGraph.modules, await exportedNames(build, common, dist, rootGraph.modules));
-  const lazy = [...new Set([...coreGraph.lazy, ...rootGraph.lazy])].filter((path) => !root.index.has(path));
-  const lazyOfRoot = coreGraph.lazy.filter((path) => root.index.has(path)); // the core imports them dynamically: their files are facades (step 5)
-  const lazyEntries = Object.fromEntries(lazy.map((path) => [lazyEntryName(path), join(dist, path)]));
+  // 1. the layers' modules
+  const specs = [{ file: "core.cjs", entries: ["executor/main.js", "executor/mod.js"] }, ...laterLayers];
+  const layers = [];
+  const taken = new Set();
+  for (const spec of specs) {
+    const graph = await staticGraph(build, common, dist, spec.entries, taken);
+    for (const path of graph.modules) taken.add(path);
+    // executor/main.js's top-level await runs the executor: the loader does that (step 5)
+    const modules = graph.modules.filter((path) => path !== "executor/main.js");
+    layers.push({ file: spec.file, entries: spec.entries, modules, lazy: graph.lazy, index: new Map(modules.map((path, i) => [path, i])), names: [], deps: [] });
+  }
+  const layerOf = (path) => layers.find((layer) => layer.index.has(path));
+  const lazyTargets = [...new Set(layers.flatMap((layer) => layer.lazy))];
+  const lazy = lazyTargets.filter((path) => !layerOf(path)); // bundled as entries of their own (step 4)
+  const lazyInLayers = lazyTargets.filter((path) => layerOf(path)); // their files are facades (step 5)
   const inChunks = (paths) => new Map(paths.map((path) => [join(dist, path), `./${lazyEntryName(path).slice("chunks/".length)}.js`]));
-
-  // 2. core.cjs
-  const corePath = join(outdir, "chunks/core.cjs");
-  await commonJsLayer(build, common, corePath, {
-    // evaluated in the order an executor process evaluates them (executor/main.js, then executor/mod.js), so that
-    // the import cycles inside protobuf-es start where they start there
-    stdin: layerInput(dist, ["runtime/process.js", "executor/run-executor.js", "executor/mod.js"], coreModules, "core.js"),
-    plugins: [...common.plugins, lazyImports(inChunks([...lazy, ...lazyOfRoot]))],
-  });
-  const coreExports = createRequire(import.meta.url)(corePath);
-  const core = coreLayer(coreModules, coreModules.map((_, i) => Object.keys(coreExports[`m${i}`]).sort()));
-  const layers = [core, root];
   const mutable = mutableModules(dist, layers);
-  writeFileSync(join(outdir, "chunks/core-loader.js"), readFileSync(new URL("./core-loader.mjs", import.meta.url), "utf8"));
+  const require = createRequire(import.meta.url);
 
-  // 3. root.cjs, taking the core's modules from core.cjs
-  const coreRequired = { ...core, namespaceOf: (i) => [`const __m = require("./core.cjs").m${i};`] };
-  const rootPath = join(outdir, "chunks/root.cjs");
-  await commonJsLayer(build, common, rootPath, {
-    stdin: layerInput(dist, ["mod.js"], root.modules, "root.js"),
-    plugins: [layerFacades(dist, [coreRequired], mutable), lazyImports(inChunks(lazy)), ...common.plugins],
-  });
-  // the facades export the names the metafile listed: the file must export exactly those
-  const rootExports = createRequire(import.meta.url)(rootPath);
-  const unlisted = root.modules.filter((path, i) => Object.keys(rootExports[`m${i}`]).sort().join() !== root.names[i].join());
-  if (unlisted.length) throw new Error(`layer bundle: root.cjs exports other names than esbuild listed for ${unlisted.join(", ")}`);
+  // 2. and 3. the layers' files, each requiring the earlier ones it uses
+  mkdirSync(join(outdir, "chunks"), { recursive: true });
+  writeFileSync(join(outdir, "chunks/core-loader.js"), readFileSync(new URL("./core-loader.mjs", import.meta.url), "utf8"));
+  for (const [at, layer] of layers.entries()) {
+    const earlier = layers.slice(0, at);
+    const used = new Set();
+    const later = lazyTargets.filter((path) => !earlier.some((one) => one.index.has(path)) && !layer.index.has(path));
+    const path = join(outdir, "chunks", layer.file);
+    await commonJsLayer(build, common, path, {
+      // the core is evaluated in the order an executor process evaluates it (executor/main.js, then executor/mod.js),
+      // so that the import cycles inside protobuf-es start where they start there
+      stdin: layerInput(dist, at === 0 ? ["runtime/process.js", "executor/run-executor.js", "executor/mod.js"] : layer.entries, layer.modules, layer.file),
+      plugins: at === 0
+        ? [...common.plugins, lazyImports(inChunks(later))]
+        : [layerFacades(dist, earlier, mutable, requiredSource, used), lazyImports(inChunks(later)), ...common.plugins],
+    });
+    layer.deps = earlier.filter((one) => used.has(one) || [...used].some((dep) => dep.deps.includes(one.file))).map((one) => one.file);
+    const exported = require(path); // its earlier layers are in require's cache already
+    layer.names = layer.modules.map((_, i) => Object.keys(exported[`m${i}`]).sort());
+  }
 
   // 4. every other entry
+  const inLayer = Object.entries(entries).filter(([, file]) => layerOf(relative(dist, file)));
+  const bundled = Object.fromEntries(Object.entries(entries).filter(([, file]) => !layerOf(relative(dist, file))));
   await build({
     ...common,
     ...chunkOptions,
-    entryPoints: { ...entries, ...lazyEntries },
+    entryPoints: { ...bundled, ...Object.fromEntries(lazy.map((path) => [lazyEntryName(path), join(dist, path)])) },
     outdir,
     splitting: true,
     format: "esm",
     sourcemap: "linked",
-    plugins: [layerFacades(dist, layers, mutable), ...common.plugins],
+    plugins: [layerFacades(dist, layers, mutable, (layer, index) => facadeSource(layer, index)), ...common.plugins],
   });
 
-  // 5. the entries over the layers
-  const facadeAt = (file, layer, path, from) => writeFileSync(join(outdir, file), facadeSource(layer, layer.index.get(path), from));
-  mkdirSync(join(outdir, "executor"), { recursive: true });
-  facadeAt("executor/mod.js", core, "executor/mod.js");
-  facadeAt("mod.js", root, "mod.js", (file) => `./chunks/${file}`);
-  for (const path of lazyOfRoot) facadeAt(`${lazyEntryName(path)}.js`, root, path, (file) => `./${file}`);
+  // 5. the entries and lazy modules that are modules of a layer, as facades; executor/main.js
+  const facadeAt = (name, path) => {
+    mkdirSync(dirname(join(outdir, name)), { recursive: true });
+    const up = name.split("/").length - 1;
+    const chunks = name.startsWith("chunks/") ? "./" : up ? `${"../".repeat(up)}chunks/` : "./chunks/";
+    writeFileSync(join(outdir, `${name}.js`), facadeSource(layerOf(path), layerOf(path).index.get(path), chunks));
+  };
+  for (const [name, file] of inLayer) facadeAt(name, relative(dist, file));
+  for (const path of lazyInLayers) facadeAt(lazyEntryName(path), path);
+  const core = layers[0];
   const at = (path) => core.index.get(path);
+  mkdirSync(join(outdir, "executor"), { recursive: true });
   writeFileSync(
     join(outdir, "executor/main.js"),
     [

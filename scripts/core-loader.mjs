@@ -1,8 +1,9 @@
 // Copied by scripts/build.mjs to dist/chunks/core-loader.js (issue 8, fast start). dist/chunks/core.cjs holds every
-// module an executor process needs, dist/chunks/root.cjs the rest of the package root's (CommonJS files, so that Node
-// 20 can give them a V8 code cache: Node 20 has none for ES modules); every other file of dist/ takes those modules
-// from them through `jinaCore()` and `jinaRoot()`, so a process has one copy of each (one `Executor` class, one
-// registry) whichever entry a module imported.
+// module an executor process needs; docarray.cjs, client.cjs and root.cjs the rest of jina-ts/docarray's, of
+// jina-ts/client's and of the package root's, each less the earlier layers' (CommonJS files, so that Node 20 can give
+// them a V8 code cache: Node 20 has none for ES modules); every other file of dist/ takes those modules from them
+// through `jinaLayer()`, so a process has one copy of each (one `Executor` class, one registry) whichever entry a
+// module imported.
 // On Node each file is compiled with the code cache dist/chunks/<file>.<node version>-<arch>.cache when there is one
 // (V8 rejects a cache made from another source, V8 or flags, and then compiles as usual); `saveCodeCaches()` writes
 // them once the process has run its start-up (executor/main.js calls it after the ready line). Deno and Bun
@@ -65,22 +66,24 @@ function layer(name) {
   return { load, saveCache };
 }
 
-const core = layer("core.cjs");
-const root = layer("root.cjs");
+const layers = new Map();
+const layerNamed = (file) => layers.get(file) ?? layers.set(file, layer(file)).get(file);
 
 /** The modules of dist/chunks/core.cjs, loaded once per process: `{ m0: namespace, m1: namespace, … }`. */
 export function jinaCore() {
-  return core.load();
+  return layerNamed("core.cjs").load();
 }
 
-/** The modules of dist/chunks/root.cjs (the package root's that are not in the core), loaded once per process. */
-export function jinaRoot() {
-  core.load(); // root.cjs requires core.cjs: loaded here first, with its code cache
-  return root.load();
+/**
+ * The modules of one layer file of dist/chunks/ (core.cjs, docarray.cjs, client.cjs, root.cjs), loaded once per
+ * process after `deps`, the earlier layers it requires (each then compiled from its own code cache).
+ */
+export function jinaLayer(file, deps) {
+  for (const dep of deps) layerNamed(dep).load();
+  return layerNamed(file).load();
 }
 
-/** Writes the code caches of the files this process loaded without one. */
+/** Writes the code caches of the layers this process loaded without one. */
 export function saveCodeCaches() {
-  core.saveCache();
-  root.saveCache();
+  for (const one of layers.values()) one.saveCache();
 }

@@ -7,9 +7,10 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { skipOn } from "../_setup.ts";
 
-// Fast start (issue 8): dist/chunks/core.cjs holds the modules of an executor process, dist/chunks/root.cjs the rest of
-// the package root's, as CommonJS files that Node compiles from a V8 code cache (scripts/core-bundle.mjs,
-// scripts/core-loader.mjs); every other file of dist/ takes those modules from them. Whichever entry a module
+// Fast start (issue 8): dist/chunks/core.cjs holds the modules of an executor process; docarray.cjs, client.cjs and
+// root.cjs the rest of jina-ts/docarray's, jina-ts/client's and the package root's: CommonJS files that Node compiles
+// from V8 code caches (scripts/core-bundle.mjs, scripts/core-loader.mjs); every other file of dist/ takes those
+// modules from them. Whichever entry a module
 // imports, a process must get ONE copy of each class and registry: the package root, jina-ts/executor,
 // jina-ts/docarray, jina-ts/client and jina-ts/proto give the same objects, and an executor process serves a module
 // that imports the root and one that imports jina-ts/executor, with or without the caches.
@@ -65,7 +66,7 @@ function serveOnce(uses: string): Promise<string> {
   });
 }
 
-skipOn(test, ["deno", "bun"], "an executor process serves modules importing the root and jina-ts/executor, without and with the code caches", "the code caches are Node's (Deno and Bun require core.cjs and root.cjs as they are)", async () => {
+skipOn(test, ["deno", "bun"], "an executor process serves modules importing the root and jina-ts/executor, without and with the code caches", "the code caches are Node's (Deno and Bun require the layer files as they are)", async () => {
   const folder = join(work, "app");
   try {
     const module = (from: string) =>
@@ -77,10 +78,12 @@ skipOn(test, ["deno", "bun"], "an executor process serves modules importing the 
     const caches = () => readdirSync(join(dist, "chunks")).filter((file) => file.endsWith(".cache")).sort();
     for (const file of caches()) rmSync(join(dist, "chunks", file), { force: true });
     const cacheOf = (layer: string) => `${layer}.${process.version}-${process.arch}.cache`;
+    const everyLayer = readdirSync(join(dist, "chunks")).filter((file) => file.endsWith(".cjs")).map(cacheOf).sort();
+    assert.equal(everyLayer.length, 4, "core.cjs, docarray.cjs, client.cjs and root.cjs");
     for (const uses of ["lean.mjs", "root.mjs", "lean.mjs", "root.mjs"]) {
       const out = await serveOnce(join(folder, uses) + "#Noop");
       assert.match(out, /executor Noop ready/);
-      const expected = uses === "lean.mjs" && caches().length < 2 ? [cacheOf("core.cjs")] : [cacheOf("core.cjs"), cacheOf("root.cjs")];
+      const expected = uses === "lean.mjs" && caches().length < 2 ? [cacheOf("core.cjs")] : everyLayer;
       assert.equal(caches(), expected, `after ${uses}: the first process to load each layer saved its cache`);
     }
   } finally {
