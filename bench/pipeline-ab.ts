@@ -22,7 +22,7 @@ import { commandArgs, getEnv } from "../runtime/mod.ts";
 import { type BenchChild, childPids, cpuMs, startChild, stopAll } from "./children.ts";
 import { httpPoster } from "./http-load.ts";
 import { measure, median } from "./measure.ts";
-import { freePort, pipelineBody } from "./pipeline-request.ts";
+import { freePort, pipelineBody, warmPipeline } from "./pipeline-request.ts";
 
 const [ref = "HEAD", repsArg = "5", requestsArg = "1000"] = commandArgs();
 if (!/^[\w./~^-]+$/.test(ref)) throw new Error(`not a git ref: ${ref}`);
@@ -71,11 +71,7 @@ try {
   const names = Object.keys(servers) as Name[];
   const serverOf = (name: Name) => servers[name]!;
   const warm = async (which: readonly Name[]) => {
-    for (const name of which) {
-      const poster = httpPoster(serverOf(name).info.http!, "/post", pipelineBody, 32);
-      await measure(name, poster.post, { concurrency: 32, requests: warmup, warmup: 0 });
-      poster.close();
-    }
+    for (const name of which) await warmPipeline(name, serverOf(name).info.http!, warmup);
   };
   await warm(names);
   const rps = {} as Record<Name, number[]>, cpu = {} as Record<Name, number[]>, front = {} as Record<Name, number[]>;

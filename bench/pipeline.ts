@@ -19,7 +19,7 @@ import { getEnv } from "../runtime/mod.ts";
 import { type BenchChild, childPids, cpuMs, startChild, stopAll } from "./children.ts";
 import { httpPoster } from "./http-load.ts";
 import { measure, median } from "./measure.ts";
-import { freePort, pipelineBody } from "./pipeline-request.ts";
+import { freePort, pipelineBody, warmPipeline } from "./pipeline-request.ts";
 
 const requests = Number(getEnv("BENCH_REQUESTS") ?? 1000);
 const reps = Number(getEnv("BENCH_REPS") ?? 3);
@@ -65,11 +65,7 @@ try {
     const pids = [pid, ...childPids(pid), ...(name === "moleculerProcesses" && nats ? [nats.pid] : [])];
     return pids.reduce((sum, one) => sum + cpuMs(one), 0);
   };
-  for (const name of names) {
-    const poster = httpPoster(servers[name].info.http!, "/post", pipelineBody, concurrency);
-    await measure(name, poster.post, { concurrency, requests: warmup, warmup: 0 });
-    poster.close();
-  }
+  for (const name of names) await warmPipeline(name, servers[name].info.http!, warmup);
   for (let rep = 0; rep < reps; rep++) {
     for (const name of names) {
       const poster = httpPoster(servers[name].info.http!, "/post", pipelineBody, concurrency);

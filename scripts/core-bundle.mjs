@@ -59,11 +59,16 @@ export function lazyEntryName(path) {
   return `chunks/lazy-${path.replace(/\.js$/, "").replace(/^\.\.\//, "").replace(/[^\w-]+/g, "-")}`;
 }
 
-/** The layers after the core, in load order: each holds its entries' static graph less every earlier layer's modules. */
-const laterLayers = [
-  { file: "docarray.cjs", entries: ["docarray/mod.js"] },
-  { file: "client.cjs", entries: ["client/mod.js"] },
-  { file: "root.cjs", entries: ["mod.js"] },
+/**
+ * The layers in load order: each holds its entries' static graph less every earlier layer's modules, and evaluates
+ * `first` first. The core is evaluated in the order an executor process evaluates it (executor/main.js, then
+ * executor/mod.js), so that the import cycles inside protobuf-es start where they start there.
+ */
+const layerSpecs = [
+  { file: "core.cjs", entries: ["executor/main.js", "executor/mod.js"], first: ["runtime/process.js", "executor/run-executor.js", "executor/mod.js"] },
+  { file: "docarray.cjs", entries: ["docarray/mod.js"], first: ["docarray/mod.js"] },
+  { file: "client.cjs", entries: ["client/mod.js"], first: ["client/mod.js"] },
+  { file: "root.cjs", entries: ["mod.js"], first: ["mod.js"] },
 ];
 
 /**
@@ -192,15 +197,14 @@ async function commonJsLayer(build, common, outfile, options) {
  */
 export async function bundleWithCore(build, { dist, outdir, entries, common, chunkOptions }) {
   // 1. the layers' modules
-  const specs = [{ file: "core.cjs", entries: ["executor/main.js", "executor/mod.js"] }, ...laterLayers];
   const layers = [];
   const taken = new Set();
-  for (const spec of specs) {
+  for (const spec of layerSpecs) {
     const graph = await staticGraph(build, common, dist, spec.entries, taken);
     for (const path of graph.modules) taken.add(path);
     // executor/main.js's top-level await runs the executor: the loader does that (step 5)
     const modules = graph.modules.filter((path) => path !== "executor/main.js");
-    layers.push({ file: spec.file, entries: spec.entries, modules, lazy: graph.lazy, index: new Map(modules.map((path, i) => [path, i])), names: [], deps: [] });
+    layers.push({ file: spec.file, first: spec.first, modules, lazy: graph.lazy, index: new Map(modules.map((path, i) => [path, i])), names: [], deps: [] });
   }
   const layerOf = (path) => layers.find((layer) => layer.index.has(path));
   const lazyTargets = [...new Set(layers.flatMap((layer) => layer.lazy))];
@@ -219,14 +223,13 @@ export async function bundleWithCore(build, { dist, outdir, entries, common, chu
     const later = lazyTargets.filter((path) => !earlier.some((one) => one.index.has(path)) && !layer.index.has(path));
     const path = join(outdir, "chunks", layer.file);
     await commonJsLayer(build, common, path, {
-      // the core is evaluated in the order an executor process evaluates it (executor/main.js, then executor/mod.js),
-      // so that the import cycles inside protobuf-es start where they start there
-      stdin: layerInput(dist, at === 0 ? ["runtime/process.js", "executor/run-executor.js", "executor/mod.js"] : layer.entries, layer.modules, layer.file),
+      stdin: layerInput(dist, layer.first, layer.modules, layer.file),
       plugins: at === 0
         ? [...common.plugins, lazyImports(inChunks(later))]
         : [layerFacades(dist, earlier, mutable, requiredSource, used), lazyImports(inChunks(later)), ...common.plugins],
     });
-    layer.deps = earlier.filter((one) => used.has(one) || [...used].some((dep) => dep.deps.includes(one.file))).map((one) => one.file);
+    const needed = new Set([...used].flatMap((dep) => [dep.file, ...dep.deps])); // what it requires, and what those require
+    layer.deps = earlier.map((one) => one.file).filter((file) => needed.has(file));
     const exported = require(path); // its earlier layers are in require's cache already
     layer.names = layer.modules.map((_, i) => Object.keys(exported[`m${i}`]).sort());
   }
@@ -250,7 +253,8 @@ export async function bundleWithCore(build, { dist, outdir, entries, common, chu
     mkdirSync(dirname(join(outdir, name)), { recursive: true });
     const up = name.split("/").length - 1;
     const chunks = name.startsWith("chunks/") ? "./" : up ? `${"../".repeat(up)}chunks/` : "./chunks/";
-    writeFileSync(join(outdir, `${name}.js`), facadeSource(layerOf(path), layerOf(path).index.get(path), chunks));
+    const layer = layerOf(path);
+    writeFileSync(join(outdir, `${name}.js`), facadeSource(layer, layer.index.get(path), chunks));
   };
   for (const [name, file] of inLayer) facadeAt(name, relative(dist, file));
   for (const path of lazyInLayers) facadeAt(lazyEntryName(path), path);

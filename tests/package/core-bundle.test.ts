@@ -10,10 +10,10 @@ import { skipOn } from "../_setup.ts";
 // Fast start (issue 8): dist/chunks/core.cjs holds the modules of an executor process; docarray.cjs, client.cjs and
 // root.cjs the rest of jina-ts/docarray's, jina-ts/client's and the package root's: CommonJS files that Node compiles
 // from V8 code caches (scripts/core-bundle.mjs, scripts/core-loader.mjs); every other file of dist/ takes those
-// modules from them. Whichever entry a module
-// imports, a process must get ONE copy of each class and registry: the package root, jina-ts/executor,
-// jina-ts/docarray, jina-ts/client and jina-ts/proto give the same objects, and an executor process serves a module
-// that imports the root and one that imports jina-ts/executor, with or without the caches.
+// modules from them. Whichever entry a module imports, a process must get ONE copy of each class and registry: the
+// package root, jina-ts/executor, jina-ts/docarray, jina-ts/client and jina-ts/proto give the same objects, and an
+// executor process serves a module that imports the root and one that imports jina-ts/executor, with or without the
+// caches.
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 if (!existsSync(join(root, "dist/chunks/core.cjs"))) {
