@@ -21,7 +21,7 @@ import { type DispatchResult, dispatchNow } from "./dispatch.ts";
 import type { Executor } from "./executor.ts";
 import { lazyDataRequestCodec } from "../docarray/request-codec.ts";
 import { randomId } from "../docarray/id.ts";
-import { type CancelSource, createHealthService, createReflectionService, jinaInfo, withInvalidArgumentOnParseError } from "../proto/server/mod.ts";
+import { type CancelSource, createHealthService, createReflectionService, jinaInfo, serverSession, withInvalidArgumentOnParseError } from "../proto/server/mod.ts";
 import { allEnv } from "../runtime/process.ts";
 import { fastUnaryRoute, type FastUnaryRoute, sameAsRequest } from "../runtime/grpc-fast-unary.ts";
 import { runtimeName } from "../runtime/detect.ts";
@@ -165,7 +165,7 @@ export function createExecutorFastRoutes(executor: Executor): FastUnaryRoute[] {
  */
 export function createExecutorRoutes(executor: Executor): (router: ConnectRouter) => void {
   const names = executorServices.map((service) => service.typeName);
-  const session = { sessionId: randomId(), startedAt: new Date() };
+  const session = serverSession(randomId);
   const handle = (requests: DataRequestProto[], context: HandlerContext) => handleData(executor, requests, context.signal, context);
   return withInvalidArgumentOnParseError((router) => {
     router.service(JinaSingleDataRequestRPC, {

@@ -9,7 +9,7 @@ import type { Document, DocumentArray, DocumentInit } from "../docarray/mod.ts";
 import type { Gateway } from "../gateway/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { checkGracePeriod } from "../proto/server/mod.ts";
-import { callerFile, onParentExit, onShutdown, readText, type Server, type TlsOptions } from "../runtime/mod.ts";
+import { callerFile, onParentExit, onShutdown, readText, saveCodeCaches, type Server, type TlsOptions } from "../runtime/mod.ts";
 import {
   checkName,
   type DeploymentDefaults,
@@ -413,6 +413,7 @@ export class Flow implements AsyncDisposable {
     if (this.#options.monitoring) {
       this.#monitoring = await this.#gateway.serveMonitoring({ port: this.#options.portMonitoring ?? 0, host: this.#options.host ?? "127.0.0.1" });
     }
+    saveCodeCaches(); // from the package build, once: the next flow's process compiles the gateway from its cache
     return this;
   }
 

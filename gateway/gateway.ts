@@ -11,7 +11,7 @@ import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
 import { headerWith, requestWith } from "../proto/request-copy.ts";
 import type { DataRequestProto, StatusProto } from "../proto/gen/jina_pb.ts";
-import { type CancelInput, type CancelSource, checkGracePeriod, createHealthState, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, jinaInfo, type JinaInfo } from "../proto/server/mod.ts";
+import { type CancelInput, type CancelSource, checkGracePeriod, createHealthState, createRequestTracker, defaultGracePeriodMs, type DrainOutcome, jinaInfo, type JinaInfo, serverSession } from "../proto/server/mod.ts";
 import { allEnv, type DirectRoutes, otelRegistered, runtimeName, serveGrpc, serveHttp, type Server, type ServeMetricsOptions, type TlsOptions } from "../runtime/mod.ts";
 import { dryRun } from "./dry-run.ts";
 import { createEndpointDiscovery, type EndpointDiscovery } from "./endpoint-discovery.ts";
@@ -191,7 +191,7 @@ class JinaGateway implements Gateway {
     void task.finally(() => this.#floating.delete(task));
   };
   readonly #servers = new Set<Server>();
-  readonly #session = { sessionId: randomId(), startedAt: new Date() };
+  readonly #session = serverSession(randomId);
   readonly #health = createHealthState();
   readonly #requests = createRequestTracker();
   #closing: Promise<DrainOutcome> | undefined;

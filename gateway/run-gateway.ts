@@ -5,7 +5,7 @@
  * @module
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
-import { exit, onShutdown, readText, watchParent } from "../runtime/mod.ts";
+import { exit, onShutdown, readText, saveCodeCaches, watchParent } from "../runtime/mod.ts";
 import { createGateway, type Gateway } from "./gateway.ts";
 import { gatewayOptionsOf, parseGatewayArgs } from "./main-args.ts";
 
@@ -64,6 +64,7 @@ export async function runGateway(argv: string[]): Promise<void> {
     const monitoring = args.monitoring ? await gateway.serveMonitoring({ port: args.portMonitoring ?? 0, host: args.host }) : undefined;
     if (stopping) return;
     console.log(`${gatewayReadyPrefix}${JSON.stringify(monitoring ? { ports, portMonitoring: monitoring.port } : { ports })}`);
+    saveCodeCaches(); // from the package build, once: the next gateway process compiles its modules from the caches
   } catch (error) {
     await gateway?.close().catch(() => {});
     console.error(`jina-ts gateway: ${JinaError.from(error).rawMessage.replace(/^jina-ts gateway: /, "")}`);

@@ -8,7 +8,7 @@
 import { type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { Buffer } from "node:buffer";
-import * as zlib from "node:zlib";
+import { gunzip, gzip } from "./lazy-zlib.ts";
 
 /**
  * A faster binary codec for one message type, used instead of protobuf-es's reflective `toBinary`/`fromBinary`
@@ -237,7 +237,7 @@ export class UnaryBody {
  * ```
  */
 export function gzipMessage(bytes: Uint8Array): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => zlib.gzip(bytes, (error, result) => (error ? reject(error) : resolve(result))));
+  return new Promise((resolve, reject) => gzip(bytes, {}, (error, result) => (error ? reject(error) : resolve(result))));
 }
 
 /**
@@ -251,7 +251,7 @@ export function gzipMessage(bytes: Uint8Array): Promise<Uint8Array> {
  */
 export function gunzipMessage(bytes: Uint8Array, readMaxBytes: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) =>
-    zlib.gunzip(bytes, { maxOutputLength: Math.min(readMaxBytes, 2 ** 32 - 1) || 1 }, (error, result) => {
+    gunzip(bytes, { maxOutputLength: Math.min(readMaxBytes, 2 ** 32 - 1) || 1 }, (error, result) => {
       if (!error) return resolve(result);
       const code = (error as { code?: string }).code;
       reject(

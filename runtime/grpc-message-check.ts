@@ -10,8 +10,9 @@
  */
 import type { Http2ServerRequest } from "node:http2";
 import { promisify } from "node:util";
-import * as zlib from "node:zlib";
+import type { BrotliOptions, ZlibOptions } from "node:zlib";
 import { grpcEnvelope } from "./grpc-frame.ts";
+import { brotliDecompress, gunzip, inflate } from "./lazy-zlib.ts";
 
 /**
  * Looks at one request message of the gRPC method at `path` before it is decoded; throws (a ConnectError) to refuse
@@ -26,12 +27,12 @@ import { grpcEnvelope } from "./grpc-frame.ts";
  */
 export type MessageCheck = (path: string, message: Uint8Array) => void;
 
-type Inflate = (bytes: Uint8Array, options: zlib.ZlibOptions & zlib.BrotliOptions) => Promise<Uint8Array>;
+type Inflate = (bytes: Uint8Array, options: ZlibOptions & BrotliOptions) => Promise<Uint8Array>;
 
 const inflaters: Record<string, Inflate> = {
-  gzip: promisify(zlib.gunzip) as Inflate,
-  deflate: promisify(zlib.inflate) as Inflate,
-  br: promisify(zlib.brotliDecompress) as Inflate,
+  gzip: promisify(gunzip),
+  deflate: promisify(inflate),
+  br: promisify(brotliDecompress),
 };
 
 /**

@@ -6,9 +6,9 @@
 //   2. dist/ is emitted afresh (into .dist-build-PID/, renamed to dist/ when complete); relative ".ts" specifiers in the .d.ts files become ".js" (tsc keeps them), and
 //      declarations that use Disposable reference @types/node (a dependency);
 //   3. the JavaScript is bundled (esbuild; see bundle() and scripts/core-bundle.mjs): what an executor process needs
-//      becomes one CommonJS file, dist/chunks/core.cjs, and the rest of jina-ts/docarray, jina-ts/client and the
-//      package root three more (docarray.cjs, client.cjs, root.cjs), that Node compiles from V8 code caches once
-//      they are saved; every other entry (package.json "exports", the bin) becomes one file at its own path beside
+//      becomes one CommonJS file, dist/chunks/core.cjs, and the rest of jina-ts/docarray, jina-ts/client, the
+//      package root and the gateway four more (docarray.cjs, client.cjs, root.cjs, gateway.cjs), that Node compiles
+//      from V8 code caches once they are saved; every other entry (package.json "exports", the bin) becomes one file at its own path beside
 //      shared chunks in dist/chunks/ that take those modules from them (issue 8, fast start);
 //   4. dist/cli/main.js (the `jina-ts` bin) becomes executable.
 // Usage: node scripts/build.mjs [--manifests-only]   (--manifests-only: step 1 alone, no dist/)
@@ -59,6 +59,19 @@ function syncExports() {
   }
 }
 
+/**
+ * An esbuild plugin: Connect's node adapter takes node:zlib's functions from runtime/lazy-zlib.js, which loads node:zlib
+ * on its first call (issue 8, fast start: 1–2 ms of CPU per process that compresses nothing).
+ */
+function lazyZlibForConnect(dist) {
+  return {
+    name: "lazy-zlib-for-connect",
+    setup(b) {
+      b.onResolve({ filter: /^(node:)?zlib$/ }, (args) => (args.importer.includes("/node_modules/@connectrpc/") ? { path: join(dist, "runtime/lazy-zlib.js") } : undefined));
+    },
+  };
+}
+
 function* files(dir) {
   for (const entry of readdirSync(dir)) {
     const path = join(dir, entry);
@@ -70,8 +83,8 @@ function* files(dir) {
 /**
  * Bundles dist/'s JavaScript (tsc's output, module for module) with esbuild: the modules of an executor process
  * (executor/main.js's and executor/mod.js's static graphs) become dist/chunks/core.cjs, the rest of
- * jina-ts/docarray's, jina-ts/client's and the package root's graphs dist/chunks/docarray.cjs, client.cjs and
- * root.cjs, all loaded by dist/chunks/core-loader.js with V8 code caches on Node (Node 20 has none for ES modules;
+ * jina-ts/docarray's, jina-ts/client's, the package root's and the gateway's graphs dist/chunks/docarray.cjs,
+ * client.cjs, root.cjs and gateway.cjs, all loaded by dist/chunks/core-loader.js with V8 code caches on Node (Node 20 has none for ES modules;
  * the cache cut an executor process's CPU to its ready line by 13–15%); every other entry is written at its own path
  * (dist/cli/main.js, dist/gateway/mod.js …) with what several share in chunks in dist/chunks/, and takes the layers'
  * modules from those files, so that a process has one copy of each module: the one `Executor` class a user's module
@@ -98,7 +111,8 @@ async function bundle(dist, entries) {
     external,
     keepNames: true,
     logLevel: "warning",
-    plugins: [embeddedDescriptors(root)], // descriptors as object literals, not decoded at import (issue 8, fast start)
+    // descriptors as object literals, not decoded at import; node:zlib loaded when used (issue 8, fast start)
+    plugins: [embeddedDescriptors(root), lazyZlibForConnect(dist)],
   };
   const bundled = entries.filter((entry) => entry !== "executor/main"); // written over the core by bundleWithCore
   await bundleWithCore(build, {

@@ -41,6 +41,26 @@ export interface JinaInfoContext {
   startedAt: Date;
 }
 
+/**
+ * A server's session for {@link jinaInfo}: started now, its id made by `newId` the first time it is read (a random id
+ * made at start-up would load the WebCrypto implementation before the server is ready: ~1 ms of CPU, issue 8).
+ *
+ * @example
+ * ```ts
+ * const session = serverSession(randomId);
+ * jinaInfo({ env: allEnv(), runtime: runtimeName(), ...session }); // the same session-id on every call
+ * ```
+ */
+export function serverSession(newId: () => string): Pick<JinaInfoContext, "sessionId" | "startedAt"> {
+  let sessionId: string | undefined;
+  return {
+    get sessionId() {
+      return (sessionId ??= newId());
+    },
+    startedAt: new Date(),
+  };
+}
+
 /** Jina's `__jina_env__`: the environment variables `_status` always reports, `(unset)` when absent. */
 const jinaEnvNames = [
   "JINA_DEFAULT_HOST", "JINA_DEFAULT_TIMEOUT_CTRL", "JINA_DEPLOYMENT_NAME", "JINA_DISABLE_UVLOOP", "JINA_EARLY_STOP",

@@ -20,7 +20,7 @@
 export { createHealthService, createHealthState } from "./health.ts";
 export { createReflectionService } from "./reflection.ts";
 export { withInvalidArgumentOnParseError } from "./parse-errors.ts";
-export { jinaInfo } from "./info.ts";
+export { jinaInfo, serverSession } from "./info.ts";
 export { checkGracePeriod, createRequestTracker, defaultGracePeriodMs } from "./drain.ts";
 export { onAbort } from "./abort-fanout.ts";
 export { LazyAbort } from "./lazy-abort.ts";

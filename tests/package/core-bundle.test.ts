@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { skipOn } from "../_setup.ts";
 
-// Fast start (issue 8): dist/chunks/core.cjs holds the modules of an executor process; docarray.cjs, client.cjs and
-// root.cjs the rest of jina-ts/docarray's, jina-ts/client's and the package root's: CommonJS files that Node compiles
-// from V8 code caches (scripts/core-bundle.mjs, scripts/core-loader.mjs); every other file of dist/ takes those
-// modules from them. Whichever entry a module imports, a process must get ONE copy of each class and registry: the
+// Fast start (issue 8): dist/chunks/core.cjs holds the modules of an executor process; docarray.cjs, client.cjs,
+// root.cjs and gateway.cjs the rest of jina-ts/docarray's, jina-ts/client's, the package root's and the gateway's:
+// CommonJS files that Node compiles from V8 code caches (scripts/core-bundle.mjs, scripts/core-loader.mjs); every
+// other file of dist/ takes those modules from them. Whichever entry a module imports, a process must get ONE copy of each class and registry: the
 // package root, jina-ts/executor, jina-ts/docarray, jina-ts/client and jina-ts/proto give the same objects, and an
 // executor process serves a module that imports the root and one that imports jina-ts/executor, with or without the
 // caches.
@@ -36,6 +36,9 @@ test("the package's entries give the same classes, functions and schemas (one co
   const proto = await entry("proto/mod.js");
   const client = await entry("client/mod.js");
   assert.ok(main.Client !== undefined && main.Client === client.Client, "Client: the root's and jina-ts/client's differ");
+  const gateway = await entry("gateway/mod.js");
+  const flowsGateway = await entry("chunks/lazy-gateway-gateway.js"); // what a Flow imports when it starts
+  assert.ok(gateway.createGateway !== undefined && gateway.createGateway === flowsGateway.createGateway, "createGateway: jina-ts/gateway's and the Flow's differ");
   for (const name of ["Executor", "requests", "bindRequests", "dynamicBatching", "bindDynamicBatching"]) {
     assert.ok(main[name] !== undefined && main[name] === executor[name], `${name}: the root's and jina-ts/executor's differ`);
   }
@@ -66,7 +69,7 @@ function serveOnce(uses: string): Promise<string> {
   });
 }
 
-skipOn(test, ["deno", "bun"], "an executor process serves modules importing the root and jina-ts/executor, without and with the code caches", "the code caches are Node's (Deno and Bun require the layer files as they are)", async () => {
+skipOn(test, ["deno", "bun"], "an executor process serves modules importing the root and jina-ts/executor, without and with the code caches; a flow's process saves the gateway's", "the code caches are Node's (Deno and Bun require the layer files as they are)", async () => {
   const folder = join(work, "app");
   try {
     const module = (from: string) =>
@@ -78,14 +81,25 @@ skipOn(test, ["deno", "bun"], "an executor process serves modules importing the 
     const caches = () => readdirSync(join(dist, "chunks")).filter((file) => file.endsWith(".cache")).sort();
     for (const file of caches()) rmSync(join(dist, "chunks", file), { force: true });
     const cacheOf = (layer: string) => `${layer}.${process.version}-${process.arch}.cache`;
-    const everyLayer = readdirSync(join(dist, "chunks")).filter((file) => file.endsWith(".cjs")).map(cacheOf).sort();
-    assert.equal(everyLayer.length, 4, "core.cjs, docarray.cjs, client.cjs and root.cjs");
+    const layers = readdirSync(join(dist, "chunks")).filter((file) => file.endsWith(".cjs")).sort();
+    assert.equal(layers, ["client.cjs", "core.cjs", "docarray.cjs", "gateway.cjs", "root.cjs"]);
+    const executorLayers = ["client.cjs", "core.cjs", "docarray.cjs", "root.cjs"].map(cacheOf);
     for (const uses of ["lean.mjs", "root.mjs", "lean.mjs", "root.mjs"]) {
       const out = await serveOnce(join(folder, uses) + "#Noop");
       assert.match(out, /executor Noop ready/);
-      const expected = uses === "lean.mjs" && caches().length < 2 ? [cacheOf("core.cjs")] : everyLayer;
+      const expected = uses === "lean.mjs" && caches().length < 2 ? [cacheOf("core.cjs")] : executorLayers;
       assert.equal(caches(), expected, `after ${uses}: the first process to load each layer saved its cache`);
     }
+    // The gateway's modules load in a flow's process only; it saves their cache once the flow has started.
+    writeFileSync(
+      join(folder, "flow.mjs"),
+      `import { Flow } from ${JSON.stringify(pathToFileURL(join(dist, "mod.js")).href)};\n` +
+        `const flow = new Flow().add({ uses: ${JSON.stringify(join(folder, "lean.mjs") + "#Noop")} });\n` +
+        `await flow.start();\nconsole.log((await flow.post("/", [{ text: "a" }])).length);\nawait flow.close();\n`,
+    );
+    const flow = spawnSync(process.execPath, [join(folder, "flow.mjs")], { encoding: "utf8", timeout: 60_000 });
+    assert.equal(flow.stdout.trim(), "1", flow.stderr);
+    assert.equal(caches(), layers.map(cacheOf), "after a flow: every layer's cache");
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

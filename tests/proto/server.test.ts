@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { ErrorCode, JinaError, toStatusProto } from "../../proto/errors.ts";
 import { Health, HealthCheckResponse_ServingStatus as Status } from "../../proto/gen/grpc/health_pb.ts";
-import { createHealthService, createHealthState, jinaCompatVersion, jinaInfo, jinaTsVersion } from "../../proto/server/mod.ts";
+import { createHealthService, createHealthState, jinaCompatVersion, jinaInfo, jinaTsVersion, serverSession } from "../../proto/server/mod.ts";
 
 function healthClient(state = createHealthState()) {
   const transport = createRouterTransport((router) => router.service(Health, createHealthService(state, ["jina.JinaRPC"])));
@@ -82,6 +82,19 @@ test("jinaInfo reports versions, runtime and session, Jina's env names, JINA_* e
   assert.is(info.envs.JINA_EXTRA, "x");
   assert.not.ok("JINA_AUTH_TOKEN" in info.envs);
   assert.not.ok("HOME" in info.envs);
+});
+
+test("serverSession makes its id on the first read, once: the same session-id in every report", () => {
+  let made = 0;
+  const before = Date.now();
+  const session = serverSession(() => `id${++made}`);
+  assert.is(made, 0, "no id before it is read");
+  assert.ok(session.startedAt.getTime() >= before && session.startedAt.getTime() <= Date.now());
+  const first = jinaInfo({ env: {}, runtime: "node", ...session });
+  const second = jinaInfo({ env: {}, runtime: "node", ...session });
+  assert.is(first.jina["session-id"], "id1");
+  assert.is(second.jina["session-id"], "id1");
+  assert.is(made, 1);
 });
 
 test("toStatusProto names a JinaError JinaError (its name stays ConnectError for Connect), other errors by their name", () => {
