@@ -9,13 +9,16 @@
 // them once the process has run its start-up (executor/main.js calls it after the ready line, a Flow once it started,
 // through runtime/code-cache.ts). Deno and Bun
 // `require` the files.
-import Module, { createRequire } from "node:module";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import vm from "node:vm";
+import { createRequire } from "node:module";
 
+// Built-ins through `require`: importing one into an ES module makes a facade that reads every export (node:fs's
+// loads its streams), ~1 ms of an executor process's start-up for these four.
 const require = createRequire(import.meta.url);
+const Module = require("node:module");
+const { readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs");
+const { dirname } = require("node:path");
+const { fileURLToPath } = require("node:url");
+const vm = require("node:vm");
 const onNode = typeof globalThis.Deno === "undefined" && !globalThis.process?.versions?.bun;
 // import.meta.resolve for the layers' modules (resolving from dist/chunks/, where they were before)
 globalThis[Symbol.for("jina-ts.resolve")] ??= (specifier) => import.meta.resolve(specifier);
