@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
+import { readFile } from "node:fs"; // not node:fs/promises: loading it costs every process importing the root (issue 8)
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
@@ -47,7 +47,7 @@ export function packageFilePath(name: string, file: string): string {
 export async function readPackageFile(name: string, file: string): Promise<Uint8Array<ArrayBuffer>> {
   const path = packageFilePath(name, file);
   try {
-    const bytes = await readFile(path);
+    const bytes = await new Promise<Buffer>((resolve, reject) => readFile(path, (error, data) => (error ? reject(error) : resolve(data))));
     return new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
   } catch (error) {
     throw new JinaError(`Cannot read ${file} of the package "${name}" (${path}): ${(error as Error).message}`, ErrorCode.NotFound, {
