@@ -1,5 +1,5 @@
 // CPU of ONE executor process to its ready line, A/B between builds (issue 8, fast start):
-//   node bench/start/process-cpu.mjs [--reps 21] [--root] [DIR ...]
+//   node bench/start/process-cpu.mjs [--reps 21] [--root] [--instructions] [DIR ...]
 // spawns `node <tree>/dist/executor/main.js --uses <tree>/bench/start/noop-executor-lean.mjs#Noop --port 0` (with
 // --root: noop-executor.mjs, whose module imports the package root) for this tree and each DIR (a checkout with its
 // dist/ built and bench/start/ copied in), alternating with a bare node process opening a port (bare-child.mjs);
@@ -7,13 +7,20 @@
 // kills it. Before the measured runs, one run per tree lingers 2 s past its ready line, so that the executor saves its
 // code caches (dist/chunks/*.cache; a run killed at its ready line may not have). Prints medians, their ratio to the
 // bare process's and to this tree's. Linux only; Node only.
+// `--instructions` counts instead the instructions each process runs (all threads) from its start to its exit, SIGTERM
+// sent at the ready line, under valgrind's callgrind (Debian's `valgrind`; ~10 s a run, so 3 reps by default): shared
+// machines make CPU times of 100 ms vary by ±10 % from run to run, the counts by ±1–2 % (background compiler and GC
+// threads). The bare process dies of the signal, an executor drains and exits: its exit is counted in.
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const argv = process.argv.slice(2);
 const repsAt = argv.indexOf("--reps");
-const reps = repsAt >= 0 ? Number(argv[repsAt + 1]) : 21;
+const instructions = argv.includes("--instructions");
+const reps = repsAt >= 0 ? Number(argv[repsAt + 1]) : instructions ? 3 : 21;
 const executorModule = argv.includes("--root") ? "noop-executor.mjs" : "noop-executor-lean.mjs";
 const dirs = argv.filter((arg, index) => !arg.startsWith("--") && (repsAt < 0 || index !== repsAt + 1));
 const here = fileURLToPath(new URL("../../", import.meta.url));
@@ -34,6 +41,35 @@ function cpuNs(pid) {
 
 /** Runs one process until its stdout contains `readyText` (and `lingerMs` more); resolves with its CPU at the ready line, in ms. */
 function run(args, readyText, lingerMs = 0) {
+  return instructions && lingerMs === 0 ? countInstructions(args, readyText) : cpuAtReady(args, readyText, lingerMs);
+}
+
+const callgrindOut = mkdtempSync(join(tmpdir(), "jina-ts-callgrind-"));
+process.on("exit", () => rmSync(callgrindOut, { recursive: true, force: true }));
+
+/** Runs one process under callgrind, sends it SIGTERM at its ready line; resolves with the instructions it ran, in millions. */
+function countInstructions(args, readyText) {
+  return new Promise((resolve, reject) => {
+    const tool = ["--tool=callgrind", `--callgrind-out-file=${callgrindOut}/%p`, "--dump-instr=no"];
+    const child = spawn("valgrind", [...tool, process.execPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      if (out.includes(readyText)) (child.stdout.removeAllListeners("data"), child.kill("SIGTERM"));
+    });
+    child.stderr.on("data", (chunk) => (err += chunk));
+    child.once("error", (error) => reject(new Error(`valgrind: ${error.message} (Debian: apt-get install valgrind)`)));
+    child.once("exit", () => {
+      const collected = /Collected : (\d+)/.exec(err);
+      if (collected && out.includes(readyText)) resolve(Number(collected[1]) / 1e6);
+      else reject(new Error(`${args.join(" ")} under callgrind:\n${out}\n${err.slice(-2000)}`));
+    });
+  });
+}
+
+/** Runs one process until its stdout contains `readyText` (and `lingerMs` more); resolves with its CPU at the ready line, in ms. */
+function cpuAtReady(args, readyText, lingerMs) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
@@ -65,7 +101,8 @@ for (let rep = 0; rep < reps; rep++) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const base = median(samples[0]);
 const first = median(samples[1]);
-console.log(`CPU to the ready line (${executorModule}), median of ${reps} alternating runs: ms, ÷ bare, ÷ this tree`);
+const measured = instructions ? "instructions from start to exit, SIGTERM at the ready line (M)" : "CPU to the ready line (ms)";
+console.log(`${measured} (${executorModule}), median of ${reps} alternating runs, ÷ bare, ÷ this tree`);
 for (const [index, [name]] of rows.entries()) {
   const value = median(samples[index]);
   console.log(`  ${name.padEnd(40)} ${value.toFixed(1).padStart(7)}  ${(value / base).toFixed(2)}×  ${(value / first).toFixed(3)}`);
