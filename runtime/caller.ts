@@ -13,6 +13,7 @@ const ownRoot = fileURLToPath(new URL("../", import.meta.url));
 /** Folders of the repository that hold callers, not the library. */
 const callerFolders = new Set(["tests", "examples", "bench", "scripts", "playground"]);
 const frameFile = /\(?((?:file:\/\/)?\/[^()\s]+?):\d+:\d+\)?\s*$/;
+const filePath = /^(?:file:\/\/)?\//;
 
 function isLibraryFile(path: string): boolean {
   if (!path.startsWith(ownRoot)) return false;
@@ -60,7 +61,8 @@ function stackFiles(): string[] {
   const stack = holder.stack;
   Error.stackTraceLimit = limit;
   Error.prepareStackTrace = prepare;
-  if (Array.isArray(stack)) return (stack as CallSite[]).flatMap((site) => site.getFileName() || []);
+  // Only files: Bun names a frame of its own code "native", for one
+  if (Array.isArray(stack)) return (stack as CallSite[]).flatMap((site) => site.getFileName() ?? []).filter((file) => filePath.test(file));
   return String(stack ?? "").split("\n").flatMap((line) => frameFile.exec(line)?.[1] ?? []);
 }
 
