@@ -413,7 +413,9 @@ export class Flow implements AsyncDisposable {
     if (this.#options.monitoring) {
       this.#monitoring = await this.#gateway.serveMonitoring({ port: this.#options.portMonitoring ?? 0, host: this.#options.host ?? "127.0.0.1" });
     }
-    saveCodeCaches(); // from the package build, once: the next flow's process compiles the gateway from its cache
+    // From the package build, once: the next flow's process compiles the gateway from its cache. Only missing caches:
+    // this process may run with V8 flags its executors lack, and V8 rejects a cache made with other flags.
+    saveCodeCaches({ onlyMissing: true });
     return this;
   }
 

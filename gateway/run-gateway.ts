@@ -64,7 +64,7 @@ export async function runGateway(argv: string[]): Promise<void> {
     const monitoring = args.monitoring ? await gateway.serveMonitoring({ port: args.portMonitoring ?? 0, host: args.host }) : undefined;
     if (stopping) return;
     console.log(`${gatewayReadyPrefix}${JSON.stringify(monitoring ? { ports, portMonitoring: monitoring.port } : { ports })}`);
-    saveCodeCaches(); // from the package build, once: the next gateway process compiles its modules from the caches
+    saveCodeCaches({ onlyMissing: true }); // from the package build, once: the next gateway compiles its modules from them
   } catch (error) {
     await gateway?.close().catch(() => {});
     console.error(`jina-ts gateway: ${JinaError.from(error).rawMessage.replace(/^jina-ts gateway: /, "")}`);

@@ -26,7 +26,7 @@ export { stderrIsTerminal, writeStderr } from "./terminal.ts";
 export { serveMetrics } from "./serve-metrics.ts";
 export { packageFilePath, readPackageFile } from "./package-asset.ts";
 export { importModule, moduleSibling, needsTypeScriptLoader } from "./typescript.ts";
-export { saveCodeCaches } from "./code-cache.ts";
+export { saveCodeCaches, type SaveCodeCachesOptions } from "./code-cache.ts";
 export { callerFile, resolveFromCaller } from "./caller.ts";
 export { resolveHost } from "./dns.ts";
 export { otelRegistered } from "./otel-registry.ts";

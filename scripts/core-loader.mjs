@@ -36,7 +36,7 @@ function layerRequire(file) {
 /** One CommonJS file of modules, loaded once per process (compiled from its code cache on Node). */
 function layer(name) {
   const file = fileURLToPath(new URL(`./${name}`, import.meta.url));
-  const state = { exports: undefined, script: undefined, cacheFile: undefined, cacheUsed: false };
+  const state = { exports: undefined, script: undefined, cacheFile: undefined, cacheUsed: false, cacheFound: false };
   function load() {
     if (state.exports) return state.exports;
     if (!onNode || require.cache[file]) return (state.exports = require(file));
@@ -51,7 +51,8 @@ function layer(name) {
     }
     const script = new vm.Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, ...(cachedData ? { cachedData } : {}) });
     state.script = script;
-    state.cacheUsed = cachedData !== undefined && !script.cachedDataRejected;
+    state.cacheFound = cachedData !== undefined;
+    state.cacheUsed = state.cacheFound && !script.cachedDataRejected;
     const module = new Module(file, undefined);
     module.filename = file;
     module.paths = Module._nodeModulePaths(dirname(file));
@@ -65,9 +66,12 @@ function layer(name) {
     module.loaded = true;
     return (state.exports = module.exports);
   }
-  /** Writes the code cache when the file was compiled without one (or with a rejected one); quietly does nothing where it cannot write. */
-  function saveCache() {
-    if (!state.script || state.cacheUsed) return;
+  /**
+   * Writes the code cache when the file was compiled without one, or with a rejected one unless `onlyMissing`;
+   * quietly does nothing where it cannot write.
+   */
+  function saveCache(onlyMissing) {
+    if (!state.script || state.cacheUsed || (onlyMissing && state.cacheFound)) return;
     state.cacheUsed = true;
     const temp = `${state.cacheFile}.${process.pid}`;
     try {
@@ -97,9 +101,13 @@ export function jinaLayer(file, deps) {
   return layerNamed(file).load();
 }
 
-/** Writes the code caches of the layers this process loaded without one. */
-export function saveCodeCaches() {
-  for (const one of layers.values()) one.saveCache();
+/**
+ * Writes the code caches of the layers this process loaded without one; with `onlyMissing`, not those whose cache V8
+ * rejected (made by another Node or with other V8 flags): a flow's process run with flags (`--max-old-space-size`)
+ * would otherwise replace the caches its executor processes, run without them, made, and they then its own.
+ */
+export function saveCodeCaches({ onlyMissing = false } = {}) {
+  for (const one of layers.values()) one.saveCache(onlyMissing);
 }
 // runtime/code-cache.ts calls it from the layers' modules (a flow's process, once it started)
 globalThis[Symbol.for("jina-ts.saveCodeCaches")] = saveCodeCaches;
