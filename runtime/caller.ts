@@ -46,10 +46,9 @@ interface CallSite {
 
 /**
  * The files of the current call stack's frames (paths or file URLs), from this function's caller on. Read from the
- * call sites, not the stack text: the text gives every frame's line and column, and V8 finds
- * those by scanning the whole of each file's source for line ends (a few ms for the package build's 800 KB
- * dist/chunks/core.cjs, in every executor process that declares a class, issue 8). From the text where a runtime
- * has no call sites.
+ * call sites, not the stack text: the text gives every frame's line and column, and V8 finds those by scanning the
+ * whole of each file's source for line ends (a few ms for the package build's 800 KB dist/chunks/core.cjs, in every
+ * executor process that declares a class, issue 8). From the text where a runtime has no call sites.
  */
 function stackFiles(): string[] {
   const limit = Error.stackTraceLimit;

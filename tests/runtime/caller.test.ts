@@ -11,6 +11,12 @@ test("callerFile names the user file that called into jina-ts (here: this test)"
   assert.is(callerFile(), here);
 });
 
+test("callerFile skips frames without a file (Bun shows its built-ins' frames, named \"native\")", () => {
+  assert.is([0].map(() => callerFile())[0], here);
+  assert.is(([0].map(callerFile) as (string | undefined)[])[0], here);
+  assert.is(Reflect.apply(callerFile, undefined, []), here);
+});
+
 test("relative uses resolve against the declaring file when the file is there, else stay as they are", () => {
   assert.is(resolveFromCaller("./caller.test.ts#X", here), `${join(dirname(here), "caller.test.ts")}#X`);
   assert.is(resolveFromCaller("../runtime/caller.test.ts", here), join(dirname(here), "caller.test.ts"));
