@@ -16,14 +16,21 @@ export type ZlibFunction = (buffer: Uint8Array, options: Zlib.ZlibOptions & Zlib
 let zlib: typeof Zlib | undefined;
 let loading: Promise<typeof Zlib> | undefined;
 
-/** The function `pick` takes from node:zlib, loading node:zlib on its first call (which then answers a tick later). */
+/**
+ * The function `pick` takes from node:zlib, loading node:zlib on its first call (which then answers a tick later;
+ * what node:zlib would throw at once, bad options say, then comes to the callback: the caller has returned).
+ */
 function lazy(pick: (module: typeof Zlib) => ZlibFunction): ZlibFunction {
   return (buffer, options, callback) => {
     if (zlib) return pick(zlib)(buffer, options, callback);
-    (loading ??= import("node:zlib").then((module) => (zlib = module))).then(
-      (loaded) => pick(loaded)(buffer, options, callback),
-      (error: Error) => callback(error, new Uint8Array(0)),
-    );
+    const fail = (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), new Uint8Array(0));
+    (loading ??= import("node:zlib").then((module) => (zlib = module))).then((loaded) => {
+      try {
+        pick(loaded)(buffer, options, callback);
+      } catch (error) {
+        fail(error);
+      }
+    }, fail);
   };
 }
 

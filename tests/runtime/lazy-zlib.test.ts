@@ -10,6 +10,13 @@ import { brotliCompress, brotliDecompress, gunzip, gzip, inflate } from "../../r
 
 const bytes = new TextEncoder().encode("jina-ts ".repeat(200));
 
+// First in this file: the only call that loads node:zlib, where a throw of node:zlib's comes a tick later.
+test("on the call that loads node:zlib, what node:zlib throws at once (bad options) comes to the callback", async () => {
+  const error = await promisify(gzip)(bytes, { level: 42 }).then(() => undefined, (reason: unknown) => reason);
+  assert.instance(error, Error);
+  assert.match(String(error), /level/);
+});
+
 test("gzip then gunzip round-trips, from the first call, and node:zlib reads what gzip wrote", async () => {
   const compressed = await promisify(gzip)(bytes, {});
   assert.ok(compressed.length < bytes.length);
