@@ -8,8 +8,9 @@
 //   3. the JavaScript is bundled (esbuild; see bundle() and scripts/core-bundle.mjs): what an executor process needs
 //      becomes one CommonJS file, dist/chunks/core.cjs, and the rest of jina-ts/docarray, jina-ts/client, the
 //      package root and the gateway four more (docarray.cjs, client.cjs, root.cjs, gateway.cjs), that Node compiles
-//      from V8 code caches once they are saved; every other entry (package.json "exports", the bin) becomes one file at its own path beside
-//      shared chunks in dist/chunks/ that take those modules from them (issue 8, fast start);
+//      from V8 code caches once they are saved; every other entry (package.json "exports", the bin) becomes one
+//      file at its own path beside shared chunks in dist/chunks/ that take those modules from them (issue 8, fast
+//      start);
 //   4. dist/cli/main.js (the `jina-ts` bin) becomes executable.
 // Usage: node scripts/build.mjs [--manifests-only]   (--manifests-only: step 1 alone, no dist/)
 import { spawnSync } from "node:child_process";
@@ -60,14 +61,15 @@ function syncExports() {
 }
 
 /**
- * An esbuild plugin: Connect's node adapter takes node:zlib's functions from runtime/lazy-zlib.js, which loads node:zlib
- * on its first call (issue 8, fast start: 1–2 ms of CPU per process that compresses nothing).
+ * An esbuild plugin: Connect's node adapter takes node:zlib's functions from runtime/lazy-zlib.js, which loads
+ * node:zlib on its first call (issue 8, fast start: 1–2 ms of CPU per process that compresses nothing).
  */
 function lazyZlibForConnect(dist) {
   return {
     name: "lazy-zlib-for-connect",
     setup(b) {
-      b.onResolve({ filter: /^(node:)?zlib$/ }, (args) => (args.importer.includes("/node_modules/@connectrpc/") ? { path: join(dist, "runtime/lazy-zlib.js") } : undefined));
+      const lazyZlib = { path: join(dist, "runtime/lazy-zlib.js") };
+      b.onResolve({ filter: /^(node:)?zlib$/ }, (args) => (args.importer.includes("/node_modules/@connectrpc/") ? lazyZlib : undefined));
     },
   };
 }
@@ -84,8 +86,8 @@ function* files(dir) {
  * Bundles dist/'s JavaScript (tsc's output, module for module) with esbuild: the modules of an executor process
  * (executor/main.js's and executor/mod.js's static graphs) become dist/chunks/core.cjs, the rest of
  * jina-ts/docarray's, jina-ts/client's, the package root's and the gateway's graphs dist/chunks/docarray.cjs,
- * client.cjs, root.cjs and gateway.cjs, all loaded by dist/chunks/core-loader.js with V8 code caches on Node (Node 20 has none for ES modules;
- * the cache cut an executor process's CPU to its ready line by 13–15%); every other entry is written at its own path
+ * client.cjs, root.cjs and gateway.cjs, all loaded by dist/chunks/core-loader.js with V8 code caches on Node (Node
+ * 20 has none for ES modules; the cache cut an executor process's CPU to its ready line by 13–15%); every other entry is written at its own path
  * (dist/cli/main.js, dist/gateway/mod.js …) with what several share in chunks in dist/chunks/, and takes the layers'
  * modules from those files, so that a process has one copy of each module: the one `Executor` class a user's module
  * imports from `jina-ts/executor` or the root is the one executor/main.js serves (scripts/core-bundle.mjs;

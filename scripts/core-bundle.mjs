@@ -4,10 +4,10 @@
 // core.cjs (the modules of an executor process), docarray.cjs, client.cjs and root.cjs (the rest of jina-ts/docarray's,
 // jina-ts/client's and the package root's modules), and gateway.cjs (the rest of the gateway's, which a Flow imports
 // when it starts: as ES module chunks, compiling and linking them cost a flow's process ~35 ms of CPU more while its
-// replicas start, medians of 9 alternating flows of 10 executors). An executor whose module imports the package root loads four
-// cached files instead of one cached file and the two dozen ES module chunks that splitting made of the root's graph
-// (CPU to import the root after the core, medians of 9 alternating processes: 25 ms as chunks, 10.5 ms as one ES
-// module, 5.1 ms as one CommonJS file from its cache); one layer per entry keeps `jina-ts/client` and
+// replicas start, medians of 9 alternating flows of 10 executors). An executor whose module imports the package root
+// loads four cached files instead of one cached file and the two dozen ES module chunks that splitting made of the
+// root's graph (CPU to import the root after the core, medians of 9 alternating processes: 25 ms as chunks, 10.5 ms
+// as one ES module, 5.1 ms as one CommonJS file from its cache); one layer per entry keeps `jina-ts/client` and
 // `jina-ts/docarray` from evaluating the Flow's modules.
 //   1. each layer's modules: the static import graph of its entries (tsc's output, with protobuf-es and Connect,
 //      which are bundled in) less every earlier layer's modules, read from esbuild metafiles;
