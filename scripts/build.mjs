@@ -87,9 +87,9 @@ function* files(dir) {
  * (executor/main.js's and executor/mod.js's static graphs) become dist/chunks/core.cjs, the rest of
  * jina-ts/docarray's, jina-ts/client's, the package root's and the gateway's graphs dist/chunks/docarray.cjs,
  * client.cjs, root.cjs and gateway.cjs, all loaded by dist/chunks/core-loader.js with V8 code caches on Node (Node
- * 20 has none for ES modules; the cache cut an executor process's CPU to its ready line by 13–15%); every other entry is written at its own path
- * (dist/cli/main.js, dist/gateway/mod.js …) with what several share in chunks in dist/chunks/, and takes the layers'
- * modules from those files, so that a process has one copy of each module: the one `Executor` class a user's module
+ * 20 has none for ES modules; the cache cut an executor process's CPU to its ready line by 13–15%); every other
+ * entry is written at its own path (dist/cli/main.js, dist/gateway/mod.js …) with what several share in chunks in
+ * dist/chunks/, and takes the layers' modules from those files, so that a process has one copy of each module: the one `Executor` class a user's module
  * imports from `jina-ts/executor` or the root is the one executor/main.js serves (scripts/core-bundle.mjs;
  * tests/package/core-bundle.test.ts). The bundled code sits one folder below dist/, where the
  * `import.meta.url`-relative paths of the sources ("../executor/main.ts", "../playground/", dist/ as the library's

@@ -207,7 +207,7 @@ async function commonJsLayer(build, common, outfile, options) {
 }
 
 /**
- * Writes the layers (core.cjs and laterLayers' files), core-loader.js, the facades of the entries whose module is in
+ * Writes the layers' files (core.cjs, docarray.cjs, …), core-loader.js, the facades of the entries whose module is in
  * a layer and executor/main.js into `outdir`, then bundles the other `entries` (name → file) with splitting; `common`
  * holds the options all bundles share (absWorkingDir = dist, externals, plugins).
  */

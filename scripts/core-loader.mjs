@@ -1,9 +1,9 @@
 // Copied by scripts/build.mjs to dist/chunks/core-loader.js (issue 8, fast start). dist/chunks/core.cjs holds every
 // module an executor process needs; docarray.cjs, client.cjs, root.cjs and gateway.cjs the rest of jina-ts/docarray's,
 // of jina-ts/client's, of the package root's and of the gateway's, each less the earlier layers' (CommonJS files, so
-// that Node 20 can give them a V8 code cache: Node 20 has none for ES modules); every other file of dist/ takes those modules from them
-// through `jinaLayer()`, so a process has one copy of each (one `Executor` class, one registry) whichever entry a
-// module imported.
+// that Node 20 can give them a V8 code cache: Node 20 has none for ES modules); every other file of dist/ takes those
+// modules from them through `jinaLayer()`, so a process has one copy of each (one `Executor` class, one registry)
+// whichever entry a module imported.
 // On Node each file is compiled with the code cache dist/chunks/<file>.<node version>-<arch>.cache when there is one
 // (V8 rejects a cache made from another source, V8 or flags, and then compiles as usual); `saveCodeCaches()` writes
 // them once the process has run its start-up (executor/main.js calls it after the ready line, a Flow once it started,

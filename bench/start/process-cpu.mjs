@@ -39,13 +39,17 @@ function cpuNs(pid) {
   return sum;
 }
 
-/** Runs one process until its stdout contains `readyText` (and `lingerMs` more); resolves with its CPU at the ready line, in ms. */
+/**
+ * One measured run: the instructions of one process under callgrind with `--instructions`, else its CPU at the ready
+ * line in ms; a run that lingers (`lingerMs`, to let the executor save its caches) is timed, never counted.
+ */
 function run(args, readyText, lingerMs = 0) {
   return instructions && lingerMs === 0 ? countInstructions(args, readyText) : cpuAtReady(args, readyText, lingerMs);
 }
 
-const callgrindOut = mkdtempSync(join(tmpdir(), "jina-ts-callgrind-"));
-process.on("exit", () => rmSync(callgrindOut, { recursive: true, force: true }));
+/** Where callgrind writes its output files (made with `--instructions` only; removed at exit). */
+const callgrindOut = instructions ? mkdtempSync(join(tmpdir(), "jina-ts-callgrind-")) : undefined;
+if (callgrindOut) process.on("exit", () => rmSync(callgrindOut, { recursive: true, force: true }));
 
 /** Runs one process under callgrind, sends it SIGTERM at its ready line; resolves with the instructions it ran, in millions. */
 function countInstructions(args, readyText) {
