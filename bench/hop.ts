@@ -4,7 +4,10 @@
  *   jina-ts   client → gRPC gateway → one no-op executor (two processes), `process_single_data`.
  * The client is the same raw node:http2 loop for both (a gRPC-framed DataRequest, status read from the trailers).
  * Prints p50 at concurrency 1, req/s at 32, the ratios, and the CPU time per request of the gateway and the
- * executor processes (Linux). Run: `npx tsx bench/hop.ts` (BENCH_REQUESTS, BENCH_REPS to change the counts).
+ * executor processes (Linux). Run: `npx tsx bench/hop.ts` (BENCH_REQUESTS, BENCH_REPS, BENCH_WARMUP to change the counts).
+ * Every server is first warmed with BENCH_WARMUP requests at c=32 (default 2000), so that no rep measures a cold JIT: our
+ * gateway and executor have far more code for the JIT to optimise than the raw proxy and echo (without it, the first
+ * reps of 3000 requests measured the gateway at 0.62–0.72 of the proxy, warmed ~0.9, on the same machine).
  * `--before DIR` also runs the flow of another tree (a checkout of an earlier revision, with its node_modules), its
  * gateway alternating with this one's in every rep, and prints the CPU per call of both and their ratios.
  */
@@ -21,6 +24,7 @@ const args = commandArgs();
 const beforeDir = args.includes("--before") ? args[args.indexOf("--before") + 1]!.replace(/\/?$/, "/") : undefined;
 const requests = Number(getEnv("BENCH_REQUESTS") ?? 1000);
 const reps = Number(getEnv("BENCH_REPS") ?? 3);
+const warmup = Number(getEnv("BENCH_WARMUP") ?? 2000);
 const docs = new DocumentArray([new Document({ id: "bench-doc", text: "hello jina-ts", tags: { n: 1 } })]);
 const body = grpcEnvelope(encodeDataRequest(createDataRequest({ endpoint: "/search", docs })), false);
 
@@ -60,6 +64,7 @@ async function runHop(): Promise<HopResult> {
     const rps = { proxy: [] as number[], gateway: [] as number[], before: [] as number[] };
     const cpu = { gateway: [] as number[], executor: [] as number[], beforeGateway: [] as number[], beforeExecutor: [] as number[] };
     const names = other ? (["proxy", "gateway", "before"] as const) : (["proxy", "gateway"] as const);
+    for (const name of names) await measure(name, cases[name]!, { concurrency: 32, requests: warmup, warmup: 0 });
     for (let rep = 0; rep < reps; rep++) {
       // with --before, every other rep runs the two trees in the other order
       for (const name of rep % 2 && other ? [...names].reverse() : names) {
