@@ -15,11 +15,11 @@ import { dispatchBatched } from "./dynamic-batching.ts";
 import { handlerNameOf } from "./endpoints.ts";
 import type { Executor } from "./executor.ts";
 import { applyResult, callHandler, type DispatchResult, handlerParameters, invokeHandler, isPlainObject, isThenable, markFailed } from "./handler-result.ts";
-import type { HandlerArgs } from "./options.ts";
+import { handlerArgs, type HandlerArgsSource } from "./handler-args.ts";
 import { type ExecutorMetrics, executorMetricsOf } from "./metrics.ts";
 import { traceHandler, tracingActive } from "./tracing.ts";
 import type { Context } from "@opentelemetry/api";
-import { isCancellation, type LazySignal, signalOf } from "../proto/server/mod.ts";
+import { type LazySignal, signalOf } from "../proto/server/mod.ts";
 import { promiseOf } from "../proto/promise-of.ts";
 
 export { type DispatchResult, resultsKey } from "./handler-result.ts";
@@ -90,10 +90,8 @@ export function dispatchNow(executor: Executor, requests: DataRequestProto[], si
   const docs = parts === undefined ? undefined : parts.length === 1 ? parts[0]! : DocumentArray.fromProto(parts.flatMap((part) => part.protos));
   const parameters = handlerParameters(first, executor.metas.name);
   // A lazy signal is made only if the handler reads it; reading `docs` marks them as possibly changed.
-  const call = new HandlerCall(executor, method, endpoint, first, docs, received, single, metrics);
-  const args: HandlerArgs = isCancellation(signal)
-    ? { get docs() { return call.documents(); }, parameters, get signal() { return signal.signal; } }
-    : { get docs() { return call.documents(); }, parameters, signal };
+  const call = new HandlerCall(executor, method, endpoint, first, docs, received, single, metrics, signal);
+  const args = handlerArgs(call, parameters);
   if (parts && parts.length > 1 && parts.some((part) => part.length > 0)) {
     args.docsMatrix = parts;
     args.docsMap = Object.fromEntries(requests.map((request, i) => [request.routes.at(-1)?.executor || String(i), parts[i]!]));
@@ -109,7 +107,7 @@ export function dispatchNow(executor: Executor, requests: DataRequestProto[], si
 }
 
 /** One handler call's state between the call and its result (a class: no closures per call on the sync path). */
-class HandlerCall {
+class HandlerCall implements HandlerArgsSource {
   /** Whether the handler read `args.docs`. */
   read = false;
   /** Ends the metrics' timing of the handler (metrics on). */
@@ -126,6 +124,7 @@ class HandlerCall {
     /** Whether `first` is the only request (its response may then be the request as it came). */
     readonly single: boolean,
     readonly metrics: ExecutorMetrics | undefined,
+    readonly signal: AbortSignal | LazySignal,
   ) {}
 
   /** The handler's documents, decoded now if they were deferred; `read` marks them as possibly changed. */
