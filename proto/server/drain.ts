@@ -93,15 +93,66 @@ export interface LazySignal extends Cancellation {
   readonly aborted: boolean;
 }
 
-/** One tracked request's cancellation: a plain object until something asks for its AbortSignal. */
+/**
+ * One tracked request: its cancellation (a plain object until something asks for its AbortSignal), what to stop
+ * listening to when it ends, and its place in the list of requests in flight.
+ */
 class TrackedAbort extends LazyAbort implements LazySignal {
   /** Rejects the request's promise at once (`settleOnAbort`). */
   rejectEarly: ((reason: unknown) => void) | undefined;
+  /** Stops listening to the caller's cancellation. */
+  unsubscribe: (() => void) | undefined;
+  /** Stops its deadline. */
+  removeDeadline: (() => void) | undefined;
+  /** Settles when the request does (a promise answer); undefined while a synchronous `run` runs. */
+  settled: Promise<void> | undefined;
+  previous: TrackedAbort | undefined;
+  next: TrackedAbort | undefined;
+  /** Whether it is in the list of requests in flight. */
+  listed = false;
 
   override abort(reason: unknown): boolean {
     if (!super.abort(reason)) return false;
     this.rejectEarly?.(reason);
     return true;
+  }
+}
+
+/**
+ * The requests in flight, linked through the requests themselves: adding and removing one allocates nothing (a Map
+ * keyed by request, one entry added and deleted per call, spent ~6 % of an in-process pipeline's CPU reallocating its
+ * table as it grew and shrank).
+ */
+class InFlight {
+  #head: TrackedAbort | undefined;
+  size = 0;
+
+  add(call: TrackedAbort): void {
+    call.listed = true;
+    call.next = this.#head;
+    if (this.#head) this.#head.previous = call;
+    this.#head = call;
+    this.size++;
+  }
+
+  /** Takes `call` out of the list and stops what it listened to (once; later calls do nothing). */
+  end(call: TrackedAbort): void {
+    if (!call.listed) return;
+    call.listed = false;
+    if (call.previous) call.previous.next = call.next;
+    else this.#head = call.next;
+    if (call.next) call.next.previous = call.previous;
+    call.previous = call.next = undefined;
+    this.size--;
+    call.unsubscribe?.();
+    call.removeDeadline?.();
+  }
+
+  /** The requests in flight now. */
+  list(): TrackedAbort[] {
+    const calls: TrackedAbort[] = [];
+    for (let call = this.#head; call; call = call.next) calls.push(call);
+    return calls;
   }
 }
 
@@ -142,13 +193,6 @@ export interface RequestTracker {
   drain(graceMs: number, reason: () => Error): Promise<DrainOutcome>;
 }
 
-/** What ends a tracked request: it leaves the requests in flight and stops listening to its caller and its deadline. */
-function untrack(running: Map<unknown, unknown>, settled: unknown, unsubscribe: (() => void) | undefined, removeDeadline: (() => void) | undefined): void {
-  running.delete(settled);
-  unsubscribe?.();
-  removeDeadline?.();
-}
-
 /**
  * Creates an empty request tracker.
  *
@@ -158,9 +202,7 @@ function untrack(running: Map<unknown, unknown>, settled: unknown, unsubscribe: 
  * ```
  */
 export function createRequestTracker(): RequestTracker {
-  // Each request in flight (the promise that settles with it; the call itself while a synchronous `run` runs) and how
-  // to abort it.
-  const running = new Map<unknown, TrackedAbort>();
+  const running = new InFlight();
   // One timer per timeout duration for all requests in flight (a gateway gives each request the same timeout).
   const deadlines = new Map<number, DeadlineList>();
   const deadlinesOf = (ms: number): DeadlineList => {
@@ -175,25 +217,23 @@ export function createRequestTracker(): RequestTracker {
     options?: TrackOptions,
   ): T | Promise<T> => {
     const call = new TrackedAbort();
-    let unsubscribe: (() => void) | undefined;
-    if (typeof signal === "function") unsubscribe = signal((reason) => call.abort(reason));
+    if (typeof signal === "function") call.unsubscribe = signal((reason) => call.abort(reason));
     else if (signal?.aborted) call.abort(signal.reason);
-    else if (signal) unsubscribe = onAbort(signal, () => call.abort(signal.reason));
-    const removeDeadline = timeout && timeout.ms > 0 ? deadlinesOf(timeout.ms).add(() => call.abort(timeout.reason())) : undefined;
-    running.set(call, call);
+    else if (signal) call.unsubscribe = onAbort(signal, () => call.abort(signal.reason));
+    if (timeout && timeout.ms > 0) call.removeDeadline = deadlinesOf(timeout.ms).add(() => call.abort(timeout.reason()));
+    running.add(call);
     let answer: T | Promise<T>;
     try {
       answer = run(call);
     } catch (error) {
-      untrack(running, call, unsubscribe, removeDeadline);
+      running.end(call);
       throw error;
     }
     if (!(answer instanceof Promise)) {
-      untrack(running, call, unsubscribe, removeDeadline);
+      running.end(call);
       if (options?.settleOnAbort && call.aborted) throw call.reason;
       return answer;
     }
-    running.delete(call);
     let task = answer;
     if (options?.settleOnAbort) {
       const inner = task;
@@ -204,11 +244,8 @@ export function createRequestTracker(): RequestTracker {
       if (call.aborted) call.rejectEarly!(call.reason);
     }
     // One `then` for both outcomes (a `finally` after a `then` made two more promises and closures per call).
-    const settled: Promise<void> = task.then(
-      () => untrack(running, settled, unsubscribe, removeDeadline),
-      () => untrack(running, settled, unsubscribe, removeDeadline),
-    );
-    running.set(settled, call);
+    const ended = () => running.end(call);
+    call.settled = task.then(ended, ended);
     return task;
   };
   const trackLazy = trackNow as RequestTracker["trackLazy"];
@@ -224,13 +261,13 @@ export function createRequestTracker(): RequestTracker {
       const before = running.size;
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
-        Promise.allSettled([...running.keys()]),
+        Promise.allSettled(running.list().map((call) => call.settled)),
         new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, graceMs)))),
       ]);
       clearTimeout(timer);
-      const left = [...running.entries()];
-      for (const [, call] of left) call.abort(reason());
-      await Promise.allSettled(left.map(([task]) => task));
+      const left = running.list();
+      for (const call of left) call.abort(reason());
+      await Promise.allSettled(left.map((call) => call.settled));
       return { finished: before - left.length, cancelled: left.length, waitedMs: Date.now() - started };
     },
   };
