@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the data-plane benchmarks one after the other (bench/hop.ts, bench/pipeline.ts,
- * bench/replicas.ts), each against its baseline in the same run, then one table of ratios next to the goals of
+ * bench/replicas.ts, bench/inprocess.ts), each against its baseline in the same run, then one table of ratios next to the goals of
  * issue 8, with the floor of each measure on Node's bare servers (no framework) in the same run below them. Counts
  * are kept small so that the whole run takes a few minutes (BENCH_REQUESTS / BENCH_REPS override).
  */
@@ -21,12 +21,14 @@ async function run(file: string, requests: number): Promise<Result> {
 const hop = await run("./hop.ts", 600);
 const pipeline = await run("./pipeline.ts", 400);
 const replicas = await run("./replicas.ts", 120);
+const inProcess = await run("./inprocess.ts", 5000);
 const rows: [string, string, string][] = [
   ["gRPC gateway + 1 no-op executor (processes), c=32 req/s ÷ raw node:http2 2-hop proxy", (hop.rpsRatio as number).toFixed(2), "≥ 0.8"],
   ["same, p50 at c=1 ÷ raw proxy", `${(hop.p50Ratio as number).toFixed(2)}×`, "≤ 1.3×"],
   [`HTTP gateway + 3 no-op executors (processes), 10 docs, c=32 ÷ Moleculer over ${pipeline.transporter}`, (pipeline.processesRatio as number).toFixed(2), "≥ 1.5"],
   ["all in one process ÷ one Moleculer broker", (pipeline.oneProcessRatio as number).toFixed(2), "≥ 3"],
   ["CPU-bound executor, replicas 2 ÷ replicas 1", (replicas.ratio as number).toFixed(2), "≥ 1.7"],
+  ["3 in-process no-op stages without HTTP, CPU per request ÷ the same body through JSON parse + stringify alone", `${(inProcess.ratio as number).toFixed(2)}×`, ""],
   // The floors: the same measure with no framework at all, in the same run (what the runtime and machine allow).
   [`floor: bare node:http front + 3 raw node:http2 echo processes, no codec ÷ Moleculer over ${pipeline.transporter}`, (pipeline.floorProcessesRatio as number).toFixed(2), "(≥ 1.5)"],
   ["floor: bare node:http JSON echo in one process ÷ one Moleculer broker", (pipeline.floorOneProcessRatio as number).toFixed(2), "(≥ 3)"],
