@@ -8,9 +8,10 @@
  * beyond it shows as such: a bare node:http front forwarding the body's bytes to 3 raw node:http2 echo processes
  * (bench/serve-raw-pipeline.ts), and a bare node:http JSON echo in one process (bench/serve-raw-http.ts), each ÷ the
  * same Moleculer case.
- * Every server is first warmed with BENCH_WARMUP requests (default 1000), so that no rep measures a cold JIT (with 64
+ * Every server is first warmed with BENCH_WARMUP requests (default 5000), so that no rep measures a cold JIT (with 64
  * alone, 3 reps of 1000 requests measured our processes at 1337 req/s and 1.19 CPU-ms per request where warmed
- * servers do ~2,500 and ~0.5).
+ * servers do ~2,500 and ~0.5; with 1000, one process still measured 0.78–0.88 of one Moleculer broker where 5000
+ * gave 0.96: reps of 1000 against a fresh server ran at 1,925, 3,866, 6,154, 8,418, 10,834, 11,804 req/s).
  * Prints `BENCH_RESULT {json}` last. Run: `npx tsx bench/pipeline.ts` (BENCH_REQUESTS, BENCH_REPS, BENCH_WARMUP).
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -23,7 +24,7 @@ import { freePort, pipelineBody, warmPipeline } from "./pipeline-request.ts";
 
 const requests = Number(getEnv("BENCH_REQUESTS") ?? 1000);
 const reps = Number(getEnv("BENCH_REPS") ?? 3);
-const warmup = Number(getEnv("BENCH_WARMUP") ?? 1000);
+const warmup = Number(getEnv("BENCH_WARMUP") ?? 5000);
 const concurrency = 32;
 
 /** Starts Debian's nats-server on a free port, or returns undefined when it is not installed. */
