@@ -14,7 +14,7 @@ import { createExecutorTransport } from "../executor/mod.ts";
 import { createGateway, parseRequestBody } from "../gateway/mod.ts";
 import { markOwned } from "../proto/ownership.ts";
 import { getEnv } from "../runtime/mod.ts";
-import { median } from "./measure.ts";
+import { measure, median } from "./measure.ts";
 import { Noop } from "./noop-executor.ts";
 import { pipelineBody } from "./pipeline-request.ts";
 
@@ -57,15 +57,11 @@ const observer = (() => {
 /** Runs `n` calls of `one`, `concurrency` at a time; CPU µs per call (all threads) and the GC share of wall time. */
 async function run(one: () => Promise<void>, n: number): Promise<{ cpuUs: number; gcShare: number }> {
   const cpu = process.cpuUsage();
-  const started = performance.now();
   const gcBefore = gcMs;
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next++ < n) await one();
-  }));
+  const measured = await measure("inprocess", one, { concurrency, requests: n, warmup: 0 });
   await new Promise((resolve) => setTimeout(resolve, 0)); // let the GC observer report this rep's pauses
   const used = process.cpuUsage(cpu);
-  return { cpuUs: (used.user + used.system) / n, gcShare: (gcMs - gcBefore) / (performance.now() - started) };
+  return { cpuUs: (used.user + used.system) / n, gcShare: (gcMs - gcBefore) / ((n / measured.rps) * 1000) };
 }
 
 await run(throughFlow, 5000); // warm the JIT
