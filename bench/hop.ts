@@ -3,8 +3,8 @@
  *   baseline  client → raw node:http2 proxy → raw node:http2 echo (two processes, the same bytes);
  *   jina-ts   client → gRPC gateway → one no-op executor (two processes), `process_single_data`.
  * The client is the same raw node:http2 loop for both (a gRPC-framed DataRequest, status read from the trailers).
- * Prints p50 at concurrency 1, req/s at 32, the ratios, and the CPU time per request of the gateway and the
- * executor processes (Linux). Run: `npx tsx bench/hop.ts` (BENCH_REQUESTS, BENCH_REPS, BENCH_WARMUP to change the counts).
+ * Prints p50 at concurrency 1 (the servers side by side: blocks of 100 calls of each in turn), req/s at 32, the
+ * ratios, and the CPU time per request of the gateway and the executor processes (Linux). Run: `npx tsx bench/hop.ts` (BENCH_REQUESTS, BENCH_REPS, BENCH_WARMUP to change the counts).
  * Every server is first warmed with BENCH_WARMUP requests at c=32 (default 2000), so that no rep measures a cold JIT: our
  * gateway and executor have far more code for the JIT to optimise than the raw proxy and echo (without it, the first
  * reps of 3000 requests measured the gateway at 0.62–0.72 of the proxy, warmed ~0.9, on the same machine).
@@ -16,7 +16,7 @@ import { grpcEnvelope } from "../runtime/grpc-frame.ts";
 import { getEnv } from "../runtime/mod.ts";
 import { type BenchChild, childPids, cpuMs, startChild, stopAll } from "./children.ts";
 import { grpcPoster } from "./grpc-load.ts";
-import { measure, median } from "./measure.ts";
+import { interleavedP50, measure, median } from "./measure.ts";
 import { commandArgs } from "../runtime/mod.ts";
 import { pathToFileURL } from "node:url";
 
@@ -66,10 +66,12 @@ async function runHop(): Promise<HopResult> {
     const names = other ? (["proxy", "gateway", "before"] as const) : (["proxy", "gateway"] as const);
     for (const name of names) await measure(name, cases[name]!, { concurrency: 32, requests: warmup, warmup: 0 });
     for (let rep = 0; rep < reps; rep++) {
+      // c=1: the servers side by side, blocks of 100 calls of each in turn (the same machine for all of them)
+      const oneAtATime = await interleavedP50(Object.fromEntries(names.map((name) => [name, cases[name]!])), { requests: Math.ceil(requests / 4), block: 100 });
+      for (const name of names) p50[name].push(oneAtATime[name]!);
       // with --before, every other rep runs the two trees in the other order
       for (const name of rep % 2 && other ? [...names].reverse() : names) {
         const post = cases[name]!;
-        p50[name].push((await measure(name, post, { concurrency: 1, requests: Math.ceil(requests / 4) })).p50Ms);
         const [gatewayPid, executorPid] = name === "proxy" ? [NaN, NaN] : pids[name];
         const before = [cpuMs(gatewayPid!), cpuMs(executorPid!)];
         const loaded = await measure(name, post, { concurrency: 32, requests, warmup: 64 });

@@ -64,6 +64,38 @@ export async function measure(name: string, call: () => Promise<unknown>, option
   };
 }
 
+/**
+ * The p50 latency at concurrency 1 of several calls measured side by side: blocks of `block` calls of each in turn
+ * until each made `requests`, so that all of them see the same machine (a shared machine's load drifts within
+ * seconds: measured one after another, two runs of the same server differ by more than the servers do).
+ *
+ * @example
+ * ```ts
+ * const p50 = await interleavedP50({ a: () => fetchA(), b: () => fetchB() }, { requests: 1000 });
+ * p50.a / p50.b; // the ratio of their medians
+ * ```
+ */
+export async function interleavedP50<Name extends string>(
+  calls: Record<Name, () => Promise<unknown>>,
+  options: { requests: number; block?: number; warmup?: number },
+): Promise<Record<Name, number>> {
+  const block = options.block ?? 25;
+  const names = Object.keys(calls) as Name[];
+  const latencies = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>;
+  for (const name of names) for (let i = 0; i < (options.warmup ?? block); i++) await calls[name]();
+  for (let done = 0; done < options.requests; done += block) {
+    for (const name of names) {
+      const call = calls[name];
+      for (let i = 0; i < block && done + i < options.requests; i++) {
+        const t0 = performance.now();
+        await call();
+        latencies[name].push(performance.now() - t0);
+      }
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, median(latencies[name])])) as Record<Name, number>;
+}
+
 /** Prints measurements as a table. */
 export function printTable(rows: Measurement[]): void {
   console.log("| case | concurrency | requests | p50 ms | p99 ms | req/s |");
