@@ -4,7 +4,8 @@
  *   jina-ts   client → gRPC gateway → one no-op executor (two processes), `process_single_data`.
  * The client is the same raw node:http2 loop for both (a gRPC-framed DataRequest, status read from the trailers).
  * Prints p50 at concurrency 1 (the servers side by side: blocks of 100 calls of each in turn), req/s at 32, the
- * ratios, and the CPU time per request of the gateway and the executor processes (Linux). Run: `npx tsx bench/hop.ts` (BENCH_REQUESTS, BENCH_REPS, BENCH_WARMUP to change the counts).
+ * ratios, and the CPU time per request at c=32 of each process (Linux): gateway ÷ proxy and executor ÷ echo, figures
+ * a busy machine moves less than req/s. Run: `npx tsx bench/hop.ts` (BENCH_REQUESTS, BENCH_REPS, BENCH_WARMUP to change the counts).
  * Every server is first warmed with BENCH_WARMUP requests at c=32 (default 2000), so that no rep measures a cold JIT: our
  * gateway and executor have far more code for the JIT to optimise than the raw proxy and echo (without it, the first
  * reps of 3000 requests measured the gateway at 0.62–0.72 of the proxy, warmed ~0.9, on the same machine).
@@ -38,6 +39,12 @@ interface HopResult {
   proxyRps: number;
   gatewayCpuMsPerRequest: number;
   executorCpuMsPerRequest: number;
+  /** The raw proxy's and the raw echo's CPU per request at c=32 (the baseline's two processes). */
+  proxyCpuMsPerRequest: number;
+  echoCpuMsPerRequest: number;
+  /** Gateway ÷ proxy and executor ÷ echo CPU per request (medians of per-rep ratios): steadier than req/s on a busy machine. */
+  gatewayCpuRatio: number;
+  executorCpuRatio: number;
   /** With `--before`: the other tree's gateway and executor CPU per call, and this tree's ÷ its (medians of reps). */
   before?: { gatewayCpuMsPerRequest: number; executorCpuMsPerRequest: number; gatewayCpuRatio: number; executorCpuRatio: number; p50Ratio: number; rpsRatio: number };
 }
@@ -59,10 +66,10 @@ async function runHop(): Promise<HopResult> {
     const gatewayPoster = grpcPoster(flow.info.gateway!, path, body);
     const beforePoster = other && grpcPoster(other.info.gateway!, path, body);
     const cases = { proxy: proxyPoster.post, gateway: gatewayPoster.post, before: beforePoster?.post };
-    const pids = { gateway: [flow.child.pid, childPids(flow.child.pid)[0] ?? NaN], before: other ? [other.child.pid, childPids(other.child.pid)[0] ?? NaN] : [] };
+    const pids = { proxy: [proxy.child.pid, echo.child.pid], gateway: [flow.child.pid, childPids(flow.child.pid)[0] ?? NaN], before: other ? [other.child.pid, childPids(other.child.pid)[0] ?? NaN] : [] };
     const p50 = { proxy: [] as number[], gateway: [] as number[], before: [] as number[] };
     const rps = { proxy: [] as number[], gateway: [] as number[], before: [] as number[] };
-    const cpu = { gateway: [] as number[], executor: [] as number[], beforeGateway: [] as number[], beforeExecutor: [] as number[] };
+    const cpu = { proxy: [] as number[], echo: [] as number[], gateway: [] as number[], executor: [] as number[], beforeGateway: [] as number[], beforeExecutor: [] as number[] };
     const names = other ? (["proxy", "gateway", "before"] as const) : (["proxy", "gateway"] as const);
     for (const name of names) await measure(name, cases[name]!, { concurrency: 32, requests: warmup, warmup: 0 });
     for (let rep = 0; rep < reps; rep++) {
@@ -72,13 +79,13 @@ async function runHop(): Promise<HopResult> {
       // with --before, every other rep runs the two trees in the other order
       for (const name of rep % 2 && other ? [...names].reverse() : names) {
         const post = cases[name]!;
-        const [gatewayPid, executorPid] = name === "proxy" ? [NaN, NaN] : pids[name];
-        const before = [cpuMs(gatewayPid!), cpuMs(executorPid!)];
+        const [frontPid, backPid] = pids[name];
+        const before = [cpuMs(frontPid!), cpuMs(backPid!)];
         const loaded = await measure(name, post, { concurrency: 32, requests, warmup: 64 });
         rps[name].push(loaded.rps);
-        if (name === "proxy") continue;
-        (name === "gateway" ? cpu.gateway : cpu.beforeGateway).push((cpuMs(gatewayPid!) - before[0]!) / loaded.requests);
-        (name === "gateway" ? cpu.executor : cpu.beforeExecutor).push((cpuMs(executorPid!) - before[1]!) / loaded.requests);
+        const [front, back] = { proxy: [cpu.proxy, cpu.echo], gateway: [cpu.gateway, cpu.executor], before: [cpu.beforeGateway, cpu.beforeExecutor] }[name];
+        front!.push((cpuMs(frontPid!) - before[0]!) / loaded.requests);
+        back!.push((cpuMs(backPid!) - before[1]!) / loaded.requests);
       }
     }
     proxyPoster.close();
@@ -94,6 +101,10 @@ async function runHop(): Promise<HopResult> {
       proxyRps: median(rps.proxy),
       gatewayCpuMsPerRequest: median(cpu.gateway),
       executorCpuMsPerRequest: median(cpu.executor),
+      proxyCpuMsPerRequest: median(cpu.proxy),
+      echoCpuMsPerRequest: median(cpu.echo),
+      gatewayCpuRatio: ratio(cpu.gateway, cpu.proxy),
+      executorCpuRatio: ratio(cpu.executor, cpu.echo),
       ...(other
         ? {
           before: {
@@ -110,7 +121,10 @@ async function runHop(): Promise<HopResult> {
     console.log(`hop (${reps} reps, ${requests} requests at c=32):`);
     console.log(`  c=1 p50: gateway ${result.gatewayP50Ms.toFixed(2)} ms, raw proxy ${result.proxyP50Ms.toFixed(2)} ms → ratio ${result.p50Ratio.toFixed(2)}× (goal ≤ 1.3×)`);
     console.log(`  c=32 req/s: gateway ${result.gatewayRps.toFixed(0)}, raw proxy ${result.proxyRps.toFixed(0)} → ratio ${result.rpsRatio.toFixed(2)} (goal ≥ 0.8)`);
-    console.log(`  CPU per request: gateway ${result.gatewayCpuMsPerRequest.toFixed(2)} ms, executor ${result.executorCpuMsPerRequest.toFixed(2)} ms`);
+    console.log(
+      `  CPU per request at c=32: gateway ${result.gatewayCpuMsPerRequest.toFixed(3)} ms (÷ raw proxy ${result.proxyCpuMsPerRequest.toFixed(3)}: ${result.gatewayCpuRatio.toFixed(2)}), ` +
+        `executor ${result.executorCpuMsPerRequest.toFixed(3)} ms (÷ raw echo ${result.echoCpuMsPerRequest.toFixed(3)}: ${result.executorCpuRatio.toFixed(2)})`,
+    );
     if (result.before) {
       const b = result.before;
       console.log(`  --before ${beforeDir}: gateway ${b.gatewayCpuMsPerRequest.toFixed(3)} ms, executor ${b.executorCpuMsPerRequest.toFixed(3)} ms per request`);
