@@ -36,4 +36,7 @@ const rows: [string, string, string][] = [
 ];
 console.log("\n| measure (medians of per-rep ratios) | ratio | goal |\n|---|---|---|");
 for (const [measure, ratio, goal] of rows) console.log(`| ${measure} | ${ratio} | ${goal} |`);
-console.log(`\nCPU per request (gRPC hop): gateway ${(hop.gatewayCpuMsPerRequest as number).toFixed(2)} ms, executor ${(hop.executorCpuMsPerRequest as number).toFixed(2)} ms`);
+console.log(
+  `\nCPU per request (gRPC hop, c=32): gateway ${(hop.gatewayCpuMsPerRequest as number).toFixed(3)} ms (÷ raw proxy ${(hop.gatewayCpuRatio as number).toFixed(2)}), ` +
+    `executor ${(hop.executorCpuMsPerRequest as number).toFixed(3)} ms (÷ raw echo ${(hop.executorCpuRatio as number).toFixed(2)})`,
+);

@@ -85,6 +85,8 @@ const rows: Record<string, Row> = {
   find: { measure: "`DocumentArray.find` 100k × 128 ÷ a tight cosine loop", goal: "≤ 1.5×", format: times, values: {} },
   p50: { measure: "gRPC gateway + 1 no-op executor, p50 at c=1 ÷ raw node:http2 2-hop proxy", goal: "≤ 1.3×", format: times, values: {} },
   rps: { measure: "same, c=32 req/s ÷ raw proxy", goal: "≥ 0.8", format: (value) => value.toFixed(2), values: {} },
+  gatewayCpu: { measure: "same, gateway CPU per request at c=32 ÷ the raw proxy's", goal: "", format: times, values: {} },
+  executorCpu: { measure: "same, executor CPU per request at c=32 ÷ the raw echo's", goal: "", format: times, values: {} },
   start: { measure: "10-executor flow start → ready → close ÷ 10 bare processes", goal: "≤ 1.5×", format: times, values: {} },
 };
 
@@ -121,6 +123,8 @@ for (const runtime of runtimes) {
     const result = benchResult(run(runtime, "bench/hop.ts", [], { BENCH_REQUESTS: "400", BENCH_REPS: String(reps) }));
     rows.p50!.values[runtime] = result.p50Ratio!;
     rows.rps!.values[runtime] = result.rpsRatio!;
+    rows.gatewayCpu!.values[runtime] = result.gatewayCpuRatio!;
+    rows.executorCpu!.values[runtime] = result.executorCpuRatio!;
   });
   step("start", () => void (rows.start!.values[runtime] = startRatio(runtime)));
 }
