@@ -18,7 +18,7 @@ import { grpcEnvelope } from "../runtime/grpc-frame.ts";
 import { commandArgs, getEnv, runtimeName, spawnScript } from "../runtime/mod.ts";
 import { type BenchChild, cpuMs, startChild, stopAll } from "./children.ts";
 import { grpcPoster } from "./grpc-load.ts";
-import { measure, median } from "./measure.ts";
+import { interleavedP50, measure, median } from "./measure.ts";
 
 const [ref = "HEAD", repsArg = "5", requestsArg = "3000"] = commandArgs();
 if (!/^[\w./~^-]+$/.test(ref)) throw new Error(`not a git ref: ${ref}`);
@@ -65,8 +65,10 @@ try {
   for (const name of names) [cpu[name], p50[name], rps[name]] = [[], [], []];
   for (const name of names) await measure(name, posters[name].post, { concurrency: 32, requests }); // warm-up (JIT), not counted
   for (let rep = 0; rep < reps; rep++) {
+    // c=1: the three side by side, blocks of 100 calls of each in turn (the same machine for all of them)
+    const oneAtATime = await interleavedP50(Object.fromEntries(names.map((name) => [name, posters[name].post])), { requests: Math.ceil(requests / 6), block: 100 });
+    for (const name of names) p50[name].push(oneAtATime[name]!);
     for (const name of rep % 2 ? [...names].reverse() : names) {
-      p50[name].push((await measure(name, posters[name].post, { concurrency: 1, requests: Math.ceil(requests / 6) })).p50Ms);
       const pid = servers[name].child.pid;
       const start = cpuMs(pid);
       const loaded = await measure(name, posters[name].post, { concurrency: 32, requests, warmup: 64 });

@@ -12,7 +12,7 @@ import { grpcEnvelope } from "../runtime/grpc-frame.ts";
 import { getEnv } from "../runtime/mod.ts";
 import { type BenchChild, childPids, cpuMs, startChild, stopAll } from "./children.ts";
 import { grpcPoster } from "./grpc-load.ts";
-import { measure, median } from "./measure.ts";
+import { interleavedP50, measure, median } from "./measure.ts";
 
 const requests = Number(getEnv("BENCH_REQUESTS") ?? 1000);
 const reps = Number(getEnv("BENCH_REPS") ?? 3);
@@ -35,10 +35,12 @@ try {
   }
   const samples = Object.fromEntries(variants.map((v) => [v, { rps: [], p50: [], gateway: [], executor: [] }])) as unknown as Samples;
   for (let rep = 0; rep < reps; rep++) {
+    // c=1: the variants side by side, blocks of 100 calls of each in turn (the same machine for all of them)
+    const oneAtATime = await interleavedP50(Object.fromEntries(variants.map((variant) => [variant, flows[variant].post])), { requests: Math.ceil(requests / 4), block: 100 });
+    for (const variant of variants) samples[variant].p50.push(oneAtATime[variant]!);
     // A different variant goes first in each rep, so that none always runs right after the machine's quiet spell.
     for (const variant of [...variants.slice(rep % variants.length), ...variants.slice(0, rep % variants.length)]) {
       const flow = flows[variant];
-      samples[variant].p50.push((await measure(variant, flow.post, { concurrency: 1, requests: Math.ceil(requests / 4) })).p50Ms);
       const before = [cpuMs(flow.gatewayPid), cpuMs(flow.executorPid)];
       const loaded = await measure(variant, flow.post, { concurrency: 32, requests, warmup: 64 });
       samples[variant].rps.push(loaded.rps);
