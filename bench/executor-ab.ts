@@ -6,7 +6,8 @@
  * once at c=32 (reversed order on odd reps); prints each server's CPU per call from /proc (the figure the machine's
  * load moves least) and its ratio to the echo's, p50 at c=1, and the executors' resident memory after the run.
  * Run: `npx tsx bench/executor-ab.ts [ref=HEAD] [reps=5] [requests=3000]` (also with deno/bun: the processes run
- * on the runtime that runs the bench); `BENCH_DOCS=10` sends 10 documents with 128-dim embeddings instead of one.
+ * on the runtime that runs the bench); `BENCH_DOCS=10` sends 10 documents with 128-dim embeddings instead of one;
+ * `BENCH_MONITORING=1` runs both executors with `--monitoring`.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
@@ -27,6 +28,8 @@ const requests = Number(requestsArg);
 const root = fileURLToPath(new URL("..", import.meta.url));
 // BENCH_DOCS documents (default 1; more: each with a 128-dim embedding too, as a search hop carries them)
 const docCount = Number(getEnv("BENCH_DOCS") ?? 1);
+// BENCH_MONITORING=1: both executors keep Prometheus metrics (Jina's --monitoring), what a production deployment pays
+const monitoring = getEnv("BENCH_MONITORING") === "1";
 const request = createDataRequest({
   endpoint: "/search",
   docs: new DocumentArray(docCount === 1
@@ -36,9 +39,10 @@ const request = createDataRequest({
 request.routes.push({ $typeName: "jina.RouteProto", executor: "gateway", startTime: { $typeName: "google.protobuf.Timestamp", seconds: 1n, nanos: 0 } } as never);
 const body = grpcEnvelope(encodeDataRequest(request), false);
 
-/** Starts `executor/main.ts` of the tree at `dir` serving bench/noop-executor.ts. */
+/** Starts `executor/main.ts` of the tree at `dir` serving bench/noop-executor.ts (with `--monitoring` when BENCH_MONITORING=1). */
 async function startExecutor(dir: string): Promise<BenchChild> {
-  const child = spawnScript(join(dir, "executor", "main.ts"), { args: ["--uses", "./bench/noop-executor.ts#Noop", "--port", "0"], cwd: dir });
+  const args = ["--uses", "./bench/noop-executor.ts#Noop", "--port", "0", ...(monitoring ? ["--monitoring"] : [])];
+  const child = spawnScript(join(dir, "executor", "main.ts"), { args, cwd: dir });
   const port = await child.waitForLine((line) => (line.startsWith("JINA_EXECUTOR_READY ") ? (JSON.parse(line.slice(20)) as { port: number }).port : undefined));
   return { child, info: { port } };
 }
@@ -79,7 +83,7 @@ try {
   }
   for (const name of names) posters[name].close();
   const ratio = (name: Name, base: Name) => median(cpu[name].map((value, i) => value / cpu[base][i]!));
-  console.log(`executor A/B against ${ref} (${reps} reps, ${requests} calls at c=32, runtime ${runtimeName()}):`);
+  console.log(`executor A/B against ${ref} (${reps} reps, ${requests} calls at c=32, ${docCount} doc(s)${monitoring ? ", --monitoring" : ""}, runtime ${runtimeName()}):`);
   for (const name of names) {
     console.log(`  ${name.padEnd(6)} CPU ${median(cpu[name]).toFixed(3)} ms/call (÷ echo ${ratio(name, "echo").toFixed(2)}), c=32 ${median(rps[name]).toFixed(0)} req/s, c=1 p50 ${median(p50[name]).toFixed(3)} ms, RSS ${rssMb(servers[name].child.pid).toFixed(0)} MB`);
   }

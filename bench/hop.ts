@@ -9,7 +9,7 @@
  * Every server is first warmed with BENCH_WARMUP requests at c=32 (default 2000), so that no rep measures a cold JIT: our
  * gateway and executor have far more code for the JIT to optimise than the raw proxy and echo (without it, the first
  * reps of 3000 requests measured the gateway at 0.62–0.72 of the proxy, warmed ~0.9, on the same machine).
- * `--before DIR` also runs the flow of another tree (a checkout of an earlier revision, with its node_modules), its
+ * `BENCH_MONITORING=1` runs the flows with Prometheus metrics on. `--before DIR` also runs the flow of another tree (a checkout of an earlier revision, with its node_modules), its
  * gateway alternating with this one's in every rep, and prints the CPU per call of both and their ratios.
  */
 import { createDataRequest, Document, DocumentArray, encodeDataRequest } from "../docarray/mod.ts";
@@ -26,6 +26,8 @@ const beforeDir = args.includes("--before") ? args[args.indexOf("--before") + 1]
 const requests = Number(getEnv("BENCH_REQUESTS") ?? 1000);
 const reps = Number(getEnv("BENCH_REPS") ?? 3);
 const warmup = Number(getEnv("BENCH_WARMUP") ?? 2000);
+// BENCH_MONITORING=1: the flows keep Prometheus metrics (gateway and executor), as a monitored deployment does
+const flowArgs = getEnv("BENCH_MONITORING") === "1" ? ["monitoring"] : [];
 const docs = new DocumentArray([new Document({ id: "bench-doc", text: "hello jina-ts", tags: { n: 1 } })]);
 const body = grpcEnvelope(encodeDataRequest(createDataRequest({ endpoint: "/search", docs })), false);
 
@@ -57,9 +59,9 @@ async function runHop(): Promise<HopResult> {
     started.push(echo);
     const proxy = await startChild("./serve-raw-proxy.ts", [String(echo.info.port)]);
     started.push(proxy);
-    const flow = await startChild("./serve-flow.ts");
+    const flow = await startChild("./serve-flow.ts", flowArgs);
     started.push(flow);
-    const other = beforeDir ? await startChild(pathToFileURL(`${beforeDir}bench/serve-flow.ts`), [], beforeDir) : undefined;
+    const other = beforeDir ? await startChild(pathToFileURL(`${beforeDir}bench/serve-flow.ts`), flowArgs, beforeDir) : undefined;
     started.push(other);
     const path = "/jina.JinaSingleDataRequestRPC/process_single_data";
     const proxyPoster = grpcPoster(proxy.info.port!, "/echo", body);

@@ -53,3 +53,4 @@ export { AnnStore, Hnsw, MemoryStore, SqliteStore, StoredDocumentArray } from ".
 export type { AnnConfig, AnnMetric, DocumentStore, HnswOptions, SqliteConfig, StorageOptions, StoreHit } from "./storage/mod.ts";
 export { codecArena, dataRequestCodec, lazyDataRequestCodec } from "./request-codec.ts";
 export { forgetLazyData, keepEncodedData, lazyBytesOf, lazyData, materializeData } from "./lazy-data.ts";
+export { docCountOf, wireSizeOf } from "./request-measure.ts";

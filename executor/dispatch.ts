@@ -7,6 +7,7 @@
 import { DocumentArray } from "../docarray/document-array.ts";
 import { decodesAs } from "../docarray/wire/validate.ts";
 import { docsOf } from "../docarray/request.ts";
+import { docCountOf } from "../docarray/request-measure.ts";
 import { keepEncodedData, lazyBytesOf, materializeData } from "../docarray/lazy-data.ts";
 import { type DataRequestProto, DataRequestProto_DataContentProtoSchema } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
@@ -80,9 +81,9 @@ export function dispatchNow(executor: Executor, requests: DataRequestProto[], si
   if (method === undefined) return unchanged(first, received, single);
   const metrics = executorMetricsOf(executor);
   const batching = single ? batchingOf(executor, endpoint) : undefined;
-  // Checked and still bytes, with nothing but the handler to read them (no metrics, tracing or batching): the
-  // documents are decoded when the handler reads `docs`, not before.
-  const deferred = single && !metrics && !batching && !tracingActive() && lazyBytesOf(first.data) !== undefined;
+  // Checked and still bytes, with nothing but the handler to read them (no tracing or batching; metrics measure
+  // and count the bytes): the documents are decoded when the handler reads `docs`, not before.
+  const deferred = single && !batching && !tracingActive() && lazyBytesOf(first.data) !== undefined;
   const parts = deferred ? undefined : single ? [docsOf(first)] : requests.map((request) => docsOf(request));
   if (method === null) return unchanged(first, received, single);
   metrics?.received(endpoint, requests);
@@ -142,7 +143,7 @@ class HandlerCall implements HandlerArgsSource {
     } catch (error) {
       return this.failed(error);
     }
-    this.metrics?.processed(endpoint, first, docsOf(first).length);
+    this.metrics?.processed(endpoint, first, docCountOf(first));
     if (this.read) return { response: first, failed: false };
     // A plain object went to parameters.__results__: the documents are as they came, the request is not.
     if (result === undefined || result === null) return unchanged(first, this.received, this.single);
@@ -171,7 +172,7 @@ async function dispatchBatchedTraced(
 ): Promise<DispatchResult> {
   const batched = await traceHandler(executor, endpoint, docs.length, parent, () => dispatchBatched(executor, batching, method, first, docs, signalOf(signal)!));
   const metrics = executorMetricsOf(executor);
-  if (metrics && !batched.failed) metrics.processed(endpoint, batched.response, docsOf(batched.response).length);
+  if (metrics && !batched.failed) metrics.processed(endpoint, batched.response, docCountOf(batched.response));
   return batched;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { Hono } from "hono";
-import { checkDocCount, countDataContentDocs, defaultMaxDocs, docCountCheck, docsOf, lazyBytesOf, materializeData, randomId } from "../docarray/mod.ts";
+import { checkDocCount, defaultMaxDocs, docCountCheck, docCountOf, materializeData, randomId } from "../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { isOwned, markOwned } from "../proto/ownership.ts";
 import { headerWith, requestWith } from "../proto/request-copy.ts";
@@ -147,12 +147,6 @@ export interface Gateway {
    * ```
    */
   removeReplica(deployment: string, target: ReplicaTarget, options?: ReplicaLeaveOptions): Promise<ReplicaLeave>;
-}
-
-/** The documents of a request, counted on its bytes while they are still bytes (lazy `data`), else decoded. */
-function docCountOf(request: DataRequestProto): number {
-  const bytes = lazyBytesOf(request.data);
-  return (bytes && countDataContentDocs(bytes)) ?? docsOf(request).length;
 }
 
 /**

@@ -16,22 +16,18 @@
  * the sample and TYPE lines, summaries only `_sum` and `_count` (no quantiles). The `_created` gauges Python adds
  * are not written. A request counts as failed when the gateway answers with an in-band error (an executor raised)
  * or fails outright (unreachable, deadline, bad input); otherwise it is successful. Byte sizes are the protobuf
- * size of each request and response, computed only when monitoring is on.
+ * size of each request and response on the wire (documents still held as the bytes they came in are measured as
+ * those bytes, not decoded: `wireSizeOf`), computed only when monitoring is on.
  *
  * `prom-client` is loaded on first use, so a gateway without monitoring neither loads it nor keeps timers.
  *
  * @module
  */
-import type { Counter, Gauge, Registry, Summary } from "prom-client";
-import { dataRequestSize as sizeOfDecoded, materializeData } from "../docarray/mod.ts";
+import type { Counter, Gauge, Registry } from "prom-client";
+import { wireSizeOf } from "../docarray/mod.ts";
 import { type DataRequestProto, StatusProto_StatusCode } from "../proto/gen/jina_pb.ts";
 import { type Server, serveMetrics, type ServeMetricsOptions } from "../runtime/mod.ts";
-
-/** A request's size in bytes (documents that came in as bytes are decoded first: metrics need the real size). */
-function dataRequestSize(request: DataRequestProto): number {
-  materializeData(request.data);
-  return sizeOfDecoded(request);
-}
+import { SumSummary } from "../runtime/sum-summary.ts";
 
 /**
  * What the gateway records per request and per deployment call (see the module documentation).
@@ -94,7 +90,8 @@ export async function createGatewayMetrics(options: GatewayMetricsOptions = {}):
   // Every metric has the one label runtime_name: as a default label of the registry, each metric is unlabelled
   // itself and so shows from the start (at 0), as Python's `.labels(runtime_name)` children do.
   registry.setDefaultLabels({ runtime_name: runtimeName });
-  const summary = (name: string, help: string): Summary => new prom.Summary({ name, help, percentiles: [], registers: [registry] });
+  // Summaries of _sum and _count only, as Jina's (prom-client's own would feed a t-digest per value)
+  const summary = (name: string, help: string) => new SumSummary(name, help, [], registry);
   const counter = (name: string, help: string): Counter => new prom.Counter({ name, help, registers: [registry] });
 
   const receiving = summary("jina_receiving_request_seconds", "Time spent processing successful request");
@@ -116,7 +113,7 @@ export async function createGatewayMetrics(options: GatewayMetricsOptions = {}):
     runtimeName,
     metrics: () => registry.metrics(),
     startRequest(request) {
-      const bytes = dataRequestSize(request);
+      const bytes = wireSizeOf(request);
       received.observe(bytes);
       receivedDeprecated.observe(bytes);
       pending.inc();
@@ -132,17 +129,17 @@ export async function createGatewayMetrics(options: GatewayMetricsOptions = {}):
         }
         receiving.observe((performance.now() - start) / 1000);
         successful.inc();
-        sentResponse.observe(dataRequestSize(response));
+        sentResponse.observe(wireSizeOf(response));
       };
     },
     startSend(parts) {
       let bytes = 0;
-      for (const part of parts) bytes += dataRequestSize(part);
+      for (const part of parts) bytes += wireSizeOf(part);
       sentRequest.observe(bytes);
       const start = performance.now();
       return (response) => {
         sending.observe((performance.now() - start) / 1000);
-        if (response !== undefined) receivedResponse.observe(dataRequestSize(response));
+        if (response !== undefined) receivedResponse.observe(wireSizeOf(response));
       };
     },
   };

@@ -165,18 +165,20 @@ export function decodeDataContent(bytes: Uint8Array): DataRequestProto_DataConte
 }
 
 /**
- * The number of bytes {@link encodeDataRequest} writes for `request`, without encoding it.
+ * The number of bytes {@link encodeDataRequest} writes for `request` (with `options.data`: those bytes as the `data`
+ * field's payload, as it writes them), without encoding it.
  *
  * @example
  * ```ts
  * metrics.requestSize.observe(dataRequestSize(request));
  * ```
  */
-export function dataRequestSize(request: DataRequestProto): number {
+export function dataRequestSize(request: DataRequestProto, options: Pick<EncodeDataRequestOptions, "data"> = {}): number {
+  const data = options.data;
   try {
-    return sizeDataRequest([], request, undefined);
+    return sizeDataRequest([], request, data);
   } catch {
-    return toBinary(DataRequestProtoSchema, request).length;
+    return toBinary(DataRequestProtoSchema, data === undefined ? request : { ...request, data: decodeDataContent(data) }).length;
   }
 }
 

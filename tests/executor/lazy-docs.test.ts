@@ -9,8 +9,9 @@ import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import * as http2 from "node:http2";
 import { createDataRequest, Document, DocumentArray, docsOf, encodeDocument, lazyBytesOf, lazyData, lazyDataRequestCodec } from "../../docarray/mod.ts";
-import { bindRequests, Executor, type HandlerArgs, serveExecutor } from "../../executor/mod.ts";
+import { bindRequests, enableExecutorMetrics, Executor, type HandlerArgs, serveExecutor } from "../../executor/mod.ts";
 import { grpcEnvelope } from "../../runtime/grpc-frame.ts";
+import { sample } from "../_prometheus.ts";
 
 class Mixed extends Executor {
   noop(): void {}
@@ -99,6 +100,26 @@ test("a request the handler left as it came (nothing read, nothing returned) is 
       if (endpoint === "/params") assert.equal(response.parameters, { __results__: { [executor.metas.name]: { seen: 1 } } });
       if (endpoint === "/upper") assert.equal(docsOf(response).texts, ["A"]);
     }
+  } finally {
+    await served.close();
+    await executor.close();
+  }
+});
+
+test("with monitoring on, unread documents still go back as the bytes received: the metrics count and measure the bytes", async () => {
+  const executor = new Mixed();
+  const served = await serveExecutor(executor, { port: 0, monitoring: true });
+  try {
+    const sent = lazyDataRequestCodec.encode({ ...createDataRequest({ endpoint: "/noop" }), data: lazyData(odd) });
+    const answer = await postRaw(served.port, sent);
+    assert.is(answer.status, "0");
+    assert.equal(answer.message, sent, "the very bytes received");
+    const text = await (await enableExecutorMetrics(executor)).metrics();
+    const labels = { executor_endpoint: "/noop" };
+    assert.is(sample(text, "jina_document_processed_total", labels), 1, "counted on the bytes");
+    assert.is(sample(text, "jina_received_request_bytes_sum", labels), sent.length, "the request's size on the wire");
+    assert.is(sample(text, "jina_sent_response_bytes_sum", labels), sent.length);
+    assert.is(sample(text, "jina_process_request_seconds_count", { executor_endpoint: "/noop" }), 1);
   } finally {
     await served.close();
     await executor.close();
