@@ -81,9 +81,9 @@ export function dispatchNow(executor: Executor, requests: DataRequestProto[], si
   if (method === undefined) return unchanged(first, received, single);
   const metrics = executorMetricsOf(executor);
   const batching = single ? batchingOf(executor, endpoint) : undefined;
-  // Checked and still bytes, with nothing but the handler to read them (no tracing or batching; metrics measure
+  // Checked and still bytes, with nothing but the handler to read them (no batching; metrics and tracing measure
   // and count the bytes): the documents are decoded when the handler reads `docs`, not before.
-  const deferred = single && !batching && !tracingActive() && lazyBytesOf(first.data) !== undefined;
+  const deferred = single && !batching && lazyBytesOf(first.data) !== undefined;
   const parts = deferred ? undefined : single ? [docsOf(first)] : requests.map((request) => docsOf(request));
   if (method === null) return unchanged(first, received, single);
   metrics?.received(endpoint, requests);
@@ -100,7 +100,7 @@ export function dispatchNow(executor: Executor, requests: DataRequestProto[], si
   call.timed = metrics?.startProcess(endpoint);
   let result: unknown;
   try {
-    result = tracingActive() ? traceHandler(executor, endpoint, call.documents(false).length, parent, () => callHandler(executor, method, args)) : invokeHandler(executor, method, args);
+    result = tracingActive() ? traceHandler(executor, endpoint, call.documentCount(), parent, () => callHandler(executor, method, args)) : invokeHandler(executor, method, args);
   } catch (error) {
     return call.failed(error);
   }
@@ -127,6 +127,11 @@ class HandlerCall implements HandlerArgsSource {
     readonly metrics: ExecutorMetrics | undefined,
     readonly signal: AbortSignal | LazySignal,
   ) {}
+
+  /** How many documents the handler gets, counted on their bytes while they are deferred (nothing decoded). */
+  documentCount(): number {
+    return this.docs?.length ?? docCountOf(this.first);
+  }
 
   /** The handler's documents, decoded now if they were deferred; `read` marks them as possibly changed. */
   documents(read = true): DocumentArray {

@@ -8,6 +8,8 @@
 import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import * as http2 from "node:http2";
+import { trace } from "@opentelemetry/api";
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { createDataRequest, Document, DocumentArray, docsOf, encodeDocument, lazyBytesOf, lazyData, lazyDataRequestCodec } from "../../docarray/mod.ts";
 import { bindRequests, enableExecutorMetrics, Executor, type HandlerArgs, serveExecutor } from "../../executor/mod.ts";
 import { grpcEnvelope } from "../../runtime/grpc-frame.ts";
@@ -123,6 +125,27 @@ test("with monitoring on, unread documents still go back as the bytes received: 
   } finally {
     await served.close();
     await executor.close();
+  }
+});
+
+test("with tracing on, unread documents still go back as the bytes received: the handler's span counts the bytes", async () => {
+  const exporter = new InMemorySpanExporter();
+  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+  const executor = new Mixed();
+  const served = await serveExecutor(executor, { port: 0 });
+  try {
+    for (const endpoint of ["/noop", "/upper"]) {
+      const sent = lazyDataRequestCodec.encode({ ...createDataRequest({ endpoint }), data: lazyData(odd) });
+      const answer = await postRaw(served.port, sent);
+      assert.is(answer.status, "0", endpoint);
+      assert.is(Buffer.compare(Buffer.from(answer.message), Buffer.from(sent)) === 0, endpoint === "/noop", `${endpoint}: answered with the bytes received?`);
+    }
+    const spans = exporter.getFinishedSpans();
+    assert.equal(spans.map((span) => [span.name, span.attributes["jina.docs"]]), [["noop", 1], ["upper", 1]]);
+  } finally {
+    await served.close();
+    await executor.close();
+    trace.disable();
   }
 });
 
