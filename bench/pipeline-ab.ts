@@ -11,10 +11,12 @@
  * servers (no Moleculer, no floors): a quicker A/B of a change. `BENCH_RESTART=1` starts both trees' servers afresh
  * for every rep: each process keeps the JIT decisions it happened to make, so without it a paired ratio also
  * measures two processes' luck (same tree against itself: CPU per request 0.90 over processes, 1.05 in one).
+ * `BENCH_MONITORING=1` runs both trees' pipelines with Prometheus metrics on. Both trees run this tree's
+ * bench/serve-pipeline.ts (the library under it is each tree's own).
  * Run: `npx tsx bench/pipeline-ab.ts <ref> [reps=5] [requests=1000]`, e.g. `npx tsx bench/pipeline-ab.ts 766ae71`.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,6 +33,8 @@ const requests = Number(requestsArg);
 const oursOnly = getEnv("BENCH_OURS") === "1";
 const warmup = Number(getEnv("BENCH_WARMUP") ?? 1000);
 const restart = getEnv("BENCH_RESTART") === "1";
+// BENCH_MONITORING=1: both trees' pipelines keep Prometheus metrics (gateway and executors)
+const ourArgs = (mode: string) => (getEnv("BENCH_MONITORING") === "1" ? [mode, "monitoring"] : [mode]);
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 // The ref's tree, sharing node_modules; its servers run in it (serve-pipeline.ts names its executor module relative to the folder it runs in).
@@ -40,6 +44,8 @@ let nats: ReturnType<typeof spawn> | undefined;
 try {
   execFileSync("sh", ["-c", `git -C "${root}" archive "${ref}" | tar -x -C "${before}"`]);
   symlinkSync(join(root, "node_modules"), join(before, "node_modules"));
+  // both trees run this tree's bench server (the same harness; the library under it is each tree's own)
+  copyFileSync(join(root, "bench", "serve-pipeline.ts"), join(before, "bench", "serve-pipeline.ts"));
   let transporter: object = { type: "TCP" };
   if (!oursOnly && spawnSync("nats-server", ["--version"]).status === 0) {
     const port = await freePort();
@@ -50,10 +56,10 @@ try {
   const beforeScript = new URL(`file://${join(before, "bench", "serve-pipeline.ts")}`);
   const startOurs = async () => {
     const ours = {
-      beforeProcesses: await startChild(beforeScript, ["processes"], before),
-      afterProcesses: await startChild("./serve-pipeline.ts", ["processes"], root),
-      beforeInProcess: await startChild(beforeScript, ["inprocess"], before),
-      afterInProcess: await startChild("./serve-pipeline.ts", ["inprocess"], root),
+      beforeProcesses: await startChild(beforeScript, ourArgs("processes"), before),
+      afterProcesses: await startChild("./serve-pipeline.ts", ourArgs("processes"), root),
+      beforeInProcess: await startChild(beforeScript, ourArgs("inprocess"), before),
+      afterInProcess: await startChild("./serve-pipeline.ts", ourArgs("inprocess"), root),
     };
     started.push(...Object.values(ours));
     return ours;
