@@ -70,7 +70,7 @@ try {
   for (const name of names) await measure(name, posters[name].post, { concurrency: 32, requests }); // warm-up (JIT), not counted
   for (let rep = 0; rep < reps; rep++) {
     // c=1: the three side by side, blocks of 100 calls of each in turn (the same machine for all of them)
-    const oneAtATime = await interleavedP50(Object.fromEntries(names.map((name) => [name, posters[name].post])), { requests: Math.ceil(requests / 6), block: 100 });
+    const oneAtATime = await interleavedP50(Object.fromEntries(names.map((name) => [name, posters[name].post])), { requests: Math.ceil(requests / 6) });
     for (const name of names) p50[name].push(oneAtATime[name]!);
     for (const name of rep % 2 ? [...names].reverse() : names) {
       const pid = servers[name].child.pid;

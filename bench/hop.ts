@@ -9,8 +9,9 @@
  * Every server is first warmed with BENCH_WARMUP requests at c=32 (default 2000), so that no rep measures a cold JIT: our
  * gateway and executor have far more code for the JIT to optimise than the raw proxy and echo (without it, the first
  * reps of 3000 requests measured the gateway at 0.62–0.72 of the proxy, warmed ~0.9, on the same machine).
- * `BENCH_MONITORING=1` runs the flows with Prometheus metrics on. `--before DIR` also runs the flow of another tree (a checkout of an earlier revision, with its node_modules), its
- * gateway alternating with this one's in every rep, and prints the CPU per call of both and their ratios.
+ * `BENCH_MONITORING=1` runs the flows with Prometheus metrics on. `--before DIR` also runs the flow of another tree
+ * (a checkout of an earlier revision, with its node_modules), its gateway alternating with this one's in every rep,
+ * and prints the CPU per call of both and their ratios.
  */
 import { createDataRequest, Document, DocumentArray, encodeDataRequest } from "../docarray/mod.ts";
 import { grpcEnvelope } from "../runtime/grpc-frame.ts";
@@ -76,7 +77,7 @@ async function runHop(): Promise<HopResult> {
     for (const name of names) await measure(name, cases[name]!, { concurrency: 32, requests: warmup, warmup: 0 });
     for (let rep = 0; rep < reps; rep++) {
       // c=1: the servers side by side, blocks of 100 calls of each in turn (the same machine for all of them)
-      const oneAtATime = await interleavedP50(Object.fromEntries(names.map((name) => [name, cases[name]!])), { requests: Math.ceil(requests / 4), block: 100 });
+      const oneAtATime = await interleavedP50(Object.fromEntries(names.map((name) => [name, cases[name]!])), { requests: Math.ceil(requests / 4) });
       for (const name of names) p50[name].push(oneAtATime[name]!);
       // with --before, every other rep runs the two trees in the other order
       for (const name of rep % 2 && other ? [...names].reverse() : names) {

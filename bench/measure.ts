@@ -79,7 +79,7 @@ export async function interleavedP50<Name extends string>(
   calls: Record<Name, () => Promise<unknown>>,
   options: { requests: number; block?: number; warmup?: number },
 ): Promise<Record<Name, number>> {
-  const block = options.block ?? 25;
+  const block = options.block ?? 100;
   const names = Object.keys(calls) as Name[];
   const latencies = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>;
   for (const name of names) for (let i = 0; i < (options.warmup ?? block); i++) await calls[name]();
