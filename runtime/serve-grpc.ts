@@ -63,6 +63,12 @@ export interface ServeGrpcOptions {
 export interface ServerLimits {
   /** HTTP/2: streams one connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). */
   maxConcurrentStreams?: number;
+  /**
+   * HTTP/2: megabytes one connection may hold queued to send (answers its client has not read yet); beyond it new
+   * streams are refused with ENHANCE_YOUR_CALM. Each stream has one answer, so `maxConcurrentStreams` and the answers'
+   * sizes bound this too; node:http2's default (10) refused a gateway's 5th 3 MB call while it read the first four.
+   */
+  maxSessionMemoryMb?: number;
   /** Connections open at once; more are refused at accept. */
   maxConnections?: number;
   /** A connection with no traffic this long is closed gracefully (streams in flight finish). 0: never. */
@@ -74,8 +80,9 @@ export interface ServerLimits {
 }
 
 /**
- * The default bounds of every jina-ts server: 256 streams per HTTP/2 connection, 4,096 connections, idle
- * connections closed after 2 minutes, headers within 10 s, a whole request body within 5 minutes.
+ * The default bounds of every jina-ts server: 256 streams per HTTP/2 connection, 1 GB of answers queued per HTTP/2
+ * connection, 4,096 connections, idle connections closed after 2 minutes, headers within 10 s, a whole request body
+ * within 5 minutes.
  *
  * @example
  * ```ts
@@ -84,6 +91,7 @@ export interface ServerLimits {
  */
 export const defaultServerLimits: Required<ServerLimits> = {
   maxConcurrentStreams: 256,
+  maxSessionMemoryMb: 1024,
   maxConnections: 4096,
   idleTimeoutMs: 120_000,
   headersTimeoutMs: 10_000,
@@ -210,7 +218,7 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
   const connect = options.compressAnswers ? checked : (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => (plainAnswers(req), checked(req, res));
   const handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => fast?.(req, res) || connect(req, res);
   const limits = { ...defaultServerLimits, ...options.limits };
-  const settings = { settings: { maxConcurrentStreams: limits.maxConcurrentStreams } };
+  const settings = { settings: { maxConcurrentStreams: limits.maxConcurrentStreams }, maxSessionMemory: limits.maxSessionMemoryMb };
   // Answers being written when close() is called get to finish first (Deno's sessions end their streams at once).
   const open = new Set<http2.Http2ServerResponse | http2.ServerHttp2Stream>();
   // Once the answer is complete, a request still being sent (a body over the size limit) is reset, not left half-open.
