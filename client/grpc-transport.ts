@@ -44,6 +44,13 @@ export const resultsInOrderHeader = "__results_in_order__";
 export const prefetchHeader = "__prefetch__";
 
 /**
+ * The HTTP/2 session's memory bound, in MB. node:http2's default (10) counts the requests waiting to be sent: with
+ * more than 10 MB of them (four posts of 3 MB at once to a gateway busy reading) Node reset the calls when their
+ * answers began (ENHANCE_YOUR_CALM) and Bun refused new ones. What waits is what the caller already holds.
+ */
+const sessionOptions = { maxSessionMemory: 1024 };
+
+/**
  * Creates the gRPC transport of a client (`grpc://` or, with `tls`, `grpcs://`).
  *
  * @example
@@ -61,7 +68,7 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
 
   const connect = () =>
     (connection ??= loadConnectNode().then(({ compressionGzip, createGrpcTransport, Http2SessionManager }) => {
-      const session = new Http2SessionManager(baseUrl);
+      const session = new Http2SessionManager(baseUrl, undefined, sessionOptions);
       deferSessionDestroy(session);
       const transport = createGrpcTransport({
         baseUrl,

@@ -181,6 +181,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
         acceptCompression: [compressionGzip],
         ...(gzip ? { sendCompression: compressionGzip } : {}),
         readMaxBytes,
+        nodeOptions: sessionOptions,
       });
       return streaming.stream(method, signal, timeoutMs, header, input);
     },
@@ -236,8 +237,9 @@ interface SessionHolder {
 }
 
 /**
- * The session's memory bound, in MB. Its default (10) counts the frames queued to send, so on Bun more than ~10 MB of
- * requests written at once (four 3 MB DataRequests) had new streams reset with ENHANCE_YOUR_CALM. What is queued is
+ * The session's memory bound, in MB (the unary calls' sessions and the streaming calls'). Its default (10) counts the
+ * frames queued to send, so on Bun more than ~10 MB of requests written at once (four 3 MB DataRequests) had new
+ * streams reset with ENHANCE_YOUR_CALM, and on Node answers that began then (client/grpc-transport). What is queued is
  * requests the caller already holds, bounded by the gateway's request size and in-flight limits, so the bound guards
  * nothing here (tests/runtime/grpc-transport: 24 calls of 3 MB at once).
  */

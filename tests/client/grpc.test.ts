@@ -1,4 +1,6 @@
 import { test } from "../_uvu.ts";
+import * as http2 from "node:http2";
+import type { AddressInfo } from "node:net";
 import * as assert from "uvu/assert";
 import { Client } from "../../client/mod.ts";
 import { Document, DocumentArray, docsOf } from "../../docarray/mod.ts";
@@ -117,6 +119,34 @@ test("grpc: at most `prefetch` requests are unanswered at the gateway", async ()
   assert.is(result.length, 20);
   assert.is(gateway.seen.requests.length, 20);
   assert.ok(gateway.seen.maxOutstanding <= 2, `saw ${gateway.seen.maxOutstanding} in flight`);
+});
+
+test("grpc: 6 posts of 3 MB at once to a gateway slow to read them all answer (over 10 MB waits on the client's session)", async () => {
+  // A client session's default memory bound (10 MB in node:http2, counting what waits to be sent) made Node reset
+  // all six calls as their answers began (ENHANCE_YOUR_CALM). The gateway here reads nothing for a second, then
+  // echoes each Call's requests (raw node:http2: it honours flow control, as a busy gateway does).
+  const server = http2.createServer({ maxSessionMemory: 1024 }, (request, response) => {
+    request.pause();
+    setTimeout(() => {
+      response.writeHead(200, { "content-type": "application/grpc" });
+      request.on("data", (chunk: Buffer) => response.write(chunk));
+      request.on("end", () => {
+        response.addTrailers({ "grpc-status": "0" });
+        response.end();
+      });
+      request.resume();
+    }, 1000);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    using client = new Client({ port: (server.address() as AddressInfo).port });
+    const batch = (n: number) => new DocumentArray(Array.from({ length: 1000 }, (_, i) => new Document({ id: `${n}-${i}`, embedding: new Float32Array(768).fill(n) })));
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, n) => client.post("/index", batch(n), { requestSize: 1000 })));
+    assert.equal(answers.map((docs) => docs.length), Array(6).fill(1000));
+    assert.equal(answers.map((docs) => docs.at(999)?.id), Array.from({ length: 6 }, (_, n) => `${n}-999`));
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 test("grpc: an unreachable port rejects with Unavailable naming the address", async () => {
