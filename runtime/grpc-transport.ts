@@ -21,7 +21,7 @@ import { compressionGzip, createGrpcTransport } from "@connectrpc/connect-node";
 import { Buffer } from "node:buffer";
 import * as http2 from "node:http2";
 import { type BinaryCodec, codecFor, decodeGrpcMessage, encodeEnvelopeLeased, envelopedMessage, type FrameLease, grpcEnvelope, grpcErrorOf, gunzipMessage, gzipMessage, resetErrorOf, UnaryBody } from "./grpc-frame.ts";
-import { deferHttp2SessionDestroy } from "./http2-session-teardown.ts";
+import { createSessionHolder, grpcSessionOptions, type SessionHolder } from "./grpc-session.ts";
 import { HeaderView } from "./header-view.ts";
 import { requestStream } from "./http2-request.ts";
 import { type Cancellation, isCancellation } from "../proto/server/cancellation.ts";
@@ -181,7 +181,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
         acceptCompression: [compressionGzip],
         ...(gzip ? { sendCompression: compressionGzip } : {}),
         readMaxBytes,
-        nodeOptions: sessionOptions,
+        nodeOptions: grpcSessionOptions,
       });
       return streaming.stream(method, signal, timeoutMs, header, input);
     },
@@ -228,50 +228,6 @@ interface Answer {
   compressed: boolean;
 }
 
-/** One session at a time, opened on demand, referenced (keeping the process alive) only while calls are in flight. */
-interface SessionHolder {
-  get(): http2.ClientHttp2Session;
-  started(): void;
-  ended(): void;
-  close(): void;
-}
-
-/**
- * The session's memory bound, in MB (the unary calls' sessions and the streaming calls'). Its default (10) counts the
- * frames queued to send, so on Bun more than ~10 MB of requests written at once (four 3 MB DataRequests) had new
- * streams reset with ENHANCE_YOUR_CALM, and on Node answers that began then (client/grpc-transport). What is queued is
- * requests the caller already holds, bounded by the gateway's request size and in-flight limits, so the bound guards
- * nothing here (tests/runtime/grpc-transport: 24 calls of 3 MB at once).
- */
-const sessionOptions: http2.ClientSessionOptions = { maxSessionMemory: 1024 };
-
-function createSessionHolder(baseUrl: string): SessionHolder {
-  deferHttp2SessionDestroy();
-  let session: http2.ClientHttp2Session | undefined;
-  let active = 0;
-  return {
-    get() {
-      if (session && !session.closed && !session.destroyed) return session;
-      const opened = http2.connect(baseUrl, sessionOptions);
-      opened.on("error", () => {}); // a failed session shows up as the errors of its streams
-      opened.once("close", () => session === opened && (session = undefined));
-      opened.once("goaway", () => session === opened && (session = undefined));
-      if (active === 0) opened.unref?.();
-      return (session = opened);
-    },
-    started() {
-      if (active++ === 0) session?.ref?.();
-    },
-    ended() {
-      if (--active === 0) session?.unref?.();
-    },
-    close() {
-      session?.close();
-      session = undefined;
-    },
-  };
-}
-
 /** Sends one enveloped message on a new stream and resolves with the answer of status OK; rejects otherwise. */
 function call(
   sessions: SessionHolder,
@@ -282,28 +238,59 @@ function call(
   readMaxBytes: number,
 ): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
-    let stream: http2.ClientHttp2Stream;
-    try {
-      stream = requestStream(sessions.get(), headers);
-    } catch (error) {
+    const session = sessions.ready();
+    if (session) return start(session, sessions, headers, body, signal, timeoutMs, readMaxBytes, resolve, reject);
+    // A new session on Bun waits for its SETTINGS (runtime/grpc-session.ts); the deadline counts from now.
+    const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
+    sessions.whenReady((ready, error) => {
+      const left = deadline === undefined ? undefined : deadline - performance.now();
+      const refusal = !ready
+        ? grpcErrorOf(error)
+        : signal?.aborted
+        ? ConnectError.from(signal.reason, Code.Canceled)
+        : left !== undefined && left <= 0
+        ? new ConnectError("the operation timed out", Code.DeadlineExceeded)
+        : undefined;
+      if (!refusal) return start(ready!, sessions, headers, body, signal, left, readMaxBytes, resolve, reject);
       body.release();
-      return reject(grpcErrorOf(error));
-    }
-    sessions.started();
-    const call = new UnaryCall(sessions, stream, readMaxBytes, resolve, reject);
-    (stream as CallStream)[callOf] = call;
-    if (signal) call.listen(signal);
-    if (timeoutMs !== undefined) call.timer = setTimeout(onDeadline, timeoutMs, call);
-    stream.on("response", onResponse);
-    stream.on("trailers", onTrailers);
-    stream.on("data", onData);
-    stream.on("error", onError);
-    stream.on("end", onEnd);
-    stream.on("close", onClose);
-    // Given back only when the stream finished cleanly: after a reset the bytes may still sit in a socket write, so
-    // the buffer is left to the garbage collector instead.
-    stream.end(body.bytes, (error?: Error | null) => error || body.release());
+      reject(refusal);
+    });
   });
+}
+
+/** Opens the call's stream on `session`, sends the message and listens for the answer. */
+function start(
+  session: http2.ClientHttp2Session,
+  sessions: SessionHolder,
+  headers: http2.OutgoingHttpHeaders,
+  body: FrameLease,
+  signal: AbortSignal | Cancellation | undefined,
+  timeoutMs: number | undefined,
+  readMaxBytes: number,
+  resolve: (answer: Answer) => void,
+  reject: (error: ConnectError) => void,
+): void {
+  let stream: http2.ClientHttp2Stream;
+  try {
+    stream = requestStream(session, headers);
+  } catch (error) {
+    body.release();
+    return reject(grpcErrorOf(error));
+  }
+  sessions.started();
+  const call = new UnaryCall(sessions, stream, readMaxBytes, resolve, reject);
+  (stream as CallStream)[callOf] = call;
+  if (signal) call.listen(signal);
+  if (timeoutMs !== undefined) call.timer = setTimeout(onDeadline, timeoutMs, call);
+  stream.on("response", onResponse);
+  stream.on("trailers", onTrailers);
+  stream.on("data", onData);
+  stream.on("error", onError);
+  stream.on("end", onEnd);
+  stream.on("close", onClose);
+  // Given back only when the stream finished cleanly: after a reset the bytes may still sit in a socket write, so
+  // the buffer is left to the garbage collector instead.
+  stream.end(body.bytes, (error?: Error | null) => error || body.release());
 }
 
 function noop(): void {}

@@ -229,4 +229,14 @@ test("a closed port fails UNAVAILABLE; 40 calls at once share one HTTP/2 session
   }
 });
 
+test("400 calls at once on a new session to an executor allowing 256 streams all answer (the rest wait for a free stream)", async () => {
+  // Bun's client opened all 400 streams before the server's SETTINGS came: the server refused the ones over its
+  // limit, and a Bun server then closed the session (ENHANCE_YOUR_CALM), failing every call.
+  await withClient(async (client) => {
+    const texts = Array.from({ length: 400 }, (_, i) => `t${i}`);
+    const answers = await Promise.all(texts.map((text) => client.process_single_data(request("/upper", text), { headers: { endpoint: "/upper" } }).then((r) => docsOf(r).texts[0], (e) => String(e))));
+    assert.equal(answers, texts.map((text) => text.toUpperCase()));
+  });
+});
+
 test.run();
