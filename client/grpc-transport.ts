@@ -11,6 +11,7 @@ import { type DataRequestProto, JinaGatewayDryRunRPC, JinaRPC, type StatusProto 
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { createResponseOrder } from "./response-order.ts";
 import { deferSessionDestroy } from "./session-teardown.ts";
+import { createOpeningGate, type OpeningGate } from "./opening-gate.ts";
 import { abortError, networkError } from "./network-error.ts";
 import type { ResolvedClientOptions } from "./options.ts";
 import { authorityOf, type ClientTransport, type StreamOptions } from "./transport.ts";
@@ -21,6 +22,8 @@ interface Connection {
   state(): string;
   rpc: ConnectClient<typeof JinaRPC>;
   dryRun: ConnectClient<typeof JinaGatewayDryRunRPC>;
+  /** Bounds the calls opened at once before the gateway has answered one (see opening-gate.ts). */
+  opening: OpeningGate;
 }
 
 /**
@@ -81,11 +84,12 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
         state: () => session.state(),
         rpc: createClient(JinaRPC, transport),
         dryRun: createClient(JinaGatewayDryRunRPC, transport),
+        opening: createOpeningGate(),
       };
     }));
 
   async function* stream(requests: Iterable<DataRequestProto>, { signal, prefetch }: StreamOptions): AsyncGenerator<DataRequestProto> {
-    const { rpc, state } = await connect();
+    const { rpc, state, opening } = await connect();
     const controller = new AbortController();
     const callSignal = AbortSignal.any([signal, controller.signal]);
     const watch = watchConnection(state, controller, address);
@@ -112,11 +116,15 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
       }
     }
 
+    let entered = false;
     try {
+      await opening.enter(callSignal);
+      entered = true;
       const headers: Record<string, string> = { [resultsInOrderHeader]: "true" };
       if (Number.isFinite(prefetch)) headers[prefetchHeader] = String(prefetch);
       const responses = rpc.call(source(), { signal: callSignal, headers });
       for await (const response of responses) {
+        opening.answered();
         order.received(response);
         for (let ready = order.take(); ready; ready = order.take()) {
           gate.release();
@@ -129,6 +137,7 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
       if (watch.lost) throw watch.lost;
       throw networkError(error, address);
     } finally {
+      if (entered) opening.left();
       watch.stop();
       controller.abort();
     }

@@ -149,6 +149,15 @@ test("grpc: 6 posts of 3 MB at once to a gateway slow to read them all answer (o
   }
 });
 
+test("grpc: 400 posts at once on a new Client to a gateway allowing 256 streams all answer", async () => {
+  // Bun's node:http2 opened all 400 streams before the gateway's SETTINGS came: 144 were refused, and a gateway on
+  // Bun then closed the session (ENHANCE_YOUR_CALM), failing every post.
+  await using gateway = await startGrpcGateway();
+  using client = new Client({ port: gateway.port });
+  const answers = await Promise.all(Array.from({ length: 400 }, (_, i) => client.post("/index", numbered(1)).then((docs) => docs.length, (error) => String(error))));
+  assert.equal(answers, Array(400).fill(1));
+});
+
 test("grpc: an unreachable port rejects with Unavailable naming the address", async () => {
   const port = await freePort();
   using client = new Client({ port });
