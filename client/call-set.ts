@@ -19,8 +19,11 @@ import type { StreamOptions } from "./transport.ts";
  * ```
  */
 export interface CallSet {
-  /** A signal that fires with `signal` or on `close()`; call `release()` when the call is over. */
-  open(signal: AbortSignal | undefined): { signal: AbortSignal; release(): void };
+  /**
+   * A signal that fires with `signal` or on `close()`; call `release()` when the call is over, `release(false)` when
+   * nothing it started still runs (no abort, which without a reason makes a DOMException: ~18 µs on Node).
+   */
+  open(signal: AbortSignal | undefined): { signal: AbortSignal; release(stillRunning?: boolean): void };
   /** Runs `fn` with a signal that also fires on `close()`. */
   tracked<T>(signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
   /** Sends each request with `send`, at most `prefetch` at once, and yields the answers in request order. */
@@ -49,8 +52,8 @@ export function createCallSet(address: string): CallSet {
     controllers.add(controller);
     return {
       signal: signal ? AbortSignal.any([signal, controller.signal]) : controller.signal,
-      release: () => {
-        controller.abort();
+      release: (stillRunning = true) => {
+        if (stillRunning) controller.abort();
         controllers.delete(controller);
       },
     };
@@ -59,10 +62,13 @@ export function createCallSet(address: string): CallSet {
     open,
     async tracked(signal, fn) {
       const call = open(signal);
+      let settled = false;
       try {
-        return await fn(call.signal);
+        const result = await fn(call.signal);
+        settled = true;
+        return result;
       } finally {
-        call.release();
+        call.release(!settled);
       }
     },
     async *unaryStream(requests, send, { signal, prefetch }) {
@@ -86,7 +92,7 @@ export function createCallSet(address: string): CallSet {
           yield await first;
         }
       } finally {
-        call.release();
+        call.release(pending.length > 0);
       }
     },
     close() {

@@ -96,6 +96,7 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
     const gate = createGate(prefetch);
     const order = createResponseOrder();
     let inputError: { error: unknown } | undefined;
+    let sent = false;
 
     async function* source(): AsyncGenerator<DataRequestProto> {
       try {
@@ -108,6 +109,7 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
         // does), and Deno's node:http2 closes a stream early when the client half-closes while big responses of
         // the same process are still on their way ("Premature close").
         await gate.drain(callSignal);
+        sent = true;
       } catch (error) {
         if (!callSignal.aborted) {
           inputError = { error };
@@ -117,6 +119,7 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
     }
 
     let entered = false;
+    let completed = false; // every request sent and answered: nothing the call started still runs, nothing to abort
     try {
       await opening.enter(callSignal);
       entered = true;
@@ -131,6 +134,7 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
           yield ready;
         }
       }
+      completed = sent && order.takenCount === order.sentCount;
     } catch (error) {
       if (inputError) throw inputError.error;
       if (signal.aborted) throw abortError(signal, address);
@@ -139,7 +143,7 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
     } finally {
       if (entered) opening.left();
       watch.stop();
-      controller.abort();
+      if (!completed) controller.abort();
     }
     if (inputError) throw inputError.error;
     if (order.takenCount < order.sentCount) {

@@ -134,6 +134,7 @@ export function createWebSocketClientTransport(options: ResolvedClientOptions): 
     const call = calls.open(signal);
     const callSignal = call.signal;
     let connection: Connection | undefined;
+    let completed = false;
     try {
       connection = await connect("/", callSignal);
       const iterator = requests[Symbol.iterator]();
@@ -157,7 +158,7 @@ export function createWebSocketClientTransport(options: ResolvedClientOptions): 
         }
         const event = await connection.next(callSignal);
         if (event.kind === "close") {
-          if (inputDone && order.takenCount === order.sentCount && event.code === 1000) return;
+          if (inputDone && order.takenCount === order.sentCount && event.code === 1000) return void (completed = true);
           throw closeError(event, address, order.takenCount, order.sentCount);
         }
         if (typeof event.data === "string") {
@@ -179,7 +180,7 @@ export function createWebSocketClientTransport(options: ResolvedClientOptions): 
       throw error;
     } finally {
       await connection?.close(1000, "the client stopped");
-      call.release();
+      call.release(!completed);
     }
   }
 
