@@ -146,7 +146,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Clos
       }
       const base = headersOf(methodPath(method), compressed);
       const headers = header === undefined && timeoutMs === undefined ? base : callHeadersOf(base, header, timeoutMs);
-      const answer = await call(sessions, headers, frame, cancel, timeoutMs, readMaxBytes);
+      const answer = await call(sessions, { headers, body: frame, signal: cancel, timeoutMs, readMaxBytes });
       let output = answer.body;
       if (answer.compressed) {
         if (answer.header["grpc-encoding"] !== "gzip") {
@@ -228,32 +228,50 @@ interface Answer {
   compressed: boolean;
 }
 
+/** Calls `listener` once with the reason when `signal` (an AbortSignal or a lazy Cancellation) fires; returns the unsubscribe. */
+function onCancelOf(signal: AbortSignal | Cancellation, listener: (reason: unknown) => void): () => void {
+  if (isCancellation(signal)) return signal.subscribe(listener);
+  const onAbort = () => listener(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  return () => signal.removeEventListener("abort", onAbort);
+}
+
+/** One call to send: its headers, its framed message, its cancellation, deadline and answer bound. */
+interface OutgoingCall {
+  headers: http2.OutgoingHttpHeaders;
+  body: FrameLease;
+  signal: AbortSignal | Cancellation | undefined;
+  timeoutMs: number | undefined;
+  readMaxBytes: number;
+}
+
 /** Sends one enveloped message on a new stream and resolves with the answer of status OK; rejects otherwise. */
-function call(
-  sessions: SessionHolder,
-  headers: http2.OutgoingHttpHeaders,
-  body: FrameLease,
-  signal: AbortSignal | Cancellation | undefined,
-  timeoutMs: number | undefined,
-  readMaxBytes: number,
-): Promise<Answer> {
+function call(sessions: SessionHolder, outgoing: OutgoingCall): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
     const session = sessions.ready();
-    if (session) return start(session, sessions, headers, body, signal, timeoutMs, readMaxBytes, resolve, reject);
-    // A new session on Bun waits for its SETTINGS (runtime/grpc-session.ts); the deadline counts from now.
+    if (session) return start(session, sessions, outgoing, resolve, reject);
+    // A new session on Bun waits for its SETTINGS (runtime/grpc-session.ts), within the call's deadline and signal.
+    const { signal, timeoutMs } = outgoing;
     const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
-    sessions.whenReady((ready, error) => {
-      const left = deadline === undefined ? undefined : deadline - performance.now();
-      const refusal = !ready
-        ? grpcErrorOf(error)
-        : signal?.aborted
-        ? ConnectError.from(signal.reason, Code.Canceled)
-        : left !== undefined && left <= 0
-        ? new ConnectError("the operation timed out", Code.DeadlineExceeded)
-        : undefined;
-      if (!refusal) return start(ready!, sessions, headers, body, signal, left, readMaxBytes, resolve, reject);
-      body.release();
+    let waiting = true;
+    let unsubscribe: (() => void) | undefined;
+    const refuse = (refusal: ConnectError) => {
+      if (!waiting) return;
+      waiting = false;
+      clearTimeout(timer);
+      unsubscribe?.();
+      outgoing.body.release();
       reject(refusal);
+    };
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => refuse(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeoutMs);
+    if (signal) unsubscribe = onCancelOf(signal, (reason) => refuse(ConnectError.from(reason, Code.Canceled)));
+    sessions.whenReady((ready, error) => {
+      if (!ready) return refuse(grpcErrorOf(error));
+      if (!waiting) return;
+      waiting = false;
+      clearTimeout(timer);
+      unsubscribe?.();
+      start(ready, sessions, { ...outgoing, timeoutMs: deadline === undefined ? undefined : Math.max(0, deadline - performance.now()) }, resolve, reject);
     });
   });
 }
@@ -262,11 +280,7 @@ function call(
 function start(
   session: http2.ClientHttp2Session,
   sessions: SessionHolder,
-  headers: http2.OutgoingHttpHeaders,
-  body: FrameLease,
-  signal: AbortSignal | Cancellation | undefined,
-  timeoutMs: number | undefined,
-  readMaxBytes: number,
+  { headers, body, signal, timeoutMs, readMaxBytes }: OutgoingCall,
   resolve: (answer: Answer) => void,
   reject: (error: ConnectError) => void,
 ): void {
@@ -303,8 +317,6 @@ class UnaryCall {
   readonly response: UnaryBody;
   settled = false;
   timer: ReturnType<typeof setTimeout> | undefined;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
   unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -318,13 +330,7 @@ class UnaryCall {
   }
 
   listen(signal: AbortSignal | Cancellation): void {
-    if (isCancellation(signal)) {
-      this.unsubscribe = signal.subscribe((reason) => this.finish(ConnectError.from(reason, Code.Canceled)));
-      return;
-    }
-    this.signal = signal;
-    this.onAbort = () => this.finish(ConnectError.from(signal.reason, Code.Canceled));
-    signal.addEventListener("abort", this.onAbort, { once: true });
+    this.unsubscribe = onCancelOf(signal, (reason) => this.finish(ConnectError.from(reason, Code.Canceled)));
   }
 
   finish(error: ConnectError | undefined, answer?: Answer): void {
@@ -332,8 +338,7 @@ class UnaryCall {
     this.settled = true;
     this.sessions.ended();
     if (this.timer !== undefined) clearTimeout(this.timer);
-    if (this.onAbort) this.signal!.removeEventListener("abort", this.onAbort);
-    else if (this.unsubscribe) this.unsubscribe();
+    if (this.unsubscribe) this.unsubscribe();
     if (error) {
       if (!this.stream.closed) this.stream.close(http2.constants.NGHTTP2_CANCEL);
       this.reject(error);

@@ -7,6 +7,7 @@ import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { type Client, createClient } from "@connectrpc/connect";
 import * as http2 from "node:http2";
+import * as net from "node:net";
 import { codecArena, createDataRequest, Document, DocumentArray, docsOf } from "../../docarray/mod.ts";
 import { bindRequests, Executor, type HandlerArgs, serveExecutor } from "../../executor/mod.ts";
 import { ErrorCode } from "../../proto/errors.ts";
@@ -226,6 +227,28 @@ test("a closed port fails UNAVAILABLE; 40 calls at once share one HTTP/2 session
   } finally {
     transport.close();
     await new Promise<void>((resolve) => raw.close(() => resolve()));
+  }
+});
+
+test("a peer that accepts the connection but never speaks HTTP/2: the deadline and the caller's abort still end the call", async () => {
+  const sockets = new Set<net.Socket>();
+  const silent = net.createServer((socket) => sockets.add(socket.on("error", () => {})));
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  const transport = createLeanGrpcTransport({ baseUrl: `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}` });
+  try {
+    const client = createClient(JinaSingleDataRequestRPC, transport);
+    const started = performance.now();
+    const late = await client.process_single_data(request("/x"), { timeoutMs: 300 }).then(() => undefined, (e) => e);
+    assert.is(late?.code, ErrorCode.DeadlineExceeded);
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 300);
+    const cancelled = await client.process_single_data(request("/x"), { signal: abort.signal }).then(() => undefined, (e) => e);
+    assert.is(cancelled?.code, ErrorCode.Canceled);
+    assert.ok(performance.now() - started < 5_000, `took ${Math.round(performance.now() - started)} ms`);
+  } finally {
+    transport.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
   }
 });
 
