@@ -121,6 +121,9 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
     let entered = false;
     let completed = false; // every request sent and answered: nothing the call started still runs, nothing to abort
     try {
+      // With no stream open the session may be gone without the client knowing yet (a gateway that restarted): the
+      // call may open a new one, whose SETTINGS are not known.
+      if (state() !== "open") opening.renew();
       await opening.enter(callSignal);
       entered = true;
       const headers: Record<string, string> = { [resultsInOrderHeader]: "true" };

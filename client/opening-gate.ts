@@ -5,7 +5,9 @@
  * the rest; Bun assumes no bound and opens every stream asked for. 400 posts at once on a new Client to a gateway
  * allowing 256 streams then had 144 refused, and a gateway on Bun closed the session after 100 refusals
  * (ENHANCE_YOUR_CALM), failing every post. This gate holds calls over 100 until the gateway has answered one: its
- * SETTINGS came before any answer, and from then on the runtime queues streams over the gateway's bound itself.
+ * SETTINGS came before any answer, and from then on the runtime queues streams over the gateway's bound itself. A
+ * connection with no call open may be gone without the client knowing yet (the gateway restarted): the next calls
+ * wait again for an answer.
  *
  * @module
  */
@@ -27,8 +29,10 @@
 export interface OpeningGate {
   /** Waits, while the connection has not answered, for one of `limit` places; rejects with the signal's reason. */
   enter(signal: AbortSignal): Promise<void>;
-  /** The gateway answered a call: the gate stays open from now on. */
+  /** The gateway answered a call: the gate stays open from now on (until {@link OpeningGate.renew}). */
   answered(): void;
+  /** The connection may be new (none was open): calls over the limit wait again for an answer on it. */
+  renew(): void;
   /** A call that entered has ended. */
   left(): void;
 }
@@ -69,6 +73,9 @@ export function createOpeningGate(limit = 100): OpeningGate {
       if (proven) return;
       proven = true;
       wakeAll();
+    },
+    renew() {
+      proven = false;
     },
     left() {
       open--;

@@ -158,6 +158,18 @@ test("grpc: 400 posts at once on a new Client to a gateway allowing 256 streams 
   assert.equal(answers, Array(400).fill(1));
 });
 
+test("grpc: after the gateway restarts on its port, 400 posts at once on the same Client all answer (a new session)", async () => {
+  // The opening gate opens again for the new session: on Bun all 400 failed without it.
+  const first = await startGrpcGateway();
+  const port = first.port;
+  using client = new Client({ port });
+  const burst = () => Promise.all(Array.from({ length: 400 }, (_, i) => client.post("/index", numbered(1)).then((docs) => docs.length, (error) => `${i}: ${error}`)));
+  assert.equal(await burst(), Array(400).fill(1));
+  await first.close();
+  await using again = await startGrpcGateway({ port });
+  assert.equal(await burst(), Array(400).fill(1));
+});
+
 test("grpc: an unreachable port rejects with Unavailable naming the address", async () => {
   const port = await freePort();
   using client = new Client({ port });

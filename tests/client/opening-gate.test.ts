@@ -32,4 +32,17 @@ test("once the gateway has answered, every call enters at once", async () => {
   assert.equal(await Promise.all(Array.from({ length: 5 }, () => settledSoon(gate.enter(signal)))), Array(5).fill("entered"));
 });
 
+test("renew(): once the connection is gone, calls over the limit wait again for an answer on the new one", async () => {
+  const gate = createOpeningGate(1);
+  const signal = new AbortController().signal;
+  await gate.enter(signal);
+  gate.answered();
+  await gate.enter(signal);
+  gate.renew();
+  const waiting = gate.enter(signal);
+  assert.is(await settledSoon(waiting), "waiting");
+  gate.answered();
+  assert.is(await settledSoon(waiting), "entered");
+});
+
 test.run();
