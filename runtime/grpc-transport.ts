@@ -24,7 +24,7 @@ import { type BinaryCodec, codecFor, decodeGrpcMessage, encodeEnvelopeLeased, en
 import { createSessionHolder, grpcSessionOptions, type SessionHolder } from "./grpc-session.ts";
 import { HeaderView } from "./header-view.ts";
 import { requestStream } from "./http2-request.ts";
-import { type Cancellation, isCancellation } from "../proto/server/cancellation.ts";
+import { type Cancellation, subscribeCancel } from "../proto/server/cancellation.ts";
 import { cancelContextKey } from "./cancel-context.ts";
 
 /**
@@ -228,14 +228,6 @@ interface Answer {
   compressed: boolean;
 }
 
-/** Calls `listener` once with the reason when `signal` (an AbortSignal or a lazy Cancellation) fires; returns the unsubscribe. */
-function onCancelOf(signal: AbortSignal | Cancellation, listener: (reason: unknown) => void): () => void {
-  if (isCancellation(signal)) return signal.subscribe(listener);
-  const onAbort = () => listener(signal.reason);
-  signal.addEventListener("abort", onAbort, { once: true });
-  return () => signal.removeEventListener("abort", onAbort);
-}
-
 /** One call to send: its headers, its framed message, its cancellation, deadline and answer bound. */
 interface OutgoingCall {
   headers: http2.OutgoingHttpHeaders;
@@ -255,22 +247,24 @@ function call(sessions: SessionHolder, outgoing: OutgoingCall): Promise<Answer> 
     const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
     let waiting = true;
     let unsubscribe: (() => void) | undefined;
-    const refuse = (refusal: ConnectError) => {
-      if (!waiting) return;
+    /** Ends the wait, once: false when it had ended already (refused, or the session came). */
+    const stopWaiting = () => {
+      if (!waiting) return false;
       waiting = false;
       clearTimeout(timer);
       unsubscribe?.();
+      return true;
+    };
+    const refuse = (refusal: ConnectError) => {
+      if (!stopWaiting()) return;
       outgoing.body.release();
       reject(refusal);
     };
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => refuse(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeoutMs);
-    if (signal) unsubscribe = onCancelOf(signal, (reason) => refuse(ConnectError.from(reason, Code.Canceled)));
+    if (signal) unsubscribe = subscribeCancel(signal, (reason) => refuse(ConnectError.from(reason, Code.Canceled)));
     sessions.whenReady((ready, error) => {
       if (!ready) return refuse(grpcErrorOf(error));
-      if (!waiting) return;
-      waiting = false;
-      clearTimeout(timer);
-      unsubscribe?.();
+      if (!stopWaiting()) return;
       start(ready, sessions, { ...outgoing, timeoutMs: deadline === undefined ? undefined : Math.max(0, deadline - performance.now()) }, resolve, reject);
     });
   });
@@ -330,7 +324,7 @@ class UnaryCall {
   }
 
   listen(signal: AbortSignal | Cancellation): void {
-    this.unsubscribe = onCancelOf(signal, (reason) => this.finish(ConnectError.from(reason, Code.Canceled)));
+    this.unsubscribe = subscribeCancel(signal, (reason) => this.finish(ConnectError.from(reason, Code.Canceled)));
   }
 
   finish(error: ConnectError | undefined, answer?: Answer): void {
