@@ -444,7 +444,7 @@ class JinaGateway implements Gateway {
       case "grpc":
         server = await serveGrpc({
           routes: (router) => this.routes(router),
-          fastUnary: createGatewayFastRoutes(this.#routesOptions()),
+          ...createGatewayFastRoutes(this.#routesOptions()),
           // Too many documents: refused from the message's bytes, before a costly decode.
           checkMessage: docCountCheck(this.#options.maxDocs ?? defaultMaxDocs),
           // the HTTP routes answer here too; their code loads with the first such request when not loaded yet

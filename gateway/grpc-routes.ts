@@ -32,7 +32,7 @@ import {
   type JinaInfo,
   withInvalidArgumentOnParseError,
 } from "../proto/server/mod.ts";
-import { fastUnaryRoute, type FastUnaryRoute } from "../runtime/mod.ts";
+import { type FastStreamRoute, fastStreamRoute, type FastUnaryCall, fastUnaryRoute, type FastUnaryRoute } from "../runtime/mod.ts";
 import { isErrorResponse } from "./walk.ts";
 
 /**
@@ -131,22 +131,34 @@ function singleDataHandler<S>(
 }
 
 /**
- * The gateway's `process_single_data` for the gRPC fast path of `serveGrpc` (see `runtime/grpc-fast-unary.ts`):
- * the same handling as in {@link createGatewayRoutes}, without Connect's handler pipeline. The request's documents
- * stay the bytes they came in (`docarray/lazy-data.ts`, as Jina's gateway does): they are counted on the bytes, sent
- * on as they came, and decoded only where a node needs them (`when`, a reduce of several parts, target filters) or
- * when no executor read them (so that bad bytes still answer INVALID_ARGUMENT).
+ * The gateway's `process_single_data` and `Call` for the gRPC fast paths of `serveGrpc` (see
+ * `runtime/grpc-fast-unary.ts`, `runtime/grpc-fast-stream.ts`): the same handling as in {@link createGatewayRoutes},
+ * without Connect's handler pipeline. The requests' documents stay the bytes they came in (`docarray/lazy-data.ts`,
+ * as Jina's gateway does): they are counted on the bytes, sent on as they came, and decoded only where a node needs
+ * them (`when`, a reduce of several parts, target filters) or when no executor read them (so that bad bytes still
+ * answer INVALID_ARGUMENT). A `Call` handles its requests as they come, at most `prefetch` at once (or the client's
+ * `__prefetch__`), and answers in request order when the client sends `__results_in_order__: true`.
  *
  * @example
  * ```ts
- * await serveGrpc({ routes: createGatewayRoutes(options), fastUnary: createGatewayFastRoutes(options) });
+ * await serveGrpc({ routes: createGatewayRoutes(options), ...createGatewayFastRoutes(options) });
  * ```
  */
-export function createGatewayFastRoutes(options: GatewayRoutesOptions): FastUnaryRoute[] {
+export function createGatewayFastRoutes(options: GatewayRoutesOptions): { fastUnary: FastUnaryRoute[]; fastStream: FastStreamRoute[] } {
   const forward = options.forward ?? ((request, cancel) => options.handle(request, cancel && signalOf(cancel)));
   const single = singleDataHandler<CancelSource>(forward, options.inFlight, materializeUnread);
+  const each = singleDataHandler<CancelSource>(forward, undefined, materializeUnread);
+  const callSettings = (call: FastUnaryCall) => ({
+    limit: prefetchOf(call.requestHeader.get("__prefetch__"), options.prefetch),
+    inOrder: call.requestHeader.get("__results_in_order__") === "true",
+  });
   // call.onCancel, not call.signal: the gateway's request tracker makes the one signal the walk gets.
-  return [fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => single(request, call.onCancel, call.responseTrailer), [lazyDataRequestCodec])];
+  return {
+    fastUnary: [
+      fastUnaryRoute(JinaSingleDataRequestRPC.method.process_single_data, (request, call) => single(request, call.onCancel, call.responseTrailer), [lazyDataRequestCodec]),
+    ],
+    fastStream: [fastStreamRoute(JinaRPC.method.call, (request, call) => each(request, call.onCancel, call.responseTrailer), callSettings, [lazyDataRequestCodec])],
+  };
 }
 
 /**

@@ -13,14 +13,26 @@
  * @module
  */
 import { methodPath } from "./method-path.ts";
-import { create, type DescMessage, type DescMethodUnary, isMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { create, type DescMessage, type DescMethodBiDiStreaming, type DescMethodUnary, isMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { parseTimeout } from "@connectrpc/connect/protocol-grpc";
-import { constants, type Http2ServerRequest, type Http2ServerResponse, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream, type ServerStreamResponseOptions } from "node:http2";
-import { type BinaryCodec, codecFor, encodeEnvelopeLeased, encodeGrpcMessage, envelopedMessage, type FrameLease, grpcEnvelope, gunzipMessage, messageFrame, gzipMessage, UnaryBody } from "./grpc-frame.ts";
+import { constants, type Http2ServerRequest, type Http2ServerResponse, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from "node:http2";
+import { type BinaryCodec, codecFor, encodeEnvelopeLeased, type FrameLease, messageFrame, releaseWhenWritten, UnaryBody } from "./grpc-frame.ts";
 import { HeaderView } from "./header-view.ts";
+import { listenToStream, sendTrailersWhenWanted } from "./grpc-stream-listeners.ts";
+import {
+  answerHead,
+  answerTrailers,
+  compressAnswer,
+  deadlineError,
+  gzipFrame,
+  type FastServeOptions,
+  requestDeadline,
+  requestGzip,
+  requestMessage,
+  respondOptions,
+  worthCompressing,
+} from "./grpc-server-answer.ts";
 import { LazyAbort } from "../proto/server/lazy-abort.ts";
-import type { MessageCheck } from "./grpc-message-check.ts";
 
 /**
  * What a fast unary handler gets besides the request message.
@@ -93,6 +105,24 @@ export function fastUnaryRoute<I extends DescMessage, O extends DescMessage>(
   handle: (request: MessageShape<I>, call: FastUnaryCall) => Promise<FastUnaryAnswer<O>> | FastUnaryAnswer<O>,
   codecs?: readonly BinaryCodec[],
 ): FastUnaryRoute {
+  return { path: methodPath(method), run: messageRunner(method, handle, codecs) };
+}
+
+/**
+ * Decodes one request message of `method`, hands it to `handle` and encodes its answer into a gRPC frame: what a
+ * fast route runs per message (unary, or each message of a stream in `grpc-fast-stream.ts`). Bytes that do not
+ * decode are INVALID_ARGUMENT.
+ *
+ * @example
+ * ```ts
+ * const run = messageRunner(JinaRPC.method.call, (request, call) => flow.handle(request), [lazyDataRequestCodec]);
+ * ```
+ */
+export function messageRunner<I extends DescMessage, O extends DescMessage>(
+  method: DescMethodUnary<I, O> | DescMethodBiDiStreaming<I, O>,
+  handle: (request: MessageShape<I>, call: FastUnaryCall) => Promise<FastUnaryAnswer<O>> | FastUnaryAnswer<O>,
+  codecs?: readonly BinaryCodec[],
+): FastUnaryRoute["run"] {
   const input = codecFor(method.input, codecs);
   const output = codecFor(method.output, codecs);
   const echoes = method.input.typeName === method.output.typeName;
@@ -101,19 +131,16 @@ export function fastUnaryRoute<I extends DescMessage, O extends DescMessage>(
     if (!echoes) throw new ConnectError(`${methodPath(method)}: the handler answered sameAsRequest, but the method answers another message type`, Code.Internal);
     return messageFrame(request);
   };
-  return {
-    path: methodPath(method),
-    run(bytes, call) {
-      let request: MessageShape<I>;
-      try {
-        request = input.decode(bytes);
-      } catch (error) {
-        throw new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.InvalidArgument);
-      }
-      // No async frame: a handler's promise gets one `then`, a synchronous answer none.
-      const answer = handle(request, call);
-      return answer instanceof Promise ? answer.then((ready) => encode(ready, bytes)) : encode(answer, bytes);
-    },
+  return (bytes, call) => {
+    let request: MessageShape<I>;
+    try {
+      request = input.decode(bytes);
+    } catch (error) {
+      throw new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.InvalidArgument);
+    }
+    // No async frame: a handler's promise gets one `then`, a synchronous answer none.
+    const answer = handle(request, call);
+    return answer instanceof Promise ? answer.then((ready) => encode(ready, bytes)) : encode(answer, bytes);
   };
 }
 
@@ -128,33 +155,16 @@ export function fastUnaryRoute<I extends DescMessage, O extends DescMessage>(
 export type FastUnaryAnswer<O extends DescMessage> = MessageInitShape<O> | typeof sameAsRequest;
 
 /**
- * Options of {@link createFastUnaryHandler}.
+ * Options of {@link createFastUnaryHandler}: how requests are read and answered (see `grpc-server-answer.ts`).
  *
  * @example
  * ```ts
  * const options: FastUnaryOptions = { readMaxBytes: 100 * 1024 * 1024, acceptCompression: true };
  * ```
  */
-export interface FastUnaryOptions {
-  /** Largest request message, in bytes (also after decompression). */
-  readMaxBytes: number;
-  /** Accept gzip requests (and so gzip answers: see `compressAnswers`). */
-  acceptCompression: boolean;
-  /**
-   * Gzip every answer of 1 KiB or more to a client that accepts gzip (Connect's default). Off (the default), an
-   * answer is gzipped only when its request came with `grpc-encoding: gzip`, as grpc-go does; Jina's Python servers
-   * never compress unless configured, and a client merely accepting gzip (every gRPC C-core client says it does)
-   * gets its answer uncompressed.
-   */
-  compressAnswers?: boolean | undefined;
-  /** Looks at each request message (decompressed) before it is decoded; throws to refuse the call. */
-  checkMessage?: MessageCheck | undefined;
-}
+export type FastUnaryOptions = FastServeOptions;
 
 const NGHTTP2_NO_ERROR = constants.NGHTTP2_NO_ERROR;
-
-/** Answers of at least this many bytes are compressed for clients that accept gzip (Connect's default). */
-const compressMinBytes = 1024;
 
 /**
  * A node:http2 request listener for `routes` that returns false (touching nothing) for any request it does not
@@ -243,94 +253,43 @@ function compatIO(req: Http2ServerRequest, res: Http2ServerResponse): CallIO {
       res.writeHead(200, head);
       if (frame) res.write(frame.bytes);
       res.addTrailers(trailers);
-      res.end(frame ? releaseWhenFinished(frame) : undefined);
+      res.end(frame ? releaseWhenWritten(frame) : undefined);
     },
   };
 }
 
-const callOf = Symbol("jina-ts fast unary call");
-const trailersOf = Symbol("jina-ts fast unary trailers");
-type CallStream = ServerHttp2Stream & { [callOf]: ServerCall; [trailersOf]: OutgoingHttpHeaders };
-
-// The raw stream's listeners are shared functions that find their call on the stream: no closures per call.
-function streamOnData(this: CallStream, chunk: Buffer): void {
-  this[callOf].data(chunk);
-}
-function streamOnEnd(this: CallStream): void {
-  this[callOf].ended();
-}
-function streamOnClose(this: CallStream): void {
-  this[callOf].closed();
-}
-function streamOnWantTrailers(this: CallStream): void {
-  this.sendTrailers(this[trailersOf]);
-}
-function streamOnFinish(this: CallStream): void {
+function streamOnFinish(this: ServerHttp2Stream): void {
   if (!this.readableEnded && !this.destroyed) this.close(NGHTTP2_NO_ERROR);
 }
-
-/**
- * The answer's `respond` options: trailers follow the message; no `date` header (gRPC peers do not read it, and
- * Node formats and encodes one per answer otherwise).
- */
-const respondOptions = { waitForTrailers: true, sendDate: false } as ServerStreamResponseOptions;
 
 class StreamIO implements CallIO {
   readonly rawStream = true;
 
-  constructor(readonly stream: CallStream, readonly headers: IncomingHttpHeaders) {}
+  constructor(readonly stream: ServerHttp2Stream, readonly headers: IncomingHttpHeaders) {}
 
   gone(): boolean {
     return this.stream.closed || this.stream.destroyed;
   }
 
   listen(call: ServerCall): void {
-    const stream = this.stream;
-    stream[callOf] = call;
-    stream.on("data", streamOnData);
-    stream.on("end", streamOnEnd);
-    stream.on("close", streamOnClose);
+    listenToStream(this.stream, call);
   }
 
   answer(head: OutgoingHttpHeaders, frame: FrameLease | undefined, trailers: OutgoingHttpHeaders): void {
     const stream = this.stream;
-    stream[trailersOf] = trailers;
     // `respond` copies the headers, so the shared `head` objects stay as they are.
     stream.respond(head, respondOptions);
-    // `on`, not `once` (a wrapper per call): each is emitted once per stream.
-    stream.on("wantTrailers", streamOnWantTrailers);
+    sendTrailersWhenWanted(stream, trailers);
+    // `on`, not `once` (a wrapper per call): it is emitted once per stream.
     if (!stream.readableEnded) stream.on("finish", streamOnFinish);
-    if (frame) stream.end(frame.bytes, releaseWhenFinished(frame));
+    if (frame) stream.end(frame.bytes, releaseWhenWritten(frame));
     else stream.end();
   }
 }
 
-/** An `end` callback that gives the frame's buffer back when the answer finished cleanly (checked on Node, Deno, Bun). */
-function releaseWhenFinished(frame: FrameLease): (error?: Error | null) => void {
-  return (error) => error || frame.release();
-}
-
 function streamIO(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): CallIO {
-  return new StreamIO(stream as CallStream, headers);
+  return new StreamIO(stream, headers);
 }
-
-/** The answer's headers, one object per kind (the transports copy them): by content type, then by kind. */
-const heads = new Map<string, OutgoingHttpHeaders[]>();
-function headOf(contentType: string, acceptCompression: boolean, compressed: boolean, status: boolean): OutgoingHttpHeaders {
-  let kinds = heads.get(contentType);
-  if (!kinds) heads.set(contentType, (kinds = []));
-  const kind = (acceptCompression ? 4 : 0) | (compressed ? 2 : 0) | (status ? 1 : 0);
-  let head = kinds[kind];
-  if (!head) {
-    head = { "content-type": contentType, "grpc-accept-encoding": acceptCompression ? "gzip" : "identity" };
-    if (status) head[":status"] = 200;
-    if (compressed) head["grpc-encoding"] = "gzip";
-    kinds[kind] = head;
-  }
-  return head;
-}
-
-const okTrailers: OutgoingHttpHeaders = { "grpc-status": "0" };
 
 /** One call on the fast path: its cancellation, its deadline, its body and its answer. */
 class ServerCall implements FastUnaryCall {
@@ -347,12 +306,9 @@ class ServerCall implements FastUnaryCall {
     const cancel = this.#cancel;
     this.onCancel = (listener) => cancel.subscribe(listener);
     this.#body = new UnaryBody(options.readMaxBytes);
-    const deadline = io.headers["grpc-timeout"] as string | undefined;
-    if (deadline !== undefined) {
-      const timeout = parseTimeout(deadline, 2 ** 31 - 1);
-      if (timeout.error) this.#timeoutError = timeout.error;
-      else if (timeout.timeoutMs !== undefined) this.#timer = setTimeout(onServerDeadline, timeout.timeoutMs, this);
-    }
+    const deadline = requestDeadline(io.headers);
+    if (deadline.error) this.#timeoutError = deadline.error;
+    else if (deadline.timeoutMs !== undefined) this.#timer = setTimeout(onServerDeadline, deadline.timeoutMs, this);
     io.listen(this);
   }
 
@@ -403,19 +359,8 @@ class ServerCall implements FastUnaryCall {
   /** Answers with the handler's frame (gzipped first when {@link compressAnswer} says so). */
   answer(frame: FrameLease): void {
     try {
-      const compressed = compressAnswer(this.io.headers, this.options) && envelopedMessage(frame.bytes).byteLength >= compressMinBytes;
-      if (!compressed) return this.respond(undefined, frame);
-      void this.#gzipped(frame);
-    } catch (error) {
-      this.fail(error);
-    }
-  }
-
-  async #gzipped(frame: FrameLease): Promise<void> {
-    try {
-      const zipped = grpcEnvelope(await gzipMessage(envelopedMessage(frame.bytes)), true);
-      frame.release();
-      this.respond(undefined, { bytes: zipped, release: noop }, true);
+      if (!compressAnswer(this.io.headers, this.options) || !worthCompressing(frame)) return this.respond(undefined, frame);
+      gzipFrame(frame).then((zipped) => this.respond(undefined, zipped, true), (error: unknown) => this.fail(error));
     } catch (error) {
       this.fail(error);
     }
@@ -435,64 +380,26 @@ class ServerCall implements FastUnaryCall {
     this.#answered = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.io.gone()) return frame?.release();
-    const head = headOf(this.io.headers["content-type"] as string, this.options.acceptCompression, compressed, this.io.rawStream);
-    const own = this.#trailer;
-    const trailers = error
-      ? { ...own, "grpc-status": String(error.code), "grpc-message": encodeGrpcMessage(error.rawMessage.trim() || Code[error.code]!) }
-      : isEmpty(own) ? okTrailers : { ...own, "grpc-status": "0" };
-    this.io.answer(head, frame, trailers);
+    const head = answerHead(this.io.headers["content-type"] as string, this.options.acceptCompression, compressed, this.io.rawStream);
+    this.io.answer(head, frame, answerTrailers(this.#trailer, error));
   }
 }
 
-/**
- * Whether an answer of 1 KiB or more to a request with `headers` is gzipped: when the request came gzipped (as
- * grpc-go and Connect's handlers answer), or when the server compresses every answer (`compressAnswers`) and the
- * client lists gzip in `grpc-accept-encoding`.
- *
- * @example
- * ```ts
- * compressAnswer({ "grpc-accept-encoding": "identity,deflate,gzip" }, { readMaxBytes, acceptCompression: true }); // false
- * compressAnswer({ "grpc-encoding": "gzip" }, { readMaxBytes, acceptCompression: true }); // true
- * ```
- */
-export function compressAnswer(headers: IncomingHttpHeaders, options: FastUnaryOptions): boolean {
-  if (!options.acceptCompression) return false;
-  if (headers["grpc-encoding"] === "gzip") return true;
-  const accepted = headers["grpc-accept-encoding"];
-  return !!options.compressAnswers && accepted !== undefined && /\bgzip\b/.test(String(accepted));
-}
-
 function onServerDeadline(call: ServerCall): void {
-  const error = new ConnectError("the operation timed out", Code.DeadlineExceeded);
+  const error = deadlineError();
   call.abort(error);
   call.respond(error);
-}
-
-function isEmpty(record: Record<string, string>): boolean {
-  for (const _ in record) return false;
-  return true;
 }
 
 function serve(route: FastUnaryRoute, io: CallIO, options: FastUnaryOptions): void {
   new ServerCall(route, io, options);
 }
 
-function noop(): void {}
 
 /** Checks and decompresses the request and runs the route; throws, or rejects, with the call's error. */
 function run(route: FastUnaryRoute, headers: IncomingHttpHeaders, body: UnaryBody, call: FastUnaryCall, options: FastUnaryOptions): FrameLease | Promise<FrameLease> {
-  const encoding = headers["grpc-encoding"];
-  const gzip = encoding === "gzip" && options.acceptCompression;
-  if (encoding !== undefined && encoding !== "identity" && !gzip) {
-    throw new ConnectError(`unknown compression "${encoding}": supported encodings are ${options.acceptCompression ? "gzip" : "identity"}`, Code.Unimplemented);
-  }
+  const gzip = requestGzip(headers, options);
   const { bytes, compressed } = body.message();
-  if (compressed && !gzip) throw new ConnectError("protocol error: received compressed envelope, but do not know how to decompress", Code.InvalidArgument);
-  if (compressed) return gunzipMessage(bytes, options.readMaxBytes).then((message) => checkedRun(route, message, call, options));
-  return checkedRun(route, bytes, call, options);
-}
-
-function checkedRun(route: FastUnaryRoute, message: Uint8Array, call: FastUnaryCall, options: FastUnaryOptions): FrameLease | Promise<FrameLease> {
-  options.checkMessage?.(route.path, message);
-  return route.run(message, call);
+  const message = requestMessage(route.path, bytes, compressed, gzip, options);
+  return message instanceof Promise ? message.then((ready) => route.run(ready, call)) : route.run(message, call);
 }

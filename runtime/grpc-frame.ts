@@ -51,6 +51,19 @@ export interface FrameLease {
 }
 
 /**
+ * A write or `end` callback that gives the frame's buffer back once it was written out cleanly (after a failure the
+ * buffer is left to the garbage collector: the transport may still hold it). Checked on Node, Deno and Bun.
+ *
+ * @example
+ * ```ts
+ * stream.end(frame.bytes, releaseWhenWritten(frame));
+ * ```
+ */
+export function releaseWhenWritten(frame: FrameLease): (error?: Error | null) => void {
+  return (error) => error || frame.release();
+}
+
+/**
  * The codec for `schema`: one of `codecs` by type name, else protobuf-es.
  *
  * @example

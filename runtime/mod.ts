@@ -16,6 +16,7 @@ export { fetchDirectHandler, nodeDirectListener, readRequestText } from "./direc
 export { closeTooBig, isWebSocketUpgrade, offeredProtocols } from "./websocket.ts";
 export { defaultMaxRequestBytes, defaultServerLimits, serveGrpc } from "./serve-grpc.ts";
 export { createFastUnaryHandler, fastUnaryRoute } from "./grpc-fast-unary.ts";
+export { createFastStreamHandler, fastStreamRoute } from "./grpc-fast-stream.ts";
 export { createLeanGrpcTransport } from "./grpc-transport.ts";
 export { acceptsCancelContext, cancelContext, cancelContextKey, readsCancelContext } from "./cancel-context.ts";
 export { HeaderView } from "./header-view.ts";
@@ -39,6 +40,7 @@ export type { ServeWebSocketOptions, WebSocketConnection, WebSocketHandler } fro
 export type { ServeGrpcOptions, ServerLimits } from "./serve-grpc.ts";
 export type { BinaryCodec } from "./grpc-frame.ts";
 export type { FastUnaryCall, FastUnaryOptions, FastUnaryRoute } from "./grpc-fast-unary.ts";
+export type { FastStreamRoute, FastStreamSettings } from "./grpc-fast-stream.ts";
 export type { MessageCheck } from "./grpc-message-check.ts";
 export { checkFetchMessages, type JsonMessageCheck } from "./fetch-message-check.ts";
 export { methodPath } from "./method-path.ts";

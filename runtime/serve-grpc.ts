@@ -10,6 +10,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import * as http2 from "node:http2";
 import type { Socket } from "node:net";
 import { createFastUnaryHandler, createFastUnaryStreamHandler, type FastUnaryOptions, type FastUnaryRoute } from "./grpc-fast-unary.ts";
+import { createFastStreamHandler, type FastStreamRoute, isStreamCallUnderway } from "./grpc-fast-stream.ts";
 import { checkGrpcMessages, type MessageCheck } from "./grpc-message-check.ts";
 import { listenError } from "./listen-error.ts";
 import { deferHttp2SessionDestroy } from "./http2-session-teardown.ts";
@@ -43,6 +44,11 @@ export interface ServeGrpcOptions {
    * same methods registered in `routes` still serve gRPC-web and the Connect protocol.
    */
   fastUnary?: readonly FastUnaryRoute[];
+  /**
+   * Bidirectional methods with one answer per request message answered on the fast path (gRPC only, see
+   * `grpc-fast-stream.ts`) before Connect's handlers; the same methods registered in `routes` still serve gRPC-web.
+   */
+  fastStream?: readonly FastStreamRoute[];
   /** Bounds on connections and streams (defaults: {@link defaultServerLimits}). */
   limits?: ServerLimits;
   /**
@@ -167,11 +173,13 @@ function plainAnswers(req: http2.Http2ServerRequest): void {
  */
 function resetSilentStreams(session: http2.ServerHttp2Session, open: Set<http2.Http2ServerResponse | http2.ServerHttp2Stream>): void {
   for (const answer of open) {
-    // A raw stream in `open` is a fast unary call (takeFastStreams); a compat answer carries its request.
+    // A raw stream in `open` is a fast call (takeFastStreams); a compat answer carries its request.
     const compat = "req" in answer;
     const stream = compat ? answer.stream : answer;
     if (stream.session !== session || stream.destroyed) continue;
-    const silent = compat ? !answer.req.complete && (!answer.req.url.endsWith("/Call") || !answer.req.readableDidRead) : !answer.readableEnded;
+    const silent = compat
+      ? !answer.req.complete && (!answer.req.url.endsWith("/Call") || !answer.req.readableDidRead)
+      : !answer.readableEnded && !isStreamCallUnderway(answer);
     if (silent) stream.close(http2.constants.NGHTTP2_CANCEL);
   }
 }
@@ -234,8 +242,12 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<Server> {
   const server = options.tls
     ? http2.createSecureServer({ ...options.tls, allowHTTP1: false, ...settings }, bounded)
     : http2.createServer(settings, bounded);
-  if (options.fastUnary?.length) {
-    if (takeFastStreams(server, createFastUnaryStreamHandler(options.fastUnary, fastOptions), open)) fast = undefined;
+  const unary = options.fastUnary?.length ? createFastUnaryStreamHandler(options.fastUnary, fastOptions) : undefined;
+  const streams = options.fastStream?.length ? createFastStreamHandler(options.fastStream, fastOptions) : undefined;
+  if (unary || streams) {
+    const fastStreams = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => !!unary?.(stream, headers) || !!streams?.(stream, headers);
+    // Without the raw streams, stream routes are left to Connect's handlers (the unary ones keep their compat path).
+    if (takeFastStreams(server, fastStreams, open)) fast = undefined;
   }
   server.maxConnections = limits.maxConnections;
   if (limits.idleTimeoutMs > 0) {
