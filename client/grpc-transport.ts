@@ -1,30 +1,32 @@
 /**
  * The gRPC protocol of the client: all requests of a post() on one `jina.JinaRPC/Call` bidi stream (as Jina's
- * Python client does), with `__results_in_order__: true` metadata and at most `prefetch` requests unanswered.
- * `@connectrpc/connect-node` (node:http2) is imported only when the first call is made, so a browser bundle that
- * uses HTTP never loads it.
+ * Python client does), with `__results_in_order__: true` metadata and at most `prefetch` requests unanswered, on the
+ * Client's own HTTP/2 connection (`grpc-connection.ts`). `node:http2` is imported only when the first call is made,
+ * so a browser bundle that uses HTTP never loads it.
  *
  * @module
  */
-import { createClient, type Client as ConnectClient } from "@connectrpc/connect";
-import { type DataRequestProto, JinaGatewayDryRunRPC, JinaRPC, type StatusProto } from "../proto/gen/jina_pb.ts";
+import { fromBinary } from "@bufbuild/protobuf";
+import { decodeDataRequest, encodeDataRequest } from "../docarray/mod.ts";
+import { type DataRequestProto, JinaGatewayDryRunRPC, JinaRPC, type StatusProto, StatusProtoSchema } from "../proto/gen/jina_pb.ts";
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { createResponseOrder } from "./response-order.ts";
-import { deferSessionDestroy } from "./session-teardown.ts";
+import { type GrpcCall, GrpcConnection, type NodeModules } from "./grpc-connection.ts";
 import { createOpeningGate, type OpeningGate } from "./opening-gate.ts";
 import { abortError, networkError } from "./network-error.ts";
 import type { ResolvedClientOptions } from "./options.ts";
 import { authorityOf, type ClientTransport, type StreamOptions } from "./transport.ts";
 
 interface Connection {
-  abort(): void;
-  /** The HTTP/2 session's state: "closed" or "error" once the connection is gone. */
-  state(): string;
-  rpc: ConnectClient<typeof JinaRPC>;
-  dryRun: ConnectClient<typeof JinaGatewayDryRunRPC>;
+  grpc: GrpcConnection;
   /** Bounds the calls opened at once before the gateway has answered one (see opening-gate.ts). */
   opening: OpeningGate;
 }
+
+const callPath = `/${JinaRPC.typeName}/${JinaRPC.method.call.name}`;
+const dryRunPath = `/${JinaGatewayDryRunRPC.typeName}/${JinaGatewayDryRunRPC.method.dry_run.name}`;
+/** The envelope's bytes, left free before each encoded request. */
+const envelope = { reserve: 5 };
 
 /**
  * Request metadata Jina's client sends so the gateway answers in request order.
@@ -47,13 +49,6 @@ export const resultsInOrderHeader = "__results_in_order__";
 export const prefetchHeader = "__prefetch__";
 
 /**
- * The HTTP/2 session's memory bound, in MB. node:http2's default (10) counts the requests waiting to be sent: with
- * more than 10 MB of them (four posts of 3 MB at once to a gateway busy reading) Node reset the calls when their
- * answers began (ENHANCE_YOUR_CALM) and Bun refused new ones. What waits is what the caller already holds.
- */
-const sessionOptions = { maxSessionMemory: 1024 };
-
-/**
  * Creates the gRPC transport of a client (`grpc://` or, with `tls`, `grpcs://`).
  *
  * @example
@@ -70,46 +65,33 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
   let connection: Promise<Connection> | undefined;
 
   const connect = () =>
-    (connection ??= loadConnectNode().then(({ compressionGzip, createGrpcTransport, Http2SessionManager }) => {
-      const session = new Http2SessionManager(baseUrl, undefined, sessionOptions);
-      deferSessionDestroy(session);
-      const transport = createGrpcTransport({
-        baseUrl,
-        sessionManager: session,
-        acceptCompression: [compressionGzip],
-        ...(options.compression === "gzip" ? { sendCompression: compressionGzip } : {}),
-      });
-      return {
-        abort: () => session.abort(),
-        state: () => session.state(),
-        rpc: createClient(JinaRPC, transport),
-        dryRun: createClient(JinaGatewayDryRunRPC, transport),
-        opening: createOpeningGate(),
-      };
-    }));
+    (connection ??= loadNodeModules().then((modules) => ({
+      grpc: new GrpcConnection(baseUrl, modules, { sendGzip: options.compression === "gzip" }),
+      opening: createOpeningGate(),
+    })));
 
   async function* stream(requests: Iterable<DataRequestProto>, { signal, prefetch }: StreamOptions): AsyncGenerator<DataRequestProto> {
-    const { rpc, state, opening } = await connect();
+    const { grpc, opening } = await connect();
     const controller = new AbortController();
     const callSignal = AbortSignal.any([signal, controller.signal]);
-    const watch = watchConnection(state, controller, address);
     const gate = createGate(prefetch);
     const order = createResponseOrder();
     let inputError: { error: unknown } | undefined;
     let sent = false;
 
-    async function* source(): AsyncGenerator<DataRequestProto> {
+    async function send(call: GrpcCall<DataRequestProto>): Promise<void> {
       try {
         for (const request of requests) {
           await gate.acquire(callSignal);
           order.sent(request);
-          yield request;
+          await call.send(encodeDataRequest(request, envelope));
         }
         // Keep the send side open until every response is in: a gateway answers each request as it comes (Jina's
         // does), and Deno's node:http2 closes a stream early when the client half-closes while big responses of
         // the same process are still on their way ("Premature close").
         await gate.drain(callSignal);
         sent = true;
+        call.end();
       } catch (error) {
         if (!callSignal.aborted) {
           inputError = { error };
@@ -123,13 +105,14 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
     try {
       // With no stream open the session may be gone without the client knowing yet (a gateway that restarted): the
       // call may open a new one, whose SETTINGS are not known.
-      if (state() !== "open") opening.renew();
+      if (grpc.state() !== "open") opening.renew();
       await opening.enter(callSignal);
       entered = true;
       const headers: Record<string, string> = { [resultsInOrderHeader]: "true" };
       if (Number.isFinite(prefetch)) headers[prefetchHeader] = String(prefetch);
-      const responses = rpc.call(source(), { signal: callSignal, headers });
-      for await (const response of responses) {
+      const call = grpc.call(callPath, headers, decodeDataRequest, callSignal);
+      void send(call);
+      for await (const response of call) {
         opening.answered();
         order.received(response);
         for (let ready = order.take(); ready; ready = order.take()) {
@@ -141,11 +124,9 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
     } catch (error) {
       if (inputError) throw inputError.error;
       if (signal.aborted) throw abortError(signal, address);
-      if (watch.lost) throw watch.lost;
       throw networkError(error, address);
     } finally {
       if (entered) opening.left();
-      watch.stop();
       if (!completed) controller.abort();
     }
     if (inputError) throw inputError.error;
@@ -161,9 +142,15 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
     address,
     stream,
     async dryRun(signal?: AbortSignal): Promise<StatusProto> {
-      const { dryRun } = await connect();
+      const { grpc } = await connect();
       try {
-        return await dryRun.dry_run({}, signal ? { signal } : {});
+        const call = grpc.call(dryRunPath, {}, (bytes) => fromBinary(StatusProtoSchema, bytes), signal);
+        await call.send(new Uint8Array(envelope.reserve)); // google.protobuf.Empty: no bytes
+        call.end();
+        let answer: StatusProto | undefined;
+        for await (const status of call) answer ??= status;
+        if (answer) return answer;
+        throw new JinaError(`the gateway at ${address} answered dry_run without a message`, ErrorCode.Internal);
       } catch (error) {
         if (signal?.aborted) throw abortError(signal, address);
         throw networkError(error, address);
@@ -172,44 +159,19 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
     close(): void {
       const current = connection;
       connection = undefined;
-      current?.then((c) => c.abort(), () => {});
+      current?.then((c) => c.grpc.close(), () => {});
     },
   };
 }
 
-/** How often a call in flight checks that its HTTP/2 connection is still there. */
-const connectionCheckMs = 200;
+/** The specifiers in variables, so bundlers leave them alone: a browser bundle of the HTTP path never sees them. */
+const nodeHttp2 = "node:http2";
+const nodeZlib = "node:zlib";
 
-/**
- * Node's http2 may close a stream with NO_ERROR when its session goes away before the answer (the gateway's process
- * killed), and Connect then waits for an answer forever. So while a call is in flight, check the session: once it
- * was up and is now closed, fail the call with UNAVAILABLE.
- */
-function watchConnection(state: () => string, controller: AbortController, address: string): { lost: JinaError | undefined; stop(): void } {
-  let wasUp = false;
-  let timer: ReturnType<typeof setInterval> | undefined;
-  const watch: { lost: JinaError | undefined; stop(): void } = { lost: undefined, stop: () => clearInterval(timer) };
-  const check = () => {
-    const now = state();
-    if (now === "connecting" || now === "open" || now === "idle") wasUp = true;
-    else if (wasUp && (now === "closed" || now === "error")) {
-      watch.lost = new JinaError(`the connection to the gateway at ${address} closed before the call was answered`, ErrorCode.Unavailable);
-      clearInterval(timer);
-      controller.abort(watch.lost);
-    }
-  };
-  check();
-  timer = setInterval(check, connectionCheckMs);
-  (timer as { unref?: () => void }).unref?.();
-  return watch;
-}
-
-/** The specifier in a variable, so bundlers leave it alone: a browser bundle of the HTTP path never sees node:http2. */
-const connectNode = "@connectrpc/connect-node";
-
-/** Loads `@connectrpc/connect-node` (node:http2) on first use. */
-function loadConnectNode(): Promise<typeof import("@connectrpc/connect-node")> {
-  return import(connectNode);
+/** Loads `node:http2` and `node:zlib` on first use. */
+async function loadNodeModules(): Promise<NodeModules> {
+  const [http2, zlib] = await Promise.all([import(nodeHttp2), import(nodeZlib)]);
+  return { http2, zlib };
 }
 
 /** Counts requests in flight and makes the sender wait while `limit` are unanswered. One sender only. */

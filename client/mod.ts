@@ -1,7 +1,7 @@
 /**
  * The jina-ts client: sends DocumentArrays to a Jina gateway (jina-ts or Python Jina 3.x) over gRPC or HTTP.
  * Browser-safe on the HTTP path: it imports only `proto/`, `docarray/` and `fetch`; the gRPC path loads
- * `@connectrpc/connect-node` on first use.
+ * `node:http2` and `node:zlib` on first use (its own HTTP/2 connection: `grpc-connection.ts`).
  *
  * @example
  * ```ts

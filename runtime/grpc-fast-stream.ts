@@ -17,7 +17,7 @@
 import type { DescMessage, DescMethodBiDiStreaming, MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { IncomingHttpHeaders, ServerHttp2Stream } from "node:http2";
-import { EnvelopeReader } from "./grpc-envelope-reader.ts";
+import { EnvelopeReader } from "../proto/grpc-envelope.ts";
 import { type FastUnaryAnswer, type FastUnaryCall, messageRunner } from "./grpc-fast-unary.ts";
 import { type BinaryCodec, type FrameLease, releaseWhenWritten } from "./grpc-frame.ts";
 import { callOfStream, listenToStream, sendTrailersWhenWanted } from "./grpc-stream-listeners.ts";

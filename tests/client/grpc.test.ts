@@ -2,7 +2,9 @@ import { test } from "../_uvu.ts";
 import * as http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import * as assert from "uvu/assert";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { Client } from "../../client/mod.ts";
+import { serveGrpc, spawnScript } from "../../runtime/mod.ts";
 import { Document, DocumentArray, docsOf } from "../../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../../proto/errors.ts";
 import type { DataRequestProto } from "../../proto/gen/jina_pb.ts";
@@ -204,6 +206,37 @@ test("grpc: aborting the signal rejects with Canceled and stops the call", async
   );
   const timeout = await client.post("/slow", numbered(1), { signal: AbortSignal.timeout(50) }).then(() => undefined, (error: JinaError) => error);
   assert.is(timeout?.code, ErrorCode.DeadlineExceeded);
+});
+
+test("grpc: a status the gateway ends the call with rejects post() with its code and message; so does an HTTP 404", async () => {
+  await using gateway = await startGrpcGateway({
+    onRequest: (request) => {
+      if (request.header?.execEndpoint === "/refuse") throw new ConnectError("too many documents: at most 10", Code.ResourceExhausted);
+    },
+  });
+  using client = new Client({ port: gateway.port });
+  const error = await client.post("/refuse", numbered(1)).then(() => undefined, (reason: JinaError) => reason);
+  assert.instance(error, JinaError);
+  assert.is(error!.code, ErrorCode.ResourceExhausted);
+  assert.match(error!.message, "too many documents: at most 10");
+  assert.is((await client.post("/index", numbered(2))).length, 2, "the next post on the same connection works");
+  await using notAGateway = await serveGrpc({ routes: () => {} });
+  using lost = new Client({ port: notAGateway.port });
+  const notFound = await lost.post("/index", numbered(1)).then(() => undefined, (reason: JinaError) => reason);
+  assert.is(notFound?.code, ErrorCode.Unimplemented);
+  assert.match(notFound!.message, "HTTP 404 without a gRPC status: is this the gateway's gRPC port?");
+});
+
+test("grpc: a Client that is never closed does not keep its process alive once its post is answered", async () => {
+  await using gateway = await startGrpcGateway();
+  const child = spawnScript(new URL("./fixtures/unclosed-client.ts", import.meta.url), { args: [String(gateway.port)] });
+  try {
+    assert.is(await child.waitForLine((line) => (line.startsWith("posted ") ? line : undefined)), "posted 1");
+    const exit = await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 10_000, "still running after 10 s"))]);
+    assert.is(exit, 0, child.lastOutput());
+  } finally {
+    if (!child.hasExited) await child.stop(100);
+  }
 });
 
 test("grpc: dryRun and isFlowReady", async () => {

@@ -1,13 +1,16 @@
 /**
- * Reads the gRPC messages of a stream's body as its chunks arrive: each 5-byte envelope (flags, big-endian length)
+ * The gRPC message envelope (a flags byte, 1 = compressed, and the big-endian length before each message) read from
+ * a body as its chunks arrive: each 5-byte envelope (flags, big-endian length)
  * and the message after it. A message that lies within one chunk is handed on as a view of it (no copy); one split
  * across chunks is joined once, when its last byte came. A declared length over `readMaxBytes` is refused as soon as
- * the envelope is read, before any of the message is held.
+ * the envelope is read, before any of the message is held. Plain `Uint8Array`s: servers and the Client share it.
  *
  * @module
  */
 import { Code, ConnectError } from "@connectrpc/connect";
-import { compressedFlag } from "./grpc-frame.ts";
+
+/** The envelope flag of a compressed message. */
+export const compressedFlag = 0x01;
 
 /** The length of a gRPC message's envelope prefix. */
 const prefixBytes = 5;
@@ -26,7 +29,7 @@ const prefixBytes = 5;
  */
 export class EnvelopeReader {
   /** The chunks of a message not complete yet (its envelope first). */
-  #held: Buffer[] = [];
+  #held: Uint8Array[] = [];
   #heldBytes = 0;
   /** The bytes the held message needs in all (envelope and message); 0 until its envelope is whole. */
   #needed = 0;
@@ -34,17 +37,17 @@ export class EnvelopeReader {
   constructor(private readonly readMaxBytes: number) {}
 
   /** Hands each message that `chunk` completes to `onMessage`, in order. */
-  push(chunk: Buffer, onMessage: (message: Uint8Array, compressed: boolean) => void): void {
+  push(chunk: Uint8Array, onMessage: (message: Uint8Array, compressed: boolean) => void): void {
     if (this.#heldBytes > 0) {
       this.#held.push(chunk);
       this.#heldBytes += chunk.byteLength;
       if (this.#needed === 0) {
         if (this.#heldBytes < prefixBytes) return;
-        const head = this.#held[0]!.byteLength >= prefixBytes ? this.#held[0]! : Buffer.concat(this.#held, this.#heldBytes);
+        const head = this.#held[0]!.byteLength >= prefixBytes ? this.#held[0]! : concat(this.#held, this.#heldBytes);
         this.#needed = prefixBytes + this.#declared(head, 0);
       }
       if (this.#heldBytes < this.#needed) return;
-      chunk = Buffer.concat(this.#held, this.#heldBytes);
+      chunk = concat(this.#held, this.#heldBytes);
       this.#held = [];
       this.#heldBytes = 0;
       this.#needed = 0;
@@ -77,13 +80,23 @@ export class EnvelopeReader {
   }
 
   /** The message length the envelope at `at` declares, after checking its flags and the bound. */
-  #declared(bytes: Buffer, at: number): number {
+  #declared(bytes: Uint8Array, at: number): number {
     const flags = bytes[at]!;
     if (flags & ~compressedFlag) throw new ConnectError(`protocol error: invalid envelope flags ${flags}`, Code.InvalidArgument);
-    const length = bytes.readUInt32BE(at + 1);
+    const length = ((bytes[at + 1]! << 24) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 8) | bytes[at + 4]!) >>> 0;
     if (length > this.readMaxBytes) {
       throw new ConnectError(`message size ${length} is larger than configured readMaxBytes ${this.readMaxBytes}`, Code.ResourceExhausted);
     }
     return length;
   }
+}
+
+function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  const joined = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return joined;
 }
