@@ -41,9 +41,9 @@ export interface NodeModules {
 export interface GrpcCall<O> extends AsyncIterable<O> {
   /**
    * Writes one message, encoded after 5 free bytes (where its envelope goes: no copy unless it is gzipped, as it
-   * is when the connection sends gzip).
+   * is when the connection sends gzip); a promise only while gzipping.
    */
-  send(reserved: Uint8Array): Promise<void>;
+  send(reserved: Uint8Array): Promise<void> | undefined;
   /** Ends the sending side. */
   end(): void;
 }
@@ -167,16 +167,24 @@ class StreamCall<O> implements GrpcCall<O> {
     }
   }
 
-  async send(reserved: Uint8Array): Promise<void> {
-    let frame = reserved;
-    if (this.gzip) {
-      const zipped = await gzip(this.zlib, reserved.subarray(5));
-      frame = new Uint8Array(5 + zipped.byteLength);
+  send(reserved: Uint8Array): Promise<void> | undefined {
+    if (!this.gzip) return this.#write(reserved, 0);
+    return gzip(this.zlib, reserved.subarray(5)).then((zipped) => {
+      const frame = new Uint8Array(5 + zipped.byteLength);
       frame.set(zipped, 5);
-    }
+      this.#write(frame, 1);
+    });
+  }
+
+  /** Writes `frame` after filling in its envelope (flags, then the big-endian length). */
+  #write(frame: Uint8Array, flags: number): undefined {
     if (this.#outcome || this.stream.destroyed) return;
-    frame[0] = this.gzip ? 1 : 0;
-    new DataView(frame.buffer, frame.byteOffset).setUint32(1, frame.byteLength - 5);
+    const length = frame.byteLength - 5;
+    frame[0] = flags;
+    frame[1] = length >>> 24;
+    frame[2] = (length >>> 16) & 0xff;
+    frame[3] = (length >>> 8) & 0xff;
+    frame[4] = length & 0xff;
     this.stream.write(frame);
   }
 

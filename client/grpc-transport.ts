@@ -82,14 +82,14 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
     async function send(call: GrpcCall<DataRequestProto>): Promise<void> {
       try {
         for (const request of requests) {
-          await gate.acquire(callSignal);
+          const slot = gate.acquire(callSignal);
+          if (slot) await slot;
           order.sent(request);
-          await call.send(encodeDataRequest(request, envelope));
+          const sending = call.send(encodeDataRequest(request, envelope));
+          if (sending) await sending;
         }
-        // Keep the send side open until every response is in: a gateway answers each request as it comes (Jina's
-        // does), and Deno's node:http2 closes a stream early when the client half-closes while big responses of
-        // the same process are still on their way ("Premature close").
-        await gate.drain(callSignal);
+        // Half-closed once the last request is written, as Jina's Python client does: the gateway then ends the call
+        // with its last answer (keeping it open until every answer was in cost a round trip per post).
         sent = true;
         call.end();
       } catch (error) {
@@ -178,8 +178,8 @@ async function loadNodeModules(): Promise<NodeModules> {
 function createGate(limit: number) {
   let inFlight = 0;
   let wake: (() => void) | undefined;
-  const waitWhile = async (busy: () => boolean, signal: AbortSignal) => {
-    while (busy()) {
+  const waitForSlot = async (signal: AbortSignal) => {
+    while (inFlight >= limit) {
       signal.throwIfAborted();
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -190,16 +190,14 @@ function createGate(limit: number) {
         signal.addEventListener("abort", done, { once: true });
       });
     }
+    inFlight++;
   };
   return {
-    /** Waits for a free slot and takes it. */
-    async acquire(signal: AbortSignal): Promise<void> {
-      await waitWhile(() => inFlight >= limit, signal);
+    /** Takes a slot: at once (no promise) when one is free, else once one frees up; rejects when `signal` aborts. */
+    acquire(signal: AbortSignal): Promise<void> | undefined {
+      if (inFlight >= limit) return waitForSlot(signal);
       inFlight++;
-    },
-    /** Waits until every request is answered. */
-    drain(signal: AbortSignal): Promise<void> {
-      return waitWhile(() => inFlight > 0, signal);
+      return undefined;
     },
     release(): void {
       inFlight--;
