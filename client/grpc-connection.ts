@@ -9,7 +9,7 @@
  * Kept: gzip both ways (requests with `compression: "gzip"`, answers whenever the gateway compresses them), a caller's
  * abort cancelling the stream (RST_STREAM CANCEL), the gateway's status and message as a ConnectError, a reset or a
  * lost connection as UNAVAILABLE (REFUSED_STREAM named, so the Client knows the gateway never took the call), the
- * session's memory bound raised to 1 GB (see `grpc-transport.ts`). The session keeps the process alive only while a
+ * session's memory bound raised to 1 GB. The session keeps the process alive only while a
  * call is open. `node:http2` and `node:zlib` are imported by the caller and handed in, so that this module loads in
  * a browser bundle too.
  *
@@ -53,8 +53,7 @@ const readMaxBytes = 2 ** 32 - 1;
 
 /** See the module: `baseUrl` is `http://host:port` or `https://host:port`. */
 export class GrpcConnection {
-  #session: Http2.ClientHttp2Session | undefined;
-  #openCalls = 0;
+  #current: Session | undefined;
   readonly #sendGzip: boolean;
 
   constructor(readonly baseUrl: string, readonly modules: NodeModules, options: { sendGzip?: boolean } = {}) {
@@ -66,7 +65,7 @@ export class GrpcConnection {
    * ended, "connecting", "open", or "error" when it failed.
    */
   state(): "closed" | "connecting" | "open" | "error" {
-    const session = this.#session;
+    const session = this.#current?.session;
     if (!session || session.closed) return "closed";
     if (session.destroyed) return "error";
     return session.connecting ? "connecting" : "open";
@@ -83,38 +82,48 @@ export class GrpcConnection {
       ...(this.#sendGzip ? { "grpc-encoding": "gzip" } : {}),
       ...metadata,
     };
-    const session = this.#usableSession();
-    const stream = session.request(headers);
-    if (this.#openCalls++ === 0) (session as { ref?: () => void }).ref?.();
+    const current = this.#usableSession();
+    const stream = current.session.request(headers);
+    if (current.openCalls++ === 0) (current.session as { ref?: () => void }).ref?.();
     stream.once("close", () => {
-      if (--this.#openCalls === 0 && this.#session === session) (session as { unref?: () => void }).unref?.();
+      if (--current.openCalls === 0) (current.session as { unref?: () => void }).unref?.();
     });
     return new StreamCall(stream, decode, this.modules.zlib, this.#sendGzip, signal);
   }
 
   /** Ends the session (its calls fail); a later call opens a new one. */
   close(): void {
-    const session = this.#session;
-    this.#session = undefined;
-    session?.destroy(); // on a later turn: see session-teardown.ts
+    const current = this.#current;
+    this.#current = undefined;
+    current?.session.destroy(); // on a later turn: see session-teardown.ts
   }
 
-  #usableSession(): Http2.ClientHttp2Session {
-    const current = this.#session;
-    if (current && !current.closed && !current.destroyed && !goneAway.has(current)) return current;
-    // maxSessionMemory: see grpc-transport.ts (node:http2's 10 MB counted the requests waiting to be sent).
+  #usableSession(): Session {
+    const current = this.#current;
+    if (current && !current.session.closed && !current.session.destroyed && !current.goneAway) return current;
+    // node:http2's default bound (10 MB) counts the requests waiting to be sent: with more than 10 MB of them (four
+    // posts of 3 MB at once to a gateway busy reading) Node reset the calls when their answers began
+    // (ENHANCE_YOUR_CALM) and Bun refused new ones. What waits is what the caller already holds.
     const session = this.modules.http2.connect(this.baseUrl, { maxSessionMemory: 1024 });
+    const next: Session = { session, openCalls: 0, goneAway: false };
     session.on("error", noop); // a failed session shows up as the errors of its calls
     deferSessionDestroy(session);
-    session.once("goaway", () => goneAway.add(session));
+    // Calls in flight finish; new ones go to a new session.
+    session.once("goaway", () => (next.goneAway = true));
+    // The process is kept alive by the calls open on it, not by the session itself.
     (session as { unref?: () => void }).unref?.();
-    this.#session = session;
-    return session;
+    this.#current = next;
+    return next;
   }
 }
 
-/** Sessions that received GOAWAY: calls in flight finish, new ones go to a new session. */
-const goneAway = new WeakSet<object>();
+/** A session with the count of its open calls (it keeps the process alive while there are any). */
+interface Session {
+  readonly session: Http2.ClientHttp2Session;
+  openCalls: number;
+  /** It received GOAWAY. */
+  goneAway: boolean;
+}
 
 function noop(): void {}
 
