@@ -162,12 +162,14 @@ class StreamCall implements FastUnaryCall {
   /** The write side is full: no message starts until it drains. */
   #blocked = false;
   #finished = false;
+  // Both assigned in the constructor, not as class fields, so that a keepNames build does not name them per call.
   readonly onCancel: (listener: (reason: Error) => void) => () => void;
-  readonly #onMessage = (bytes: Uint8Array, compressed: boolean) => this.#message(bytes, compressed);
+  readonly #onMessage: (bytes: Uint8Array, compressed: boolean) => void;
 
   constructor(readonly route: FastStreamRoute, readonly stream: ServerHttp2Stream, readonly headers: IncomingHttpHeaders, readonly options: FastServeOptions) {
     const cancel = this.#cancel;
     this.onCancel = (listener) => cancel.subscribe(listener);
+    this.#onMessage = (bytes, compressed) => this.#message(bytes, compressed);
     this.#reader = new EnvelopeReader(options.readMaxBytes);
     this.#compress = compressAnswer(headers, options);
     listenToStream(stream, this);

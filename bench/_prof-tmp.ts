@@ -1,0 +1,11 @@
+import { Client } from "../client/mod.ts";
+import { Document, DocumentArray } from "../docarray/mod.ts";
+const port = Number(process.argv.at(-1));
+const client = new Client({ port, protocol: "grpc" });
+const docs = new DocumentArray([new Document({ id: "bench-doc", text: "hello jina-ts", tags: { n: 1 } })]);
+for (let i = 0; i < 2000; i++) await client.post("/x", docs);
+const t = performance.now(); const c = process.cpuUsage();
+for (let i = 0; i < 5000; i++) await client.post("/x", docs);
+const u = process.cpuUsage(c);
+console.log("per post", ((performance.now() - t) / 5000).toFixed(3), "ms wall", ((u.user + u.system) / 5000 / 1000).toFixed(3), "ms cpu");
+client.close();
