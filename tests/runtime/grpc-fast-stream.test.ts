@@ -15,6 +15,7 @@ import { fastStreamRoute, type FastStreamSettings } from "../../runtime/grpc-fas
 import type { FastUnaryCall } from "../../runtime/grpc-fast-unary.ts";
 import { grpcEnvelope } from "../../runtime/grpc-frame.ts";
 import { serveGrpc } from "../../runtime/serve-grpc.ts";
+import { spawnScript } from "../../runtime/spawn.ts";
 import type { Server } from "../../runtime/server.ts";
 
 const path = "/jina.JinaRPC/Call";
@@ -186,6 +187,33 @@ test("the handler's trailers go out beside grpc-status; a body that ends within 
     assert.match(truncated.message, "promised");
   } finally {
     await server.close();
+  }
+});
+
+test("a client resetting a fast unary or stream call with an error code does not take the server down", async () => {
+  // Before: the reset stream emitted 'error' with no listener, an uncaught exception on Node and Deno.
+  const child = spawnScript(new URL("./fixtures/fast-routes-server.ts", import.meta.url));
+  try {
+    const port = await child.waitForLine((line) => (line.startsWith("port ") ? Number(line.slice(5)) : undefined));
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    session.on("error", () => {});
+    for (const target of ["/jina.JinaSingleDataRequestRPC/process_single_data", path]) {
+      for (const code of [http2.constants.NGHTTP2_INTERNAL_ERROR, http2.constants.NGHTTP2_PROTOCOL_ERROR, http2.constants.NGHTTP2_ENHANCE_YOUR_CALM]) {
+        const stream = session.request({ ":method": "POST", ":path": target, "content-type": "application/grpc" });
+        stream.on("error", () => {});
+        stream.write(new Uint8Array([0, 0, 0, 0, 10])); // a message still coming
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        stream.close(code);
+        await new Promise((resolve) => stream.once("close", resolve));
+      }
+    }
+    session.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.not.ok(child.hasExited, `the server exited:\n${child.lastOutput()}`);
+    const server = { url: `http://127.0.0.1:${port}` } as Server;
+    assert.equal((await call(server, frames(["still serving"]))).ids, ["still serving"]);
+  } finally {
+    await child.stop();
   }
 });
 
