@@ -11,6 +11,7 @@ import * as http2 from "node:http2";
 import type { Socket } from "node:net";
 import { createFastUnaryHandler, createFastUnaryStreamHandler, type FastUnaryOptions, type FastUnaryRoute } from "./grpc-fast-unary.ts";
 import { createFastStreamHandler, type FastStreamRoute, isStreamCallUnderway } from "./grpc-fast-stream.ts";
+import { trackUntilClosed } from "./grpc-stream-listeners.ts";
 import { checkGrpcMessages, type MessageCheck } from "./grpc-message-check.ts";
 import { listenError } from "./listen-error.ts";
 import { deferHttp2SessionDestroy } from "./http2-session-teardown.ts";
@@ -142,14 +143,10 @@ function takeFastStreams(
   if (listeners.length !== 1) return false;
   const compat = listeners[0]!;
   server.removeListener("stream", compat);
-  // One shared close listener and no rest array: nothing is made per stream but the set entry.
-  const forget = function (this: http2.ServerHttp2Stream) {
-    open.delete(this);
-  };
+  // No rest array, and no listener of its own: the fast call's close listener forgets the stream.
   server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, flags: number, rawHeaders: string[]) => {
     if (!fast(stream, headers)) return compat.call(server, stream, headers, flags, rawHeaders);
-    open.add(stream);
-    stream.on("close", forget);
+    trackUntilClosed(stream, open);
   });
   return true;
 }
