@@ -8,6 +8,10 @@ from a FileDescriptorSet of our .proto files (`buf build proto --as-file-descrip
 Usage: /usr/bin/python3 jina_peer.py --descriptors set.binpb --target 127.0.0.1:PORT --case NAME [--tls-ca cert.pem]
 Prints one JSON object (what came back, decoded) on stdout and exits 0; on any failure prints the reason on stderr
 and exits 1. The TypeScript test asserts on the JSON.
+
+With --serve instead of --target/--case it plays a Python Jina gateway for our Client: a grpcio server on 127.0.0.1
+(a free port, printed as `port N`) answering `jina.JinaRPC/Call` (each request back with every doc tagged
+`servedBy: python`; a request to `/refuse` aborts the call with RESOURCE_EXHAUSTED) and `dry_run`, until stdin closes.
 """
 import argparse
 import json
@@ -351,14 +355,48 @@ CASES = {"call": case_call, "single": case_single, "error": case_error, "docs-by
          "executor-discovery": case_executor_discovery, "executor-requests": case_executor_requests}
 
 
+def serve(messages):
+    """A stand-in for Python Jina's gateway (see the module's docstring), served by grpcio until stdin closes."""
+    from concurrent import futures
+    request_type = messages["jina.DataRequestProto"]
+    status_type = messages["jina.StatusProto"]
+
+    def call(requests, context):
+        for request in requests:
+            if request.header.exec_endpoint == "/refuse":
+                context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, "the Python gateway refuses /refuse")
+            for doc in request.data.docs.docs:
+                doc.tags.update({"servedBy": "python"})
+            yield request
+
+    def dry_run(_empty, _context):
+        return status_type()
+
+    handlers = grpc.method_handlers_generic_handler("jina.JinaRPC", {
+        "Call": grpc.stream_stream_rpc_method_handler(call, request_type.FromString, request_type.SerializeToString)})
+    dry = grpc.method_handlers_generic_handler("jina.JinaGatewayDryRunRPC", {
+        "dry_run": grpc.unary_unary_rpc_method_handler(dry_run, lambda b: b, status_type.SerializeToString)})
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), handlers=[handlers, dry])
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    print(f"port {port}", flush=True)
+    sys.stdin.read()  # until the test closes our stdin (or ends)
+    server.stop(0)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--descriptors", required=True, help="FileDescriptorSet of proto/ (with imports)")
-    parser.add_argument("--target", required=True, help="host:port of the jina-ts gRPC server")
-    parser.add_argument("--case", required=True, choices=sorted(CASES))
+    parser.add_argument("--serve", action="store_true", help="play a Python Jina gateway for our Client (see above)")
+    parser.add_argument("--target", help="host:port of the jina-ts gRPC server")
+    parser.add_argument("--case", choices=sorted(CASES))
     parser.add_argument("--tls-ca", help="PEM certificate to trust: connect with TLS instead of h2c")
     args = parser.parse_args()
     messages = Messages(args.descriptors)
+    if args.serve:
+        return serve(messages)
+    if not args.target or not args.case:
+        parser.error("--target and --case are required unless --serve")
     if args.tls_ca:
         with open(args.tls_ca, "rb") as f:
             channel = grpc.secure_channel(args.target, grpc.ssl_channel_credentials(root_certificates=f.read()))

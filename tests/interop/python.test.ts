@@ -7,12 +7,15 @@
  */
 import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
-import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Flow } from "../../mod.ts";
+import { Client } from "../../client/mod.ts";
+import { DocumentArray } from "../../docarray/mod.ts";
+import { ErrorCode, type JinaError } from "../../proto/errors.ts";
 import { serveExecutor } from "../../executor/mod.ts";
 import { getEnv, type Server } from "../../runtime/mod.ts";
 import { runtimeName } from "../_setup.ts";
@@ -279,6 +282,52 @@ interop("Python client → gateway: reflection ListServices, health SERVING, _st
 });
 
 // --- Python as Jina's gateway, one of our executors served alone --------------------------------------------------
+
+/** Starts jina_peer.py --serve (a Python gRPC gateway stand-in) and resolves with its port and a way to stop it. */
+async function pythonGateway(): Promise<{ port: number; stop(): Promise<void> }> {
+  const child = spawn(PYTHON, [peerScript, "--descriptors", descriptors, "--serve"], { stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /port (\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    void exited.then((code) => reject(new Error(`jina_peer.py --serve exited (${code}) before it listened: ${stderr.trim()}`)));
+  });
+  return {
+    port,
+    async stop() {
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill(), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+interop("Client → Python gateway (grpcio): posts over Call in order, gzip, a status error, dry_run", async () => {
+  const gateway = await pythonGateway();
+  try {
+    for (const compression of ["none", "gzip"] as const) {
+      using client = new Client({ port: gateway.port, protocol: "grpc", compression });
+      const docs = new DocumentArray(Array.from({ length: 5 }, (_, i) => ({ id: `py-${i}`, text: "x".repeat(i * 400), embedding: new Float32Array([i, i + 0.5]) })));
+      const answered = await client.post("/index", docs, { requestSize: 2 });
+      assert.equal(answered.map((doc) => doc.id), docs.map((doc) => doc.id), compression);
+      assert.equal(answered.map((doc) => doc.tags?.["servedBy"]), docs.map(() => "python"), `${compression}: every doc went through the Python gateway`);
+      assert.equal([...(answered.at(4)!.embedding?.data ?? [])], [4, 4.5]);
+      const refused = await client.post("/refuse", docs).then(() => undefined, (error: JinaError) => error);
+      assert.is(refused?.code, ErrorCode.ResourceExhausted, compression);
+      assert.match(refused!.message, "the Python gateway refuses /refuse");
+      assert.is((await client.dryRun()).code, 0);
+    }
+  } finally {
+    await gateway.stop();
+  }
+});
 
 interop("Python gateway → executor: reflection ListServices, health per service, endpoint_discovery, _status", async () => {
   const result = await peer<{
