@@ -1,7 +1,7 @@
 import { Client } from "../client/mod.ts";
 import { Document, DocumentArray } from "../docarray/mod.ts";
 const port = Number(process.argv.at(-1));
-const client = new Client({ port, protocol: "grpc" });
+const client = new Client({ port, protocol: (process.env.PROTO ?? "grpc") as "grpc" });
 const docs = new DocumentArray([new Document({ id: "bench-doc", text: "hello jina-ts", tags: { n: 1 } })]);
 for (let i = 0; i < 2000; i++) await client.post("/x", docs);
 const t = performance.now(); const c = process.cpuUsage();

@@ -78,17 +78,24 @@ export function createGatewayWebSocket(options: GatewayWebSocketOptions): ServeW
 /** `ws /dry_run`: sends the status once open, then closes with 1000. */
 function dryRunSession(options: GatewayWebSocketOptions, mode: WebSocketMode): WebSocketHandler {
   const controller = new AbortController();
+  let answered = false;
   return {
     protocol: mode,
     onOpen(socket) {
       void options.dryRun(controller.signal).then((status) => {
+        answered = true;
         socket.send(encodeStatus(mode, status));
         socket.close(1000);
       });
     },
     onMessage() {},
-    onClose: () => controller.abort(new JinaError("the client closed the WebSocket", ErrorCode.Canceled)),
+    onClose: () => answered || controller.abort(clientClosed()),
   };
+}
+
+/** Why a session's work is cancelled when its client goes: made only when something still runs (an error costs). */
+function clientClosed(): JinaError {
+  return new JinaError("the client closed the WebSocket", ErrorCode.Canceled);
 }
 
 /** `ws /`: a stream of requests on one socket. */
@@ -109,6 +116,7 @@ function dataSession(options: GatewayWebSocketOptions, mode: WebSocketMode, inOr
     }
   }
 
+  let done = false; // every response sent (or the session failed): a close then has nothing to cancel
   async function run(socket: WebSocketConnection): Promise<void> {
     try {
       const responses = mapConcurrent(frames.items, answer, { limit: options.prefetch, inOrder, signal: controller.signal });
@@ -116,8 +124,10 @@ function dataSession(options: GatewayWebSocketOptions, mode: WebSocketMode, inOr
         pending--;
         socket.send(encodeResponse(mode, response));
       }
+      done = true;
       socket.close(1000);
     } catch (error) {
+      done = true;
       if (!controller.signal.aborted) socket.close(1011, JinaError.from(error).message);
     }
   }
@@ -132,7 +142,7 @@ function dataSession(options: GatewayWebSocketOptions, mode: WebSocketMode, inOr
       else (pending++, frames.push(frame));
     },
     onClose() {
-      controller.abort(new JinaError("the client closed the WebSocket", ErrorCode.Canceled));
+      if (!done) controller.abort(clientClosed());
       frames.end();
     },
     busy: () => pending > 0,
