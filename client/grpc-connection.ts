@@ -22,7 +22,14 @@ import { EnvelopeReader } from "../proto/grpc-envelope.ts";
 import { decodeGrpcMessage, grpcErrorOf, resetErrorOf } from "../proto/grpc-status.ts";
 import { deferSessionDestroy } from "./session-teardown.ts";
 
-/** `node:http2` and `node:zlib`, loaded by the caller. */
+/**
+ * `node:http2` and `node:zlib`, loaded by the caller.
+ *
+ * @example
+ * ```ts
+ * const modules: NodeModules = { http2: await import("node:http2"), zlib: await import("node:zlib") };
+ * ```
+ */
 export interface NodeModules {
   http2: typeof Http2;
   zlib: typeof Zlib;
@@ -51,7 +58,16 @@ export interface GrpcCall<O> extends AsyncIterable<O> {
 /** The largest answer message read: gRPC's own bound (2^32 - 1 bytes), as Connect's client reads. */
 const readMaxBytes = 2 ** 32 - 1;
 
-/** See the module: `baseUrl` is `http://host:port` or `https://host:port`. */
+/**
+ * The Client's connection to one gateway (see the module): `baseUrl` is `http://host:port` or `https://host:port`.
+ *
+ * @example
+ * ```ts
+ * const connection = new GrpcConnection("http://127.0.0.1:54321", modules, { sendGzip: false });
+ * const call = connection.call("/jina.JinaRPC/Call", {}, decodeDataRequest);
+ * connection.close();
+ * ```
+ */
 export class GrpcConnection {
   #current: Session | undefined;
   readonly #sendGzip: boolean;
