@@ -18,7 +18,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type * as Http2 from "node:http2";
 import type * as Zlib from "node:zlib";
-import { EnvelopeReader } from "../proto/grpc-envelope.ts";
+import { EnvelopeReader, writeEnvelopePrefix } from "../proto/grpc-envelope.ts";
 import { decodeGrpcMessage, grpcErrorOf, resetErrorOf } from "../proto/grpc-status.ts";
 import { deferSessionDestroy } from "./session-teardown.ts";
 
@@ -204,13 +204,7 @@ class StreamCall<O> implements GrpcCall<O> {
   /** Writes `frame` after filling in its envelope (flags, then the big-endian length). */
   #write(frame: Uint8Array, flags: number): undefined {
     if (this.#outcome || this.stream.destroyed) return;
-    const length = frame.byteLength - 5;
-    frame[0] = flags;
-    frame[1] = length >>> 24;
-    frame[2] = (length >>> 16) & 0xff;
-    frame[3] = (length >>> 8) & 0xff;
-    frame[4] = length & 0xff;
-    this.stream.write(frame);
+    this.stream.write(writeEnvelopePrefix(frame, flags));
   }
 
   end(): void {

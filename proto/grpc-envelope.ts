@@ -16,6 +16,26 @@ export const compressedFlag = 0x01;
 const prefixBytes = 5;
 
 /**
+ * Writes the envelope prefix (`flags`, then the big-endian length of what follows) into the first 5 bytes of `frame`,
+ * whose message is already after them; returns `frame`.
+ *
+ * @example
+ * ```ts
+ * stream.write(writeEnvelopePrefix(encodeDataRequest(request, { reserve: 5 }), 0));
+ * ```
+ */
+export function writeEnvelopePrefix(frame: Uint8Array, flags: number): Uint8Array {
+  // byte by byte: a DataView per frame (and the `buffer` accessor) was ~1.5 % of a Bun gateway's samples
+  const length = frame.byteLength - prefixBytes;
+  frame[0] = flags;
+  frame[1] = length >>> 24;
+  frame[2] = (length >>> 16) & 0xff;
+  frame[3] = (length >>> 8) & 0xff;
+  frame[4] = length & 0xff;
+  return frame;
+}
+
+/**
  * Splits a body into gRPC messages (see the module). `push` and `end` throw a ConnectError at the first malformed
  * envelope (RESOURCE_EXHAUSTED for a message over the bound, INVALID_ARGUMENT for flags gRPC does not define or a
  * body that ends within a message); after one, the reader must not be used again.

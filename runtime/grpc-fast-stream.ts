@@ -26,6 +26,7 @@ import {
   answerTrailers,
   compressAnswer,
   deadlineError,
+  fastRouteFinder,
   type FastServeOptions,
   gzipFrame,
   requestDeadline,
@@ -101,12 +102,10 @@ export function createFastStreamHandler(
   routes: readonly FastStreamRoute[],
   options: FastServeOptions,
 ): (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => boolean {
-  const byPath = new Map(routes.map((route) => [route.path, route]));
+  const routeOf = fastRouteFinder(routes);
   return (stream, headers) => {
-    if (headers[":method"] !== "POST") return false;
-    const route = byPath.get(headers[":path"] as string);
-    const contentType = headers["content-type"];
-    if (!route || (contentType !== "application/grpc" && contentType !== "application/grpc+proto")) return false;
+    const route = routeOf(headers);
+    if (!route) return false;
     new StreamCall(route, stream, headers, options);
     return true;
   };

@@ -24,6 +24,7 @@ import {
   answerTrailers,
   compressAnswer,
   deadlineError,
+  fastRouteFinder,
   gzipFrame,
   type FastServeOptions,
   requestDeadline,
@@ -177,7 +178,7 @@ const NGHTTP2_NO_ERROR = constants.NGHTTP2_NO_ERROR;
  * ```
  */
 export function createFastUnaryHandler(routes: readonly FastUnaryRoute[], options: FastUnaryOptions): (req: Http2ServerRequest, res: Http2ServerResponse) => boolean {
-  const routeOf = routeFinder(routes);
+  const routeOf = fastRouteFinder(routes);
   return (req, res) => {
     const route = routeOf(req.headers);
     if (!route) return false;
@@ -202,24 +203,12 @@ export function createFastUnaryStreamHandler(
   routes: readonly FastUnaryRoute[],
   options: FastUnaryOptions,
 ): (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => boolean {
-  const routeOf = routeFinder(routes);
+  const routeOf = fastRouteFinder(routes);
   return (stream, headers) => {
     const route = routeOf(headers);
     if (!route) return false;
     serve(route, streamIO(stream, headers), options);
     return true;
-  };
-}
-
-/** The route of a gRPC (protobuf) POST on a registered path, or undefined. */
-function routeFinder(routes: readonly FastUnaryRoute[]): (headers: IncomingHttpHeaders) => FastUnaryRoute | undefined {
-  const byPath = new Map(routes.map((route) => [route.path, route]));
-  return (headers) => {
-    if (headers[":method"] !== "POST") return undefined;
-    const route = byPath.get(headers[":path"] as string);
-    if (!route) return undefined;
-    const contentType = headers["content-type"];
-    return contentType === "application/grpc" || contentType === "application/grpc+proto" ? route : undefined;
   };
 }
 
@@ -394,7 +383,6 @@ function onServerDeadline(call: ServerCall): void {
 function serve(route: FastUnaryRoute, io: CallIO, options: FastUnaryOptions): void {
   new ServerCall(route, io, options);
 }
-
 
 /** Checks and decompresses the request and runs the route; throws, or rejects, with the call's error. */
 function run(route: FastUnaryRoute, headers: IncomingHttpHeaders, body: UnaryBody, call: FastUnaryCall, options: FastUnaryOptions): FrameLease | Promise<FrameLease> {

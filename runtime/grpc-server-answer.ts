@@ -34,6 +34,27 @@ export interface FastServeOptions {
   checkMessage?: ((path: string, message: Uint8Array) => void) | undefined;
 }
 
+/**
+ * The fast route for a request's headers: a gRPC (protobuf) POST on a registered path, else undefined (the request
+ * goes to Connect's handlers: gRPC-web, the Connect protocol, other methods).
+ *
+ * @example
+ * ```ts
+ * const routeOf = fastRouteFinder(routes);
+ * server.on("stream", (stream, headers) => routeOf(headers) ?? compat(stream, headers));
+ * ```
+ */
+export function fastRouteFinder<R extends { readonly path: string }>(routes: readonly R[]): (headers: IncomingHttpHeaders) => R | undefined {
+  const byPath = new Map(routes.map((route) => [route.path, route]));
+  return (headers) => {
+    if (headers[":method"] !== "POST") return undefined;
+    const route = byPath.get(headers[":path"] as string);
+    if (!route) return undefined;
+    const contentType = headers["content-type"];
+    return contentType === "application/grpc" || contentType === "application/grpc+proto" ? route : undefined;
+  };
+}
+
 /** Answer messages of at least this many bytes are compressed for clients that get gzip (Connect's default). */
 const compressMinBytes = 1024;
 
