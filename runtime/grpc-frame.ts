@@ -9,7 +9,7 @@
 import { type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { Buffer } from "node:buffer";
-import { compressedFlag, writeEnvelopePrefix } from "../proto/grpc-envelope.ts";
+import { compressedFlag, EnvelopeReader, writeEnvelopePrefix } from "../proto/grpc-envelope.ts";
 import { gunzip, gzip } from "./lazy-zlib.ts";
 
 export { compressedFlag };
@@ -180,8 +180,10 @@ export function envelopedMessage(frame: Uint8Array): Uint8Array {
 }
 
 /**
- * Collects a body of exactly one enveloped message as chunks arrive, refusing early a declared length over
- * `readMaxBytes` (RESOURCE_EXHAUSTED) so that an over-sized message is never buffered.
+ * Collects a body of exactly one enveloped message as chunks arrive (an {@link EnvelopeReader} underneath), refusing
+ * early a declared length over `readMaxBytes` (RESOURCE_EXHAUSTED, in `error`) so that an over-sized message is never
+ * buffered; every other fault of the body (flags gRPC does not define, a body ending within its message, none or
+ * several messages) is told by `message()`, once the body has ended.
  *
  * @example
  * ```ts
@@ -191,25 +193,40 @@ export function envelopedMessage(frame: Uint8Array): Uint8Array {
  * ```
  */
 export class UnaryBody {
-  #chunks: Buffer[] = [];
-  #length = 0;
-  /** The first failure (set as soon as the declared length is known to be too large). */
+  readonly #reader: EnvelopeReader;
+  #received = 0;
+  #messages = 0;
+  #first: { bytes: Uint8Array; compressed: boolean } | undefined;
+  /** A fault the reader found that is not the size bound: told by `message()`, the rest of the body dropped. */
+  #malformed: ConnectError | undefined;
+  /** The first failure known before the body ends: a message over the bound. */
   error: ConnectError | undefined;
+  /** Keeps the first message and counts them all. */
+  readonly #take: (bytes: Uint8Array, compressed: boolean) => void;
 
-  constructor(private readonly readMaxBytes: number) {}
+  constructor(readMaxBytes: number) {
+    this.#reader = new EnvelopeReader(readMaxBytes);
+    // made here, not as a class field: V8 ran an arrow field reading private fields 3-4x slower (a unary call's body)
+    this.#take = (bytes, compressed) => {
+      if (this.#messages++ === 0) this.#first = { bytes, compressed };
+    };
+  }
 
-  /** Takes one chunk of the body; false once the body has failed (later chunks are dropped). */
-  push(chunk: Buffer): boolean {
+  /** Takes one chunk of the body; false once the body is over the bound (later chunks are dropped). */
+  push(chunk: Uint8Array): boolean {
     if (this.error) return false;
-    this.#chunks.push(chunk);
-    this.#length += chunk.byteLength;
-    if (this.#length >= 5) {
-      const declared = this.#head().readUInt32BE(1);
-      if (declared > this.readMaxBytes) {
-        this.error = new ConnectError(`message size ${declared} is larger than configured readMaxBytes ${this.readMaxBytes}`, Code.ResourceExhausted);
-        this.#chunks = [];
+    if (this.#malformed) return true;
+    this.#received += chunk.byteLength;
+    try {
+      this.#reader.push(chunk, this.#take);
+    } catch (error) {
+      const fault = error as ConnectError;
+      if (fault.code === Code.ResourceExhausted) {
+        this.error = fault;
+        this.#first = undefined;
         return false;
       }
+      this.#malformed = fault;
     }
     return true;
   }
@@ -217,23 +234,20 @@ export class UnaryBody {
   /** The one message and whether it is flagged compressed; throws a ConnectError when the body is not that. */
   message(): { bytes: Uint8Array; compressed: boolean } {
     if (this.error) throw this.error;
-    if (this.#length === 0) throw new ConnectError("protocol error: missing input message for unary method", Code.Unimplemented);
-    if (this.#length < 5) throw new ConnectError(`protocol error: incomplete envelope (${this.#length} bytes)`, Code.InvalidArgument);
-    const body = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#length);
-    const flags = body[0]!;
-    const declared = body.readUInt32BE(1);
-    if (flags & ~compressedFlag) throw new ConnectError(`protocol error: invalid envelope flags ${flags}`, Code.InvalidArgument);
-    if (this.#length - 5 < declared) {
-      throw new ConnectError(`protocol error: promised ${declared} bytes in enveloped message, got ${this.#length - 5} bytes`, Code.InvalidArgument);
+    if (this.#malformed) throw this.#malformed;
+    if (this.#received === 0) throw new ConnectError("protocol error: missing input message for unary method", Code.Unimplemented);
+    if (this.#messages > 1) throw extraMessage();
+    try {
+      this.#reader.end();
+    } catch (error) {
+      throw this.#first ? extraMessage() : error;
     }
-    if (this.#length - 5 > declared) throw new ConnectError("protocol error: received extra input message for unary method", Code.InvalidArgument);
-    return { bytes: body.subarray(5), compressed: (flags & compressedFlag) !== 0 };
+    return this.#first!;
   }
+}
 
-  #head(): Buffer {
-    const first = this.#chunks[0]!;
-    return first.byteLength >= 5 ? first : Buffer.concat(this.#chunks, this.#length);
-  }
+function extraMessage(): ConnectError {
+  return new ConnectError("protocol error: received extra input message for unary method", Code.InvalidArgument);
 }
 
 /**
