@@ -28,7 +28,10 @@ function run(command: string, args: string[], cwd: string, timeoutMs = 120_000, 
 test("jina-ts new writes flow.yml, executor1/ (config.yml, executor.ts, its test), client.ts, package.json, README", () => {
   const dir = mkdtempSync(join(tmpdir(), "jina-new-files-"));
   try {
-    run(jinaTs, [...jinaTsArgs, "new", "hello"], dir);
+    const wrote = run(jinaTs, [...jinaTsArgs, "new", "hello"], dir);
+    // from this checkout: the project links it (nothing to fetch from a registry)
+    assert.is((JSON.parse(readFileSync(join(dir, "hello/package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["jina-ts"], `file:${root}`);
+    assert.match(wrote.stdout, `(jina-ts: file:${root})`);
     for (const file of ["flow.yml", "executor1/config.yml", "executor1/executor.ts", "executor1/executor.test.ts", "client.ts", "package.json", "tsconfig.json", "README.md"]) {
       assert.ok(existsSync(join(dir, "hello", file)), file);
     }
@@ -79,6 +82,10 @@ async function installedCommands(app: string): Promise<void> {
   const bin = join(app, "node_modules/.bin/jina-ts");
   run(bin, ["new", "second"], app);
   assert.ok(existsSync(join(app, "second/executor1/executor.ts")), "jina-ts new from the installed package");
+  // the new project gets jina-ts where this one got it: the tarball, as an absolute path (no registry needed)
+  const tarball = resolve(app, (JSON.parse(readFileSync(join(app, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["jina-ts"]!.slice(5));
+  const second = JSON.parse(readFileSync(join(app, "second/package.json"), "utf8")) as { dependencies: Record<string, string> };
+  assert.is(second.dependencies["jina-ts"], `file:${tarball}`);
   run(bin, ["export", "flowchart", "flow.yml", "flow.svg", "--vertical-layout"], app);
   const svg = readFileSync(join(app, "flow.svg"), "utf8");
   assert.ok(svg.startsWith("<svg") && svg.includes("executor1") && svg.includes("gateway"), svg.slice(0, 200));

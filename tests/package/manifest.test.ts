@@ -26,10 +26,12 @@ test("deno.json's import map names every runtime dependency of package.json at i
   for (const [name, version] of Object.entries(dependencies)) assert.match(version, /^\d+\.\d+\.\d+/, `${name} is pinned`);
 });
 
-test("the package ships dist/, the .proto sources, README and LICENSE only; the bin and prepack use the build", () => {
+test("the package ships dist/, the .proto sources, README and LICENSE only; the bin and prepare use the build", () => {
   assert.equal(packageJson.files, ["dist/", "proto/*.proto", "proto/**/*.proto", "README.md", "LICENSE"]);
   assert.is(packageJson.bin["jina-ts"], "./dist/cli/main.js");
-  assert.match(packageJson.scripts.prepack, /build/);
+  // prepare: the build runs at `npm ci` in a checkout (so that `npx jina-ts` works there) and before pack/publish
+  assert.match(packageJson.scripts.prepare, /build/);
+  assert.is(packageJson.scripts.prepack, undefined, "prepare builds before pack already: prepack would build twice");
   assert.match(readText("LICENSE"), /Apache License\s+Version 2\.0/);
   assert.is(packageJson.license, "Apache-2.0");
 });
