@@ -1,7 +1,7 @@
 /**
  * The HTTP protocol of the client: one `POST /post` per request with Jina's JSON body (`execEndpoint`, `data`,
- * `parameters`, `targetExecutor`), a few at once, answers read with `dataRequestFromJSON`. Uses only `fetch`, so it
- * runs in browsers too.
+ * `parameters`, `targetExecutor`), a few at once, answers read with `dataRequestFromJSON`. The calls go over
+ * `node:http` where it is there and `fetch` in browsers (`http-call.ts`).
  *
  * @module
  */
@@ -13,6 +13,7 @@ import { abortError, networkError } from "./network-error.ts";
 import type { ResolvedClientOptions } from "./options.ts";
 import { describeStatus } from "./responses.ts";
 import { createCallSet } from "./call-set.ts";
+import { createHttpCaller, type HttpAnswer } from "./http-call.ts";
 import { authorityOf, type ClientTransport } from "./transport.ts";
 
 /**
@@ -45,14 +46,11 @@ export function postBodyOf(request: DataRequestProto): Record<string, unknown> {
 export function createHttpClientTransport(options: ResolvedClientOptions): ClientTransport {
   const address = `${options.tls ? "https" : "http"}://${authorityOf(options)}`;
   const calls = createCallSet(address);
+  const http = createHttpCaller(address);
 
   async function send(request: DataRequestProto, signal: AbortSignal): Promise<DataRequestProto> {
-    const response = await call("/post", signal, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify(postBodyOf(request)),
-    });
-    const json = await readJson(response, "/post", signal);
+    const answer = await call("POST", "/post", JSON.stringify(postBodyOf(request)), signal);
+    const json = parseJson(answer, "/post");
     try {
       return dataRequestFromJSON(json);
     } catch (error) {
@@ -64,23 +62,22 @@ export function createHttpClientTransport(options: ResolvedClientOptions): Clien
     }
   }
 
-  async function call(path: string, signal: AbortSignal, init: RequestInit): Promise<Response> {
-    let response: Response;
+  async function call(method: "GET" | "POST", path: string, body: string | undefined, signal: AbortSignal): Promise<HttpAnswer> {
+    let answer: HttpAnswer;
     try {
-      response = await fetch(`${address}${path}`, { ...init, signal });
+      answer = await http.call(method, path, body, signal);
     } catch (error) {
       if (signal.aborted) throw abortError(signal, address);
       throw networkError(error, address);
     }
-    if (!response.ok) throw await httpError(response, `${init.method ?? "GET"} ${path}`, address);
-    return response;
+    if (answer.status < 200 || answer.status > 299) throw httpError(answer, `${method} ${path}`, address);
+    return answer;
   }
 
-  async function readJson(response: Response, path: string, signal: AbortSignal): Promise<unknown> {
+  function parseJson(answer: HttpAnswer, path: string): unknown {
     try {
-      return await response.json();
+      return JSON.parse(answer.text);
     } catch (error) {
-      if (signal.aborted) throw abortError(signal, address);
       throw new JinaError(`the gateway at ${address} answered ${path} with a body that is not JSON: ${(error as Error).message}`, ErrorCode.Internal, {
         cause: error,
       });
@@ -92,8 +89,7 @@ export function createHttpClientTransport(options: ResolvedClientOptions): Clien
     stream: (requests, options) => calls.unaryStream(requests, send, options),
     dryRun(signal?: AbortSignal): Promise<StatusProto> {
       return calls.tracked(signal, async (callSignal) => {
-        const response = await call("/dry_run", callSignal, { method: "GET", headers: { accept: "application/json" } });
-        const json = await readJson(response, "GET /dry_run", callSignal);
+        const json = parseJson(await call("GET", "/dry_run", undefined, callSignal), "GET /dry_run");
         try {
           return fromJson(StatusProtoSchema, json as JsonValue, { ignoreUnknownFields: true });
         } catch (error) {
@@ -105,13 +101,14 @@ export function createHttpClientTransport(options: ResolvedClientOptions): Clien
     },
     close(): void {
       calls.close();
+      http.close();
     },
   };
 }
 
 /** The JinaError for an HTTP error status: the code mapped back from the status, the server's message. */
-async function httpError(response: Response, what: string, address: string): Promise<JinaError> {
-  const text = await response.text().catch(() => "");
+function httpError(answer: HttpAnswer, what: string, address: string): JinaError {
+  const text = answer.text;
   let detail = text.trim();
   try {
     detail = messageOfBody(JSON.parse(text)) ?? detail;
@@ -119,11 +116,11 @@ async function httpError(response: Response, what: string, address: string): Pro
     // not JSON: keep the text
   }
   if (detail.length > 500) detail = `${detail.slice(0, 500)}…`;
-  const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  const status = `${answer.status}${answer.statusText ? ` ${answer.statusText}` : ""}`;
   return new JinaError(
     `the gateway at ${address} answered ${what} with HTTP ${status}${detail ? `: ${detail}` : ""}`,
-    codeOfHttpStatus(response.status),
-    { httpStatus: response.status },
+    codeOfHttpStatus(answer.status),
+    { httpStatus: answer.status },
   );
 }
 

@@ -1,3 +1,5 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { test } from "../_uvu.ts";
 import * as assert from "uvu/assert";
 import { Client } from "../../client/mod.ts";
@@ -5,6 +7,7 @@ import { Document, DocumentArray, docsOf } from "../../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../../proto/errors.ts";
 import { freePort, startHttpGateway } from "./fixtures/fake-gateways.ts";
 import { rejection } from "../_setup.ts";
+import { spawnScript } from "../../runtime/mod.ts";
 
 const numbered = (n: number, tags: (i: number) => Record<string, number | boolean> = () => ({})) =>
   new DocumentArray(Array.from({ length: n }, (_, i) => new Document({ id: `doc-${i}`, text: `t${i}`, tags: tags(i) })));
@@ -108,6 +111,45 @@ test("http: close() cancels calls in flight", async () => {
   const error = await rejection(client.post("/slow", numbered(1)));
   assert.is(error.code, ErrorCode.Canceled);
   assert.match(error.message, /closed/);
+});
+
+test("http: a Client that is never closed does not keep its process alive (idle keep-alive sockets are unref'd)", async () => {
+  await using gateway = await startHttpGateway();
+  const child = spawnScript(new URL("./fixtures/unclosed-client.ts", import.meta.url), { args: ["http", String(gateway.port)] });
+  try {
+    assert.is(await child.waitForLine((line) => (line.startsWith("posted ") ? line : undefined)), "posted 1");
+    const exit = await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 10_000, "still running after 10 s"))]);
+    assert.is(exit, 0, child.lastOutput());
+  } finally {
+    if (!child.hasExited) await child.stop(100);
+  }
+});
+
+test("http: a kept-alive connection the gateway dropped between posts is replaced", async () => {
+  // a gateway that answers, then drops the connection shortly after, without saying so (no `connection: close`)
+  const sockets = new Set<string>();
+  const server = http.createServer((request, response) => {
+    sockets.add(`${request.socket.remotePort}`);
+    let text = "";
+    request.on("data", (chunk: Uint8Array) => (text += new TextDecoder().decode(chunk)));
+    request.on("end", () => {
+      const body = JSON.parse(text) as { data: unknown[] };
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ header: { requestId: "r" }, data: body.data }));
+      setTimeout(() => request.socket.destroy(), 20);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    using client = new Client({ port: (server.address() as AddressInfo).port, protocol: "http" });
+    for (let i = 1; i <= 3; i++) {
+      assert.is((await client.post("/index", numbered(i))).length, i);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    assert.is(sockets.size, 3, "one connection per post: each dropped one was replaced");
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 test("http: dryRun and isFlowReady over GET /dry_run", async () => {
