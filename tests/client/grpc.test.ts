@@ -4,10 +4,11 @@ import type { AddressInfo } from "node:net";
 import * as assert from "uvu/assert";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { Client } from "../../client/mod.ts";
-import { serveGrpc, spawnScript } from "../../runtime/mod.ts";
+import { serveGrpc } from "../../runtime/mod.ts";
 import { Document, DocumentArray, docsOf } from "../../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../../proto/errors.ts";
 import type { DataRequestProto } from "../../proto/gen/jina_pb.ts";
+import { assertUnclosedClientExits } from "./fixtures/unclosed.ts";
 import { freePort, startGrpcGateway } from "./fixtures/fake-gateways.ts";
 
 const numbered = (n: number, tags: (i: number) => Record<string, number | boolean> = () => ({})) =>
@@ -229,14 +230,7 @@ test("grpc: a status the gateway ends the call with rejects post() with its code
 
 test("grpc: a Client that is never closed does not keep its process alive once its post is answered", async () => {
   await using gateway = await startGrpcGateway();
-  const child = spawnScript(new URL("./fixtures/unclosed-client.ts", import.meta.url), { args: [String(gateway.port)] });
-  try {
-    assert.is(await child.waitForLine((line) => (line.startsWith("posted ") ? line : undefined)), "posted 1");
-    const exit = await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 10_000, "still running after 10 s"))]);
-    assert.is(exit, 0, child.lastOutput());
-  } finally {
-    if (!child.hasExited) await child.stop(100);
-  }
+  await assertUnclosedClientExits("grpc", gateway.port);
 });
 
 test("grpc: dryRun and isFlowReady", async () => {

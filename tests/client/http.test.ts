@@ -5,9 +5,9 @@ import * as assert from "uvu/assert";
 import { Client } from "../../client/mod.ts";
 import { Document, DocumentArray, docsOf } from "../../docarray/mod.ts";
 import { ErrorCode, JinaError } from "../../proto/errors.ts";
+import { assertUnclosedClientExits } from "./fixtures/unclosed.ts";
 import { freePort, startHttpGateway } from "./fixtures/fake-gateways.ts";
 import { rejection } from "../_setup.ts";
-import { spawnScript } from "../../runtime/mod.ts";
 
 const numbered = (n: number, tags: (i: number) => Record<string, number | boolean> = () => ({})) =>
   new DocumentArray(Array.from({ length: n }, (_, i) => new Document({ id: `doc-${i}`, text: `t${i}`, tags: tags(i) })));
@@ -115,14 +115,7 @@ test("http: close() cancels calls in flight", async () => {
 
 test("http: a Client that is never closed does not keep its process alive (idle keep-alive sockets are unref'd)", async () => {
   await using gateway = await startHttpGateway();
-  const child = spawnScript(new URL("./fixtures/unclosed-client.ts", import.meta.url), { args: ["http", String(gateway.port)] });
-  try {
-    assert.is(await child.waitForLine((line) => (line.startsWith("posted ") ? line : undefined)), "posted 1");
-    const exit = await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 10_000, "still running after 10 s"))]);
-    assert.is(exit, 0, child.lastOutput());
-  } finally {
-    if (!child.hasExited) await child.stop(100);
-  }
+  await assertUnclosedClientExits("http", gateway.port);
 });
 
 test("http: a kept-alive connection the gateway dropped between posts is replaced", async () => {
