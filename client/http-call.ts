@@ -107,31 +107,18 @@ async function fetchCall(url: string, method: string, body: string | undefined, 
 const idleSocketMs = 4000;
 
 /**
- * One call on a socket of the agent. A kept-alive socket the server closed just as the call was written on it fails
- * with ECONNRESET before any answer: the server never read the call, which is then sent once more, on a new socket
- * (what Node's documentation advises for such a reset).
+ * One call on a socket of the agent. A call is sent once: a kept-alive socket reset under it fails the call (it may
+ * have been read: sending it again could index documents twice), as `fetch` did; closing idle sockets before the
+ * server does (see `idleSocketMs`, and Node's agent follows a server's `Keep-Alive: timeout` hint) keeps such resets
+ * rare.
  */
-async function nodeCall(caller: NodeCaller, path: string, method: string, body: string | undefined, signal: AbortSignal): Promise<HttpAnswer> {
-  const bytes = body === undefined ? undefined : encoder.encode(body);
-  try {
-    return await nodeAttempt(caller, path, method, bytes, signal);
-  } catch (error) {
-    if (!(error instanceof StaleSocket) || signal.aborted) throw error instanceof StaleSocket ? error.cause : error;
-    return nodeAttempt(caller, path, method, bytes, signal);
-  }
-}
-
-/** A reset of a reused keep-alive socket before any answer came (see {@link nodeCall}). */
-class StaleSocket extends Error {}
-
-function nodeAttempt({ module, agent, host, port }: NodeCaller, path: string, method: string, bytes: Uint8Array | undefined, signal: AbortSignal): Promise<HttpAnswer> {
+function nodeCall({ module, agent, host, port }: NodeCaller, path: string, method: string, body: string | undefined, signal: AbortSignal): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    let answered = false;
+    const bytes = body === undefined ? undefined : encoder.encode(body);
     const headers = bytes === undefined ? acceptJson : { ...jsonHeaders, "content-length": bytes.byteLength };
     const request = module.request(
       { host, port, path, method, agent, headers },
       (response) => {
-        answered = true;
         const decoder = new TextDecoder();
         let text = "";
         response.on("data", (chunk: Uint8Array) => (text += decoder.decode(chunk, { stream: true })));
@@ -144,8 +131,7 @@ function nodeAttempt({ module, agent, host, port }: NodeCaller, path: string, me
     );
     function fail(error: Error): void {
       signal.removeEventListener("abort", onAbort);
-      const stale = !answered && request.reusedSocket && (error as { code?: string }).code === "ECONNRESET";
-      reject(stale ? new StaleSocket("a kept-alive socket was reset", { cause: error }) : error);
+      reject(error);
     }
     function onAbort(): void {
       request.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));

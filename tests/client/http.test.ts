@@ -145,6 +145,26 @@ test("http: a kept-alive connection the gateway dropped between posts is replace
   }
 });
 
+test("http: a post answered after longer than the idle-socket time (4 s) still gets its answer", async () => {
+  const server = http.createServer((request, response) => {
+    let text = "";
+    request.on("data", (chunk: Uint8Array) => (text += new TextDecoder().decode(chunk)));
+    request.on("end", () => {
+      setTimeout(() => {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(JSON.stringify({ header: { requestId: "r" }, data: (JSON.parse(text) as { data: unknown[] }).data }));
+      }, 4500);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    using client = new Client({ port: (server.address() as AddressInfo).port, protocol: "http" });
+    assert.is((await client.post("/index", numbered(2))).length, 2);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 test("http: dryRun and isFlowReady over GET /dry_run", async () => {
   await using ready = await startHttpGateway();
   await using broken = await startHttpGateway({ dryRunError: true });
