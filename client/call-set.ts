@@ -6,6 +6,7 @@
  */
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import type { DataRequestProto } from "../proto/gen/jina_pb.ts";
+import { linkedAbort } from "./linked-abort.ts";
 import type { StreamOptions } from "./transport.ts";
 
 /**
@@ -46,15 +47,16 @@ export interface CallSet {
  * ```
  */
 export function createCallSet(address: string): CallSet {
-  const controllers = new Set<AbortController>();
+  const controllers = new Set<{ abort(reason?: unknown): void }>();
   const open = (signal: AbortSignal | undefined) => {
-    const controller = new AbortController();
-    controllers.add(controller);
+    const linked = linkedAbort(signal);
+    controllers.add(linked);
     return {
-      signal: signal ? AbortSignal.any([signal, controller.signal]) : controller.signal,
+      signal: linked.signal,
       release: (stillRunning = true) => {
-        if (stillRunning) controller.abort();
-        controllers.delete(controller);
+        linked.unlink();
+        if (stillRunning) linked.abort();
+        controllers.delete(linked);
       },
     };
   };

@@ -12,6 +12,7 @@ import { type DataRequestProto, JinaGatewayDryRunRPC, JinaRPC, type StatusProto,
 import { ErrorCode, JinaError } from "../proto/errors.ts";
 import { createResponseOrder } from "./response-order.ts";
 import { type GrpcCall, GrpcConnection, type NodeModules } from "./grpc-connection.ts";
+import { linkedAbort } from "./linked-abort.ts";
 import { createOpeningGate, type OpeningGate } from "./opening-gate.ts";
 import { abortError, networkError } from "./network-error.ts";
 import type { ResolvedClientOptions } from "./options.ts";
@@ -72,8 +73,8 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
 
   async function* stream(requests: Iterable<DataRequestProto>, { signal, prefetch }: StreamOptions): AsyncGenerator<DataRequestProto> {
     const { grpc, opening } = await connect();
-    const controller = new AbortController();
-    const callSignal = AbortSignal.any([signal, controller.signal]);
+    const linked = linkedAbort(signal);
+    const callSignal = linked.signal;
     const gate = createGate(prefetch);
     const order = createResponseOrder();
     let inputError: { error: unknown } | undefined;
@@ -95,7 +96,7 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
       } catch (error) {
         if (!callSignal.aborted) {
           inputError = { error };
-          controller.abort(error);
+          linked.abort(error);
         }
       }
     }
@@ -127,7 +128,8 @@ export function createGrpcClientTransport(options: ResolvedClientOptions): Clien
       throw networkError(error, address);
     } finally {
       if (entered) opening.left();
-      if (!completed) controller.abort();
+      linked.unlink();
+      if (!completed) linked.abort();
     }
     if (inputError) throw inputError.error;
     if (order.takenCount < order.sentCount) {
