@@ -6,12 +6,12 @@
  *   find   bench/find.ts: `DocumentArray.find` over 100k × 128 ÷ a tight cosine loop;
  *   hop    bench/hop.ts: gRPC gateway + 1 no-op executor (processes) vs a raw node:http2 2-hop proxy → echo, c=1
  *          p50 and c=32 req/s (every process, client included, on the runtime measured);
- *   start  a 10-executor flow start → ready → close ÷ 10 bare processes of the same runtime opening a port (Node
- *          from the package build, plain node in every process; Deno and Bun from the sources, which they run
- *          without a loader).
+ *   start  a 10-executor flow start → ready → close ÷ 10 bare processes of the same runtime opening a port, from the
+ *          package build (what an installed package runs; plain node in every Node process) and, on Deno and Bun, from
+ *          the sources too (which they run without a loader).
  * Each bench runs in a child of the runtime measured; the table prints medians of ratios (one bench run each; start
  * alternates `--reps` times). Usage: tsx bench/runtimes.ts [--runtimes node,deno,bun] [--only codec,find,hop,start]
- * [--reps 3]. Builds dist/ first when it is missing (the Node start row).
+ * [--reps 3]. Builds dist/ first when it is missing (the start rows).
  *
  * @module
  */
@@ -54,10 +54,13 @@ function closedMs(output: string): number {
   return Number(match[2]);
 }
 
-/** The 10-executor start ratio on `runtime`: flow ÷ bare processes, alternating, median of the per-rep ratios. */
-function startRatio(runtime: Runtime): number {
+/**
+ * The 10-executor start ratio on `runtime`: flow ÷ bare processes, alternating, median of the per-rep ratios. `mode`:
+ * `dist`, the package build (what an installed package runs), or `source`, the TypeScript sources (Deno and Bun run
+ * them without a loader; only in this repository).
+ */
+function startRatio(runtime: Runtime, mode: "dist" | "source"): number {
   const ratios: number[] = [];
-  const mode = runtime === "node" ? "dist" : "source";
   for (let rep = 0; rep < reps; rep++) {
     const bare = closedMs(run(runtime, "bench/start/bare.mjs", ["10"], { BENCH_RUN_ARGS: JSON.stringify(commands[runtime].js) }));
     ratios.push(closedMs(run(runtime, "bench/start/flow.mjs", ["10", mode])) / bare);
@@ -65,7 +68,7 @@ function startRatio(runtime: Runtime): number {
   return median(ratios);
 }
 
-if (runtimes.includes("node") && only.has("start") && !existsSync(`${root}dist/mod.js`)) {
+if (only.has("start") && !existsSync(`${root}dist/mod.js`)) {
   spawnSync(node, [`${root}scripts/build.mjs`], { stdio: "inherit" });
 }
 
@@ -87,7 +90,8 @@ const rows: Record<string, Row> = {
   rps: { measure: "same, c=32 req/s ÷ raw proxy", goal: "≥ 0.8", format: (value) => value.toFixed(2), values: {} },
   gatewayCpu: { measure: "same, gateway CPU per request at c=32 ÷ the raw proxy's", goal: "", format: times, values: {} },
   executorCpu: { measure: "same, executor CPU per request at c=32 ÷ the raw echo's", goal: "", format: times, values: {} },
-  start: { measure: "10-executor flow start → ready → close ÷ 10 bare processes", goal: "≤ 1.5×", format: times, values: {} },
+  start: { measure: "10-executor flow start → ready → close ÷ 10 bare processes, from the package build (dist/)", goal: "≤ 1.5×", format: times, values: {} },
+  startSource: { measure: "same, from the TypeScript sources (this repository; Deno and Bun need no loader)", goal: "", format: times, values: {} },
 };
 
 for (const runtime of runtimes) {
@@ -126,7 +130,10 @@ for (const runtime of runtimes) {
     rows.gatewayCpu!.values[runtime] = result.gatewayCpuRatio!;
     rows.executorCpu!.values[runtime] = result.executorCpuRatio!;
   });
-  step("start", () => void (rows.start!.values[runtime] = startRatio(runtime)));
+  step("start", () => {
+    rows.start!.values[runtime] = startRatio(runtime, "dist");
+    if (runtime !== "node") rows.startSource!.values[runtime] = startRatio(runtime, "source");
+  });
 }
 
 console.log(`\n| measure (ratio to a baseline in the same runtime and run) | ${runtimes.join(" | ")} | goal |`);
