@@ -134,7 +134,9 @@ function nodeCall({ module, agent, host, port }: NodeCaller, path: string, metho
       reject(error);
     }
     function onAbort(): void {
-      request.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+      const reason = signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
+      request.destroy(reason);
+      reject(reason); // at once, whatever the runtime's node:http then says of the destroyed request
     }
     signal.addEventListener("abort", onAbort, { once: true });
     request.on("error", fail);

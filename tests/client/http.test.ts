@@ -165,6 +165,29 @@ test("http: a post answered after longer than the idle-socket time (4 s) still g
   }
 });
 
+test("http: aborting while the answer's body is still coming rejects at once with Canceled", async () => {
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.write('{"header":{"requestId":"r"},"data":['); // and never more
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    using client = new Client({ port: (server.address() as AddressInfo).port, protocol: "http" });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = performance.now();
+    const error = await rejection(client.post("/index", numbered(1), { signal: controller.signal }));
+    assert.is((error as JinaError).code, ErrorCode.Canceled);
+    assert.ok(performance.now() - started < 3000, "not left waiting for the rest of the body");
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 test("http: dryRun and isFlowReady over GET /dry_run", async () => {
   await using ready = await startHttpGateway();
   await using broken = await startHttpGateway({ dryRunError: true });
