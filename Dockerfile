@@ -5,9 +5,10 @@ FROM node:20-alpine
 RUN apk add --no-cache tini
 WORKDIR /app
 COPY package.json package-lock.json* ./
-RUN npm ci --omit=dev --no-audit --no-fund || npm install --omit=dev --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
-RUN ln -s /app/cli/bin.mjs /usr/local/bin/jina-ts && chmod +x /app/cli/bin.mjs
+RUN npm rebuild --no-audit --no-fund && npm run build && npm prune --omit=dev --no-audit --no-fund
+RUN ln -s /app/dist/cli/main.js /usr/local/bin/jina-ts
 RUN mkdir -p /workspace && chown -R node:node /workspace
 ENV NODE_ENV=production \
     PATH=/app/node_modules/.bin:$PATH \

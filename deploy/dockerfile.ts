@@ -20,7 +20,8 @@ export interface DockerfileOptions {
   baseImage?: string;
   /**
    * `"project"` (default): a project that depends on jina-ts, whose `node_modules/.bin/jina-ts` runs. `"jina-ts"`:
-   * the jina-ts repository itself (the image `jina-ts:<version>`), whose `cli/bin.mjs` is linked as `jina-ts`.
+   * the jina-ts repository itself (the image `jina-ts:<version>`): built in the image (`dist/`, whose
+   * `cli/main.js` is linked as `jina-ts`), the build's tools pruned after.
    */
   kind?: "project" | "jina-ts";
 }
@@ -50,9 +51,16 @@ export function dockerfileText(options: DockerfileOptions = {}): string {
     installTini,
     "WORKDIR /app",
     "COPY package.json package-lock.json* ./",
-    "RUN npm ci --omit=dev --no-audit --no-fund || npm install --omit=dev --no-audit --no-fund",
-    "COPY . .",
-    ...(self ? ["RUN ln -s /app/cli/bin.mjs /usr/local/bin/jina-ts && chmod +x /app/cli/bin.mjs"] : []),
+    ...(self
+      ? [
+        // every dependency (the build's tools too); the scripts (the build, `prepare`) once the sources are in
+        "RUN npm ci --ignore-scripts --no-audit --no-fund",
+        "COPY . .",
+        // native addons' install scripts, dist/ (the bin is dist/cli/main.js), then only what runs is kept
+        "RUN npm rebuild --no-audit --no-fund && npm run build && npm prune --omit=dev --no-audit --no-fund",
+        "RUN ln -s /app/dist/cli/main.js /usr/local/bin/jina-ts",
+      ]
+      : ["RUN npm ci --omit=dev --no-audit --no-fund || npm install --omit=dev --no-audit --no-fund", "COPY . ."]),
     "RUN mkdir -p /workspace && chown -R node:node /workspace",
     "ENV NODE_ENV=production \\",
     "    PATH=/app/node_modules/.bin:$PATH \\",
